@@ -1,0 +1,58 @@
+"""Members: who can sign in. A member's public face lives in profiles."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+
+HANDLE_PATTERN = r"^[A-Za-z0-9_]{3,30}$"
+HANDLE_RULE = "A handle is 3 to 30 letters, digits or underscores."
+
+
+class MemberManager(UserManager):
+    def get_by_natural_key(self, username):
+        return self.get(username__iexact=username)
+
+
+class User(AbstractUser):
+    """A member. `username` is the handle shown in /in/<handle>/ and as the Mastodon acct."""
+
+    username = models.CharField(
+        "handle",
+        max_length=30,
+        unique=True,
+        validators=[RegexValidator(HANDLE_PATTERN, HANDLE_RULE)],
+        error_messages={"unique": "That handle is taken."},
+    )
+    email = models.EmailField("e-mail address")
+    display_name = models.CharField(max_length=100)
+    email_confirmed = models.BooleanField(default=False)
+
+    objects = MemberManager()
+
+    REQUIRED_FIELDS = ["email"]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("username"), name="user_handle_ci_unique"),
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"@{self.username}"
+
+    @property
+    def handle(self) -> str:
+        return self.username
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.username
+
+
+class FailedLogin(models.Model):
+    """One failed sign-in, counted per account and per IP to throttle guessing."""
+
+    handle = models.CharField(max_length=254, db_index=True)
+    ip = models.GenericIPAddressField(null=True, db_index=True)
+    at = models.DateTimeField(db_index=True)

@@ -1,0 +1,54 @@
+"""The Mastodon-compatible API: one NinjaAPI, a router per context, refusals as 4xx JSON."""
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from core.errors import Refused
+
+api = NinjaAPI(
+    title="Linkwell API",
+    version="0.1.0",
+    description="Mastodon client API plus Linkwell's extensions for connections and degrees.",
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(Refused)
+def refused(request, exc: Refused):
+    body = {"error": exc.message}
+    if exc.until is not None:
+        body["until"] = exc.until.isoformat()
+    return api.create_response(request, body, status=exc.status)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"error": "Record not found"}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return api.create_response(request, {"error": "The access token is invalid"}, status=401)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request, exc: ValidationError):
+    details = "; ".join(
+        f"{'.'.join(str(p) for p in e.get('loc', [])[1:]) or 'body'}: {e.get('msg')}"
+        for e in exc.errors
+    )
+    return api.create_response(request, {"error": f"Validation failed: {details}"}, status=422)
+
+
+def register_routers() -> None:
+    """Routers are added here, one per context, so import order never matters."""
+    from api import routers
+
+    for prefix, router in routers.ALL:
+        api.add_router(prefix, router)
+
+
+register_routers()

@@ -1,0 +1,3 @@
+"""(prefix, router) pairs mounted on the API; each context adds its own line."""
+
+ALL: list = []

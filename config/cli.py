@@ -1,0 +1,21 @@
+"""The `linkwell` command: `serve`, `seed`, `bench ...`, and every Django management command."""
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    if argv[:1] == ["bench"]:
+        from config.bench import main as bench_main
+
+        return bench_main(argv[1:])
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["linkwell", *argv])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,226 @@
+"""Linkwell settings: everything an operator may change comes from the environment.
+
+SQLite (WAL, synchronous=FULL) is the embedded default; PostgreSQL when DATABASE_URL is set.
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+
+from config.env import env_bool, env_int, env_list, env_str, secret_key_file
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("LINKWELL_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env_bool("DEBUG", False)
+# Behind TLS in production; `make run` and the tests turn it off for plain http on loopback.
+LINKWELL_HTTPS = env_bool("LINKWELL_HTTPS", not DEBUG)
+SECRET_KEY = env_str("SECRET_KEY") or secret_key_file(VAR_DIR / "secret_key")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "oauth2_provider",
+    "django_tasks",
+    "django_tasks.backends.database",
+    "core",
+    "accounts",
+    "profiles",
+    "network",
+    "feed",
+    "messaging",
+    "notifications",
+    "search",
+    "api",
+    "web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "web.context.shell",
+            ],
+        },
+    },
+]
+
+# --- Databases -------------------------------------------------------------------------
+DATABASE_URL = env_str("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": env_str("LINKWELL_SQLITE_PATH", str(VAR_DIR / "linkwell.sqlite3")),
+            "OPTIONS": {
+                # WAL lets readers run beside the one writer; FULL fsyncs every commit so a
+                # crash loses nothing; IMMEDIATE takes the write lock at BEGIN so two writers
+                # queue on busy_timeout instead of failing mid-transaction.
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                ),
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+        }
+    }
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Several developers or CI jobs may share one PostgreSQL server: a distinct test database.
+_test_db_name = env_str("LINKWELL_TEST_DB_NAME")
+if _test_db_name:
+    DATABASES["default"]["TEST"] = {"NAME": _test_db_name}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache -----------------------------------------------------------------------------
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Background work -------------------------------------------------------------------
+# Inline on the embedded default; a real queue (database backend + `linkwell db_worker`)
+# when LINKWELL_TASKS=queue.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.database.DatabaseBackend"
+            if env_str("LINKWELL_TASKS", "inline") == "queue"
+            else "django_tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
+
+# --- Accounts --------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LINKWELL_REQUIRE_EMAIL_CONFIRMATION = env_bool("LINKWELL_REQUIRE_EMAIL_CONFIRMATION", True)
+LINKWELL_LOGIN_FAILURES_PER_ACCOUNT = env_int("LINKWELL_LOGIN_FAILURES_PER_ACCOUNT", 5)
+LINKWELL_LOGIN_FAILURES_PER_IP = env_int("LINKWELL_LOGIN_FAILURES_PER_IP", 20)
+LINKWELL_LOGIN_LOCKOUT = timedelta(minutes=env_int("LINKWELL_LOGIN_LOCKOUT_MINUTES", 15))
+
+# --- E-mail ----------------------------------------------------------------------------
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Linkwell <noreply@localhost>")
+
+# --- Product limits (PRODUCT.md); every limit is a setting with the rule's default -----
+LINKWELL_INVITATION_NOTE_MAX = env_int("LINKWELL_INVITATION_NOTE_MAX", 300)  # N1
+LINKWELL_INVITATIONS_PER_WEEK = env_int("LINKWELL_INVITATIONS_PER_WEEK", 100)  # N5
+LINKWELL_REINVITE_AFTER_WITHDRAW_DAYS = env_int("LINKWELL_REINVITE_AFTER_WITHDRAW_DAYS", 21)  # N4
+LINKWELL_DONT_KNOW_LIMIT = env_int("LINKWELL_DONT_KNOW_LIMIT", 5)  # N3
+LINKWELL_MAX_CONNECTIONS = env_int("LINKWELL_MAX_CONNECTIONS", 30_000)  # N7
+LINKWELL_REBLOCK_AFTER_HOURS = env_int("LINKWELL_REBLOCK_AFTER_HOURS", 48)  # B2
+LINKWELL_INMAIL_CREDITS_PER_MONTH = env_int("LINKWELL_INMAIL_CREDITS_PER_MONTH", 5)  # M3
+LINKWELL_INMAIL_CREDIT_DAYS = env_int("LINKWELL_INMAIL_CREDIT_DAYS", 90)  # M3
+LINKWELL_MESSAGE_REQUEST_COOLDOWN_DAYS = env_int("LINKWELL_MESSAGE_REQUEST_COOLDOWN_DAYS", 90)
+LINKWELL_ENABLE_PASSWORD_GRANT = env_bool("LINKWELL_ENABLE_PASSWORD_GRANT", False)
+LINKWELL_AVATAR_MAX_BYTES = env_int("LINKWELL_AVATAR_MAX_BYTES", 5 * 1024 * 1024)
+LINKWELL_AVATAR_SIZE = env_int("LINKWELL_AVATAR_SIZE", 400)
+LINKWELL_GRAPH_DIR = Path(env_str("LINKWELL_GRAPH_DIR", str(VAR_DIR / "graph")))
+
+# --- OAuth 2 (django-oauth-toolkit) ----------------------------------------------------
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "read": "Read your account and network",
+        "write": "Change your account and network",
+        "follow": "Follow, connect and block",
+        "push": "Receive push notifications",
+        "profile": "Read your profile only",
+    },
+    "DEFAULT_SCOPES": ["read"],
+    "PKCE_REQUIRED": False,  # Mastodon clients may omit PKCE; when sent it is verified.
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 60 * 60 * 24 * 365 * 10,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https", "urn"],
+}
+
+# --- Internationalisation and static files ---------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Production hardening (checked by `manage.py check --deploy`) ----------------------
+if LINKWELL_HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+    CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+}

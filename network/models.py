@@ -1,0 +1,124 @@
+"""N1–N10, F1, B1–B3: invitations, connections, follows and blocks.
+
+Every invariant a race could break is a database constraint, so both SQLite and
+PostgreSQL refuse a second pending invitation, a duplicate connection or a self-edge.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Greatest, Least
+
+MEMBER = settings.AUTH_USER_MODEL
+
+
+class InvitationReason(models.TextChoices):  # N1
+    COLLEAGUE = "colleague", "We worked together"
+    CLASSMATE = "classmate", "We studied together"
+    MET = "met", "We met"
+    LEARN = "learn", "I'd like to learn from you"
+    BUSINESS = "business", "Business"
+    OTHER = "other", "Other"
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", "Pending"  # ignored ones stay pending for the sender (N3)
+    ACCEPTED = "accepted", "Accepted"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    DONT_KNOW = "dont_know", "I don't know this person"
+
+
+class Invitation(models.Model):
+    sender = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="invitations_sent")
+    recipient = models.ForeignKey(
+        MEMBER, on_delete=models.CASCADE, related_name="invitations_received"
+    )
+    note = models.CharField(max_length=300, blank=True)
+    reason = models.CharField(max_length=10, choices=InvitationReason.choices, blank=True)
+    status = models.CharField(
+        max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
+    )
+    created_at = models.DateTimeField(db_index=True)
+    ignored_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(sender=models.F("recipient")), name="invitation_not_self"
+            ),
+            models.UniqueConstraint(
+                Least("sender", "recipient"),
+                Greatest("sender", "recipient"),
+                condition=models.Q(status="pending"),
+                name="invitation_one_pending_per_pair",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "status", "-created_at"]),
+            models.Index(fields=["sender", "status", "-created_at"]),
+        ]
+
+
+class Connection(models.Model):
+    """One row per connected pair, stored with member_a < member_b (N2: never a duplicate)."""
+
+    member_a = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="+")
+    member_b = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=10, choices=InvitationReason.choices, blank=True)  # A1
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(member_a__lt=models.F("member_b")),
+                name="connection_ordered_pair",
+            ),
+            models.UniqueConstraint(fields=["member_a", "member_b"], name="connection_unique"),
+        ]
+        indexes = [models.Index(fields=["member_b", "member_a"])]
+
+
+class ConnectionEvent(models.Model):
+    """Append-only log of connection changes; graph indexes replay it past their snapshot.
+
+    Plain integers, not foreign keys: deleting a member must not erase the log that tells
+    every worker to drop the member's edges.
+    """
+
+    member_a = models.BigIntegerField()
+    member_b = models.BigIntegerField()
+    connected = models.BooleanField()
+    at = models.DateTimeField()
+
+
+class Follow(models.Model):
+    follower = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="following_set")
+    followee = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="follower_set")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(follower=models.F("followee")), name="follow_not_self"
+            ),
+            models.UniqueConstraint(fields=["follower", "followee"], name="follow_unique"),
+        ]
+        indexes = [models.Index(fields=["followee", "-created_at"])]
+
+
+class Block(models.Model):
+    blocker = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="blocks_made")
+    blocked = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="blocks_received")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(blocker=models.F("blocked")), name="block_not_self"
+            ),
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="block_unique"),
+        ]
+        indexes = [models.Index(fields=["blocked", "blocker"])]

@@ -1,0 +1,142 @@
+"""S1–S7: what a member shows and the settings that decide who may do what with them."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class PrimaryAction(models.TextChoices):  # S2
+    CONNECT = "connect", "Connect"
+    FOLLOW = "follow", "Follow"
+
+
+class FollowersAllowed(models.TextChoices):  # S3
+    EVERYONE = "everyone", "Everyone"
+    CONNECTIONS = "connections", "Only my connections"
+
+
+class InvitationsFrom(models.TextChoices):  # S4
+    EVERYONE = "everyone", "Everyone"
+    EMAIL = "email", "Only people who know my e-mail address"
+
+
+class ConnectionsVisibleTo(models.TextChoices):  # S5
+    CONNECTIONS = "connections", "My connections"
+    ONLY_ME = "only_me", "Only me"
+
+
+class Profile(models.Model):
+    member = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="profile",
+    )
+    headline = models.CharField(max_length=220, blank=True)
+    location = models.CharField(max_length=100, blank=True)
+    industry = models.CharField(max_length=100, blank=True)
+    about = models.TextField(max_length=2600, blank=True)
+    avatar = models.ImageField(upload_to="avatars/", blank=True)
+
+    primary_action = models.CharField(
+        max_length=10, choices=PrimaryAction.choices, default=PrimaryAction.CONNECT
+    )
+    followers_allowed = models.CharField(
+        max_length=12, choices=FollowersAllowed.choices, default=FollowersAllowed.EVERYONE
+    )
+    invitations_from = models.CharField(
+        max_length=10, choices=InvitationsFrom.choices, default=InvitationsFrom.EVERYONE
+    )
+    connections_visible_to = models.CharField(
+        max_length=12,
+        choices=ConnectionsVisibleTo.choices,
+        default=ConnectionsVisibleTo.CONNECTIONS,
+    )
+    open_profile = models.BooleanField(default=False)  # S6
+    share_profile_updates = models.BooleanField(default=True)  # S7
+    share_network_updates = models.BooleanField(default=False)  # S7
+    refuse_inmail = models.BooleanField(default=False)  # M3
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(primary_action__in=PrimaryAction.values),
+                name="profile_primary_action_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(followers_allowed__in=FollowersAllowed.values),
+                name="profile_followers_allowed_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(invitations_from__in=InvitationsFrom.values),
+                name="profile_invitations_from_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(connections_visible_to__in=ConnectionsVisibleTo.values),
+                name="profile_connections_visible_to_valid",
+            ),
+        ]
+
+
+class Position(models.Model):
+    """Experience: a title at a company from a date to a date (open when current)."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="positions"
+    )
+    title = models.CharField(max_length=100)
+    company = models.CharField(max_length=100, db_index=True)
+    location = models.CharField(max_length=100, blank=True)
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    description = models.TextField(max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="position_ends_after_start",
+            ),
+        ]
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_on is None
+
+
+class Education(models.Model):
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="education"
+    )
+    school = models.CharField(max_length=150)
+    degree = models.CharField(max_length=100, blank=True)
+    field_of_study = models.CharField(max_length=100, blank=True)
+    start_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-end_year", "-start_year", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_year__isnull=True)
+                | models.Q(start_year__isnull=True)
+                | models.Q(end_year__gte=models.F("start_year")),
+                name="education_ends_after_start",
+            ),
+        ]
+
+
+class Skill(models.Model):
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="skills"
+    )
+    name = models.CharField(max_length=80)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint("member", Lower("name"), name="skill_unique_per_member"),
+        ]

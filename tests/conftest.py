@@ -1,0 +1,93 @@
+"""Shared fixtures: the cast of members, a frozen clock, and Chromium for browser tests."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.factories import make_member
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def chromium_path() -> str | None:
+    for candidate in (
+        os.environ.get("LINKWELL_CHROMIUM"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    ):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+@pytest.fixture
+def member(db):
+    return make_member(handle="alice", display_name="Alice Archer")
+
+
+@pytest.fixture
+def other_member(db):
+    return make_member(handle="bob", display_name="Bob Baker")
+
+
+@pytest.fixture
+def frozen_now(monkeypatch):
+    """Set and move the clock that services read (core.clock.now)."""
+    import datetime
+
+    from django.utils import timezone
+
+    class Clock:
+        def __init__(self):
+            self.value = timezone.now().replace(microsecond=0)
+
+        def __call__(self):
+            return self.value
+
+        def advance(self, **delta):
+            self.value = self.value + datetime.timedelta(**delta)
+            return self.value
+
+    clock = Clock()
+    monkeypatch.setattr("core.clock.now", clock)
+    return clock
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright; skipped where absent, a failure under CI=true."""
+    path = chromium_path()
+    if path is None:
+        message = "no Chromium found (install Debian's chromium or set LINKWELL_CHROMIUM)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=path,
+            args=[
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--disable-gpu",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
