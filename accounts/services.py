@@ -1,11 +1,21 @@
-"""Writes about members: sign-up, confirmation and deletion, one transaction each."""
+"""Writes about members: sign-up, confirmation, sign-in throttling and deletion."""
 
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.signing import BadSignature, TimestampSigner
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
-from accounts.models import User
-from core.errors import Conflict, Invalid
+from accounts.models import FailedLogin, User
+from core import clock
+from core.errors import Conflict, Forbidden, Invalid, RateLimited, Refused
+from network.models import Connection, ConnectionEvent
 from profiles.models import Profile
 
 HANDLE_TAKEN = "That handle is taken."
@@ -63,3 +73,184 @@ def _first_message(exc: ValidationError) -> str:
         field, messages = next(iter(exc.message_dict.items()))
         return f"{field}: {messages[0]}"
     return exc.messages[0]
+
+
+# --- E-mail confirmation ----------------------------------------------------------------
+
+CONFIRMATION_SALT = "linkwell.accounts.confirm-email"
+CONFIRMATION_MAX_AGE = timedelta(days=3)
+CONFIRMATION_INVALID = (
+    "This confirmation link is not valid or has expired (links last 3 days). "
+    "Ask for a new one below."
+)
+EMAIL_NOT_CONFIRMED = (
+    "Please confirm your e-mail address first: open the link we sent you. "
+    "No e-mail? Send the link again."
+)
+
+
+def confirmation_token(*, member: User) -> str:
+    """Signed and timestamped; bound to the address so changing it voids older links."""
+    return TimestampSigner(salt=CONFIRMATION_SALT).sign_object(
+        {"id": member.pk, "email": member.email.lower()}
+    )
+
+
+def send_confirmation(*, member: User, base_url: str) -> None:
+    """The link by e-mail (console backend by default); a no-op once confirmed."""
+    if member.email_confirmed:
+        return
+    link = f"{base_url.rstrip('/')}/confirm/{confirmation_token(member=member)}/"
+    send_mail(
+        subject="Confirm your e-mail address for Linkwell",
+        message=(
+            f"Hello {member.name},\n\n"
+            f"Open this link within 3 days to confirm your e-mail address:\n\n{link}\n\n"
+            "If you did not join Linkwell, ignore this message.\n"
+        ),
+        from_email=None,
+        recipient_list=[member.email],
+    )
+
+
+RESEND_INTERVAL_SECONDS = 60
+
+
+def resend_confirmation(*, identifier: str, base_url: str) -> None:
+    """At most one new link a minute per member, so the form can't flood an inbox.
+
+    Silent either way: the answer must not reveal whether an account exists.
+    """
+    member = member_by_identifier(identifier)
+    if member is None or member.email_confirmed:
+        return
+    if cache.add(f"linkwell:confirm-resent:{member.pk}", True, RESEND_INTERVAL_SECONDS):
+        send_confirmation(member=member, base_url=base_url)
+
+
+@transaction.atomic
+def confirm_email(*, token: str) -> User:
+    try:
+        data = TimestampSigner(salt=CONFIRMATION_SALT).unsign_object(
+            token, max_age=CONFIRMATION_MAX_AGE
+        )
+    except (BadSignature, ValueError) as exc:
+        raise Invalid(CONFIRMATION_INVALID) from exc
+    member = (
+        User.objects.select_for_update()
+        .filter(pk=data.get("id"), email__iexact=data.get("email", ""))
+        .first()
+    )
+    if member is None:
+        raise Invalid(CONFIRMATION_INVALID)
+    if not member.email_confirmed:
+        member.email_confirmed = True
+        member.save(update_fields=["email_confirmed"])
+    return member
+
+
+def member_by_identifier(identifier: str) -> User | None:
+    """A handle or an e-mail address, ignoring case."""
+    identifier = identifier.strip()
+    field = "email__iexact" if "@" in identifier else "username__iexact"
+    return User.objects.filter(**{field: identifier}).first()
+
+
+# --- Sign-in throttling -------------------------------------------------------------------
+
+TOO_MANY_FOR_ACCOUNT = (
+    "Too many failed sign-in attempts for this account. Try again after {until} UTC."
+)
+TOO_MANY_FROM_IP = (
+    "Too many failed sign-in attempts from your network. Try again after {until} UTC."
+)
+WRONG_CREDENTIALS = "That handle or e-mail address and password do not match."
+
+
+def _throttle_key(identifier: str) -> str:
+    """Failures count against the account whichever of handle or e-mail was typed."""
+    member = member_by_identifier(identifier)
+    return (member.username if member else identifier.strip()).lower()
+
+
+def _lockout_until(rows) -> datetime | None:
+    latest = rows.order_by("-at").values_list("at", flat=True).first()
+    return latest + settings.LINKWELL_LOGIN_LOCKOUT if latest else None
+
+
+def check_login_allowed(*, identifier: str, ip: str | None) -> None:
+    """Refuse past LINKWELL_LOGIN_FAILURES_PER_ACCOUNT / _PER_IP failures in the lockout window.
+
+    Refused attempts are not recorded, so the lock lapses at the time the message names.
+    """
+    now = clock.now()
+    recent = FailedLogin.objects.filter(at__gt=now - settings.LINKWELL_LOGIN_LOCKOUT)
+    account = recent.filter(handle=_throttle_key(identifier))
+    if account.count() >= settings.LINKWELL_LOGIN_FAILURES_PER_ACCOUNT:
+        until = _lockout_until(account)
+        raise RateLimited(
+            TOO_MANY_FOR_ACCOUNT.format(until=f"{until:%H:%M}"), rule="login", until=until
+        )
+    if ip:
+        from_ip = recent.filter(ip=ip)
+        if from_ip.count() >= settings.LINKWELL_LOGIN_FAILURES_PER_IP:
+            until = _lockout_until(from_ip)
+            raise RateLimited(
+                TOO_MANY_FROM_IP.format(until=f"{until:%H:%M}"), rule="login", until=until
+            )
+
+
+@transaction.atomic
+def record_failed_login(*, identifier: str, ip: str | None) -> None:
+    FailedLogin.objects.create(handle=_throttle_key(identifier), ip=ip or None, at=clock.now())
+
+
+@transaction.atomic
+def clear_failed_logins(*, member: User) -> None:
+    """A success forgets the account's failures (not the IP's: others may share it)."""
+    FailedLogin.objects.filter(handle=member.username.lower()).delete()
+
+
+def authenticate_member(*, request, identifier: str, password: str, ip: str | None) -> User:
+    """Who may sign in: throttled, by handle or e-mail, confirmed unless the operator says not.
+
+    Not one transaction: a failure must be recorded even though the attempt is refused.
+    """
+    check_login_allowed(identifier=identifier, ip=ip)
+    member = member_by_identifier(identifier)
+    authenticated = (
+        authenticate(request, username=member.username, password=password) if member else None
+    )
+    if authenticated is None:
+        record_failed_login(identifier=identifier, ip=ip)
+        raise Refused(WRONG_CREDENTIALS, rule="login")
+    clear_failed_logins(member=authenticated)
+    if settings.LINKWELL_REQUIRE_EMAIL_CONFIRMATION and not authenticated.email_confirmed:
+        raise Forbidden(EMAIL_NOT_CONFIRMED, rule="confirm-email")
+    return authenticated
+
+
+# --- Deletion -----------------------------------------------------------------------------
+
+WRONG_PASSWORD = "That password is not right; your account was not deleted."
+
+
+@transaction.atomic
+def delete_member(*, member: User) -> None:
+    """Everything of theirs goes by cascade; the connection log keeps only bare ids.
+
+    Disconnect events let every graph index drop the member's edges past its snapshot.
+    """
+    now = clock.now()
+    pairs = Connection.objects.filter(Q(member_a=member) | Q(member_b=member)).values_list(
+        "member_a_id", "member_b_id"
+    )
+    ConnectionEvent.objects.bulk_create(
+        [ConnectionEvent(member_a=a, member_b=b, connected=False, at=now) for a, b in pairs]
+    )
+    FailedLogin.objects.filter(handle__in=[member.username.lower(), member.email.lower()]).delete()
+    profile = Profile.objects.filter(member=member).first()
+    User.objects.filter(pk=member.pk).delete()
+    if profile is not None and profile.avatar:
+        name, storage = profile.avatar.name, profile.avatar.storage
+        transaction.on_commit(lambda: storage.delete(name))

@@ -21,6 +21,9 @@ def refused(request, exc: Refused):
     body = {"error": exc.message}
     if exc.until is not None:
         body["until"] = exc.until.isoformat()
+    details = getattr(exc, "details", None)
+    if details:
+        body["details"] = details
     return api.create_response(request, body, status=exc.status)
 
 
@@ -41,6 +44,13 @@ def invalid(request, exc: ValidationError):
         for e in exc.errors
     )
     return api.create_response(request, {"error": f"Validation failed: {details}"}, status=422)
+
+
+def unknown_endpoint(request, *args, **kwargs):
+    """Any /api/ path no router matches: JSON like every other refusal, never an HTML page."""
+    from django.http import JsonResponse
+
+    return JsonResponse({"error": "Record not found"}, status=404)
 
 
 def register_routers() -> None:

@@ -122,3 +122,54 @@ class Block(models.Model):
             models.UniqueConstraint(fields=["blocker", "blocked"], name="block_unique"),
         ]
         indexes = [models.Index(fields=["blocked", "blocker"])]
+
+
+class Unblock(models.Model):
+    """B2: when a block was lifted, so the same member can't be blocked again for 48 hours."""
+
+    blocker = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="+")
+    blocked = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["blocker", "blocked", "-at"])]
+
+
+class ReportKind(models.TextChoices):  # B3
+    MEMBER = "member", "Member"
+    POST = "post", "Post"
+    COMMENT = "comment", "Comment"
+    MESSAGE = "message", "Message"
+
+
+class ReportReason(models.TextChoices):  # B3
+    SPAM = "spam", "Spam or scam"
+    FAKE = "fake", "Fake profile"
+    HARASSMENT = "harassment", "Harassment or bullying"
+    HATE = "hate", "Hateful speech"
+    MISINFORMATION = "misinformation", "Misinformation"
+    OTHER = "other", "Something else"
+
+
+class Report(models.Model):
+    """B3: one report in the administrators' moderation queue (Django admin)."""
+
+    reporter = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="reports_made")
+    member = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="reports_received")
+    kind = models.CharField(max_length=10, choices=ReportKind.choices, default=ReportKind.MEMBER)
+    target_id = models.BigIntegerField(null=True, blank=True)  # the post, comment or message
+    reason = models.CharField(max_length=16, choices=ReportReason.choices)
+    comment = models.TextField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        MEMBER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=ReportKind.values), name="report_kind_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["resolved_at", "-created_at"])]

@@ -1,5 +1,160 @@
-from django.shortcuts import render
+"""Home, sign-up, confirmation, sign-in and out, password and deletion pages."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from accounts import services
+from core.errors import Forbidden, Refused
+from profiles.queries import current_position, member_for_profile
+from web.accounts.forms import (
+    DeleteAccountForm,
+    ResendConfirmationForm,
+    SignInForm,
+    SignUpForm,
+)
+
+CHECK_YOUR_EMAIL = "We sent a confirmation link to {email}. Open it within 3 days to sign in."
+LINK_SENT_AGAIN = "If an unconfirmed account matches, we sent it a new confirmation link."
+CONFIRMED = "Your e-mail address is confirmed. Welcome to Linkwell!"
+SIGNED_OUT = "You are signed out."
+PASSWORD_CHANGED = "Your password was changed."
+ACCOUNT_DELETED = "Your account and everything in it were deleted."
+
+
+def client_ip(request) -> str | None:
+    """REMOTE_ADDR only: a forwarded header is the client's to forge."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/")
 
 
 def home(request):
-    return render(request, "web/home.html")
+    context = {}
+    if request.user.is_authenticated:
+        member = member_for_profile(handle=request.user.username, viewer=request.user)
+        context = {"member": member, "position": current_position(member) if member else None}
+    return render(request, "web/home.html", context)
+
+
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            member = services.create_member(
+                handle=data["handle"],
+                email=data["email"],
+                password=data["password"],
+                display_name=data["display_name"],
+            )
+        except Refused as exc:
+            field = {services.HANDLE_TAKEN: "handle", services.EMAIL_TAKEN: "email"}.get(
+                exc.message
+            )
+            form.add_error(field, exc.message)
+        else:
+            if not settings.LINKWELL_REQUIRE_EMAIL_CONFIRMATION:
+                login(request, member, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(request, f"Welcome to Linkwell, {member.name}!")
+                return redirect("home")
+            services.send_confirmation(member=member, base_url=_base_url(request))
+            return render(request, "web/accounts/check_email.html", {"email": member.email})
+    return render(request, "web/accounts/signup.html", {"form": form}, status=_status(form))
+
+
+def _status(form) -> int:
+    return 400 if form.is_bound and form.errors else 200
+
+
+def signin(request):
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, {request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    form = SignInForm(request.POST or None, initial={"identifier": request.GET.get("identifier")})
+    unconfirmed = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.authenticate_member(
+                request=request,
+                identifier=form.cleaned_data["identifier"],
+                password=form.cleaned_data["password"],
+                ip=client_ip(request),
+            )
+        except Forbidden as exc:
+            form.add_error(None, exc.message)
+            unconfirmed = ResendConfirmationForm(
+                initial={"identifier": form.cleaned_data["identifier"]}
+            )
+        except Refused as exc:
+            form.add_error(None, exc.message)
+        else:
+            login(request, member)
+            return redirect(next_url or settings.LOGIN_REDIRECT_URL)
+    context = {"form": form, "next": next_url, "resend_form": unconfirmed}
+    return render(request, "web/accounts/login.html", context, status=_status(form))
+
+
+@require_POST
+def signout(request):
+    logout(request)
+    messages.info(request, SIGNED_OUT)
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+def confirm(request, token: str):
+    try:
+        member = services.confirm_email(token=token)
+    except Refused as exc:
+        context = {"error": exc.message, "resend_form": ResendConfirmationForm()}
+        return render(request, "web/accounts/confirm_failed.html", context, status=400)
+    messages.success(request, CONFIRMED)
+    if request.user.is_authenticated and request.user.pk == member.pk:
+        return redirect("home")
+    return redirect(f"{reverse_lazy('login')}?identifier={member.username}")
+
+
+def resend_confirmation(request):
+    form = ResendConfirmationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.resend_confirmation(
+            identifier=form.cleaned_data["identifier"], base_url=_base_url(request)
+        )
+        messages.info(request, LINK_SENT_AGAIN)
+        return redirect("login")
+    return render(request, "web/accounts/resend.html", {"form": form}, status=_status(form))
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "web/accounts/password_change.html"
+    success_url = reverse_lazy("settings")
+
+    def form_valid(self, form):
+        messages.success(self.request, PASSWORD_CHANGED)
+        return super().form_valid(form)
+
+
+@login_required
+def delete_account(request):
+    form = DeleteAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not request.user.check_password(form.cleaned_data["password"]):
+            form.add_error("password", services.WRONG_PASSWORD)
+        else:
+            services.delete_member(member=request.user)
+            logout(request)
+            messages.info(request, ACCOUNT_DELETED)
+            return redirect("home")
+    return render(request, "web/accounts/delete.html", {"form": form}, status=_status(form))

@@ -1,0 +1,424 @@
+"""Mastodon's follow, block, relationship and report endpoints, plus Linkwell's connections.
+
+A connection is a pair of follows plus the connection itself; the extensions below expose
+the connection, invitations, mutual connections and paths. No rules here: services decide.
+"""
+
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpResponse
+from ninja import Router, Schema
+
+from accounts.models import User
+from api.auth import member_auth, require_scope
+from api.payload import as_list, payload
+from api.schemas import iso
+from api.schemas.accounts import Account, account_entities, account_entity
+from core.errors import Forbidden, Invalid
+from network import index, queries, services
+from network.models import Block, Invitation, ReportReason
+
+router = Router(tags=["network"])
+
+NOT_FOUND = "Record not found"
+BAD_DIRECTION = "direction must be received or sent"
+MASTODON_CATEGORIES = {"spam": "spam", "legal": "other", "violation": "harassment"}
+
+
+class Relationship(Schema):
+    id: str
+    following: bool
+    showing_reblogs: bool
+    notifying: bool
+    languages: list[str] | None
+    followed_by: bool
+    blocking: bool
+    blocked_by: bool
+    muting: bool
+    muting_notifications: bool
+    requested: bool
+    requested_by: bool
+    domain_blocking: bool
+    endorsed: bool
+    note: str
+    # Linkwell's own
+    connected: bool
+    degree: int | None
+    invitation_sent: bool
+    invitation_received: bool
+    can_message: bool
+    mutual_connections_count: int
+
+
+class InvitationOut(Schema):
+    id: str
+    account: Account
+    note: str
+    reason: str | None
+    created_at: str
+
+
+class PathStep(Schema):
+    account: Account | None
+    label: str
+
+
+class ReportOut(Schema):
+    id: str
+    action_taken: bool
+    action_taken_at: str | None
+    category: str
+    comment: str
+    forwarded: bool
+    created_at: str
+    status_ids: list[str] | None
+    rule_ids: list[str] | None
+    target_account: Account
+
+
+def _relationship(rel: queries.Relationship) -> dict:
+    return {
+        "id": str(rel.id),
+        "following": rel.following,
+        "showing_reblogs": rel.following,
+        "notifying": False,
+        "languages": None,
+        "followed_by": rel.followed_by,
+        "blocking": rel.blocking,
+        "blocked_by": rel.blocked_by,
+        "muting": False,
+        "muting_notifications": False,
+        "requested": False,
+        "requested_by": False,
+        "domain_blocking": False,
+        "endorsed": False,
+        "note": rel.note,
+        "connected": rel.connected,
+        "degree": rel.degree,
+        "invitation_sent": rel.invitation_sent,
+        "invitation_received": rel.invitation_received,
+        "can_message": rel.can_message,
+        "mutual_connections_count": rel.mutual_connections_count,
+    }
+
+
+def _member(account_id: int) -> User:
+    member = User.objects.filter(pk=account_id, is_active=True).select_related("profile").first()
+    if member is None:
+        raise Http404(NOT_FOUND)
+    return member
+
+
+def _visible_member(request, account_id: int) -> User:
+    """B1: a member blocked either way does not exist for the viewer."""
+    member = _member(account_id)
+    if queries.is_blocked_between(request.auth, member):
+        raise Http404(NOT_FOUND)
+    return member
+
+
+def _relationship_with(request, member: User) -> dict:
+    return _relationship(queries.relationship(request.auth, member))
+
+
+# --- Mastodon: follow, block, relationships ----------------------------------------------
+
+
+@router.post("/accounts/{int:account_id}/follow", auth=member_auth, response=Relationship)
+def follow(request, account_id: int):
+    """F1: 403 with the reason across a block or when S3 allows only connections."""
+    require_scope(request, "write:follows")
+    member = _member(account_id)
+    services.follow(follower=request.auth, followee=member)
+    return _relationship_with(request, member)
+
+
+@router.post("/accounts/{int:account_id}/unfollow", auth=member_auth, response=Relationship)
+def unfollow(request, account_id: int):
+    require_scope(request, "write:follows")
+    member = _member(account_id)
+    services.unfollow(follower=request.auth, followee=member)
+    return _relationship_with(request, member)
+
+
+@router.post(
+    "/accounts/{int:account_id}/remove_from_followers", auth=member_auth, response=Relationship
+)
+def remove_from_followers(request, account_id: int):
+    require_scope(request, "write:follows")
+    member = _member(account_id)
+    services.remove_from_followers(by=request.auth, follower=member)
+    return _relationship_with(request, member)
+
+
+@router.post("/accounts/{int:account_id}/block", auth=member_auth, response=Relationship)
+def block(request, account_id: int):
+    """B1, B2: ends the connection, follows and invitations; not again within 48 h of unblock."""
+    require_scope(request, "write:blocks")
+    member = _member(account_id)
+    services.block(blocker=request.auth, blocked=member)
+    return _relationship_with(request, member)
+
+
+@router.post("/accounts/{int:account_id}/unblock", auth=member_auth, response=Relationship)
+def unblock(request, account_id: int):
+    require_scope(request, "write:blocks")
+    member = _member(account_id)
+    services.unblock(blocker=request.auth, blocked=member)
+    return _relationship_with(request, member)
+
+
+@router.get("/accounts/relationships", auth=member_auth, response=list[Relationship])
+def relationships(request):
+    """`id[]=1&id[]=2`; unknown ids are left out, as Mastodon does."""
+    require_scope(request, "read:follows")
+    raw = request.GET.getlist("id[]") + request.GET.getlist("id")
+    ids = [int(value) for value in raw if value.isdigit()]
+    known = set(User.objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True))
+    ids = list(dict.fromkeys(i for i in ids if i in known))
+    return [_relationship(rel) for rel in queries.relationships(request.auth, ids)]
+
+
+# --- Mastodon: lists with Link paging ------------------------------------------------------
+
+
+def _paged(request, rows, key: str, default: int = 40):
+    """Mastodon paging by record id: max_id / since_id / min_id / limit, with a Link header."""
+    limit = min(max(_int(request.GET.get("limit"), default), 1), 80)
+    max_id = _int(request.GET.get("max_id"), None)
+    since_id = _int(request.GET.get("since_id"), None)
+    min_id = _int(request.GET.get("min_id"), None)
+    if max_id is not None:
+        rows = rows.filter(**{f"{key}__lt": max_id})
+    if since_id is not None:
+        rows = rows.filter(**{f"{key}__gt": since_id})
+    if min_id is not None:
+        page = list(rows.filter(**{f"{key}__gt": min_id}).order_by(key)[:limit])[::-1]
+    else:
+        page = list(rows.order_by(f"-{key}")[:limit])
+    return page, _link(request, page, key, limit)
+
+
+def _link(request, page, key: str, limit: int) -> str:
+    if not page:
+        return ""
+    base = request.build_absolute_uri(request.path)
+    newest, oldest = getattr(page[0], key), getattr(page[-1], key)
+    links = [f'<{base}?{urlencode({"limit": limit, "min_id": newest})}>; rel="prev"']
+    if len(page) == limit:
+        links.insert(0, f'<{base}?{urlencode({"limit": limit, "max_id": oldest})}>; rel="next"')
+    return ", ".join(links)
+
+
+def _int(value, default):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _accounts_page(request, response: HttpResponse, members, key):
+    page, link = _paged(request, members, key)
+    if link:
+        response["Link"] = link
+    return account_entities(page)
+
+
+@router.get("/accounts/{int:account_id}/followers", auth=member_auth, response=list[Account])
+def followers(request, response: HttpResponse, account_id: int):
+    require_scope(request, "read:accounts", "read:follows")
+    member = _visible_member(request, account_id)
+    return _accounts_page(request, response, queries.followers(member, request.auth), "follow_id")
+
+
+@router.get("/accounts/{int:account_id}/following", auth=member_auth, response=list[Account])
+def following(request, response: HttpResponse, account_id: int):
+    require_scope(request, "read:accounts", "read:follows")
+    member = _visible_member(request, account_id)
+    return _accounts_page(request, response, queries.following(member, request.auth), "follow_id")
+
+
+@router.get("/blocks", auth=member_auth, response=list[Account])
+def blocks(request, response: HttpResponse):
+    require_scope(request, "read:blocks")
+    page, link = _paged(request, Block.objects.filter(blocker=request.auth), "id")
+    if link:
+        response["Link"] = link
+    return account_entities([block.blocked_id for block in page])
+
+
+@router.post("/reports", auth=member_auth, response=ReportOut)
+def report(request):
+    """B3: `account_id`, `comment`, and Mastodon's `category` or Linkwell's `reason`."""
+    require_scope(request, "write:reports")
+    data, _ = payload(request)
+    member = _member(_int(data.get("account_id"), 0))
+    reason = str(data.get("reason") or "")
+    if not reason:
+        category = str(data.get("category") or "other")
+        reason = MASTODON_CATEGORIES.get(category, category)
+    status_ids = [s for s in as_list(data.get("status_ids")) if s.isdigit()]
+    kind, target = ("post", int(status_ids[0])) if status_ids else ("member", None)
+    made = services.report(
+        reporter=request.auth,
+        member=member,
+        reason=reason,
+        kind=kind,
+        target_id=target,
+        comment=str(data.get("comment") or ""),
+    )
+    category = "spam" if made.reason == ReportReason.SPAM else "other"
+    return {
+        "id": str(made.pk),
+        "action_taken": False,
+        "action_taken_at": None,
+        "category": category,
+        "comment": made.comment,
+        "forwarded": False,
+        "created_at": iso(made.created_at),
+        "status_ids": status_ids or None,
+        "rule_ids": None,
+        "target_account": account_entity(member),
+    }
+
+
+# --- Linkwell: connections, invitations, mutuals and paths --------------------------------
+
+
+@router.post("/accounts/{int:account_id}/connect", auth=member_auth, response=Relationship)
+def connect(request, account_id: int):
+    """N1–N7, N10: invite with `note`, `reason` and `email`; connects at once if they asked."""
+    require_scope(request, "write:follows")
+    member = _member(account_id)
+    data, _ = payload(request)
+    services.invite(
+        sender=request.auth,
+        recipient=member,
+        note=str(data.get("note") or ""),
+        reason=str(data.get("reason") or ""),
+        email=str(data.get("email") or ""),
+    )
+    return _relationship_with(request, member)
+
+
+@router.post("/accounts/{int:account_id}/disconnect", auth=member_auth, response=Relationship)
+def disconnect(request, account_id: int):
+    """N9: removes the connection and both follows, silently."""
+    require_scope(request, "write:follows")
+    member = _member(account_id)
+    services.disconnect(by=request.auth, member=member)
+    return _relationship_with(request, member)
+
+
+def _invitation(invitation: Invitation, viewer) -> dict:
+    other = invitation.recipient_id if invitation.sender_id == viewer.pk else invitation.sender_id
+    return {
+        "id": str(invitation.pk),
+        "account": account_entity(other),
+        "note": invitation.note,
+        "reason": invitation.reason or None,
+        "created_at": iso(invitation.created_at),
+    }
+
+
+@router.get("/invitations", auth=member_auth, response=list[InvitationOut])
+def invitations(request, response: HttpResponse, direction: str = "received"):
+    """N3: ignored invitations leave the recipient's list but stay pending for the sender."""
+    require_scope(request, "read:follows")
+    if direction == "received":
+        rows, other = queries.received_invitations(request.auth), "sender_id"
+    elif direction == "sent":
+        rows, other = queries.sent_invitations(request.auth), "recipient_id"
+    else:
+        raise Invalid(BAD_DIRECTION)
+    page, link = _paged(request, rows, "id")
+    if link:
+        response["Link"] = link
+    entities = {int(a["id"]): a for a in account_entities([getattr(i, other) for i in page])}
+    return [
+        {
+            "id": str(i.pk),
+            "account": entities[getattr(i, other)],
+            "note": i.note,
+            "reason": i.reason or None,
+            "created_at": iso(i.created_at),
+        }
+        for i in page
+        if getattr(i, other) in entities
+    ]
+
+
+def _answer(name):
+    action = getattr(services, name)
+
+    def view(request, invitation_id: int):
+        require_scope(request, "write:follows")
+        invitation = action(invitation_id=invitation_id, by=request.auth)
+        return _invitation(invitation, request.auth)
+
+    view.__name__ = f"invitation_{name}"
+    view.__doc__ = {
+        "accept": "N8: connect, each following the other.",
+        "ignore": "N3: silent; the sender still sees it pending.",
+        "dont_know": "N3: the sender can't invite you again.",
+        "withdraw": "N4: the sender takes it back; no new invitation to them for 21 days.",
+    }[name]
+    return view
+
+
+for _name in ("accept", "ignore", "dont_know", "withdraw"):
+    router.post(
+        f"/invitations/{{int:invitation_id}}/{_name}", auth=member_auth, response=InvitationOut
+    )(_answer(_name))
+
+
+@router.get("/accounts/{int:account_id}/connections", auth=member_auth, response=list[Account])
+def connections(request, response: HttpResponse, account_id: int, offset: int = 0, limit: int = 40):
+    """S5: 403 with the reason when the list is hidden from you (see mutual_connections)."""
+    require_scope(request, "read:follows", "read:accounts")
+    member = _visible_member(request, account_id)
+    members, only_shared = queries.connections_of(member, request.auth)
+    if only_shared:
+        raise Forbidden(queries.connections_hidden_reason(member), rule="S5")
+    limit = min(max(limit, 1), 80)
+    page = list(members[max(offset, 0) : max(offset, 0) + limit])
+    _offset_link(request, response, offset, limit, len(page))
+    return account_entities(page)
+
+
+@router.get(
+    "/accounts/{int:account_id}/mutual_connections", auth=member_auth, response=list[Account]
+)
+def mutual_connections(
+    request, response: HttpResponse, account_id: int, offset: int = 0, limit: int = 40
+):
+    """D2: the connections you share, always visible to you (S5); `X-Total-Count` holds the
+    count."""
+    require_scope(request, "read:follows", "read:accounts")
+    member = _visible_member(request, account_id)
+    limit = min(max(limit, 1), 80)
+    total, ids = index.mutuals_for(request.auth, member, offset=max(offset, 0), limit=limit)
+    response["X-Total-Count"] = str(total)
+    _offset_link(request, response, offset, limit, len(ids))
+    return account_entities(ids)
+
+
+@router.get("/accounts/{int:account_id}/paths", auth=member_auth, response=list[list[PathStep]])
+def paths(request, account_id: int):
+    """D3: up to 3 shortest paths within 3 hops; steps you may not see carry no account."""
+    require_scope(request, "read:follows", "read:accounts")
+    member = _visible_member(request, account_id)
+    found = index.paths_for(request.auth, member)
+    named = {s.member_id for path in found for s in path if s.member is not None}
+    entities = {int(a["id"]): a for a in account_entities(sorted(named))}
+    return [
+        [{"account": entities.get(s.member_id) if s.member else None, "label": s.label} for s in p]
+        for p in found
+    ]
+
+
+def _offset_link(request, response: HttpResponse, offset: int, limit: int, count: int) -> None:
+    if count == limit:
+        base = request.build_absolute_uri(request.path)
+        query = urlencode({"offset": offset + limit, "limit": limit})
+        response["Link"] = f'<{base}?{query}>; rel="next"'

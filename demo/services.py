@@ -1,0 +1,483 @@
+"""Seeding the demo network (issue 2, item 5): deterministic, bulk, bounded in memory.
+
+The same member count and seed give the same members, profiles, connections, follows,
+invitations and posts; only timestamps move with the clock (they are offsets from now).
+Rows are written in chunks as plain columns (see demo.bulk), never as model instances.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
+
+from accounts.models import User
+from core import clock
+from core.errors import Conflict, Invalid
+from demo.bulk import NULL_DAY, TableWriter, loading, next_id, reset_sequences
+from demo.people import DAY, YEAR, PersonMaker, company_names, region_cities, school_names
+from demo.progress import Progress
+from feed.models import Post
+from graph.synthetic import linkedin_like_graph
+from network.models import Connection, Follow, Invitation
+from profiles.models import Education, Position, Profile, Skill
+
+DEMO_HANDLE = "demo"
+DEMO_PASSWORD = "linkwell-demo"  # every seeded member shares it: one hash, not a million
+DEMO_DISPLAY_NAME = "Demo Member"
+EMAIL_DOMAIN = "demo.linkwell.test"
+NOT_EMPTY = (
+    "The database already has members; seed fills an empty database only "
+    "(pass --if-empty to skip quietly)."
+)
+TOO_FEW = "A demo network needs at least 10 members."
+
+MEMBER_CHUNK = 10_000
+EDGE_CHUNK = 250_000
+# Connections per member (each member's list averages twice this): 1M members make
+# 25M connections and 50M follows, which SQLite and PostgreSQL load in minutes.
+DEFAULT_AVG_CONNECTIONS = 25
+LEADER_SHARE = 0.001  # "thought leaders": 0.1% of members, at least 3
+DEMO_TARGET_DEGREE = 150
+DEMO_INVITATIONS_RECEIVED = 6
+DEMO_INVITATIONS_SENT = 4
+
+
+@dataclass
+class SeedReport:
+    members: int
+    connections: int
+    follows: int
+    invitations: int
+    posts: int
+    positions: int
+    leaders: list[str]
+    demo_handle: str
+    seconds: float
+    rows: int  # every row written, in all tables
+
+
+def default_posts_per_member(members: int) -> float:
+    """A few each for a small demo; fewer for large N so posts don't dominate the seed."""
+    return 3.0 if members <= 20_000 else max(0.5, 60_000 / members)
+
+
+def cap_degrees(a: np.ndarray, b: np.ndarray, n: int, cap: int, seed: int):
+    """N7: a member over the cap keeps `cap` of their connections, chosen by a seeded shuffle;
+    connections between members under the cap are untouched."""
+    degree = np.bincount(a, minlength=n) + np.bincount(b, minlength=n)
+    if degree.max(initial=0) <= cap:
+        return a, b
+    order = np.random.default_rng([seed, 99]).permutation(len(a))
+    a, b = a[order], b[order]
+    rank = _rank_within(np.concatenate([a, b]))  # among all of a member's connections
+    over = degree > cap
+    drop = (over[a] & (rank[: len(a)] >= cap)) | (over[b] & (rank[len(a) :] >= cap))
+    a, b = a[~drop], b[~drop]
+    order = np.lexsort((b, a))
+    return a[order], b[order]
+
+
+def _rank_within(ends: np.ndarray) -> np.ndarray:
+    order = np.argsort(ends, kind="stable")
+    sorted_ends = ends[order]
+    first = np.searchsorted(sorted_ends, sorted_ends, side="left")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(ends)) - first
+    return rank
+
+
+def _chunks(total: int, size: int) -> Iterator[tuple[int, int, int]]:
+    for number, start in enumerate(range(0, total, size)):
+        yield number, start, min(total, start + size)
+
+
+def seed_network(
+    *,
+    members: int,
+    seed: int,
+    avg_connections: float = DEFAULT_AVG_CONNECTIONS,
+    posts_per_member: float | None = None,
+    progress: Progress | None = None,
+) -> SeedReport:
+    """Builds the whole network in one transaction; refuses a database that has members."""
+    if members < 10:
+        raise Invalid(TOO_FEW)
+    if User.objects.exists():
+        raise Conflict(NOT_EMPTY)
+    started = time.monotonic()
+    progress = progress or Progress(stream=_Silent())
+    if posts_per_member is None:
+        posts_per_member = default_posts_per_member(members)
+    n = members
+    cap = settings.LINKWELL_MAX_CONNECTIONS
+    now = int(clock.now().timestamp()) // 60 * 60
+
+    progress.start("graph", 1)
+    graph = linkedin_like_graph(n, avg_connections=avg_connections, seed=seed, cap=cap)
+    a, b = cap_degrees(np.asarray(graph.a, np.int64), np.asarray(graph.b, np.int64), n, cap, seed)
+    company = np.asarray(graph.company, np.int64)
+    school = np.asarray(graph.school, np.int64)
+    region = np.asarray(graph.region, np.int64)
+    del graph
+    progress.update(1)
+    degree = np.bincount(a, minlength=n) + np.bincount(b, minlength=n)
+
+    rng = np.random.default_rng([seed, 1])
+    leader_count = min(max(3, round(n * LEADER_SHARE)), n // 10)
+    leaders = np.argsort(-degree, kind="stable")[:leader_count]
+    is_leader = np.zeros(n, bool)
+    is_leader[leaders] = True
+    candidates = np.flatnonzero(~is_leader)
+    target = min(DEMO_TARGET_DEGREE, int(degree[candidates].max()))
+    demo = int(candidates[np.argmin(np.abs(degree[candidates] - target))])
+    joined = now - rng.integers(30 * DAY, 6 * YEAR, n)
+    joined[demo] = now - 5 * YEAR
+    weight = np.sqrt(degree + 1.0)
+    post_counts = rng.poisson(posts_per_member * weight / weight.mean())
+    post_counts[leaders] += 3
+    post_counts[demo] = 4
+    post_counts = np.minimum(post_counts, 20)
+
+    maker = PersonMaker(
+        seed=seed,
+        now=now,
+        companies=company_names(int(company.max()) + 1, seed),
+        schools=school_names(int(school.max()) + 1, seed),
+        cities=region_cities(int(region.max()) + 1, seed),
+    )
+    password = make_password(DEMO_PASSWORD)
+    counts = {"connections": 0, "follows": 0, "invitations": 0, "posts": 0, "positions": 0}
+
+    with transaction.atomic():
+        _tune_for_bulk(n)
+        base = next_id(connection, User)
+        writers = _writers()
+
+        progress.start("members", n)
+        for _, lo, hi in _chunks(n, MEMBER_CHUNK):
+            rows = _member_rows(
+                maker,
+                range(lo, hi),
+                base,
+                company,
+                school,
+                region,
+                post_counts,
+                is_leader,
+                demo,
+                joined,
+                password,
+                now,
+            )
+            for name, columns in rows.items():
+                writers[name].write(columns)
+            progress.update(hi)
+        reset_sequences(connection, [User])
+        counts["posts"] = writers["posts"].rows_written
+        counts["positions"] = writers["positions"].rows_written
+
+        edge_rng = np.random.default_rng([seed, 2])
+        at = np.maximum(joined[a], joined[b])
+        at += (edge_rng.random(len(a)) * (now - at)).astype(np.int64)
+        with loading(connection, Connection), loading(connection, Follow):
+            progress.start("connections", len(a))
+            for _, lo, hi in _chunks(len(a), EDGE_CHUNK):
+                ea, eb = a[lo:hi], b[lo:hi]
+                reason = np.where(
+                    company[ea] == company[eb],
+                    "colleague",
+                    np.where(school[ea] == school[eb], "classmate", ""),
+                )
+                writers["connections"].write([ea + base, eb + base, reason, at[lo:hi]])
+                progress.update(hi)
+            counts["connections"] = writers["connections"].rows_written
+
+            follower, followee, followed_at = _follows(
+                a, b, at, leaders, degree, demo, joined, n, seed, now
+            )
+            progress.start("follows", len(follower))
+            for _, lo, hi in _chunks(len(follower), 2 * EDGE_CHUNK):
+                writers["follows"].write(
+                    [follower[lo:hi] + base, followee[lo:hi] + base, followed_at[lo:hi]]
+                )
+                progress.update(hi)
+            del follower, followee, followed_at
+            counts["follows"] = writers["follows"].rows_written
+            progress.start("indexes", 1)
+        progress.update(1)
+        counts["invitations"] = _demo_invitations(
+            writers["invitations"], a, b, demo, is_leader, base, n, seed, now
+        )
+
+    handles = dict(
+        User.objects.filter(id__in=[int(x) + base for x in leaders]).values_list("id", "username")
+    )
+    return SeedReport(
+        members=n,
+        leaders=[handles[int(x) + base] for x in leaders],
+        demo_handle=DEMO_HANDLE,
+        seconds=time.monotonic() - started,
+        rows=sum(writer.rows_written for writer in writers.values()),
+        **counts,
+    )
+
+
+class _Silent:
+    def write(self, _text):
+        pass
+
+    def flush(self):
+        pass
+
+
+def _tune_for_bulk(n: int) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Deferred foreign-key checks would queue one event per row until commit.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        elif connection.vendor == "sqlite" and n > 50_000:
+            cursor.execute("PRAGMA cache_size = -1000000")  # 1 GB of page cache
+
+
+def _writers() -> dict[str, TableWriter]:
+    return {
+        "users": TableWriter(
+            connection,
+            User,
+            [
+                "id",
+                "password",
+                "username",
+                "first_name",
+                "last_name",
+                "email",
+                "date_joined",
+                "display_name",
+                "email_confirmed",
+            ],
+        ),
+        "profiles": TableWriter(
+            connection,
+            Profile,
+            [
+                "member_id",
+                "headline",
+                "location",
+                "industry",
+                "about",
+                "primary_action",
+            ],
+        ),
+        "positions": TableWriter(
+            connection,
+            Position,
+            [
+                "member_id",
+                "title",
+                "company",
+                "location",
+                "started_on",
+                "ended_on",
+            ],
+        ),
+        "education": TableWriter(
+            connection,
+            Education,
+            [
+                "member_id",
+                "school",
+                "degree",
+                "field_of_study",
+                "start_year",
+                "end_year",
+            ],
+        ),
+        "skills": TableWriter(connection, Skill, ["member_id", "name"]),
+        "posts": TableWriter(connection, Post, ["author_id", "text", "visibility", "created_at"]),
+        "connections": TableWriter(
+            connection, Connection, ["member_a_id", "member_b_id", "reason", "created_at"]
+        ),
+        "follows": TableWriter(connection, Follow, ["follower_id", "followee_id", "created_at"]),
+        "invitations": TableWriter(
+            connection,
+            Invitation,
+            [
+                "sender_id",
+                "recipient_id",
+                "note",
+                "reason",
+                "status",
+                "created_at",
+            ],
+        ),
+    }
+
+
+def _member_rows(
+    maker,
+    indices,
+    base,
+    company,
+    school,
+    region,
+    post_counts,
+    is_leader,
+    demo,
+    joined,
+    password,
+    now,
+) -> dict[str, list]:
+    users = [[] for _ in range(9)]
+    profiles = [[] for _ in range(6)]
+    positions = [[] for _ in range(6)]
+    education = [[] for _ in range(6)]
+    skills = [[], []]
+    posts = [[], [], [], []]
+    for index in indices:
+        member_id = index + base
+        person = maker.make(
+            index,
+            company=int(company[index]),
+            school=int(school[index]),
+            region=int(region[index]),
+            posts=int(post_counts[index]),
+            leader=bool(is_leader[index]),
+            demo=index == demo,
+        )
+        display = DEMO_DISPLAY_NAME if index == demo else person.display_name
+        for column, value in zip(
+            users,
+            (
+                member_id,
+                password,
+                person.handle,
+                person.first,
+                person.last,
+                f"{person.handle}@{EMAIL_DOMAIN}",
+                int(joined[index]),
+                display,
+                True,
+            ),
+            strict=True,
+        ):
+            column.append(value)
+        for column, value in zip(
+            profiles,
+            (
+                member_id,
+                person.headline,
+                person.location,
+                person.industry,
+                person.about,
+                "follow" if is_leader[index] else "connect",
+            ),
+            strict=True,
+        ):
+            column.append(value)
+        for title, company_name, location, started, ended in person.positions:
+            for column, value in zip(
+                positions,
+                (
+                    member_id,
+                    title,
+                    company_name,
+                    location,
+                    started,
+                    NULL_DAY if ended is None else ended,
+                ),
+                strict=True,
+            ):
+                column.append(value)
+        for row in person.education:
+            for column, value in zip(education, (member_id, *row), strict=True):
+                column.append(value)
+        for name in person.skills:
+            skills[0].append(member_id)
+            skills[1].append(name)
+        for text, visibility, age in person.posts:
+            for column, value in zip(posts, (member_id, text, visibility, now - age), strict=True):
+                column.append(value)
+    return {
+        "users": users,
+        "profiles": profiles,
+        "positions": positions,
+        "education": education,
+        "skills": skills,
+        "posts": posts,
+    }
+
+
+def _follows(a, b, at, leaders, degree, demo, joined, n, seed, now):
+    """Each connection's two follows (N8) plus thought leaders' one-way followers, who are
+    not their connections (S2); sorted by (follower, followee) so the unique index appends."""
+    is_leader = np.zeros(n, bool)
+    is_leader[leaders] = True
+    touching_a, touching_b = is_leader[a], is_leader[b]
+    owner = np.concatenate([a[touching_a], b[touching_b]])
+    other = np.concatenate([b[touching_a], a[touching_b]])
+    order = np.argsort(owner, kind="stable")
+    owner, other = owner[order], other[order]
+    extra_from, extra_to, extra_at = [], [], []
+    for rank, leader in enumerate(leaders.tolist()):
+        rng = np.random.default_rng([seed, 3, rank])
+        want = int(min(n - 1 - degree[leader], max(5, n * 0.3 / (rank + 1) ** 0.8)))
+        connected = other[np.searchsorted(owner, leader) : np.searchsorted(owner, leader, "right")]
+        sample = rng.choice(n, size=min(n, want + len(connected) + 2), replace=False)
+        sample = np.concatenate([[demo], sample[sample != demo]])  # the demo follows them all
+        sample = sample[(sample != leader) & ~np.isin(sample, connected)][:want]
+        start = np.maximum(joined[sample], joined[leader])
+        extra_from.append(sample)
+        extra_to.append(np.full(len(sample), leader))
+        extra_at.append(start + (rng.random(len(sample)) * (now - start)).astype(np.int64))
+    follower = np.concatenate([a, b, *extra_from]).astype(np.int64)
+    followee = np.concatenate([b, a, *extra_to]).astype(np.int64)
+    followed_at = np.concatenate([at, at, *extra_at])
+    del extra_from, extra_to, extra_at
+    order = np.argsort(follower * n + followee)
+    return follower[order], followee[order], followed_at[order]
+
+
+def _demo_invitations(writer, a, b, demo, is_leader, base, n, seed, now) -> int:
+    """Pending invitations both ways, mostly from friends of friends, so the demo feels alive."""
+    rng = np.random.default_rng([seed, 4])
+    neighbours = np.concatenate([b[a == demo], a[b == demo]])
+    near = np.isin(a, neighbours) | np.isin(b, neighbours)
+    friends_of_friends = np.unique(np.concatenate([a[near], b[near]]))
+    excluded = np.zeros(n, bool)
+    excluded[neighbours] = True
+    excluded[demo] = True
+    excluded |= is_leader  # N10 would make the sender a follower: keep the demo simple
+    pool = friends_of_friends[~excluded[friends_of_friends]]
+    pool = rng.permutation(pool)
+    wanted = DEMO_INVITATIONS_RECEIVED + DEMO_INVITATIONS_SENT
+    if len(pool) < wanted:
+        others = rng.permutation(np.flatnonzero(~excluded))
+        pool = np.concatenate([pool, others[~np.isin(others, pool)]])
+    pool = pool[:wanted]
+    if len(pool) < wanted:
+        raise Conflict("Not enough members for the demo member's invitations.")
+    notes = [
+        ("We met at the meetup last week. Would love to stay in touch!", "met"),
+        ("Hi! I enjoyed your post about data platforms.", "learn"),
+        ("", ""),
+        ("We worked on the same migration project a while back.", "colleague"),
+        ("", "business"),
+    ]
+    senders, recipients, texts, reasons, ages = [], [], [], [], []
+    for number, other in enumerate(pool.tolist()):
+        received = number < DEMO_INVITATIONS_RECEIVED
+        senders.append((other if received else demo) + base)
+        recipients.append((demo if received else other) + base)
+        note, reason = notes[number % len(notes)]
+        texts.append(note)
+        reasons.append(reason)
+        ages.append(now - int(rng.integers(3600, 10 * DAY)))
+    return writer.write(
+        [senders, recipients, texts, reasons, ["pending"] * len(pool), np.array(ages)]
+    )

@@ -1,0 +1,250 @@
+"""Reads of the network: what a viewer may see of relationships, lists and invitations.
+
+Every function costs a constant number of queries whatever the number of members asked
+about; degrees and mutual counts come from the graph index (D1, D2) with blocks cut (D4).
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+
+from accounts.models import User
+from network.models import Block, Connection, Follow, Invitation, InvitationStatus
+from profiles.models import ConnectionsVisibleTo
+
+CONNECTIONS_HIDDEN = (
+    "S5: this member shows their connections only to themselves; you see the connections you share."  # noqa: E501
+)
+CONNECTIONS_FOR_CONNECTIONS = "S5: this member shows their connections only to their connections; you see the connections you share."  # noqa: E501
+
+
+@dataclass
+class Relationship:
+    """How the viewer stands with one member: Mastodon's fields plus connect and degree."""
+
+    id: int
+    following: bool = False
+    followed_by: bool = False
+    blocking: bool = False
+    blocked_by: bool = False
+    connected: bool = False
+    invitation_sent: bool = False
+    invitation_received: bool = False
+    invitation_sent_id: int | None = None
+    invitation_received_id: int | None = None
+    degree: int | None = None
+    mutual_connections_count: int = 0
+    can_message: bool = False
+    note: str = ""
+
+
+def hidden_for(viewer) -> frozenset[int]:
+    """D4: members blocked by or blocking the viewer, in one query."""
+    if viewer is None or not viewer.is_authenticated:
+        return frozenset()
+    pairs = Block.objects.filter(Q(blocker=viewer) | Q(blocked=viewer)).values_list(
+        "blocker_id", "blocked_id"
+    )
+    return frozenset(b if a == viewer.pk else a for a, b in pairs)
+
+
+def is_blocked_between(a, b) -> bool:
+    """B1: either blocked the other, so each is hidden from the other (profile 404)."""
+    if a is None or b is None or not getattr(a, "is_authenticated", True):
+        return False
+    x, y = getattr(a, "pk", a), getattr(b, "pk", b)
+    return Block.objects.filter(
+        Q(blocker_id=x, blocked_id=y) | Q(blocker_id=y, blocked_id=x)
+    ).exists()
+
+
+def blocked_by(blocker, member) -> bool:
+    return Block.objects.filter(blocker=blocker, blocked=member).exists()
+
+
+def is_connected(a, b) -> bool:
+    x, y = sorted((getattr(a, "pk", a), getattr(b, "pk", b)))
+    return Connection.objects.filter(member_a_id=x, member_b_id=y).exists()
+
+
+def relationship(viewer, member, *, view=None) -> Relationship:
+    return relationships(viewer, [member], view=view)[0]
+
+
+def relationships(viewer, members, *, view=None) -> list[Relationship]:
+    """Six queries for any number of members (blocks, follows, connections, invitations,
+    profiles, and the index's event replay); fewer when `view` (a Viewpoint) has them."""
+    from network.index import Viewpoint
+    from profiles.models import Profile
+
+    ids = [getattr(m, "pk", m) for m in members]
+    result = {i: Relationship(id=i) for i in ids}
+    if not ids or viewer is None or not viewer.is_authenticated:
+        return [result[i] for i in ids]
+    me = viewer.pk
+    view = view or Viewpoint(viewer)
+    hidden = view.hidden
+    for blocker, blocked in view.blocks:
+        if blocker == me and blocked in result:
+            result[blocked].blocking = True
+        elif blocked == me and blocker in result:
+            result[blocker].blocked_by = True
+    follows = Follow.objects.filter(
+        Q(follower_id=me, followee_id__in=ids) | Q(followee_id=me, follower_id__in=ids)
+    ).values_list("follower_id", "followee_id")
+    for follower, followee in follows:
+        if follower == me and followee in result:
+            result[followee].following = True
+        elif follower in result:
+            result[follower].followed_by = True
+    connections = Connection.objects.filter(
+        Q(member_a_id=me, member_b_id__in=ids) | Q(member_b_id=me, member_a_id__in=ids)
+    ).values_list("member_a_id", "member_b_id")
+    for a, b in connections:
+        result[b if a == me else a].connected = True
+    invitations = Invitation.objects.filter(
+        Q(sender_id=me, recipient_id__in=ids) | Q(recipient_id=me, sender_id__in=ids),
+        status=InvitationStatus.PENDING,
+    ).values_list("pk", "sender_id", "recipient_id", "ignored_at")
+    for pk, sender, recipient, ignored_at in invitations:
+        if sender == me and recipient in result:
+            result[recipient].invitation_sent = True
+            result[recipient].invitation_sent_id = pk
+        elif recipient == me and sender in result and ignored_at is None:  # N3: ignored is gone
+            result[sender].invitation_received = True
+            result[sender].invitation_received_id = pk
+    open_profiles = set(
+        Profile.objects.filter(pk__in=ids, open_profile=True).values_list("pk", flat=True)
+    )
+    view.prime(ids)
+    for member_id in ids:
+        rel = result[member_id]
+        rel.degree = view.degree(member_id)
+        if member_id in hidden or member_id == me:
+            rel.degree = None
+            continue
+        rel.mutual_connections_count = view.mutual_count(member_id)
+        rel.can_message = rel.connected or member_id in open_profiles  # M1, M2
+    return [result[i] for i in ids]
+
+
+# --- Lists -------------------------------------------------------------------------------
+
+
+def connection_ids_of(member) -> QuerySet:
+    """The ids of a member's connections, as a subquery-friendly union of the two columns."""
+    pk = getattr(member, "pk", member)
+    return User.objects.filter(
+        Q(pk__in=Connection.objects.filter(member_a_id=pk).values("member_b_id"))
+        | Q(pk__in=Connection.objects.filter(member_b_id=pk).values("member_a_id"))
+    ).values("pk")
+
+
+def can_see_connections_of(viewer, member) -> bool:
+    """S5: the owner always; their connections unless the owner chose `only_me`."""
+    if viewer is None or not viewer.is_authenticated:
+        return False
+    if viewer.pk == member.pk:
+        return True
+    if member.profile.connections_visible_to != ConnectionsVisibleTo.CONNECTIONS:
+        return False
+    return is_connected(viewer, member)
+
+
+def connections_hidden_reason(member) -> str:
+    if member.profile.connections_visible_to == ConnectionsVisibleTo.ONLY_ME:
+        return CONNECTIONS_HIDDEN
+    return CONNECTIONS_FOR_CONNECTIONS
+
+
+def connections_of(member, viewer, *, search: str = "", order: str = "recent") -> tuple:
+    """S5: (members with `connected_at`, whether the list is cut to the shared connections)."""
+    pk = member.pk
+    connected_at = Connection.objects.filter(
+        Q(member_a_id=pk, member_b_id=OuterRef("pk"))
+        | Q(member_b_id=pk, member_a_id=OuterRef("pk"))
+    ).values("created_at")[:1]
+    members = User.objects.filter(pk__in=connection_ids_of(pk)).annotate(
+        connected_at=Subquery(connected_at)
+    )
+    only_shared = not can_see_connections_of(viewer, member)
+    if only_shared:
+        if viewer is None or not viewer.is_authenticated:
+            members = members.none()
+        else:
+            members = members.filter(pk__in=connection_ids_of(viewer))
+    members = _visible_to(members, viewer)
+    if search:
+        members = members.filter(
+            Q(display_name__icontains=search.strip()) | Q(username__icontains=search.strip())
+        )
+    if order == "name":
+        members = members.order_by("display_name", "username", "pk")
+    else:
+        members = members.order_by(F("connected_at").desc(nulls_last=True), "-pk")
+    return members.select_related("profile"), only_shared
+
+
+def connection_count(member) -> int:
+    return Connection.objects.filter(Q(member_a=member) | Q(member_b=member)).count()
+
+
+def followers(member, viewer=None) -> QuerySet:
+    """Members following `member`, newest first, annotated with the Follow id for paging."""
+    follows = Follow.objects.filter(followee=member, follower=OuterRef("pk")).values("pk")[:1]
+    members = User.objects.filter(following_set__followee=member).annotate(
+        follow_id=Subquery(follows)
+    )
+    return _visible_to(members, viewer).order_by("-follow_id").select_related("profile")
+
+
+def following(member, viewer=None) -> QuerySet:
+    follows = Follow.objects.filter(follower=member, followee=OuterRef("pk")).values("pk")[:1]
+    members = User.objects.filter(follower_set__follower=member).annotate(
+        follow_id=Subquery(follows)
+    )
+    return _visible_to(members, viewer).order_by("-follow_id").select_related("profile")
+
+
+def received_invitations(member) -> QuerySet:
+    """N3: pending invitations the member hasn't ignored (ignored ones stay pending for the
+    sender)."""
+    return (
+        Invitation.objects.filter(
+            recipient=member, status=InvitationStatus.PENDING, ignored_at__isnull=True
+        )
+        .select_related("sender__profile")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def sent_invitations(member) -> QuerySet:
+    return (
+        Invitation.objects.filter(sender=member, status=InvitationStatus.PENDING)
+        .select_related("recipient__profile")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def blocked_members(member) -> QuerySet:
+    return Block.objects.filter(blocker=member).select_related("blocked").order_by("-created_at")
+
+
+def counts(member) -> dict:
+    """Counts for My Network: connections, followers, following and invitations."""
+    return {
+        "connections": connection_count(member),
+        "followers": Follow.objects.filter(followee=member).count(),
+        "following": Follow.objects.filter(follower=member).count(),
+        "received": received_invitations(member).count(),
+        "sent": sent_invitations(member).count(),
+    }
+
+
+def _visible_to(members: QuerySet, viewer) -> QuerySet:
+    """D4/B1: blocked or blocking members never show to the viewer."""
+    if viewer is None or not viewer.is_authenticated:
+        return members
+    return members.exclude(
+        pk__in=Block.objects.filter(blocker=viewer).values("blocked_id")
+    ).exclude(pk__in=Block.objects.filter(blocked=viewer).values("blocker_id"))

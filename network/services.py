@@ -1,0 +1,414 @@
+"""Writes of the network: N1–N10, F1, B1–B3, one transaction each, idempotent.
+
+Two writers touching the same pair serialise on the two member rows (locked lower id first
+on PostgreSQL; SQLite's IMMEDIATE transactions already serialise writers), and the database
+constraints plus a savepoint retry catch anything that slips past, so a race ends in one
+consistent state (N2).
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+
+from accounts.models import User
+from core import clock
+from core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, Refused
+from network.models import (
+    Block,
+    Connection,
+    ConnectionEvent,
+    Follow,
+    Invitation,
+    InvitationReason,
+    InvitationStatus,
+    Report,
+    ReportKind,
+    ReportReason,
+    Unblock,
+)
+from profiles.models import FollowersAllowed, InvitationsFrom, PrimaryAction
+
+PENDING = InvitationStatus.PENDING
+
+NOTE_TOO_LONG = "N1: an invitation note is at most {max} characters."
+UNKNOWN_REASON = "N1: the reason must be one of: " + ", ".join(InvitationReason.values) + "."
+CANNOT_INVITE_SELF = "N6: you can't invite yourself."
+ALREADY_CONNECTED = "N6: you are already connected."
+INVITE_BLOCKED = "N6: you can't invite a member you blocked or who blocked you."
+INVITE_NEEDS_EMAIL = "N6 (S4): this member accepts invitations only from people who know their e-mail address; type it correctly."  # noqa: E501
+SENDER_NEEDS_EMAIL = "N3: {limit} members answered that they don't know you, so you may only invite people whose e-mail address you know; type it correctly."  # noqa: E501
+DONT_KNOW_REINVITE = "N3: this member said they don't know you, so you can't invite them again."
+WITHDRAWN_REINVITE = "N4: you withdrew an invitation to this member; you can invite them again after {until:%Y-%m-%d %H:%M} UTC (21 days)."  # noqa: E501
+WEEKLY_QUOTA = "N5: you sent {limit} invitations in the last 7 days; you can invite again after {until:%Y-%m-%d %H:%M} UTC."  # noqa: E501
+TOO_MANY_CONNECTIONS = "N7: {who} reached the limit of {max} connections; you can follow instead."
+INVITATION_NOT_FOUND = "No such invitation."
+INVITATION_ANSWERED = "This invitation was already {status}."
+CANNOT_FOLLOW_SELF = "F1: you can't follow yourself."
+FOLLOW_BLOCKED = "B1: you can't follow a member you blocked or who blocked you."
+FOLLOW_CONNECTIONS_ONLY = "F1 (S3): this member accepts followers only from their connections."
+CANNOT_BLOCK_SELF = "B1: you can't block yourself."
+REBLOCK_TOO_SOON = "B2: you unblocked this member less than 48 hours ago; you can block them again after {until:%Y-%m-%d %H:%M} UTC."  # noqa: E501
+CANNOT_REPORT_SELF = "B3: you can't report yourself."
+UNKNOWN_REPORT_REASON = "B3: the reason must be one of: " + ", ".join(ReportReason.values) + "."
+UNKNOWN_REPORT_KIND = "B3: you can report a " + ", ".join(ReportKind.values) + "."
+REPORT_COMMENT_TOO_LONG = "B3: a report's comment is at most 1000 characters."
+
+
+# --- Invitations and connections -------------------------------------------------------
+
+
+def invite(
+    *, sender: User, recipient: User, note: str = "", reason: str = "", email: str = ""
+) -> Invitation:
+    """N1–N7, N10: a pending invitation, or the connection when the recipient already asked."""
+    note = (note or "").strip()
+    if len(note) > settings.LINKWELL_INVITATION_NOTE_MAX:
+        raise Invalid(NOTE_TOO_LONG.format(max=settings.LINKWELL_INVITATION_NOTE_MAX), rule="N1")
+    if reason and reason not in InvitationReason.values:
+        raise Invalid(UNKNOWN_REASON, rule="N1")
+    if sender.pk == recipient.pk:
+        raise Invalid(CANNOT_INVITE_SELF, rule="N6")
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                return _invite_locked(sender, recipient, note, reason or "", email or "")
+        except IntegrityError:  # a concurrent writer made the row first: look again (N2)
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _invite_locked(sender, recipient, note, reason, email) -> Invitation:
+    _lock_pair(sender.pk, recipient.pk)
+    now = clock.now()
+    if _blocked_between(sender.pk, recipient.pk):
+        raise Forbidden(INVITE_BLOCKED, rule="N6")
+    if _connected(sender.pk, recipient.pk):
+        raise Conflict(ALREADY_CONNECTED, rule="N6")
+    pending = _pending_between(sender.pk, recipient.pk)
+    if pending is not None and pending.sender_id == sender.pk:
+        return pending  # a repeated click changes nothing
+    _check_connection_limit(sender, recipient)
+    if pending is not None:  # N2: both wanted it
+        _accept(pending, now)
+        return pending
+    _check_may_invite(sender, recipient, email, now)
+    invitation = Invitation.objects.create(
+        sender=sender, recipient=recipient, note=note, reason=reason, created_at=now
+    )
+    follow_first = recipient.profile.primary_action == PrimaryAction.FOLLOW
+    if follow_first and _may_follow(sender.pk, recipient):  # N10
+        _follow(sender.pk, recipient.pk, now)
+    return invitation
+
+
+def _check_may_invite(sender, recipient, email, now) -> None:
+    """N3, N4, N5 and S4: who may invite whom, and how often."""
+    earlier = Invitation.objects.filter(sender=sender, recipient=recipient)
+    if earlier.filter(status=InvitationStatus.DONT_KNOW).exists():
+        raise Forbidden(DONT_KNOW_REINVITE, rule="N3")
+    reinvite_window = timedelta(days=settings.LINKWELL_REINVITE_AFTER_WITHDRAW_DAYS)
+    withdrawn = (
+        earlier.filter(status=InvitationStatus.WITHDRAWN, answered_at__gt=now - reinvite_window)
+        .order_by("-answered_at")
+        .values_list("answered_at", flat=True)
+        .first()
+    )
+    if withdrawn is not None:
+        until = withdrawn + reinvite_window
+        raise Forbidden(WITHDRAWN_REINVITE.format(until=until), rule="N4", until=until)
+    email_matches = bool(email) and email.strip().lower() == recipient.email.lower()
+    if recipient.profile.invitations_from == InvitationsFrom.EMAIL and not email_matches:
+        raise Forbidden(INVITE_NEEDS_EMAIL, rule="N6")
+    limit = settings.LINKWELL_DONT_KNOW_LIMIT
+    if not email_matches:
+        answers = Invitation.objects.filter(sender=sender, status=InvitationStatus.DONT_KNOW)
+        if answers.count() >= limit:
+            raise Forbidden(SENDER_NEEDS_EMAIL.format(limit=limit), rule="N3")
+    until = quota_lapses_at(sender=sender, now=now)
+    if until is not None:
+        per_week = settings.LINKWELL_INVITATIONS_PER_WEEK
+        raise RateLimited(WEEKLY_QUOTA.format(limit=per_week, until=until), rule="N5", until=until)
+
+
+def quota_lapses_at(*, sender: User, now: datetime) -> datetime | None:
+    """N5: None while the sender may invite; else when the rolling 7 days free one slot."""
+    limit = settings.LINKWELL_INVITATIONS_PER_WEEK
+    window = timedelta(days=7)
+    sent = list(
+        Invitation.objects.filter(sender=sender, created_at__gt=now - window)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:limit]
+    )
+    if len(sent) < limit:
+        return None
+    return sent[-1] + window
+
+
+def _check_connection_limit(*members: User) -> None:
+    """N7: past the limit others can only follow."""
+    maximum = settings.LINKWELL_MAX_CONNECTIONS
+    for member in members:
+        count = Connection.objects.filter(Q(member_a=member) | Q(member_b=member)).count()
+        if count >= maximum:
+            raise Refused(TOO_MANY_CONNECTIONS.format(who=member.name, max=maximum), rule="N7")
+
+
+@transaction.atomic
+def accept(*, invitation_id: int, by: User) -> Invitation:
+    """N8: the recipient accepts; accepting twice changes nothing more."""
+    invitation = _received(invitation_id, by)
+    _lock_pair(invitation.sender_id, invitation.recipient_id)
+    invitation.refresh_from_db()
+    if invitation.status == InvitationStatus.ACCEPTED:
+        return invitation
+    if invitation.status != PENDING:
+        raise Conflict(INVITATION_ANSWERED.format(status=invitation.get_status_display().lower()))
+    _check_connection_limit(invitation.sender, invitation.recipient)
+    _accept(invitation, clock.now())
+    return invitation
+
+
+@transaction.atomic
+def ignore(*, invitation_id: int, by: User) -> Invitation:
+    """N3: silent; the sender still sees the invitation as pending."""
+    invitation = _received(invitation_id, by)
+    if invitation.status == PENDING and invitation.ignored_at is None:
+        invitation.ignored_at = clock.now()
+        invitation.save(update_fields=["ignored_at"])
+    return invitation
+
+
+@transaction.atomic
+def dont_know(*, invitation_id: int, by: User) -> Invitation:
+    """N3: "I don't know this person" stops this sender from inviting the recipient again."""
+    invitation = _received(invitation_id, by)
+    _lock_pair(invitation.sender_id, invitation.recipient_id)
+    invitation.refresh_from_db()
+    if invitation.status == InvitationStatus.DONT_KNOW:
+        return invitation
+    if invitation.status != PENDING:
+        raise Conflict(INVITATION_ANSWERED.format(status=invitation.get_status_display().lower()))
+    invitation.status = InvitationStatus.DONT_KNOW
+    invitation.answered_at = clock.now()
+    invitation.save(update_fields=["status", "answered_at"])
+    return invitation
+
+
+@transaction.atomic
+def withdraw(*, invitation_id: int, by: User) -> Invitation:
+    """N4: the recipient is not told; the sender can't invite them again for 21 days."""
+    invitation = Invitation.objects.filter(pk=invitation_id, sender=by).first()
+    if invitation is None:
+        raise NotFound(INVITATION_NOT_FOUND)
+    _lock_pair(invitation.sender_id, invitation.recipient_id)
+    invitation.refresh_from_db()
+    if invitation.status == InvitationStatus.WITHDRAWN:
+        return invitation
+    if invitation.status != PENDING:
+        raise Conflict(INVITATION_ANSWERED.format(status=invitation.get_status_display().lower()))
+    invitation.status = InvitationStatus.WITHDRAWN
+    invitation.answered_at = clock.now()
+    invitation.save(update_fields=["status", "answered_at"])
+    return invitation
+
+
+def withdraw_to(*, sender: User, recipient: User) -> None:
+    """N4 from a profile page: withdraw whatever the sender has pending to this member."""
+    pending = Invitation.objects.filter(sender=sender, recipient=recipient, status=PENDING).first()
+    if pending is not None:
+        withdraw(invitation_id=pending.pk, by=sender)
+
+
+@transaction.atomic
+def disconnect(*, by: User, member: User) -> None:
+    """N9: either side removes the connection, silently; both follows end with it."""
+    _lock_pair(by.pk, member.pk)
+    _disconnect(by.pk, member.pk, clock.now())
+
+
+def _received(invitation_id: int, by: User) -> Invitation:
+    invitation = Invitation.objects.filter(pk=invitation_id, recipient=by).first()
+    if invitation is None:
+        raise NotFound(INVITATION_NOT_FOUND)
+    return invitation
+
+
+def _accept(invitation: Invitation, now: datetime) -> None:
+    invitation.status = InvitationStatus.ACCEPTED
+    invitation.answered_at = now
+    invitation.save(update_fields=["status", "answered_at"])
+    _connect(invitation.sender_id, invitation.recipient_id, now, invitation)
+
+
+def _connect(x: int, y: int, now: datetime, invitation: Invitation | None) -> None:
+    """N8: the connection, each following the other, and an event the graph index replays."""
+    a, b = sorted((x, y))
+    reason = invitation.reason if invitation else ""
+    with transaction.atomic():  # savepoint: a concurrent duplicate raises here, not later
+        _, created = Connection.objects.get_or_create(
+            member_a_id=a,
+            member_b_id=b,
+            defaults={"created_at": now, "invitation": invitation, "reason": reason},
+        )
+    if created:
+        _follow(a, b, now)
+        _follow(b, a, now)
+        ConnectionEvent.objects.create(member_a=a, member_b=b, connected=True, at=now)
+
+
+def _disconnect(x: int, y: int, now: datetime) -> None:
+    a, b = sorted((x, y))
+    deleted, _ = Connection.objects.filter(member_a_id=a, member_b_id=b).delete()
+    if deleted:
+        Follow.objects.filter(
+            Q(follower_id=a, followee_id=b) | Q(follower_id=b, followee_id=a)
+        ).delete()
+        ConnectionEvent.objects.create(member_a=a, member_b=b, connected=False, at=now)
+
+
+# --- Following --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def follow(*, follower: User, followee: User) -> None:
+    """F1: no approval needed unless the followee takes followers only from connections."""
+    if follower.pk == followee.pk:
+        raise Invalid(CANNOT_FOLLOW_SELF, rule="F1")
+    if _blocked_between(follower.pk, followee.pk):
+        raise Forbidden(FOLLOW_BLOCKED, rule="B1")
+    if not _may_follow(follower.pk, followee):
+        raise Forbidden(FOLLOW_CONNECTIONS_ONLY, rule="F1")
+    _follow(follower.pk, followee.pk, clock.now())
+
+
+@transaction.atomic
+def unfollow(*, follower: User, followee: User) -> None:
+    """N8: unfollowing a connection keeps the connection."""
+    Follow.objects.filter(follower=follower, followee=followee).delete()
+
+
+@transaction.atomic
+def remove_from_followers(*, by: User, follower: User) -> None:
+    Follow.objects.filter(follower=follower, followee=by).delete()
+
+
+def _may_follow(follower_id: int, followee: User) -> bool:
+    if followee.profile.followers_allowed == FollowersAllowed.EVERYONE:
+        return True
+    return _connected(follower_id, followee.pk)
+
+
+def _follow(follower_id: int, followee_id: int, now: datetime) -> None:
+    with transaction.atomic():
+        Follow.objects.get_or_create(
+            follower_id=follower_id, followee_id=followee_id, defaults={"created_at": now}
+        )
+
+
+# --- Blocking and reporting --------------------------------------------------------------
+
+
+@transaction.atomic
+def block(*, blocker: User, blocked: User) -> None:
+    """B1: ends the connection, both follows and pending invitations both ways."""
+    if blocker.pk == blocked.pk:
+        raise Invalid(CANNOT_BLOCK_SELF, rule="B1")
+    _lock_pair(blocker.pk, blocked.pk)
+    if Block.objects.filter(blocker=blocker, blocked=blocked).exists():
+        return
+    now = clock.now()
+    window = timedelta(hours=settings.LINKWELL_REBLOCK_AFTER_HOURS)
+    lifted = (
+        Unblock.objects.filter(blocker=blocker, blocked=blocked, at__gt=now - window)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    if lifted is not None:
+        until = lifted + window
+        raise Refused(REBLOCK_TOO_SOON.format(until=until), rule="B2", until=until)
+    _disconnect(blocker.pk, blocked.pk, now)
+    Follow.objects.filter(
+        Q(follower=blocker, followee=blocked) | Q(follower=blocked, followee=blocker)
+    ).delete()
+    Invitation.objects.filter(
+        Q(sender=blocker, recipient=blocked) | Q(sender=blocked, recipient=blocker),
+        status=PENDING,
+    ).delete()
+    with transaction.atomic():
+        Block.objects.get_or_create(blocker=blocker, blocked=blocked, defaults={"created_at": now})
+
+
+@transaction.atomic
+def unblock(*, blocker: User, blocked: User) -> None:
+    """B2: restores nothing, and starts the 48 hours before the same block is allowed again."""
+    deleted, _ = Block.objects.filter(blocker=blocker, blocked=blocked).delete()
+    if deleted:
+        Unblock.objects.create(blocker=blocker, blocked=blocked, at=clock.now())
+
+
+@transaction.atomic
+def report(
+    *,
+    reporter: User,
+    member: User,
+    reason: str,
+    kind: str = ReportKind.MEMBER,
+    target_id: int | None = None,
+    comment: str = "",
+) -> Report:
+    """B3: a report lands in the administrators' moderation queue."""
+    if reporter.pk == member.pk:
+        raise Invalid(CANNOT_REPORT_SELF, rule="B3")
+    if reason not in ReportReason.values:
+        raise Invalid(UNKNOWN_REPORT_REASON, rule="B3")
+    if kind not in ReportKind.values:
+        raise Invalid(UNKNOWN_REPORT_KIND, rule="B3")
+    if len(comment or "") > 1000:
+        raise Invalid(REPORT_COMMENT_TOO_LONG, rule="B3")
+    return Report.objects.create(
+        reporter=reporter,
+        member=member,
+        kind=kind,
+        target_id=target_id,
+        reason=reason,
+        comment=comment or "",
+        created_at=clock.now(),
+    )
+
+
+@transaction.atomic
+def resolve_reports(*, report_ids: list[int], by: User) -> int:
+    """B3: an administrator closes reports from the moderation queue."""
+    return Report.objects.filter(pk__in=report_ids, resolved_at__isnull=True).update(
+        resolved_at=clock.now(), resolved_by=by
+    )
+
+
+# --- Helpers ----------------------------------------------------------------------------
+
+
+def _lock_pair(x: int, y: int) -> None:
+    """PostgreSQL: lock both member rows, lower id first, so two writers on a pair queue."""
+    if connection.vendor == "postgresql":
+        list(User.objects.select_for_update().filter(pk__in=(x, y)).order_by("pk").values("pk"))
+
+
+def _blocked_between(x: int, y: int) -> bool:
+    return Block.objects.filter(
+        Q(blocker_id=x, blocked_id=y) | Q(blocker_id=y, blocked_id=x)
+    ).exists()
+
+
+def _connected(x: int, y: int) -> bool:
+    a, b = sorted((x, y))
+    return Connection.objects.filter(member_a_id=a, member_b_id=b).exists()
+
+
+def _pending_between(x: int, y: int) -> Invitation | None:
+    return Invitation.objects.filter(
+        Q(sender_id=x, recipient_id=y) | Q(sender_id=y, recipient_id=x), status=PENDING
+    ).first()

@@ -1,0 +1,313 @@
+"""Writes to a member's profile (S1) and settings (S2–S7), one transaction each.
+
+The web pages and the API both call these, so a rule is enforced once.
+"""
+
+import io
+import secrets
+from datetime import date
+
+from django.conf import settings as conf
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from accounts.models import User
+from core.errors import Invalid
+from network.models import Connection, Follow
+from profiles.models import (
+    ConnectionsVisibleTo,
+    Education,
+    FollowersAllowed,
+    InvitationsFrom,
+    Position,
+    PrimaryAction,
+    Profile,
+    Skill,
+)
+
+PROFILE_FIELDS = ("headline", "location", "industry", "about")
+MEMBER_FIELDS = ("display_name",)
+CHOICE_SETTINGS = {
+    "primary_action": PrimaryAction,
+    "followers_allowed": FollowersAllowed,
+    "invitations_from": InvitationsFrom,
+    "connections_visible_to": ConnectionsVisibleTo,
+}
+BOOLEAN_SETTINGS = (
+    "open_profile",
+    "share_profile_updates",
+    "share_network_updates",
+    "refuse_inmail",
+)
+
+UNKNOWN_FIELD = "{name} is not a profile field."
+UNKNOWN_SETTING = "{name} is not a setting."
+BAD_CHOICE = "{name} must be one of: {choices}."
+BAD_BOOLEAN = "{name} must be true or false."
+TOO_LONG = "{label} can be at most {limit} characters."
+NAME_REQUIRED = "Your name can't be empty."
+AVATAR_BAD_TYPE = "A profile photo must be a JPEG, PNG, WebP or GIF image."
+AVATAR_TOO_BIG = "A profile photo can be at most {limit} MB."
+AVATAR_TOO_MANY_PIXELS = "That image is too large in pixels; use one under 40 megapixels."
+AVATAR_TYPES = {"JPEG", "PNG", "WEBP", "GIF"}
+AVATAR_MAX_PIXELS = 40_000_000
+POSITION_ENDS_BEFORE_START = "A position can't end before it starts."
+EDUCATION_ENDS_BEFORE_START = "Education can't end before it starts."
+REQUIRED = "{label} is required."
+SKILL_LIMIT = 100
+TOO_MANY_SKILLS = f"A profile can list at most {SKILL_LIMIT} skills."
+
+
+def _check_length(model, name: str, value: str) -> None:
+    field = model._meta.get_field(name)
+    if field.max_length and len(value) > field.max_length:
+        raise Invalid(
+            TOO_LONG.format(label=field.verbose_name.capitalize(), limit=field.max_length)
+        )
+
+
+@transaction.atomic
+def update_profile(*, member: User, **fields) -> Profile:
+    """S1: name, headline, location, industry, about; unknown names are refused, not ignored."""
+    profile = Profile.objects.select_for_update().get(member=member)
+    for name in fields:
+        if name not in PROFILE_FIELDS + MEMBER_FIELDS:
+            raise Invalid(UNKNOWN_FIELD.format(name=name))
+    changed_member = []
+    if "display_name" in fields:
+        value = (fields.pop("display_name") or "").strip()
+        if not value:
+            raise Invalid(NAME_REQUIRED)
+        _check_length(User, "display_name", value)
+        if value != member.display_name:
+            member.display_name = value
+            changed_member.append("display_name")
+    if changed_member:
+        User.objects.filter(pk=member.pk).update(display_name=member.display_name)
+    changed = []
+    for name, value in fields.items():
+        value = (value or "").strip()
+        _check_length(Profile, name, value)
+        if getattr(profile, name) != value:
+            setattr(profile, name, value)
+            changed.append(name)
+    if changed:
+        profile.save(update_fields=[*changed, "updated_at"])
+    return profile
+
+
+@transaction.atomic
+def update_settings(*, member: User, **settings) -> Profile:
+    """S2–S7. S3: choosing followers_allowed=connections removes non-connection followers."""
+    profile = Profile.objects.select_for_update().get(member=member)
+    changed = []
+    for name, value in settings.items():
+        if name in CHOICE_SETTINGS:
+            choices = CHOICE_SETTINGS[name]
+            if value not in choices.values:
+                raise Invalid(BAD_CHOICE.format(name=name, choices=", ".join(choices.values)))
+        elif name in BOOLEAN_SETTINGS:
+            if not isinstance(value, bool):
+                raise Invalid(BAD_BOOLEAN.format(name=name))
+        else:
+            raise Invalid(UNKNOWN_SETTING.format(name=name))
+        if getattr(profile, name) != value:
+            setattr(profile, name, value)
+            changed.append(name)
+    if changed:
+        profile.save(update_fields=[*changed, "updated_at"])
+    if profile.followers_allowed == FollowersAllowed.CONNECTIONS:
+        _remove_non_connection_followers(member)
+    return profile
+
+
+def _remove_non_connection_followers(member: User) -> int:
+    deleted, _ = (
+        Follow.objects.filter(followee=member)
+        .exclude(follower__in=Connection.objects.filter(member_a=member).values("member_b"))
+        .exclude(follower__in=Connection.objects.filter(member_b=member).values("member_a"))
+        .delete()
+    )
+    return deleted
+
+
+# --- Avatar -------------------------------------------------------------------------------
+
+
+def _avatar_image(upload) -> Image.Image:
+    """Trust the bytes, not the name or the browser's content type."""
+    limit = conf.LINKWELL_AVATAR_MAX_BYTES
+    if upload.size > limit:
+        raise Invalid(AVATAR_TOO_BIG.format(limit=f"{limit / (1024 * 1024):g}"))
+    data = upload.read()
+    try:
+        probe = Image.open(io.BytesIO(data))
+        if probe.format not in AVATAR_TYPES:
+            raise Invalid(AVATAR_BAD_TYPE)
+        width, height = probe.size
+        if width * height > AVATAR_MAX_PIXELS:
+            raise Invalid(AVATAR_TOO_MANY_PIXELS)
+        probe.verify()
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except Image.DecompressionBombError as exc:
+        raise Invalid(AVATAR_TOO_MANY_PIXELS) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise Invalid(AVATAR_BAD_TYPE) from exc
+    return image
+
+
+def _square_webp(image: Image.Image) -> bytes:
+    """Upright, centre-cropped square, re-encoded: EXIF and anything hidden is dropped."""
+    size = conf.LINKWELL_AVATAR_SIZE
+    image = ImageOps.exif_transpose(image)
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+    image = image.convert("RGBA" if has_alpha else "RGB")
+    image = ImageOps.fit(image, (size, size), method=Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    image.save(out, format="WEBP", quality=85, method=4)
+    return out.getvalue()
+
+
+def set_avatar(*, member: User, upload) -> Profile:
+    """Checked and resized before the transaction so a bad file never holds a lock."""
+    encoded = _square_webp(_avatar_image(upload))
+    name = f"{member.pk}-{secrets.token_hex(6)}.webp"
+    with transaction.atomic():
+        profile = Profile.objects.select_for_update().get(member=member)
+        old = profile.avatar.name if profile.avatar else ""
+        profile.avatar.save(name, ContentFile(encoded), save=False)
+        profile.save(update_fields=["avatar", "updated_at"])
+        if old:
+            storage = profile.avatar.storage
+            transaction.on_commit(lambda: storage.delete(old))
+    return profile
+
+
+@transaction.atomic
+def remove_avatar(*, member: User) -> Profile:
+    profile = Profile.objects.select_for_update().get(member=member)
+    if profile.avatar:
+        old, storage = profile.avatar.name, profile.avatar.storage
+        profile.avatar = ""
+        profile.save(update_fields=["avatar", "updated_at"])
+        transaction.on_commit(lambda: storage.delete(old))
+    return profile
+
+
+# --- Experience, education, skills --------------------------------------------------------
+
+
+def _required(label: str, value: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise Invalid(REQUIRED.format(label=label))
+    return value
+
+
+def _full_clean(obj) -> None:
+    try:
+        obj.full_clean(exclude=["member"], validate_constraints=False)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise Invalid(f"{field.replace('_', ' ').capitalize()}: {messages[0]}") from exc
+
+
+@transaction.atomic
+def add_position(
+    *,
+    member: User,
+    title: str,
+    company: str,
+    started_on: date,
+    ended_on: date | None = None,
+    location: str = "",
+    description: str = "",
+) -> Position:
+    """Adding the same position twice (a double click) keeps one."""
+    title, company = _required("Title", title), _required("Company", company)
+    if ended_on is not None and ended_on < started_on:
+        raise Invalid(POSITION_ENDS_BEFORE_START)
+    position = Position(
+        member=member,
+        title=title,
+        company=company,
+        started_on=started_on,
+        ended_on=ended_on,
+        location=(location or "").strip(),
+        description=(description or "").strip(),
+    )
+    _full_clean(position)
+    existing = Position.objects.filter(
+        member=member, title=title, company=company, started_on=started_on, ended_on=ended_on
+    ).first()
+    if existing is not None:
+        return existing
+    position.save()
+    return position
+
+
+@transaction.atomic
+def remove_position(*, member: User, position_id: int) -> None:
+    Position.objects.filter(member=member, pk=position_id).delete()
+
+
+@transaction.atomic
+def add_education(
+    *,
+    member: User,
+    school: str,
+    degree: str = "",
+    field_of_study: str = "",
+    start_year: int | None = None,
+    end_year: int | None = None,
+) -> Education:
+    school = _required("School", school)
+    if start_year is not None and end_year is not None and end_year < start_year:
+        raise Invalid(EDUCATION_ENDS_BEFORE_START)
+    education = Education(
+        member=member,
+        school=school,
+        degree=(degree or "").strip(),
+        field_of_study=(field_of_study or "").strip(),
+        start_year=start_year,
+        end_year=end_year,
+    )
+    _full_clean(education)
+    existing = Education.objects.filter(
+        member=member,
+        school=school,
+        degree=education.degree,
+        field_of_study=education.field_of_study,
+        start_year=start_year,
+        end_year=end_year,
+    ).first()
+    if existing is not None:
+        return existing
+    education.save()
+    return education
+
+
+@transaction.atomic
+def remove_education(*, member: User, education_id: int) -> None:
+    Education.objects.filter(member=member, pk=education_id).delete()
+
+
+@transaction.atomic
+def add_skill(*, member: User, name: str) -> Skill:
+    """Skills are unique per member ignoring case; adding one again returns it."""
+    name = " ".join(_required("Skill", name).split())
+    _check_length(Skill, "name", name)
+    existing = Skill.objects.filter(member=member, name__iexact=name).first()
+    if existing is not None:
+        return existing
+    if Skill.objects.filter(member=member).count() >= SKILL_LIMIT:
+        raise Invalid(TOO_MANY_SKILLS)
+    return Skill.objects.create(member=member, name=name)
+
+
+@transaction.atomic
+def remove_skill(*, member: User, skill_id: int) -> None:
+    Skill.objects.filter(member=member, pk=skill_id).delete()

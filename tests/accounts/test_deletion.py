@@ -1,0 +1,99 @@
+"""Deleting an account removes every row of the member's (issue 2, item 3)."""
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db import models
+from oauth2_provider.models import AccessToken, Application
+
+from accounts.models import FailedLogin
+from accounts.services import delete_member
+from core import clock
+from core.errors import Refused
+from feed.models import Post
+from network.models import Block, Connection, ConnectionEvent, Follow, Invitation
+from tests.factories import EducationFactory, PositionFactory, SkillFactory, make_member
+
+pytestmark = pytest.mark.django_db
+
+
+def rows_mentioning(member) -> dict[str, int]:
+    """Every model with a foreign key (or one-to-one) to the user model, counted."""
+    user_model = get_user_model()
+    found = {}
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if (
+                isinstance(field, models.ForeignKey | models.OneToOneField)
+                and field.related_model is user_model
+                and field.concrete
+            ):
+                count = model._default_manager.filter(**{field.name: member.pk}).count()
+                if count:
+                    found[f"{model._meta.label}.{field.name}"] = count
+    return found
+
+
+def connect(a, b):
+    low, high = sorted([a, b], key=lambda m: m.pk)
+    Connection.objects.create(member_a=low, member_b=high, created_at=clock.now())
+
+
+def test_deleting_a_member_leaves_no_row_of_theirs_anywhere(member, other_member):
+    carol = make_member(handle="carol")
+    dave = make_member(handle="dave")
+    connect(member, other_member)
+    connect(member, carol)
+    now = clock.now()
+    Follow.objects.create(follower=member, followee=other_member, created_at=now)
+    Follow.objects.create(follower=carol, followee=member, created_at=now)
+    Invitation.objects.create(sender=member, recipient=dave, created_at=now)
+    Invitation.objects.create(sender=dave, recipient=member, status="withdrawn", created_at=now)
+    Block.objects.create(blocker=member, blocked=dave, created_at=now)
+    Post.objects.create(author=member, text="Hello", created_at=now)
+    PositionFactory(member=member)
+    EducationFactory(member=member)
+    SkillFactory(member=member)
+    app = Application.objects.create(
+        user=member,
+        name="client",
+        client_type="confidential",
+        authorization_grant_type="authorization-code",
+        redirect_uris="https://example.com/cb",
+    )
+    AccessToken.objects.create(user=member, application=app, token="t" * 30, expires=now)
+    FailedLogin.objects.create(handle="alice", ip="203.0.113.1", at=now)
+    assert len(rows_mentioning(member)) >= 10
+
+    delete_member(member=member)
+
+    assert rows_mentioning(member) == {}
+    assert not get_user_model().objects.filter(pk=member.pk).exists()
+    assert not FailedLogin.objects.filter(handle="alice").exists()
+    assert Connection.objects.count() == 0
+    assert Follow.objects.count() == 0
+    assert get_user_model().objects.filter(username="bob").exists()
+
+
+def test_deletion_logs_a_disconnect_event_per_connection(member, other_member, frozen_now):
+    carol = make_member(handle="carol")
+    connect(member, other_member)
+    connect(carol, member)
+    delete_member(member=member)
+    events = set(ConnectionEvent.objects.values_list("member_a", "member_b", "connected", "at"))
+    pairs = {tuple(sorted([member.pk, x.pk])) for x in (other_member, carol)}
+    assert events == {(a, b, False, frozen_now()) for a, b in pairs}
+
+
+def test_deletion_is_all_or_nothing(member, other_member, monkeypatch):
+    connect(member, other_member)
+
+    def explode(*args, **kwargs):
+        raise Refused("boom")
+
+    monkeypatch.setattr("accounts.models.User.delete", explode)
+    monkeypatch.setattr("django.db.models.query.QuerySet.delete", explode)
+    with pytest.raises(Refused):
+        delete_member(member=member)
+    assert ConnectionEvent.objects.count() == 0
+    assert Connection.objects.count() == 1

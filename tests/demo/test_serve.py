@@ -1,0 +1,68 @@
+"""`linkwell serve`: the gunicorn command line, static files and the printed demo login."""
+
+import sys
+
+import pytest
+from django.core.management import call_command
+
+from core.management.commands import serve
+from tests.factories import make_member
+
+
+def test_gunicorn_argv_binds_host_and_port_with_workers():
+    argv = serve.gunicorn_argv(host="0.0.0.0", port=9000, workers=3, python="/venv/bin/python")
+    assert argv[:3] == ["/venv/bin/python", "-m", "gunicorn"]
+    assert argv[argv.index("--bind") + 1] == "0.0.0.0:9000"
+    assert argv[argv.index("--workers") + 1] == "3"
+    assert argv[-1] == "config.wsgi:application"
+
+
+def test_gunicorn_argv_runs_with_this_interpreter_by_default():
+    assert serve.gunicorn_argv(host="127.0.0.1", port=8000, workers=1)[0] == sys.executable
+
+
+def test_ipv6_hosts_are_bracketed():
+    argv = serve.gunicorn_argv(host="::1", port=8001, workers=1)
+    assert argv[argv.index("--bind") + 1] == "[::1]:8001"
+    assert serve.site_url("::", 8001) == "http://[::1]:8001/"
+    assert serve.site_url("0.0.0.0", 8000) == "http://127.0.0.1:8000/"
+
+
+@pytest.fixture
+def exec_calls(monkeypatch, settings, tmp_path):
+    """Replace the process hand-over (os.execv) and collect static files into tmp_path."""
+    calls = []
+    monkeypatch.setattr(serve.os, "execv", lambda path, argv: calls.append((path, argv)))
+    settings.STATIC_ROOT = tmp_path / "static"
+    return calls
+
+
+@pytest.mark.django_db
+def test_serve_prints_the_url_and_demo_login_then_hands_over_to_gunicorn(
+    exec_calls, capsys, monkeypatch
+):
+    monkeypatch.setenv("HOST", "127.0.0.2")
+    monkeypatch.setenv("PORT", "8123")
+    make_member(handle="demo")
+    call_command("serve", workers=2)
+    out = capsys.readouterr().out
+    assert "http://127.0.0.2:8123/" in out
+    assert serve.DEMO_LOGIN in out
+    [(path, argv)] = exec_calls
+    assert path == sys.executable
+    assert argv == serve.gunicorn_argv(host="127.0.0.2", port=8123, workers=2)
+
+
+@pytest.mark.django_db
+def test_serve_without_a_demo_member_prints_no_login(exec_calls, capsys):
+    call_command("serve", host="127.0.0.1", port=8000)
+    assert serve.DEMO_LOGIN not in capsys.readouterr().out
+    assert len(exec_calls) == 1
+
+
+@pytest.mark.django_db
+def test_serve_collects_static_files_only_when_stale(exec_calls, settings):
+    assert serve.static_files_stale()
+    call_command("serve")
+    assert (settings.STATIC_ROOT / "web").is_dir()
+    assert not serve.static_files_stale()

@@ -1,0 +1,28 @@
+"""The network's cast and a fresh graph index per test (the database rolls back under it)."""
+
+import pytest
+
+from network import index
+from tests.factories import make_member
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_graph_index():
+    index.reset()
+    yield
+    index.reset()
+
+
+@pytest.fixture
+def cast(db):
+    """Ann, Ben, Cat, Dan and Eve: five members with predictable e-mails."""
+    names = ["ann", "ben", "cat", "dan", "eve"]
+    return {
+        name: make_member(handle=name, display_name=name.title(), email=f"{name}@example.com")
+        for name in names
+    }

@@ -1,0 +1,286 @@
+"""The network's pages: profile actions, invite dialog, My Network, blocks and reports."""
+
+import pytest
+from django.test import Client
+
+from network import services
+from network.models import Connection, Follow, Invitation, Report
+from tests.factories import make_member
+from tests.network.factories import connect, set_profile
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(member) -> Client:
+    client = Client()
+    client.force_login(member)
+    return client
+
+
+def action(client, member, name, **data):
+    return client.post(f"/in/{member.username}/network/{name}/", data)
+
+
+def test_s2_connect_is_primary_by_default(cast):
+    page = signed_in(cast["ann"]).get("/in/ben/").content.decode()
+    assert '<summary class="button">Connect</summary>' in page
+    assert 'maxlength="300"' in page and "0 / 300" in page
+    assert "More" in page and "Block" in page and "Report" in page
+
+
+def test_s2_follow_first_member_shows_follow_primary(cast):
+    set_profile(cast["ben"], primary_action="follow")
+    page = signed_in(cast["ann"]).get("/in/ben/").content.decode()
+    assert '<button type="submit" class="button">Follow</button>' in page
+    assert 'href="/in/ben/connect/"' in page  # Connect under More
+
+
+def test_n1_invite_from_the_profile_with_note_and_reason(cast):
+    client = signed_in(cast["ann"])
+    response = action(client, cast["ben"], "connect", note="Hello Ben", reason="met")
+    assert response.status_code == 302
+    invitation = Invitation.objects.get()
+    assert (invitation.note, invitation.reason) == ("Hello Ben", "met")
+    page = client.get("/in/ben/").content.decode()
+    assert "Pending · Withdraw" in page
+
+
+def test_n1_refusal_is_shown_in_the_htmx_fragment(cast):
+    client = signed_in(cast["ann"])
+    response = client.post("/in/ben/network/connect/", {"note": "x" * 301}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert services.NOTE_TOO_LONG.format(max=300) in response.content.decode()
+    assert not Invitation.objects.exists()
+
+
+def test_s4_email_field_shown_when_required(cast):
+    set_profile(cast["ben"], invitations_from="email")
+    page = signed_in(cast["ann"]).get("/in/ben/").content.decode()
+    assert 'name="email"' in page
+    assert 'name="email"' not in signed_in(cast["ann"]).get("/in/cat/").content.decode()
+
+
+def test_n3_my_network_received_invitation_actions(cast):
+    first = services.invite(sender=cast["ann"], recipient=cast["ben"], note="Hi there")
+    services.invite(sender=cast["cat"], recipient=cast["ben"])
+    client = signed_in(cast["ben"])
+    page = client.get("/mynetwork/").content.decode()
+    assert "Hi there" in page and "know this person" in page
+    client.post(f"/mynetwork/invitations/{first.pk}/accept/")
+    assert Connection.objects.count() == 1
+    page = client.get("/mynetwork/").content.decode()
+    assert "Hi there" not in page and "Connections (1)" in page
+
+
+def test_n3_ignored_invitations_leave_my_network(cast):
+    invitation = services.invite(sender=cast["ann"], recipient=cast["ben"])
+    client = signed_in(cast["ben"])
+    response = client.post(
+        f"/mynetwork/invitations/{invitation.pk}/ignore/", HTTP_HX_REQUEST="true"
+    )
+    assert "Invitation ignored." in response.content.decode()
+    assert "/in/ann/" not in client.get("/mynetwork/").content.decode()
+    assert "/in/ben/" in signed_in(cast["ann"]).get("/mynetwork/").content.decode()
+
+
+def test_n4_withdraw_from_sent(cast):
+    invitation = services.invite(sender=cast["ann"], recipient=cast["ben"])
+    client = signed_in(cast["ann"])
+    client.post(f"/mynetwork/invitations/{invitation.pk}/withdraw/")
+    invitation.refresh_from_db()
+    assert invitation.status == "withdrawn"
+    response = action(client, cast["ben"], "connect")
+    assert response.status_code == 302
+    messages = [m.message for m in response.wsgi_request._messages]
+    assert any("N4" in m for m in messages)
+
+
+def test_d1_d2_d3_profile_shows_badge_mutuals_and_paths(cast):
+    ann, ben, cat = cast["ann"], cast["ben"], cast["cat"]
+    connect(ann, ben)
+    connect(ben, cat)
+    page = signed_in(ann).get("/in/cat/").content.decode()
+    assert "· 2nd" in page
+    assert "1 mutual connection" in page and "/in/cat/mutual/" in page
+    assert "How you're connected" in page and "Ben" in page
+    mutual_page = signed_in(ann).get("/in/cat/mutual/").content.decode()
+    assert "/in/ben/" in mutual_page and "· 1st" in mutual_page
+
+
+def test_d3_hidden_step_reads_a_connection_of(cast):
+    ann, ben, cat, dan = cast["ann"], cast["ben"], cast["cat"], cast["dan"]
+    connect(ann, ben)
+    connect(ben, cat)
+    connect(cat, dan)
+    set_profile(ben, connections_visible_to="only_me")
+    page = signed_in(ann).get("/in/dan/").content.decode()
+    assert "a connection of Ben" in page
+    assert "/in/cat/" not in page
+
+
+def test_n9_remove_connection_from_my_network(cast):
+    connect(cast["ann"], cast["ben"])
+    client = signed_in(cast["ann"])
+    page = client.get("/mynetwork/connections/").content.decode()
+    assert "/in/ben/" in page and "· 1st" in page
+    action(client, cast["ben"], "disconnect")
+    assert not Connection.objects.exists() and not Follow.objects.exists()
+
+
+def test_my_network_search_and_sort(cast):
+    for name in ("ben", "cat", "dan"):
+        connect(cast["ann"], cast[name])
+    client = signed_in(cast["ann"])
+    recent = client.get("/mynetwork/connections/").content.decode()
+    assert recent.index("/in/dan/") < recent.index("/in/ben/")
+    by_name = client.get("/mynetwork/connections/", {"sort": "name"}).content.decode()
+    assert by_name.index("/in/ben/") < by_name.index("/in/dan/")
+    found = client.get("/mynetwork/connections/", {"q": "ca"}).content.decode()
+    assert "/in/cat/" in found and "/in/ben/" not in found
+
+
+def test_f1_follow_button_turns_to_following(cast):
+    set_profile(cast["ben"], primary_action="follow")
+    client = signed_in(cast["ann"])
+    response = client.post("/in/ben/network/follow/", HTTP_HX_REQUEST="true")
+    assert "Following" in response.content.decode()
+    assert Follow.objects.filter(follower=cast["ann"], followee=cast["ben"]).exists()
+    page = client.get("/mynetwork/following/").content.decode()
+    assert "/in/ben/" in page
+    assert "/in/ann/" in signed_in(cast["ben"]).get("/mynetwork/followers/").content.decode()
+
+
+def test_b1_blocked_profile_is_404_both_ways(cast):
+    client = signed_in(cast["ann"])
+    response = action(client, cast["ben"], "block")
+    assert response.status_code == 302 and response["Location"] == "/settings/blocks/"
+    assert client.get("/in/ben/").status_code == 404
+    assert signed_in(cast["ben"]).get("/in/ann/").status_code == 404
+    assert "Ben" in client.get("/settings/blocks/").content.decode()
+
+
+def test_b1_profile_panels_raise_404_when_blocked(cast, rf):
+    from django.http import Http404
+
+    from web.network.panels import profile_panels
+
+    services.block(blocker=cast["ben"], blocked=cast["ann"])
+    request = rf.get("/in/ben/")
+    request.user = cast["ann"]
+    with pytest.raises(Http404):
+        profile_panels(request, cast["ben"])
+
+
+def test_b2_unblock_page_and_48_hour_message(cast, frozen_now):
+    services.block(blocker=cast["ann"], blocked=cast["ben"])
+    client = signed_in(cast["ann"])
+    assert "48 hours" in client.get("/settings/blocks/").content.decode()
+    client.post("/in/ben/network/unblock/", {"next": "/settings/blocks/"})
+    response = action(client, cast["ben"], "block")
+    messages = [m.message for m in response.wsgi_request._messages]
+    assert any(m.startswith("B2") for m in messages)
+
+
+def test_b3_report_form_lands_in_moderation_queue(cast, admin_client):
+    client = signed_in(cast["ann"])
+    assert client.get("/in/ben/report/").status_code == 200
+    client.post("/in/ben/report/", {"reason": "fake", "comment": "not a real person"})
+    report = Report.objects.get()
+    assert report.member == cast["ben"] and report.reason == "fake"
+    queue = admin_client.get("/admin/network/report/?state=open").content.decode()
+    assert "not a real person" in queue or "ben" in queue
+    admin_client.post(
+        "/admin/network/report/",
+        {"action": "mark_resolved", "_selected_action": [report.pk]},
+    )
+    report.refresh_from_db()
+    assert report.resolved_at is not None
+
+
+def test_s5_member_connections_page_shows_only_shared(cast):
+    ann, ben, cat, dan = cast["ann"], cast["ben"], cast["cat"], cast["dan"]
+    connect(ben, cat)
+    connect(ben, dan)
+    connect(ann, cat)
+    page = signed_in(ann).get("/in/ben/connections/").content.decode()
+    assert "Connections you share" in page
+    assert "/in/cat/" in page and "/in/dan/" not in page
+
+
+# --- Query counts -----------------------------------------------------------------------
+
+
+def _panel_queries(viewer, member, rf, django_assert_num_queries, expected):
+    from django.template.loader import render_to_string
+
+    from network.index import current_index
+    from web.network.panels import profile_panels
+
+    current_index()  # loaded once per process; every later request replays events only
+    request = rf.get(f"/in/{member.username}/")
+    request.user = viewer
+    with django_assert_num_queries(expected):
+        context = {"member": member, **profile_panels(request, member)}
+        html = render_to_string("web/network/_profile_actions.html", context, request=request)
+        html += render_to_string("web/network/_profile_network.html", context, request=request)
+    return html
+
+
+def test_profile_panels_query_count_is_pinned(cast, rf, django_assert_num_queries):
+    """Blocks and the index's event replay once per request (Viewpoint), then one query
+    each for follows, connections, invitations, open profiles, mutual faces and path names."""
+    ann, ben = cast["ann"], cast["ben"]
+    connect(ann, cast["cat"])
+    connect(cast["cat"], ben)
+    few = _panel_queries(ann, ben, rf, django_assert_num_queries, 8)
+    assert "1 mutual connection" in few
+    for i in range(30):
+        friend = make_member(handle=f"friend{i}")
+        connect(ann, friend)
+        connect(friend, ben)
+    many = _panel_queries(ann, ben, rf, django_assert_num_queries, 8)
+    assert "31 mutual connections" in many
+
+
+def test_profile_page_query_count_is_bounded(cast, django_assert_max_num_queries):
+    ann = cast["ann"]
+    for i in range(30):
+        friend = make_member(handle=f"friend{i}")
+        connect(ann, friend)
+        connect(friend, cast["ben"])
+    client = signed_in(ann)
+    client.get("/in/ben/")  # warm the graph index
+    with django_assert_max_num_queries(16) as counted:
+        response = client.get("/in/ben/")
+    assert response.status_code == 200
+    print(f"profile page: {len(counted)} queries")
+
+
+def test_my_network_with_200_connections_query_count_is_pinned(cast, django_assert_num_queries):
+    from accounts.models import User
+    from network.models import Follow as FollowModel
+
+    ann = cast["ann"]
+    people = [make_member(handle=f"pal{i}") for i in range(200)]
+    now = ann.date_joined
+    Connection.objects.bulk_create(
+        Connection(member_a_id=min(ann.pk, p.pk), member_b_id=max(ann.pk, p.pk), created_at=now)
+        for p in people
+    )
+    FollowModel.objects.bulk_create(
+        FollowModel(follower=p, followee=ann, created_at=now) for p in people
+    )
+    client = signed_in(ann)
+    client.get("/mynetwork/connections/")
+    counts = {}
+    # session + member, then each page's own: counts (5), the Viewpoint (2), the list
+    pinned = {"/mynetwork/": 9, "/mynetwork/connections/": 11, "/mynetwork/followers/": 11}
+    for path, expected in pinned.items():
+        with django_assert_num_queries(expected) as counted:
+            response = client.get(path)
+        assert response.status_code == 200
+        counts[path] = len(counted)
+    page = client.get("/mynetwork/connections/").content.decode()
+    assert page.count("· 1st") == 200
+    assert User.objects.count() == 205
+    print(f"My Network with 200 connections: {counts}")

@@ -1,0 +1,256 @@
+"""Profile actions, My Network, the block list and the report form: forms in, services out.
+
+Every action is a POST that works as a full page (redirect with a message) and, under htmx,
+answers with the refreshed fragment. Refusals are shown with the service's own message.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from core.errors import Refused
+from network import index, queries, services
+from network.models import ReportReason
+from web.network.panels import profile_panels
+
+DONE = {
+    "connect": "Invitation sent.",
+    "withdraw": "Invitation withdrawn.",
+    "follow": "You are now following {name}.",
+    "unfollow": "You unfollowed {name}.",
+    "disconnect": "{name} was removed from your connections.",
+    "block": "You blocked {name}. You won't see each other on Linkwell.",
+    "unblock": "You unblocked {name}.",
+    "remove_follower": "{name} no longer follows you.",
+    "accept": "You are now connected with {name}.",
+    "ignore": "Invitation ignored.",
+    "dont_know": "Thanks. {name} can't invite you again.",
+    "report": "Thank you. Our moderators will review your report.",
+}
+
+
+def _member(handle: str, viewer) -> User:
+    member = (
+        User.objects.filter(username__iexact=handle, is_active=True)
+        .select_related("profile")
+        .first()
+    )
+    if member is None:
+        raise Http404("No member with that handle.")
+    return member
+
+
+def _profile_url(member) -> str:
+    return reverse("profile", args=[member.username])
+
+
+PROFILE_ACTIONS = {
+    "connect": lambda me, m, post: services.invite(
+        sender=me,
+        recipient=m,
+        note=post.get("note", ""),
+        reason=post.get("reason", ""),
+        email=post.get("email", ""),
+    ),
+    "withdraw": lambda me, m, post: services.withdraw_to(sender=me, recipient=m),
+    "follow": lambda me, m, post: services.follow(follower=me, followee=m),
+    "unfollow": lambda me, m, post: services.unfollow(follower=me, followee=m),
+    "disconnect": lambda me, m, post: services.disconnect(by=me, member=m),
+    "block": lambda me, m, post: services.block(blocker=me, blocked=m),
+    "unblock": lambda me, m, post: services.unblock(blocker=me, blocked=m),
+    "remove_follower": lambda me, m, post: services.remove_from_followers(by=me, follower=m),
+}
+
+
+@login_required
+@require_POST
+def profile_action(request, handle: str, action: str):
+    if action not in PROFILE_ACTIONS:
+        raise Http404("No such action.")
+    member = _member(handle, request.user)
+    if action not in ("block", "unblock") and queries.is_blocked_between(request.user, member):
+        raise Http404("No member with that handle.")
+    error = ""
+    try:
+        PROFILE_ACTIONS[action](request.user, member, request.POST)
+    except Refused as exc:
+        error = exc.message
+    if request.htmx and action not in ("block", "unblock"):
+        context = {"member": member, **profile_panels(request, member, error=error)}
+        return render(request, "web/network/_profile_actions.html", context)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, DONE[action].format(name=member.name))
+    if action == "block" and not error:
+        return redirect("network_blocks")
+    return redirect(request.POST.get("next") or _profile_url(member))
+
+
+@login_required
+def invite_page(request, handle: str):
+    """The invite dialog as a page of its own (under "More", and without JavaScript)."""
+    member = _member(handle, request.user)
+    context = {"member": member, **profile_panels(request, member)}
+    if context["net"] is None:
+        return redirect(_profile_url(member))
+    return render(request, "web/network/invite.html", context)
+
+
+@login_required
+@require_POST
+def invitation_action(request, invitation_id: int, action: str):
+    answer = {
+        "accept": services.accept,
+        "ignore": services.ignore,
+        "dont_know": services.dont_know,
+        "withdraw": services.withdraw,
+    }.get(action)
+    if answer is None:
+        raise Http404("No such action.")
+    try:
+        invitation = answer(invitation_id=invitation_id, by=request.user)
+    except Refused as exc:
+        messages.error(request, exc.message)
+        return redirect(request.POST.get("next") or "mynetwork")
+    other = invitation.sender if invitation.recipient_id == request.user.pk else None
+    if request.htmx:
+        return render(
+            request, "web/network/_invitation_done.html", {"action": action, "other": other}
+        )
+    messages.success(request, DONE[action].format(name=other.name if other else ""))
+    return redirect(request.POST.get("next") or "mynetwork")
+
+
+@login_required
+def mynetwork(request):
+    """Received invitations (not the ignored ones, N3) and sent ones, with counts."""
+    me = request.user
+    received = list(queries.received_invitations(me))
+    sent = list(queries.sent_invitations(me))
+    _prime(request, [i.sender for i in received] + [i.recipient for i in sent])
+    return render(
+        request,
+        "web/network/mynetwork.html",
+        {"received": received, "sent": sent, "counts": queries.counts(me), "tab": "invitations"},
+    )
+
+
+@login_required
+def my_connections(request):
+    me = request.user
+    search = request.GET.get("q", "").strip()
+    order = "name" if request.GET.get("sort") == "name" else "recent"
+    members, _ = queries.connections_of(me, me, search=search, order=order)
+    page = Paginator(members, 200).get_page(request.GET.get("page"))
+    _prime(request, page.object_list)
+    context = {
+        "page": page,
+        "search": search,
+        "order": order,
+        "counts": queries.counts(me),
+        "tab": "connections",
+    }
+    template = "web/network/_connection_list.html" if request.htmx else "web/network/list.html"
+    return render(request, template, context)
+
+
+@login_required
+def my_follows(request, direction: str):
+    me = request.user
+    rows = queries.followers(me, me) if direction == "followers" else queries.following(me, me)
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    _prime(request, page.object_list)
+    return render(
+        request,
+        "web/network/follows.html",
+        {"page": page, "counts": queries.counts(me), "tab": direction},
+    )
+
+
+@login_required
+def member_connections(request, handle: str):
+    """S5: the whole list when allowed, otherwise the connections the viewer shares."""
+    member = _member(handle, request.user)
+    if queries.is_blocked_between(request.user, member):
+        raise Http404("No member with that handle.")
+    members, only_shared = queries.connections_of(member, request.user)
+    page = Paginator(members, 100).get_page(request.GET.get("page"))
+    _prime(request, page.object_list)
+    return render(
+        request,
+        "web/network/member_connections.html",
+        {
+            "member": member,
+            "page": page,
+            "only_shared": only_shared,
+            "hidden_reason": queries.connections_hidden_reason(member) if only_shared else "",
+        },
+    )
+
+
+@login_required
+def mutual_connections(request, handle: str):
+    member = _member(handle, request.user)
+    if queries.is_blocked_between(request.user, member):
+        raise Http404("No member with that handle.")
+    count, ids = index.mutuals_for(request.user, member, offset=0, limit=500)
+    people = {u.pk: u for u in User.objects.filter(pk__in=ids).select_related("profile")}
+    mutuals = [people[i] for i in ids if i in people]
+    _prime(request, mutuals)
+    return render(
+        request,
+        "web/network/mutuals.html",
+        {"member": member, "mutuals": mutuals, "count": count},
+    )
+
+
+@login_required
+def blocks(request):
+    """B2's rule is said on the page: unblocking restores nothing; no re-block for 48 hours."""
+    return render(
+        request, "web/network/blocks.html", {"blocks": queries.blocked_members(request.user)}
+    )
+
+
+@login_required
+def report(request, handle: str):
+    member = _member(handle, request.user)
+    if (
+        queries.is_blocked_between(request.user, member)
+        and not queries.Block.objects.filter(blocker=request.user, blocked=member).exists()
+    ):
+        raise Http404("No member with that handle.")
+    error = ""
+    if request.method == "POST":
+        try:
+            services.report(
+                reporter=request.user,
+                member=member,
+                reason=request.POST.get("reason", ""),
+                comment=request.POST.get("comment", ""),
+            )
+        except Refused as exc:
+            error = exc.message
+        else:
+            messages.success(request, DONE["report"])
+            if queries.is_blocked_between(request.user, member):
+                return redirect("network_blocks")
+            return redirect(_profile_url(member))
+    return render(
+        request,
+        "web/network/report.html",
+        {"member": member, "reasons": ReportReason.choices, "error": error},
+        status=400 if error else 200,
+    )
+
+
+def _prime(request, members) -> None:
+    from web.network.badges import viewpoint
+
+    viewpoint(request).prime(list(members))

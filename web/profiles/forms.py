@@ -1,0 +1,114 @@
+"""Profile, experience, education, skills and settings forms: shapes only."""
+
+from django import forms
+
+from profiles.models import (
+    ConnectionsVisibleTo,
+    FollowersAllowed,
+    InvitationsFrom,
+    PrimaryAction,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(label="Name", max_length=100)
+    headline = forms.CharField(
+        label="Headline",
+        max_length=220,
+        required=False,
+        help_text="One line under your name, e.g. “Data engineer at Acme”.",
+    )
+    location = forms.CharField(label="Location", max_length=100, required=False)
+    industry = forms.CharField(label="Industry", max_length=100, required=False)
+    about = forms.CharField(
+        label="About", max_length=2600, required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class AvatarForm(forms.Form):
+    avatar = forms.FileField(
+        label="Profile photo",
+        help_text="JPEG, PNG, WebP or GIF. It is cropped to a square.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
+        ),
+    )
+
+
+class PositionForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=100)
+    company = forms.CharField(label="Company", max_length=100)
+    location = forms.CharField(label="Location", max_length=100, required=False)
+    started_on = forms.DateField(label="From", widget=DateInput)
+    ended_on = forms.DateField(
+        label="To", required=False, widget=DateInput, help_text="Leave empty if you work here now."
+    )
+    description = forms.CharField(
+        label="Description",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class EducationForm(forms.Form):
+    school = forms.CharField(label="School", max_length=150)
+    degree = forms.CharField(label="Degree", max_length=100, required=False)
+    field_of_study = forms.CharField(label="Field of study", max_length=100, required=False)
+    start_year = forms.IntegerField(
+        label="From (year)", min_value=1900, max_value=2100, required=False
+    )
+    end_year = forms.IntegerField(label="To (year)", min_value=1900, max_value=2100, required=False)
+
+
+class SkillForm(forms.Form):
+    name = forms.CharField(label="Skill", max_length=80)
+
+
+class SettingsForm(forms.Form):
+    primary_action = forms.ChoiceField(
+        label="Main button on your profile",
+        choices=PrimaryAction.choices,
+        widget=forms.RadioSelect,
+        help_text="Connect asks you to accept each person; Follow lets anyone see your public "
+        "posts without asking. The other button stays under “More”.",
+    )
+    followers_allowed = forms.ChoiceField(
+        label="Who can follow you",
+        choices=FollowersAllowed.choices,
+        widget=forms.RadioSelect,
+        help_text="Choosing “Only my connections” also removes your current followers who are "
+        "not connected to you.",
+    )
+    invitations_from = forms.ChoiceField(
+        label="Who can invite you to connect",
+        choices=InvitationsFrom.choices,
+        widget=forms.RadioSelect,
+        help_text="With the e-mail option, senders must type your e-mail address correctly.",
+    )
+    connections_visible_to = forms.ChoiceField(
+        label="Who can see your list of connections",
+        choices=ConnectionsVisibleTo.choices,
+        widget=forms.RadioSelect,
+        help_text="People always see the connections they share with you.",
+    )
+    open_profile = forms.BooleanField(
+        label="Open profile",
+        required=False,
+        help_text="Anyone may message you, without a connection or an InMail credit.",
+    )
+    share_profile_updates = forms.BooleanField(
+        label="Share profile updates",
+        required=False,
+        help_text="Tell your network when you add a new position or change your profile.",
+    )
+    share_network_updates = forms.BooleanField(
+        label="Share network updates",
+        required=False,
+        help_text="Allow “You are now connected to …” to be shown. It only appears when both "
+        "people allow it.",
+    )

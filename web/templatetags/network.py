@@ -1,0 +1,34 @@
+"""`{% degree_badge member %}`: D1's badge beside every member, one graph look-up per request."""
+
+from django import template
+from django.utils.html import format_html
+
+from web.network.badges import viewpoint
+
+register = template.Library()
+
+LABELS = {1: "1st", 2: "2nd", 3: "3rd"}
+
+
+@register.simple_tag(takes_context=True)
+def degree_badge(context, member):
+    request = context.get("request")
+    if request is None:
+        return ""
+    degree = viewpoint(request).degree(member)
+    if degree is None:
+        return ""
+    return format_html(
+        '<span class="degree-badge" title="{} degree connection">· {}</span>',
+        LABELS[degree],
+        LABELS[degree],
+    )
+
+
+@register.simple_tag(takes_context=True)
+def prime_degrees(context, members):
+    """Optional: compute a list's badges in one batch before rendering them."""
+    request = context.get("request")
+    if request is not None:
+        viewpoint(request).prime(members)
+    return ""

@@ -1,0 +1,46 @@
+"""Personal access tokens: a bearer token for scripts, made on the settings page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from api.oauth import queries, services
+from api.oauth.scopes import UMBRELLAS
+from core.errors import Refused
+
+CHOICES = [(name, UMBRELLAS[name]) for name in ("read", "write", "follow", "push")]
+REVOKED = "The token was revoked; programs using it can no longer sign in."
+
+
+@login_required
+def tokens_page(request):
+    """The new token is shown once, in this response only; it is not kept in plain sight."""
+    context = {"choices": CHOICES, "checked": {"read"}, "new_token": None, "error": None}
+    if request.method == "POST":
+        chosen = [name for name in request.POST.getlist("scopes") if name in UMBRELLAS]
+        context["checked"] = set(chosen)
+        try:
+            _, raw = services.create_personal_token(member=request.user, scopes=chosen)
+        except Refused as exc:
+            context["error"] = exc.message
+        else:
+            context["new_token"] = raw
+    context["tokens"] = [
+        {"id": token.pk, "scopes": token.scope.split(), "created": token.created}
+        for token in queries.personal_tokens(request.user)
+    ]
+    status = 422 if context["error"] else 200
+    return render(request, "web/tokens/page.html", context, status=status)
+
+
+@login_required
+@require_POST
+def revoke(request, token_id: int):
+    try:
+        services.revoke_personal_token(member=request.user, token_id=token_id)
+    except Refused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, REVOKED)
+    return redirect("tokens")
