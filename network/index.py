@@ -1,58 +1,211 @@
 """The Django side of the graph: load graph.GraphIndex from the connection table, keep it fresh.
 
-The index is built once per process on first use; every call replays the ConnectionEvent
-rows newer than `index.generation` (one cheap query), so a change is visible in the very
-next request. D3's naming of path steps lives here too, because it needs S5.
+A process's index comes, on first use, from the newest shared snapshot under
+settings.LINKWELL_GRAPH_DIR (memory-mapped, so every worker maps the same pages) or, when there
+is none still valid for this database, from the connection table read in chunks. Every call
+then replays the ConnectionEvent rows newer than `index.generation` (one indexed query), so a
+change is visible in the very next request of any worker. D3's naming of path steps lives here
+too, because it needs S5. Design and figures: docs/architecture.md, "Graph index".
 """
 
+import fcntl
+import hashlib
+import itertools
+import json
+import logging
+import os
+import shutil
 import threading
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
+from django.conf import settings
+from django.db import connection
 from django.db.models import Q
 
 from network.models import Block, Connection, ConnectionEvent
 
-CHUNK = 100_000
+logger = logging.getLogger(__name__)
+
+CHUNK = 200_000  # rows per numpy chunk while building from the database
+REMAP_EVERY = 30.0  # seconds between looks for a newer shared snapshot
 _lock = threading.Lock()
 _index = None
+_pointer_seen = None  # (pointer file, its mtime_ns) when the index was opened
+_looked_at = 0.0
 
 
 def current_index():
     """The process's GraphIndex, with every connection event so far applied."""
     global _index
     with _lock:
+        if _index is not None and _newer_snapshot():
+            _index = None  # map the newer snapshot: this worker's private overlay is let go
         if _index is None or not _replay(_index):
-            _index = _load()
+            _index = _open()
         return _index
 
 
 def reset() -> None:
     """Drop the loaded index (tests roll the database back under it)."""
-    global _index
+    global _index, _pointer_seen
     with _lock:
-        _index = None
+        _index = _pointer_seen = None
 
 
-def _load():
+def _newer_snapshot() -> bool:
+    """Whether another process published a snapshot since ours (one stat every REMAP_EVERY)."""
+    global _looked_at
+    now = time.monotonic()
+    if now - _looked_at < REMAP_EVERY:
+        return False
+    _looked_at = now
+    state = _pointer_state(Path(settings.LINKWELL_GRAPH_DIR))
+    return state is not None and state != _pointer_seen
+
+
+def _pointer_state(directory: Path):
+    path = directory / f"current-{_database_key()}.json"
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return path, stat.st_ino, stat.st_mtime_ns
+
+
+def _open():
+    """The newest valid snapshot, mapped; else a build from the database, saved for the next
+    worker when the snapshot directory is writable. Never fails for want of a snapshot."""
+    global _pointer_seen, _looked_at
+    directory = Path(settings.LINKWELL_GRAPH_DIR)
+    writable = directory.is_dir() and os.access(directory, os.W_OK)
+    with _snapshot_lock(directory, exclusive=writable):
+        index = _load_snapshot(directory)
+        if index is None:
+            index = build_from_database()
+            if writable:
+                try:
+                    save_snapshot(index, directory)
+                except OSError:
+                    logger.exception("could not save the graph snapshot in %s", directory)
+        _pointer_seen = _pointer_state(directory)
+        _looked_at = time.monotonic()
+    _replay(index)  # events committed while we were reading are idempotent to re-apply
+    index.warm_up()
+    return index
+
+
+def build_from_database():
+    """GraphIndex.from_chunks over the connection table: one numpy chunk of CHUNK rows at a
+    time, so memory stays ~8 bytes per connection plus one chunk (no Python list of edges)."""
     from graph import GraphIndex
 
-    generation = ConnectionEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    a_parts, b_parts, a_buf, b_buf = [], [], [], []
+    generation = _last_event_id()  # before reading: later events are replayed on top
     rows = Connection.objects.values_list("member_a_id", "member_b_id").order_by()
-    for a, b in rows.iterator(chunk_size=CHUNK):
-        a_buf.append(a)
-        b_buf.append(b)
-        if len(a_buf) >= CHUNK:
-            a_parts.append(np.asarray(a_buf, dtype=np.int64))
-            b_parts.append(np.asarray(b_buf, dtype=np.int64))
-            a_buf, b_buf = [], []
-    a_parts.append(np.asarray(a_buf, dtype=np.int64))
-    b_parts.append(np.asarray(b_buf, dtype=np.int64))
-    index = GraphIndex.from_edges(np.concatenate(a_parts), np.concatenate(b_parts))
+    pairs = rows.iterator(chunk_size=CHUNK)
+
+    def chunks():
+        while True:
+            flat = np.fromiter(
+                itertools.chain.from_iterable(itertools.islice(pairs, CHUNK)), dtype=np.int64
+            )
+            if not flat.shape[0]:
+                return
+            edges = flat.reshape(-1, 2)
+            yield edges[:, 0], edges[:, 1]
+
+    index = GraphIndex.from_chunks(chunks())
     index.generation = generation
-    _replay(index)  # events committed while we were reading are idempotent to re-apply
     return index
+
+
+def _last_event_id() -> int:
+    return ConnectionEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+# --- Shared snapshots -------------------------------------------------------------------
+
+
+def _database_key() -> str:
+    """Snapshots are per database: a test database never picks up the site's, nor the reverse."""
+    identity = f"{connection.vendor}:{connection.settings_dict['NAME']}"
+    return hashlib.sha256(identity.encode()).hexdigest()[:16]
+
+
+def _event_mark(event_id: int) -> list | None:
+    """What the generation's event says, stored beside it: a restored or reseeded database
+    that reuses the id with another event is caught, not just one whose log is shorter."""
+    row = (
+        ConnectionEvent.objects.filter(id=event_id)
+        .values_list("member_a", "member_b", "connected", "at")
+        .first()
+    )
+    return None if row is None else [row[0], row[1], row[2], row[3].isoformat()]
+
+
+@contextmanager
+def _snapshot_lock(directory: Path, *, exclusive: bool):
+    """fcntl.flock on a file in the snapshot directory, so one worker builds and writes while
+    the others wait and then map its result; no lock when the directory can't hold one."""
+    path = directory / f".lock-{_database_key()}"
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT if exclusive else os.O_RDONLY, 0o644)
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def save_snapshot(index, directory: Path) -> Path:
+    """Writes `index` under a new directory, then swaps the pointer file with os.replace, so a
+    reader sees either the old snapshot or the new one, never half of one. Older snapshots of
+    this database are removed (workers that mapped them keep their pages until they let go)."""
+    key = _database_key()
+    directory.mkdir(parents=True, exist_ok=True)
+    name = f"snapshot-{key}-{index.generation}-{time.time_ns()}"
+    index.save(directory / name)
+    pointer = {
+        "snapshot": name,
+        "generation": index.generation,
+        "event": _event_mark(index.generation) if index.generation else None,
+        "connections": index.connections,
+        "members": index.members,
+    }
+    tmp = directory / f".current-{key}.json.tmp-{os.getpid()}"
+    tmp.write_text(json.dumps(pointer))
+    os.replace(tmp, directory / f"current-{key}.json")
+    for old in directory.glob(f"snapshot-{key}-*"):
+        if old.name != name:
+            shutil.rmtree(old, ignore_errors=True)
+    return directory / name
+
+
+def _load_snapshot(directory: Path):
+    """The mapped snapshot named by this database's pointer file, or None when there is none
+    or it no longer matches the database (its generation's event is gone or says otherwise)."""
+    from graph import GraphIndex
+
+    try:
+        pointer = json.loads((directory / f"current-{_database_key()}.json").read_text())
+        generation = int(pointer["generation"])
+        if generation and _event_mark(generation) != pointer["event"]:
+            logger.info("graph snapshot %s is not from this database; rebuilding", pointer)
+            return None
+        if not generation and (
+            _last_event_id() or Connection.objects.count() != pointer["connections"]
+        ):
+            return None  # taken before any event: valid only while the log is still empty
+        index = GraphIndex.load(directory / pointer["snapshot"], mmap=True)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return index if index.generation == generation else None
 
 
 def _replay(index) -> bool:
