@@ -20,6 +20,7 @@ install: $(BIN)/.installed
 run: $(BIN)/.installed
 	LINKWELL_HTTPS=off LINKWELL_REQUIRE_EMAIL_CONFIRMATION=off $(BIN)/linkwell migrate --noinput
 	LINKWELL_HTTPS=off $(BIN)/linkwell seed --if-empty --members $(DEMO_MEMBERS) --seed 1
+	LINKWELL_HTTPS=off $(BIN)/linkwell graph_snapshot
 	LINKWELL_HTTPS=off LINKWELL_REQUIRE_EMAIL_CONFIRMATION=off $(BIN)/linkwell serve --host $(HOST) --port $(PORT)
 
 lint: $(BIN)/.installed

@@ -34,7 +34,7 @@ CHUNK = 200_000  # rows per numpy chunk while building from the database
 REMAP_EVERY = 30.0  # seconds between looks for a newer shared snapshot
 _lock = threading.Lock()
 _index = None
-_pointer_seen = None  # (pointer file, its mtime_ns) when the index was opened
+_pointer_seen = None  # (pointer file, inode, mtime_ns) when the index was opened
 _looked_at = 0.0
 
 

@@ -71,11 +71,11 @@ def test_invite_accept_follow_and_block_in_the_browser(browser, live_server, cas
 
         # Both see each other as 1st (D1).
         b.goto(f"{live_server.url}/in/ann/")
-        expect(b.locator(".network-panel .degree-badge")).to_have_text("· 1st")
+        expect(b.locator("#profile-name .degree-badge")).to_have_text("· 1st")
         b.locator("#network-actions summary", has_text="More").click()
         screenshot(b, "profile-connected")
         a.goto(f"{live_server.url}/in/ben/")
-        expect(a.locator(".network-panel .degree-badge")).to_have_text("· 1st")
+        expect(a.locator("#profile-name .degree-badge")).to_have_text("· 1st")
 
         # C follows A, whose primary action is Follow (S2, F1).
         set_profile(ann, primary_action="follow")
