@@ -88,6 +88,19 @@ def mutual_count(nbr, span, a, b, hmark, hgen, out):
 
 
 @njit(cache=CACHE)
+def mutual_count_ids(nbr, span, lookup, a, b):
+    """Mutual count of member ids a and b (dense lookup, nothing hidden); -1 if either unknown."""
+    if a < 0 or b < 0 or a >= lookup.shape[0] or b >= lookup.shape[0]:
+        return -1
+    ia = lookup[a]
+    ib = lookup[b]
+    if ia < 0 or ib < 0:
+        return -1
+    none = np.empty(0, dtype=np.int32)
+    return _intersect(nbr, span[ia, 0], span[ia, 1], span[ib, 0], span[ib, 1], lookup, -1, none, 0)
+
+
+@njit(cache=CACHE)
 def _side_cost(nbr, span, v, hmark, hgen):
     """Neighbour-list length summed over v's visible neighbours: the cost of expanding v's side."""
     s = 0

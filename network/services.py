@@ -160,12 +160,8 @@ def _check_connection_limit(*members: User) -> None:
 def accept(*, invitation_id: int, by: User) -> Invitation:
     """N8: the recipient accepts; accepting twice changes nothing more."""
     invitation = _received(invitation_id, by)
-    _lock_pair(invitation.sender_id, invitation.recipient_id)
-    invitation.refresh_from_db()
-    if invitation.status == InvitationStatus.ACCEPTED:
+    if _already_answered(invitation, InvitationStatus.ACCEPTED):
         return invitation
-    if invitation.status != PENDING:
-        raise Conflict(INVITATION_ANSWERED.format(status=invitation.get_status_display().lower()))
     _check_connection_limit(invitation.sender, invitation.recipient)
     _accept(invitation, clock.now())
     return invitation
@@ -185,15 +181,8 @@ def ignore(*, invitation_id: int, by: User) -> Invitation:
 def dont_know(*, invitation_id: int, by: User) -> Invitation:
     """N3: "I don't know this person" stops this sender from inviting the recipient again."""
     invitation = _received(invitation_id, by)
-    _lock_pair(invitation.sender_id, invitation.recipient_id)
-    invitation.refresh_from_db()
-    if invitation.status == InvitationStatus.DONT_KNOW:
-        return invitation
-    if invitation.status != PENDING:
-        raise Conflict(INVITATION_ANSWERED.format(status=invitation.get_status_display().lower()))
-    invitation.status = InvitationStatus.DONT_KNOW
-    invitation.answered_at = clock.now()
-    invitation.save(update_fields=["status", "answered_at"])
+    if not _already_answered(invitation, InvitationStatus.DONT_KNOW):
+        _close(invitation, InvitationStatus.DONT_KNOW)
     return invitation
 
 
@@ -203,15 +192,8 @@ def withdraw(*, invitation_id: int, by: User) -> Invitation:
     invitation = Invitation.objects.filter(pk=invitation_id, sender=by).first()
     if invitation is None:
         raise NotFound(INVITATION_NOT_FOUND)
-    _lock_pair(invitation.sender_id, invitation.recipient_id)
-    invitation.refresh_from_db()
-    if invitation.status == InvitationStatus.WITHDRAWN:
-        return invitation
-    if invitation.status != PENDING:
-        raise Conflict(INVITATION_ANSWERED.format(status=invitation.get_status_display().lower()))
-    invitation.status = InvitationStatus.WITHDRAWN
-    invitation.answered_at = clock.now()
-    invitation.save(update_fields=["status", "answered_at"])
+    if not _already_answered(invitation, InvitationStatus.WITHDRAWN):
+        _close(invitation, InvitationStatus.WITHDRAWN)
     return invitation
 
 
@@ -236,10 +218,26 @@ def _received(invitation_id: int, by: User) -> Invitation:
     return invitation
 
 
-def _accept(invitation: Invitation, now: datetime) -> None:
-    invitation.status = InvitationStatus.ACCEPTED
-    invitation.answered_at = now
+def _already_answered(invitation: Invitation, answer: str) -> bool:
+    """Lock the pair and re-read: True when this answer was already given (a retry);
+    a different earlier answer is refused."""
+    _lock_pair(invitation.sender_id, invitation.recipient_id)
+    invitation.refresh_from_db()
+    if invitation.status == answer:
+        return True
+    if invitation.status != PENDING:
+        raise Conflict(INVITATION_ANSWERED.format(status=invitation.get_status_display().lower()))
+    return False
+
+
+def _close(invitation: Invitation, status: str, now: datetime | None = None) -> None:
+    invitation.status = status
+    invitation.answered_at = now or clock.now()
     invitation.save(update_fields=["status", "answered_at"])
+
+
+def _accept(invitation: Invitation, now: datetime) -> None:
+    _close(invitation, InvitationStatus.ACCEPTED, now)
     _connect(invitation.sender_id, invitation.recipient_id, now, invitation)
 
 
