@@ -121,51 +121,60 @@ def _relationship_with(request, member: User) -> dict:
     return _relationship(queries.relationship(request.auth, member))
 
 
+def _act_on(request, account_id: int, scope: str, act) -> dict:
+    """The shape of every one-member action: scope, the member, the service call, the answer."""
+    require_scope(request, scope)
+    member = _member(account_id)
+    act(request.auth, member)
+    return _relationship_with(request, member)
+
+
 # --- Mastodon: follow, block, relationships ----------------------------------------------
 
 
 @router.post("/accounts/{int:account_id}/follow", auth=member_auth, response=Relationship)
 def follow(request, account_id: int):
     """F1: 403 with the reason across a block or when S3 allows only connections."""
-    require_scope(request, "write:follows")
-    member = _member(account_id)
-    services.follow(follower=request.auth, followee=member)
-    return _relationship_with(request, member)
+    return _act_on(
+        request, account_id, "write:follows", lambda me, m: services.follow(follower=me, followee=m)
+    )
 
 
 @router.post("/accounts/{int:account_id}/unfollow", auth=member_auth, response=Relationship)
 def unfollow(request, account_id: int):
-    require_scope(request, "write:follows")
-    member = _member(account_id)
-    services.unfollow(follower=request.auth, followee=member)
-    return _relationship_with(request, member)
+    return _act_on(
+        request,
+        account_id,
+        "write:follows",
+        lambda me, m: services.unfollow(follower=me, followee=m),
+    )
 
 
 @router.post(
     "/accounts/{int:account_id}/remove_from_followers", auth=member_auth, response=Relationship
 )
 def remove_from_followers(request, account_id: int):
-    require_scope(request, "write:follows")
-    member = _member(account_id)
-    services.remove_from_followers(by=request.auth, follower=member)
-    return _relationship_with(request, member)
+    return _act_on(
+        request,
+        account_id,
+        "write:follows",
+        lambda me, m: services.remove_from_followers(by=me, follower=m),
+    )
 
 
 @router.post("/accounts/{int:account_id}/block", auth=member_auth, response=Relationship)
 def block(request, account_id: int):
     """B1, B2: ends the connection, follows and invitations; not again within 48 h of unblock."""
-    require_scope(request, "write:blocks")
-    member = _member(account_id)
-    services.block(blocker=request.auth, blocked=member)
-    return _relationship_with(request, member)
+    return _act_on(
+        request, account_id, "write:blocks", lambda me, m: services.block(blocker=me, blocked=m)
+    )
 
 
 @router.post("/accounts/{int:account_id}/unblock", auth=member_auth, response=Relationship)
 def unblock(request, account_id: int):
-    require_scope(request, "write:blocks")
-    member = _member(account_id)
-    services.unblock(blocker=request.auth, blocked=member)
-    return _relationship_with(request, member)
+    return _act_on(
+        request, account_id, "write:blocks", lambda me, m: services.unblock(blocker=me, blocked=m)
+    )
 
 
 @router.get("/accounts/relationships", auth=member_auth, response=list[Relationship])
@@ -217,11 +226,11 @@ def _int(value, default):
         return default
 
 
-def _accounts_page(request, response: HttpResponse, members, key):
-    page, link = _paged(request, members, key)
+def _accounts_page(request, response: HttpResponse, rows, key, member_of=lambda row: row):
+    page, link = _paged(request, rows, key)
     if link:
         response["Link"] = link
-    return account_entities(page)
+    return account_entities([member_of(row) for row in page])
 
 
 @router.get("/accounts/{int:account_id}/followers", auth=member_auth, response=list[Account])
@@ -241,10 +250,8 @@ def following(request, response: HttpResponse, account_id: int):
 @router.get("/blocks", auth=member_auth, response=list[Account])
 def blocks(request, response: HttpResponse):
     require_scope(request, "read:blocks")
-    page, link = _paged(request, Block.objects.filter(blocker=request.auth), "id")
-    if link:
-        response["Link"] = link
-    return account_entities([block.blocked_id for block in page])
+    blocked = Block.objects.filter(blocker=request.auth)
+    return _accounts_page(request, response, blocked, "id", lambda block: block.blocked_id)
 
 
 @router.post("/reports", auth=member_auth, response=ReportOut)

@@ -2,11 +2,19 @@
 
 import argparse
 
+BENCHMARKS = ("graph",)
+
 
 def main(argv: list[str]) -> int:
+    # `--help` after the benchmark's name is that benchmark's: only the name is parsed here.
     parser = argparse.ArgumentParser(prog="linkwell bench")
-    parser.add_argument("what", choices=["graph"], help="which benchmark to run")
-    args, rest = parser.parse_known_args(argv)
+    parser.add_argument(
+        "what",
+        choices=BENCHMARKS,
+        help="which benchmark to run (its own options follow; see `linkwell bench graph --help`)",
+    )
+    args = parser.parse_args(argv[:1])
+    rest = argv[1:]
     if args.what == "graph":
         from graph.bench import main as graph_bench
 

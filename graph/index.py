@@ -28,6 +28,11 @@ _mutual_count_ids = kern.mutual_count_ids
 _BADGE = (0, 1, 2, 3, None, None)  # kernel degree -> answer; -1 and -2 index the Nones
 
 
+def _bitmap(members: int) -> np.ndarray:
+    """A bit per member, in whole 64-bit words (the kernels count set bits a word at a time)."""
+    return np.zeros((members + 63) // 64 * 8, dtype=np.uint8)
+
+
 def _tail_room(directed: int) -> int:
     """Free overlay room left after the CSR runs: ~1.5% of the entries, at least 64k."""
     return max(1 << 16, directed // 64)
@@ -68,11 +73,10 @@ class GraphIndex:
         self._connections = connections
         self._hmark = np.zeros(n, dtype=np.int32)
         self._hgen = 0
-        self._mark = np.zeros(n, dtype=np.int32)
-        self._gen = 0
         self._cnt = np.zeros(n, dtype=np.int32)
         self._touched = np.zeros(n, dtype=np.int32)
-        self._scratch_bits = np.zeros((n + 7) // 8, dtype=np.uint8)
+        self._scratch_bits = _bitmap(n)
+        self._mark_bits = _bitmap(n)  # 3-hop marks: all clear between calls (kernels clear theirs)
         self._cache_size = cache_size
         self._cache: OrderedDict[tuple[int, frozenset[int]], tuple[np.ndarray, int]] = OrderedDict()
         self._spare_bits: list[np.ndarray] = []
@@ -214,7 +218,7 @@ class GraphIndex:
     def _indices_of(self, members: Sequence[int] | np.ndarray) -> np.ndarray:
         arr = np.fromiter(members, dtype=np.int64, count=len(members))
         out = np.empty(arr.shape[0], dtype=np.int64)
-        kern.to_indices(arr, self._lookup, self._base_ids, self._n_base, self._dense, out)
+        kern.to_indices(arr, self._lookup, self._base_ids, self._dense, out)
         if self._extra:
             for p in np.flatnonzero(out < 0):
                 out[p] = self._extra.get(int(arr[p]), -1)
@@ -246,10 +250,10 @@ class GraphIndex:
         self._idmap = grown(self._idmap)
         self._span = grown(self._span)
         self._hmark = grown(self._hmark)
-        self._mark = grown(self._mark)
         self._cnt = np.zeros(cap, dtype=np.int32)
         self._touched = np.zeros(cap, dtype=np.int32)
-        self._scratch_bits = np.zeros((cap + 7) // 8, dtype=np.uint8)
+        self._scratch_bits = _bitmap(cap)
+        self._mark_bits = _bitmap(cap)
         self._cap = cap
         self._cache.clear()
         self._spare_bits.clear()
@@ -271,15 +275,6 @@ class GraphIndex:
                 i = self._index_of(h)
                 if i >= 0:
                     self._hmark[i] = g
-        return g
-
-    def _next_gen(self, count: int = 2) -> int:
-        """Fresh scratch stamps g .. g + count - 1."""
-        if self._gen >= _MAX_GEN - count:
-            self._mark.fill(0)
-            self._gen = 0
-        g = self._gen + 1
-        self._gen += count
         return g
 
     # ------------------------------------------------------------------ deltas
@@ -383,7 +378,7 @@ class GraphIndex:
             self._spare_bits.append(self._cache.popitem(last=False)[1][0])
         bits = self._spare_bits.pop() if self._spare_bits else None
         if bits is None:
-            bits = np.empty((self._cap + 7) // 8, dtype=np.uint8)
+            bits = _bitmap(self._cap)
         count = kern.build_bitmap(self._nbr, self._span, v, self._hmark, hgen, bits)
         entry = (bits, int(count))
         self._cache[key] = entry
@@ -453,7 +448,7 @@ class GraphIndex:
                 d = int(out[0])
             else:
                 d = kern.pair_degree(
-                    self._nbr, self._span, v, m, self._hmark, hgen, self._mark, self._next_gen()
+                    self._nbr, self._span, v, m, self._hmark, hgen, self._mark_bits
                 )
             return None if d < 0 else d
 
@@ -488,8 +483,7 @@ class GraphIndex:
                     idx,
                     self._hmark,
                     hgen,
-                    self._mark,
-                    self._next_gen(len(idx) + 1),
+                    self._mark_bits,
                     self._pair_budget(v),
                     out,
                 )
@@ -594,15 +588,13 @@ class GraphIndex:
                 self._nbr,
                 self._span,
                 self._idmap,
-                self._ordered,
                 ia,
                 ib,
                 limit,
                 max_hops,
                 self._hmark,
                 hgen,
-                self._mark,
-                self._next_gen(),
+                self._mark_bits,
                 best,
             )
             if length < 0:
@@ -666,10 +658,10 @@ class GraphIndex:
             self._span,
             self._nbr,
             self._hmark,
-            self._mark,
             self._cnt,
             self._touched,
             self._scratch_bits,
+            self._mark_bits,
         )
         return int(sum(arr.nbytes for arr in arrays))
 

@@ -120,6 +120,7 @@ class ReferenceGraph:
         max_hops: int = 3,
         hidden: frozenset[int] = EMPTY,
     ) -> list[list[int]]:
+        """The `limit` smallest by member ids (the index may return other shortest 3-hop ones)."""
         return self.all_shortest_paths(a, b, max_hops=max_hops, hidden=hidden)[:limit]
 
     def second_degree(self, a: int, hidden: frozenset[int] = EMPTY) -> dict[int, int]:

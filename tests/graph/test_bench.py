@@ -113,3 +113,12 @@ def test_synthetic_graph_is_deterministic_simple_and_community_heavy():
     assert same.mean() > 0.5
     other = linkedin_like_graph(5000, avg_connections=20, seed=8, cap=400)
     assert not np.array_equal(g.a[:100], other.a[:100])
+
+
+def test_linkwell_bench_graph_help_lists_the_graph_options(capsys):
+    from config.bench import main as linkwell_bench
+
+    with pytest.raises(SystemExit) as stop:
+        linkwell_bench(["graph", "--help"])
+    assert stop.value.code == 0
+    assert "--avg-connections" in capsys.readouterr().out
