@@ -477,14 +477,7 @@ def _base_index(mid, lookup, ids, dense):
         if 0 <= mid < lookup.shape[0]:
             return lookup[mid]
         return -1
-    lo = 0
-    hi = ids.shape[0]
-    while lo < hi:
-        half = (lo + hi) >> 1
-        if ids[half] < mid:
-            lo = half + 1
-        else:
-            hi = half
+    lo = _lower_bound(ids, 0, ids.shape[0], mid)
     if lo < ids.shape[0] and ids[lo] == mid:
         return lo
     return -1

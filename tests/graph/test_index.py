@@ -83,6 +83,18 @@ def assert_paths(index, ref, v, m, limit, hops, hidden):
     assert all(path in every for path in found), (v, m, hidden, found)
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios())
+def test_d1_d4_ids_too_spread_for_a_dense_map_answer_the_same(scenario):
+    """Ids far apart (past 4 × members + 2**20) are found by binary search, not the id map."""
+    _, pool, edges, _, hidden, _, _ = scenario
+    spread = 1_000_000
+    edges = [(x * spread, y * spread) for x, y in edges or [(pool[0], pool[1])]]
+    index, ref = build(edges)
+    assert not index._dense
+    assert_same(index, ref, [m * spread for m in pool], frozenset(h * spread for h in hidden))
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios(), st.integers(1, 4))
 def test_d1_d4_every_operation_matches_breadth_first_search(scenario, limit):
