@@ -20,8 +20,8 @@ from api.schemas.accounts import (
     credential_account_entity,
 )
 from core.errors import Forbidden, Invalid, Refused
+from network.queries import is_blocked_between
 from profiles import services as profile_services
-from profiles.queries import blocked_between
 
 router = Router(tags=["accounts"])
 
@@ -35,8 +35,8 @@ PROFILE_FIELDS = {
     "location": "location",
     "industry": "industry",
 }
-CHOICE_SETTINGS = ("primary_action", "followers_allowed", "invitations_from")
-CHOICE_SETTINGS += ("connections_visible_to",)
+CHOICE_SETTINGS = tuple(profile_services.CHOICE_SETTINGS)
+# S6 and S7; refuse_inmail (M3) joins them with messaging.
 BOOLEAN_SETTINGS = ("open_profile", "share_profile_updates", "share_network_updates")
 
 
@@ -223,12 +223,11 @@ def update_credentials(request):
             profile_services.update_settings(member=member, **chosen)
         if "avatar" in files:
             profile_services.set_avatar(member=member, upload=files["avatar"])
-    member.refresh_from_db()
     return credential_account_entity(member)
 
 
 def _visible(member: User | None, request) -> User:
-    if member is None or blocked_between(viewer(request), member):
+    if member is None or is_blocked_between(viewer(request), member):
         raise Http404(NOT_FOUND)
     return member
 

@@ -4,6 +4,7 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
+from api.auth import TOKEN_INVALID
 from core.errors import Refused
 
 api = NinjaAPI(
@@ -34,7 +35,7 @@ def not_found(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
-    return api.create_response(request, {"error": "The access token is invalid"}, status=401)
+    return api.create_response(request, {"error": TOKEN_INVALID}, status=401)
 
 
 @api.exception_handler(ValidationError)

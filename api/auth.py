@@ -86,11 +86,6 @@ app_auth = BearerToken(member_required=False, anonymous_allowed=False)
 optional_auth = BearerToken(member_required=False, anonymous_allowed=True)
 
 
-def granted_scopes(request) -> list[str]:
-    token = getattr(request, "oauth_token", None)
-    return scope_rules.parse(token.scope) if token is not None else []
-
-
 def require_scope(request, *wanted: str) -> None:
     """Call first thing in a view; any one of `wanted` is enough."""
     token = getattr(request, "oauth_token", None)

@@ -16,7 +16,7 @@ from api.schemas import iso
 from api.schemas.accounts import Account, account_entities, account_entity
 from core.errors import Forbidden, Invalid
 from network import index, queries, services
-from network.models import Block, Invitation, ReportReason
+from network.models import Invitation, ReportReason
 
 router = Router(tags=["network"])
 
@@ -250,7 +250,7 @@ def following(request, response: HttpResponse, account_id: int):
 @router.get("/blocks", auth=member_auth, response=list[Account])
 def blocks(request, response: HttpResponse):
     require_scope(request, "read:blocks")
-    blocked = Block.objects.filter(blocker=request.auth)
+    blocked = queries.blocked_members(request.auth)
     return _accounts_page(request, response, blocked, "id", lambda block: block.blocked_id)
 
 
@@ -311,17 +311,16 @@ def connect(request, account_id: int):
 @router.post("/accounts/{int:account_id}/disconnect", auth=member_auth, response=Relationship)
 def disconnect(request, account_id: int):
     """N9: removes the connection and both follows, silently."""
-    require_scope(request, "write:follows")
-    member = _member(account_id)
-    services.disconnect(by=request.auth, member=member)
-    return _relationship_with(request, member)
+    return _act_on(
+        request, account_id, "write:follows", lambda me, m: services.disconnect(by=me, member=m)
+    )
 
 
-def _invitation(invitation: Invitation, viewer) -> dict:
-    other = invitation.recipient_id if invitation.sender_id == viewer.pk else invitation.sender_id
+def _invitation(invitation: Invitation, account: dict) -> dict:
+    """The Invitation entity; `account` is the other member's Account entity."""
     return {
         "id": str(invitation.pk),
-        "account": account_entity(other),
+        "account": account,
         "note": invitation.note,
         "reason": invitation.reason or None,
         "created_at": iso(invitation.created_at),
@@ -342,17 +341,7 @@ def invitations(request, response: HttpResponse, direction: str = "received"):
     if link:
         response["Link"] = link
     entities = {int(a["id"]): a for a in account_entities([getattr(i, other) for i in page])}
-    return [
-        {
-            "id": str(i.pk),
-            "account": entities[getattr(i, other)],
-            "note": i.note,
-            "reason": i.reason or None,
-            "created_at": iso(i.created_at),
-        }
-        for i in page
-        if getattr(i, other) in entities
-    ]
+    return [_invitation(i, entities[pk]) for i in page if (pk := getattr(i, other)) in entities]
 
 
 def _answer(name):
@@ -361,7 +350,10 @@ def _answer(name):
     def view(request, invitation_id: int):
         require_scope(request, "write:follows")
         invitation = action(invitation_id=invitation_id, by=request.auth)
-        return _invitation(invitation, request.auth)
+        mine = invitation.sender_id == request.auth.pk
+        return _invitation(
+            invitation, account_entity(invitation.recipient_id if mine else invitation.sender_id)
+        )
 
     view.__name__ = f"invitation_{name}"
     view.__doc__ = {

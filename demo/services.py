@@ -92,9 +92,9 @@ def _rank_within(ends: np.ndarray) -> np.ndarray:
     return rank
 
 
-def _chunks(total: int, size: int) -> Iterator[tuple[int, int, int]]:
-    for number, start in enumerate(range(0, total, size)):
-        yield number, start, min(total, start + size)
+def _chunks(total: int, size: int) -> Iterator[tuple[int, int]]:
+    for start in range(0, total, size):
+        yield start, min(total, start + size)
 
 
 def seed_network(
@@ -160,7 +160,7 @@ def seed_network(
         writers = _writers()
 
         progress.start("members", n)
-        for _, lo, hi in _chunks(n, MEMBER_CHUNK):
+        for lo, hi in _chunks(n, MEMBER_CHUNK):
             rows = _member_rows(
                 maker,
                 range(lo, hi),
@@ -187,7 +187,7 @@ def seed_network(
         at += (edge_rng.random(len(a)) * (now - at)).astype(np.int64)
         with loading(connection, Connection), loading(connection, Follow):
             progress.start("connections", len(a))
-            for _, lo, hi in _chunks(len(a), EDGE_CHUNK):
+            for lo, hi in _chunks(len(a), EDGE_CHUNK):
                 ea, eb = a[lo:hi], b[lo:hi]
                 reason = np.where(
                     company[ea] == company[eb],
@@ -199,10 +199,10 @@ def seed_network(
             counts["connections"] = writers["connections"].rows_written
 
             follower, followee, followed_at = _follows(
-                a, b, at, leaders, degree, demo, joined, n, seed, now
+                a, b, at, leaders, is_leader, degree, demo, joined, n, seed, now
             )
             progress.start("follows", len(follower))
-            for _, lo, hi in _chunks(len(follower), 2 * EDGE_CHUNK):
+            for lo, hi in _chunks(len(follower), 2 * EDGE_CHUNK):
                 writers["follows"].write(
                     [follower[lo:hi] + base, followee[lo:hi] + base, followed_at[lo:hi]]
                 )
@@ -413,11 +413,9 @@ def _member_rows(
     }
 
 
-def _follows(a, b, at, leaders, degree, demo, joined, n, seed, now):
+def _follows(a, b, at, leaders, is_leader, degree, demo, joined, n, seed, now):
     """Each connection's two follows (N8) plus thought leaders' one-way followers, who are
     not their connections (S2); sorted by (follower, followee) so the unique index appends."""
-    is_leader = np.zeros(n, bool)
-    is_leader[leaders] = True
     touching_a, touching_b = is_leader[a], is_leader[b]
     owner = np.concatenate([a[touching_a], b[touching_b]])
     other = np.concatenate([b[touching_a], a[touching_b]])

@@ -273,25 +273,13 @@ def paths(nbr, span, ids, a, b, limit, max_hops, hmark, hgen, bits, best):
     if max_hops < 2:
         return -1, 0
     count = 0
-    i = span[a, 0]
-    j = span[b, 0]
-    a1 = span[a, 1]
-    b1 = span[b, 1]
-    while i < a1 and j < b1:
-        x = nbr[i]
-        y = nbr[j]
-        if x < y:
-            i += 1
-        elif x > y:
-            j += 1
-        else:
-            if hgen < 0 or hmark[x] != hgen:
-                row[0] = a
-                row[1] = x
-                row[2] = b
-                count = _insert_path(best, keys, count, limit, ids[x], 0, row)
-            i += 1
-            j += 1
+    a0, a1, b0, b1 = span[a, 0], span[a, 1], span[b, 0], span[b, 1]
+    common = np.empty(min(a1 - a0, b1 - b0), dtype=np.int32)
+    row[0] = a
+    row[2] = b
+    for k in range(_intersect(nbr, a0, a1, b0, b1, hmark, hgen, common, 0)):
+        row[1] = common[k]
+        count = _insert_path(best, keys, count, limit, ids[common[k]], 0, row)
     if count > 0:
         return 2, count
     if max_hops < 3:

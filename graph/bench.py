@@ -466,7 +466,7 @@ def _percentiles(times: list[float]) -> dict:
     }
 
 
-def _make_engine(name: str, g: SyntheticGraph, args):
+def _make_engine(name: str, g: SyntheticGraph):
     if name == "networkit":
         return Networkit(g)
     if name == "igraph":
@@ -563,7 +563,7 @@ def main(argv: list[str]) -> int:
         else:
             t0 = time.perf_counter()
             try:
-                engine = _make_engine(name, g, args)
+                engine = _make_engine(name, g)
             except _Skip as skip:
                 _say(args, str(skip))
                 continue

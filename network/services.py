@@ -15,6 +15,7 @@ from django.db.models import Q
 from accounts.models import User
 from core import clock
 from core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, Refused
+from network import queries
 from network.models import (
     Block,
     Connection,
@@ -83,9 +84,9 @@ def invite(
 def _invite_locked(sender, recipient, note, reason, email) -> Invitation:
     _lock_pair(sender.pk, recipient.pk)
     now = clock.now()
-    if _blocked_between(sender.pk, recipient.pk):
+    if queries.is_blocked_between(sender.pk, recipient.pk):
         raise Forbidden(INVITE_BLOCKED, rule="N6")
-    if _connected(sender.pk, recipient.pk):
+    if queries.is_connected(sender.pk, recipient.pk):
         raise Conflict(ALREADY_CONNECTED, rule="N6")
     pending = _pending_between(sender.pk, recipient.pk)
     if pending is not None and pending.sender_id == sender.pk:
@@ -151,8 +152,7 @@ def _check_connection_limit(*members: User) -> None:
     """N7: past the limit others can only follow."""
     maximum = settings.LINKWELL_MAX_CONNECTIONS
     for member in members:
-        count = Connection.objects.filter(Q(member_a=member) | Q(member_b=member)).count()
-        if count >= maximum:
+        if queries.connection_count(member) >= maximum:
             raise Refused(TOO_MANY_CONNECTIONS.format(who=member.name, max=maximum), rule="N7")
 
 
@@ -275,7 +275,7 @@ def follow(*, follower: User, followee: User) -> None:
     """F1: no approval needed unless the followee takes followers only from connections."""
     if follower.pk == followee.pk:
         raise Invalid(CANNOT_FOLLOW_SELF, rule="F1")
-    if _blocked_between(follower.pk, followee.pk):
+    if queries.is_blocked_between(follower.pk, followee.pk):
         raise Forbidden(FOLLOW_BLOCKED, rule="B1")
     if not _may_follow(follower.pk, followee):
         raise Forbidden(FOLLOW_CONNECTIONS_ONLY, rule="F1")
@@ -296,7 +296,7 @@ def remove_from_followers(*, by: User, follower: User) -> None:
 def _may_follow(follower_id: int, followee: User) -> bool:
     if followee.profile.followers_allowed == FollowersAllowed.EVERYONE:
         return True
-    return _connected(follower_id, followee.pk)
+    return queries.is_connected(follower_id, followee.pk)
 
 
 def _follow(follower_id: int, followee_id: int, now: datetime) -> None:
@@ -315,7 +315,7 @@ def block(*, blocker: User, blocked: User) -> None:
     if blocker.pk == blocked.pk:
         raise Invalid(CANNOT_BLOCK_SELF, rule="B1")
     _lock_pair(blocker.pk, blocked.pk)
-    if Block.objects.filter(blocker=blocker, blocked=blocked).exists():
+    if queries.blocked_by(blocker, blocked):
         return
     now = clock.now()
     window = timedelta(hours=settings.LINKWELL_REBLOCK_AFTER_HOURS)
@@ -393,17 +393,6 @@ def _lock_pair(x: int, y: int) -> None:
     """PostgreSQL: lock both member rows, lower id first, so two writers on a pair queue."""
     if connection.vendor == "postgresql":
         list(User.objects.select_for_update().filter(pk__in=(x, y)).order_by("pk").values("pk"))
-
-
-def _blocked_between(x: int, y: int) -> bool:
-    return Block.objects.filter(
-        Q(blocker_id=x, blocked_id=y) | Q(blocker_id=y, blocked_id=x)
-    ).exists()
-
-
-def _connected(x: int, y: int) -> bool:
-    a, b = sorted((x, y))
-    return Connection.objects.filter(member_a_id=a, member_b_id=b).exists()
 
 
 def _pending_between(x: int, y: int) -> Invitation | None:

@@ -1,19 +1,10 @@
 """Reads of profiles: who may see which member, and what a signed-out visitor sees (S1)."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 
 from accounts.models import User
-from network.models import Block
+from network.queries import is_blocked_between
 from profiles.models import Position
-
-
-def blocked_between(viewer, member) -> bool:
-    """B1: either side's block hides each profile from the other."""
-    if viewer is None or not viewer.is_authenticated or viewer.pk == member.pk:
-        return False
-    return Block.objects.filter(
-        Q(blocker=viewer, blocked=member) | Q(blocker=member, blocked=viewer)
-    ).exists()
 
 
 def member_for_profile(*, handle: str, viewer=None) -> User | None:
@@ -28,7 +19,7 @@ def member_for_profile(*, handle: str, viewer=None) -> User | None:
         )
         .first()
     )
-    if member is None or blocked_between(viewer, member):
+    if member is None or is_blocked_between(viewer, member):
         return None
     return member
 

@@ -1,7 +1,6 @@
 """The OAuth 2 endpoints Mastodon clients call, on django-oauth-toolkit's views."""
 
 import json
-from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
@@ -12,6 +11,7 @@ from oauth2_provider import views as dot
 
 from api.oauth import scopes as scope_rules
 from api.oauth.services import OOB
+from core import clock
 
 PASSWORD_GRANT_OFF = (
     "The password grant is turned off on this server; use the authorization code flow. "
@@ -73,7 +73,7 @@ class TokenView(dot.TokenView):
         response = super().post(request, *args, **kwargs)
         if response.status_code == 200:
             body = json.loads(response.content)
-            body["created_at"] = int(datetime.now(UTC).timestamp())
+            body["created_at"] = int(clock.now().timestamp())
             response.content = json.dumps(body).encode()
         return response
 

@@ -234,9 +234,6 @@ def matrix(db):
     return people, callers
 
 
-VIEWERS = ["owner", "connection", "second", "stranger", "blocked", "anonymous"]
-
-
 def names(response, people):
     by_id = {str(m.pk): n for n, m in people.items()}
     return sorted(by_id[a["id"]] for a in response.json())

@@ -221,10 +221,8 @@ def blocks(request):
 @login_required
 def report(request, handle: str):
     member = _member(handle, request.user)
-    if (
-        queries.is_blocked_between(request.user, member)
-        and not queries.Block.objects.filter(blocker=request.user, blocked=member).exists()
-    ):
+    blocked = queries.is_blocked_between(request.user, member)
+    if blocked and not queries.blocked_by(request.user, member):
         raise Http404("No member with that handle.")
     error = ""
     if request.method == "POST":
@@ -239,7 +237,7 @@ def report(request, handle: str):
             error = exc.message
         else:
             messages.success(request, DONE["report"])
-            if queries.is_blocked_between(request.user, member):
+            if blocked:
                 return redirect("network_blocks")
             return redirect(_profile_url(member))
     return render(

@@ -23,12 +23,3 @@ def degree_badge(context, member):
         LABELS[degree],
         LABELS[degree],
     )
-
-
-@register.simple_tag(takes_context=True)
-def prime_degrees(context, members):
-    """Optional: compute a list's badges in one batch before rendering them."""
-    request = context.get("request")
-    if request is not None:
-        viewpoint(request).prime(members)
-    return ""

@@ -44,9 +44,7 @@ def gunicorn_argv(*, host: str, port: int, workers: int, python: str | None = No
 def site_url(host: str, port: int) -> str:
     """Where to point a browser; a wildcard bind is reached through loopback."""
     shown = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
-    if ":" in shown:
-        shown = f"[{shown}]"
-    return f"http://{shown}:{port}/"
+    return f"http://{bind_address(shown, port)}/"
 
 
 def static_files_stale() -> bool:
