@@ -236,11 +236,14 @@ WRONG_PASSWORD = "That password is not right; your account was not deleted."
 
 
 @transaction.atomic
-def delete_member(*, member: User) -> None:
+def delete_member(*, member: User, password: str | None = None) -> None:
     """Everything of theirs goes by cascade; the connection log keeps only bare ids.
 
-    Disconnect events let every graph index drop the member's edges past its snapshot.
+    Disconnect events let every graph index drop the member's edges past its snapshot. A member
+    deleting their own account confirms with `password`; an operator's call passes none.
     """
+    if password is not None and not member.check_password(password):
+        raise Invalid(WRONG_PASSWORD)
     now = clock.now()
     pairs = Connection.objects.filter(Q(member_a=member) | Q(member_b=member)).values_list(
         "member_a_id", "member_b_id"

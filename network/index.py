@@ -299,7 +299,9 @@ class Viewpoint:
         self.viewer = viewer if viewer is not None and viewer.is_authenticated else None
         self._blocks = None
         self._index = None
+        self._hidden = None
         self._degrees: dict[int, int | None] = {}
+        self._mutual_counts: dict[int, int] = {}
 
     @property
     def blocks(self) -> list[tuple[int, int]]:
@@ -320,8 +322,10 @@ class Viewpoint:
     @property
     def hidden(self) -> frozenset[int]:
         """D4: members blocked by or blocking the viewer."""
-        me = self.viewer.pk if self.viewer else None
-        return frozenset(b if a == me else a for a, b in self.blocks)
+        if self._hidden is None:
+            me = self.viewer.pk if self.viewer else None
+            self._hidden = frozenset(b if a == me else a for a, b in self.blocks)
+        return self._hidden
 
     @property
     def index(self):
@@ -352,7 +356,10 @@ class Viewpoint:
         member_id = getattr(member, "pk", member)
         if self.viewer is None or member_id == self.viewer.pk:
             return 0
-        return self.index.mutual_count(self.viewer.pk, member_id, hidden=self.hidden)
+        if member_id not in self._mutual_counts:  # the relationship and the panel both ask
+            count = self.index.mutual_count(self.viewer.pk, member_id, hidden=self.hidden)
+            self._mutual_counts[member_id] = count
+        return self._mutual_counts[member_id]
 
     def mutuals(self, member, *, offset: int = 0, limit: int = 20) -> tuple[int, list[int]]:
         """D2 with D4: the count of shared connections and one page of their ids."""

@@ -53,6 +53,8 @@ def is_blocked_between(a, b) -> bool:
     if a is None or b is None or not getattr(a, "is_authenticated", True):
         return False
     x, y = getattr(a, "pk", a), getattr(b, "pk", b)
+    if x == y:
+        return False  # no one blocks themselves: no query
     return Block.objects.filter(
         Q(blocker_id=x, blocked_id=y) | Q(blocker_id=y, blocked_id=x)
     ).exists()

@@ -97,3 +97,12 @@ def test_deletion_is_all_or_nothing(member, other_member, monkeypatch):
         delete_member(member=member)
     assert ConnectionEvent.objects.count() == 0
     assert Connection.objects.count() == 1
+
+
+def test_deleting_with_a_wrong_password_is_refused_and_keeps_the_member():
+    member = make_member(password="right-password-1")
+    with pytest.raises(Refused, match="your account was not deleted"):
+        delete_member(member=member, password="wrong")
+    assert get_user_model().objects.filter(pk=member.pk).exists()
+    delete_member(member=member, password="right-password-1")
+    assert not get_user_model().objects.filter(pk=member.pk).exists()

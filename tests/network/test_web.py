@@ -261,7 +261,7 @@ def test_d1_d2_d3_profile_page_costs_the_same_queries_for_1_or_31_mutuals(
         assert "31 mutual connections" in client.get("/in/ben/").content.decode()
 
 
-PROFILE_PAGE_QUERIES = 15
+PROFILE_PAGE_QUERIES = 14
 
 
 def test_my_network_with_200_connections_query_count_is_pinned(cast, django_assert_num_queries):

@@ -150,10 +150,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 def delete_account(request):
     form = DeleteAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if not request.user.check_password(form.cleaned_data["password"]):
-            form.add_error("password", services.WRONG_PASSWORD)
+        try:
+            services.delete_member(member=request.user, password=form.cleaned_data["password"])
+        except Refused as refusal:
+            form.add_error("password", refusal.message)
         else:
-            services.delete_member(member=request.user)
             logout(request)
             messages.info(request, ACCOUNT_DELETED)
             return redirect("home")

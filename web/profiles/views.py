@@ -28,7 +28,7 @@ SETTINGS_SAVED = "Your settings were saved."
 
 def profile(request, handle: str):
     viewer = request.user if request.user.is_authenticated else None
-    member = member_for_profile(handle=handle, viewer=viewer)
+    member = member_for_profile(handle=handle)  # B1 is the panels' check: one block query
     if member is None:
         raise Http404("No member with that handle.")
     context = {
