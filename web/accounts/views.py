@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import services
 from core.errors import Forbidden, Refused
-from profiles.queries import current_position, member_for_profile
+from profiles.queries import current_position
 from web.accounts.forms import (
     DeleteAccountForm,
     ResendConfirmationForm,
@@ -40,8 +40,8 @@ def _base_url(request) -> str:
 def home(request):
     context = {}
     if request.user.is_authenticated:
-        member = member_for_profile(handle=request.user.username, viewer=request.user)
-        context = {"member": member, "position": current_position(member) if member else None}
+        member = request.user  # the page shows name, headline, photo and current position only
+        context = {"member": member, "position": current_position(member)}
     return render(request, "web/home.html", context)
 
 
