@@ -115,7 +115,9 @@ def test_every_rule_the_code_raises_with_is_defined_in_docs_rules():
 
 def test_the_rule_scans_catch_an_undefined_id():
     """The checks above can fail: an id outside docs/rules.md is reported."""
-    tree = ast.parse('raise Refused(M, rule="Q9")\nassert body["rule"] == "Z1"\nx = {"rule": "N11"}')
+    tree = ast.parse(
+        'raise Refused(M, rule="Q9")\nassert body["rule"] == "Z1"\nx = {"rule": "N11"}'
+    )
     assert sorted(rule for _, rule in cited_rule_values(tree)) == ["N11", "Q9", "Z1"]
     assert NAME_ID.findall("test_n11_and_s9_for_v1_and_b1") == ["n11", "s9", "b1"]
     assert not {"N11", "S9", "Q9", "Z1"} & set(defined_ids())
