@@ -189,14 +189,14 @@ def check_login_allowed(*, identifier: str, ip: str | None) -> None:
     if account.count() >= settings.LINKWELL_LOGIN_FAILURES_PER_ACCOUNT:
         until = _lockout_until(account)
         raise RateLimited(
-            TOO_MANY_FOR_ACCOUNT.format(until=f"{until:%H:%M}"), rule="login", until=until
+            TOO_MANY_FOR_ACCOUNT.format(until=f"{until:%H:%M}"), rule="U3", until=until
         )
     if ip:
         from_ip = recent.filter(ip=ip)
         if from_ip.count() >= settings.LINKWELL_LOGIN_FAILURES_PER_IP:
             until = _lockout_until(from_ip)
             raise RateLimited(
-                TOO_MANY_FROM_IP.format(until=f"{until:%H:%M}"), rule="login", until=until
+                TOO_MANY_FROM_IP.format(until=f"{until:%H:%M}"), rule="U3", until=until
             )
 
 
@@ -223,10 +223,10 @@ def authenticate_member(*, request, identifier: str, password: str, ip: str | No
     )
     if authenticated is None:
         record_failed_login(identifier=identifier, ip=ip)
-        raise Refused(WRONG_CREDENTIALS, rule="login")
+        raise Refused(WRONG_CREDENTIALS, rule="U3")
     clear_failed_logins(member=authenticated)
     if settings.LINKWELL_REQUIRE_EMAIL_CONFIRMATION and not authenticated.email_confirmed:
-        raise Forbidden(EMAIL_NOT_CONFIRMED, rule="confirm-email")
+        raise Forbidden(EMAIL_NOT_CONFIRMED, rule="U2")
     return authenticated
 
 

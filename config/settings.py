@@ -155,7 +155,7 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Linkwell <noreply@localhost>")
 
-# --- Product limits (PRODUCT.md); every limit is a setting with the rule's default -----
+# --- Product limits (docs/rules.md); every limit is a setting with the rule's default --
 LINKWELL_INVITATION_NOTE_MAX = env_int("LINKWELL_INVITATION_NOTE_MAX", 300)  # N1
 LINKWELL_INVITATIONS_PER_WEEK = env_int("LINKWELL_INVITATIONS_PER_WEEK", 100)  # N5
 LINKWELL_REINVITE_AFTER_WITHDRAW_DAYS = env_int("LINKWELL_REINVITE_AFTER_WITHDRAW_DAYS", 21)  # N4

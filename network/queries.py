@@ -191,6 +191,12 @@ def connection_count(member) -> int:
     return Connection.objects.filter(Q(member_a=member) | Q(member_b=member)).count()
 
 
+def follower_count(member) -> int:
+    """All of the member's followers, as the API's `followers_count`: follower lists are open
+    to every signed-in member (Mastodon's way), so the number hides nothing S5 protects."""
+    return Follow.objects.filter(followee=member).count()
+
+
 def followers(member, viewer=None) -> QuerySet:
     """Members following `member`, newest first, annotated with the Follow id for paging."""
     follows = Follow.objects.filter(followee=member, follower=OuterRef("pk")).values("pk")[:1]
@@ -236,7 +242,7 @@ def counts(member) -> dict:
     """Counts for My Network: connections, followers, following and invitations."""
     return {
         "connections": connection_count(member),
-        "followers": Follow.objects.filter(followee=member).count(),
+        "followers": follower_count(member),
         "following": Follow.objects.filter(follower=member).count(),
         "received": received_invitations(member).count(),
         "sent": sent_invitations(member).count(),

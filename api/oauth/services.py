@@ -1,4 +1,5 @@
-"""Writes for OAuth clients: registering an app, personal access tokens, sign-up tokens.
+"""Writes for OAuth clients: registering an app, personal access tokens, sign-up tokens,
+and a member revoking an app they authorised (U5).
 
 Client secrets are stored hashed (django-oauth-toolkit's default); the plain secret
 exists only in the answer to the registration.
@@ -9,7 +10,14 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.db import transaction
-from oauth2_provider.models import AccessToken, Application, set_token_value
+from oauth2_provider.models import (
+    AccessToken,
+    Application,
+    Grant,
+    IDToken,
+    RefreshToken,
+    set_token_value,
+)
 from oauth2_provider.settings import oauth2_settings
 
 from accounts.models import User
@@ -154,3 +162,19 @@ def revoke_personal_token(*, member: User, token_id: int) -> None:
     ).delete()
     if not deleted and AccessToken.objects.filter(pk=token_id).exclude(user=member).exists():
         raise NotFound(TOKEN_NOT_FOUND)
+
+
+@transaction.atomic
+def revoke_app(*, member: User, application_id: int) -> int:
+    """U5: the app loses every way into the member's account (access and refresh tokens, codes
+    not yet exchanged, ID tokens); other members' tokens for it stay. Returns the number of
+    access tokens ended: 0 for a second click, for an app the member never authorised, and
+    for the personal-token app, whose tokens are revoked one by one."""
+    held = {"user": member, "application_id": application_id}
+    if Application.objects.filter(pk=application_id, registration__personal=True).exists():
+        return 0
+    RefreshToken.objects.filter(**held).delete()
+    _, ended = AccessToken.objects.filter(**held).delete()
+    IDToken.objects.filter(**held).delete()
+    Grant.objects.filter(**held).delete()
+    return ended.get(AccessToken._meta.label, 0)

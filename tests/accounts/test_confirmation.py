@@ -1,4 +1,4 @@
-"""E-mail confirmation: a signed link valid for 3 days (issue 2, item 3)."""
+"""U2: e-mail confirmation, a signed link valid for 3 days (issue 2, item 3)."""
 
 import re
 from datetime import timedelta
@@ -33,8 +33,9 @@ def newcomer():
 
 def test_unconfirmed_member_cannot_sign_in(newcomer, settings):
     settings.LINKWELL_REQUIRE_EMAIL_CONFIRMATION = True
-    with pytest.raises(Forbidden, match=re.escape(EMAIL_NOT_CONFIRMED)):
+    with pytest.raises(Forbidden, match=re.escape(EMAIL_NOT_CONFIRMED)) as refused:
         authenticate_member(request=None, identifier="carol", password=PASSWORD, ip=None)
+    assert refused.value.rule == "U2"
 
 
 def test_unconfirmed_member_signs_in_when_confirmation_is_off(newcomer, settings):

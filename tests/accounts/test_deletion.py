@@ -1,4 +1,4 @@
-"""Deleting an account removes every row of the member's (issue 2, item 3)."""
+"""U4: deleting an account removes every row of the member's (issue 2, item 3)."""
 
 import pytest
 from django.apps import apps

@@ -1,4 +1,4 @@
-"""Failed sign-ins are throttled per account and per IP (issue 2, item 3)."""
+"""U3: failed sign-ins are throttled per account and per IP (issue 2, item 3)."""
 
 import re
 from datetime import timedelta
@@ -41,6 +41,7 @@ def test_account_locked_after_five_failures_even_with_right_password(member, fro
         attempt("alice", DEFAULT_PASSWORD)
     assert refused.value.message == TOO_MANY_FOR_ACCOUNT.format(until=f"{until:%H:%M}")
     assert refused.value.until == until
+    assert refused.value.rule == "U3"
     assert "Try again after" in refused.value.message and "UTC" in refused.value.message
 
 

@@ -1,4 +1,4 @@
-"""Personal access tokens made on the settings page work as bearer tokens (issue 2, item 6)."""
+"""U5: personal access tokens made on the settings page work as bearer tokens (issue 2, item 6)."""
 
 import pytest
 from oauth2_provider.models import AccessToken

@@ -68,6 +68,9 @@ def test_invite_accept_follow_and_block_in_the_browser(browser, live_server, cas
         screenshot(b, "mynetwork")
         b.get_by_role("button", name="Accept").click()
         expect(b.locator("body")).to_contain_text("You are now connected with Ann")
+        expect(b.locator("#network-tabs")).to_contain_text("Connections (1)")  # out of band
+        expect(b.locator("#network-tabs")).to_contain_text("Invitations (0)")
+        expect(b.locator("#received-count")).to_have_text("0")
 
         # Both see each other as 1st (D1).
         b.goto(f"{live_server.url}/in/ann/")

@@ -1,7 +1,11 @@
 """The network's pages: profile actions, invite dialog, My Network, blocks and reports."""
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.test import Client
+from django.utils.html import escape
 
 from network import services
 from network.models import Connection, Follow, Invitation, Report
@@ -53,6 +57,23 @@ def test_n1_refusal_is_shown_in_the_htmx_fragment(cast):
     assert not Invitation.objects.exists()
 
 
+def test_n1_a_refused_invitation_keeps_the_typed_note_reason_and_email(cast):
+    """S4 refuses a wrong address; the member corrects it without typing the note again."""
+    set_profile(cast["ben"], invitations_from="email")
+    client = signed_in(cast["ann"])
+    typed = {"note": "Hello Ben, we met at PyCon", "reason": "met", "email": "ben@example.org"}
+    for headers in ({"HTTP_HX_REQUEST": "true"}, {}):  # the dialog (htmx), the page without JS
+        response = client.post("/in/ben/network/connect/", typed, **headers)
+        page = response.content.decode()
+        assert response.status_code == (200 if headers else 400)
+        assert escape(services.INVITE_NEEDS_EMAIL) in page
+        assert ">Hello Ben, we met at PyCon</textarea>" in page
+        assert f"{len(typed['note'])} / 300" in page
+        assert '<option value="met" selected>' in page
+        assert 'value="ben@example.org"' in page
+    assert not Invitation.objects.exists()
+
+
 def test_s4_email_field_shown_when_required(cast):
     set_profile(cast["ben"], invitations_from="email")
     page = signed_in(cast["ann"]).get("/in/ben/").content.decode()
@@ -70,6 +91,28 @@ def test_n3_my_network_received_invitation_actions(cast):
     assert Connection.objects.count() == 1
     page = client.get("/mynetwork/").content.decode()
     assert "Hi there" not in page and "Connections (1)" in page
+
+
+def test_n8_accepting_under_htmx_updates_the_tab_and_heading_counts_out_of_band(cast):
+    first = services.invite(sender=cast["ann"], recipient=cast["ben"])
+    services.invite(sender=cast["cat"], recipient=cast["ben"])
+    services.invite(sender=cast["ben"], recipient=cast["dan"])
+    client = signed_in(cast["ben"])
+    page = client.get("/mynetwork/").content.decode()
+    assert "Invitations (2)" in page and "Connections (0)" in page
+    response = client.post(f"/mynetwork/invitations/{first.pk}/accept/", HTTP_HX_REQUEST="true")
+    fragment = response.content.decode()
+    assert "You are now connected with" in fragment
+    tabs = re.search(r'<nav [^>]*id="network-tabs"[^>]*>.*?</nav>', fragment, re.S).group(0)
+    assert 'hx-swap-oob="true"' in tabs
+    assert "Invitations (1)" in tabs and "Connections (1)" in tabs
+    assert "Followers (1)" in tabs and "Following (1)" in tabs  # N8: each follows the other
+    assert '<span id="received-count" hx-swap-oob="true">1</span>' in fragment
+    assert '<span id="sent-count" hx-swap-oob="true">1</span>' in fragment
+    page = client.get("/mynetwork/").content.decode()  # the ids the swap aims at are there
+    assert '<nav class="network-tabs" id="network-tabs"' in page
+    assert '<span id="received-count">1</span>' in page
+    assert '<span id="sent-count">1</span>' in page
 
 
 def test_n3_ignored_invitations_leave_my_network(cast):
@@ -90,9 +133,9 @@ def test_n4_withdraw_from_sent(cast):
     invitation.refresh_from_db()
     assert invitation.status == "withdrawn"
     response = action(client, cast["ben"], "connect")
-    assert response.status_code == 302
-    messages = [m.message for m in response.wsgi_request._messages]
-    assert any("N4" in m for m in messages)
+    assert response.status_code == 400  # the invite form again, saying why
+    until = invitation.answered_at + timedelta(days=21)
+    assert escape(services.WITHDRAWN_REINVITE.format(until=until)) in response.content.decode()
 
 
 def test_d1_d2_d3_profile_shows_badge_mutuals_and_paths(cast):
@@ -197,6 +240,27 @@ def test_b3_report_form_lands_in_moderation_queue(cast, admin_client):
     assert report.resolved_at is not None
 
 
+def test_profile_shows_the_follower_count_beside_the_connection_count(cast):
+    ann, ben = cast["ann"], cast["ben"]
+    connect(ann, ben)  # N8: ann follows ben
+    services.follow(follower=cast["cat"], followee=ben)
+    page = signed_in(ann).get("/in/ben/").content.decode()
+    assert ">1 connection</a> · 2 followers</p>" in page
+    assert "0 connections</a> · 0 followers</p>" in signed_in(ben).get("/in/cat/").content.decode()
+
+
+def test_s5_counts_show_when_the_list_is_hidden_and_the_owner_sees_their_own(cast):
+    """S5 hides who the connections are, not how many (as LinkedIn); the list stays cut."""
+    ann, ben = cast["ann"], cast["ben"]
+    connect(ann, ben)
+    set_profile(ben, connections_visible_to="only_me")
+    page = signed_in(cast["cat"]).get("/in/ben/").content.decode()
+    assert ">1 connection</a> · 1 follower</p>" in page
+    own = signed_in(ben).get("/in/ben/").content.decode()
+    assert '<a href="/mynetwork/connections/">1 connection</a>' in own
+    assert '<a href="/mynetwork/followers/">1 follower</a>' in own
+
+
 def test_s5_member_connections_page_shows_only_shared(cast):
     ann, ben, cat, dan = cast["ann"], cast["ben"], cast["cat"], cast["dan"]
     connect(ben, cat)
@@ -228,17 +292,18 @@ def _panel_queries(viewer, member, rf, django_assert_num_queries, expected):
 
 def test_profile_panels_query_count_is_pinned(cast, rf, django_assert_num_queries):
     """Blocks and the index's event replay once per request (Viewpoint), then one query
-    each for follows, connections, invitations, open profiles, mutual faces and path names."""
+    each for follows, connections, invitations, open profiles, mutual faces, path names and
+    the follower count."""
     ann, ben = cast["ann"], cast["ben"]
     connect(ann, cast["cat"])
     connect(cast["cat"], ben)
-    few = _panel_queries(ann, ben, rf, django_assert_num_queries, 8)
+    few = _panel_queries(ann, ben, rf, django_assert_num_queries, 9)
     assert "1 mutual connection" in few
     for i in range(30):
         friend = make_member(handle=f"friend{i}")
         connect(ann, friend)
         connect(friend, ben)
-    many = _panel_queries(ann, ben, rf, django_assert_num_queries, 8)
+    many = _panel_queries(ann, ben, rf, django_assert_num_queries, 9)
     assert "31 mutual connections" in many
 
 
@@ -261,7 +326,7 @@ def test_d1_d2_d3_profile_page_costs_the_same_queries_for_1_or_31_mutuals(
         assert "31 mutual connections" in client.get("/in/ben/").content.decode()
 
 
-PROFILE_PAGE_QUERIES = 14
+PROFILE_PAGE_QUERIES = 15  # 14 before the follower count (one COUNT on the follow table)
 
 
 def test_my_network_with_200_connections_query_count_is_pinned(cast, django_assert_num_queries):

@@ -57,6 +57,26 @@ def test_signup_signs_straight_in_when_confirmation_is_off(client, settings):
     assert mail.outbox == []
 
 
+def test_a_member_who_just_joined_is_welcomed_then_welcomed_back(client, settings):
+    """A first visit is greeted as one; "Welcome back" is for the visits after it."""
+    settings.LINKWELL_REQUIRE_EMAIL_CONFIRMATION = False
+    client.post("/join/", SIGNUP)
+    home = client.get("/").content.decode()
+    assert "Welcome to Linkwell, Carol Chen</h1>" in home and "Welcome back" not in home
+    client.post("/logout/")
+    client.post("/login/", {"identifier": "carol", "password": NEW_PASSWORD})
+    home = client.get("/").content.decode()
+    assert "Welcome back, Carol Chen</h1>" in home and "Welcome to Linkwell" not in home
+
+
+def test_the_first_sign_in_after_confirming_is_a_first_visit(client, settings):
+    settings.LINKWELL_REQUIRE_EMAIL_CONFIRMATION = True
+    client.post("/join/", SIGNUP)
+    client.get(link_in(mail.outbox[0], "confirm"))
+    client.post("/login/", {"identifier": "carol", "password": NEW_PASSWORD})
+    assert "Welcome to Linkwell, Carol Chen</h1>" in client.get("/").content.decode()
+
+
 def test_signup_checks_passwords_with_djangos_validators(client):
     response = client.post("/join/", {**SIGNUP, "password": "abc"})
     assert response.status_code == 400

@@ -26,6 +26,7 @@ CONFIRMED = "Your e-mail address is confirmed. Welcome to Linkwell!"
 SIGNED_OUT = "You are signed out."
 PASSWORD_CHANGED = "Your password was changed."
 ACCOUNT_DELETED = "Your account and everything in it were deleted."
+FIRST_VISIT = "linkwell:first-visit"  # session key: this sign-in is the member's first ever
 
 
 def client_ip(request) -> str | None:
@@ -41,8 +42,21 @@ def home(request):
     context = {}
     if request.user.is_authenticated:
         member = request.user  # the page shows name, headline, photo and current position only
-        context = {"member": member, "position": current_position(member)}
+        context = {
+            "member": member,
+            "position": current_position(member),
+            "first_visit": request.session.get(FIRST_VISIT, False),
+        }
     return render(request, "web/home.html", context)
+
+
+def _sign_in(request, member, **kwargs) -> None:
+    """Django stamps `last_login` at every sign-in, so a first visit is read before it does;
+    the mark lasts the session, and home greets a newcomer as one, not "welcome back"."""
+    first_visit = member.last_login is None
+    login(request, member, **kwargs)
+    if first_visit:
+        request.session[FIRST_VISIT] = True
 
 
 def signup(request):
@@ -65,7 +79,7 @@ def signup(request):
             form.add_error(field, exc.message)
         else:
             if not settings.LINKWELL_REQUIRE_EMAIL_CONFIRMATION:
-                login(request, member, backend="django.contrib.auth.backends.ModelBackend")
+                _sign_in(request, member, backend="django.contrib.auth.backends.ModelBackend")
                 messages.success(request, f"Welcome to Linkwell, {member.name}!")
                 return redirect("home")
             services.send_confirmation(member=member, base_url=_base_url(request))
@@ -101,7 +115,7 @@ def signin(request):
         except Refused as exc:
             form.add_error(None, exc.message)
         else:
-            login(request, member)
+            _sign_in(request, member)
             return redirect(next_url or settings.LOGIN_REDIRECT_URL)
     context = {"form": form, "next": next_url, "resend_form": unconfirmed}
     return render(request, "web/accounts/login.html", context, status=_status(form))

@@ -10,8 +10,11 @@ from profiles.models import InvitationsFrom, PrimaryAction
 from web.network.badges import viewpoint
 
 
-def profile_panels(request, member, *, error: str = "") -> dict:
-    """`net` for _profile_actions.html and _profile_network.html; Http404 across a block (B1)."""
+def profile_panels(request, member, *, error: str = "", typed: dict | None = None) -> dict:
+    """`net` for _profile_actions.html and _profile_network.html; Http404 across a block (B1).
+
+    `typed` is what a refused invitation carried (note, reason, email): the form shows it again.
+    """
     viewer = request.user
     if not viewer.is_authenticated or viewer.pk == member.pk:
         return {"net": None}
@@ -27,11 +30,13 @@ def profile_panels(request, member, *, error: str = "") -> dict:
             "follow_first": member.profile.primary_action == PrimaryAction.FOLLOW,
             "mutual_count": mutual_count,
             "connection_count": view.index.connection_count(member.pk),
+            "follower_count": queries.follower_count(member),
             "mutuals": [faces[i] for i in mutual_ids if i in faces],
             "paths": index.paths_for(viewer, member, view=view),
             "note_max": settings.LINKWELL_INVITATION_NOTE_MAX,
             "reasons": InvitationReason.choices,
             "email_required": member.profile.invitations_from == InvitationsFrom.EMAIL,
             "error": error,
+            "typed": typed or {},
         }
     }

@@ -80,9 +80,15 @@ def profile_action(request, handle: str, action: str):
         PROFILE_ACTIONS[action](request.user, member, request.POST)
     except Refused as exc:
         error = exc.message
+    typed = {key: request.POST.get(key, "") for key in ("note", "reason", "email")}
     if request.htmx and action not in ("block", "unblock"):
-        context = {"member": member, **profile_panels(request, member, error=error)}
-        return render(request, "web/network/_profile_actions.html", context)
+        panels = profile_panels(request, member, error=error, typed=typed if error else None)
+        return render(request, "web/network/_profile_actions.html", {"member": member, **panels})
+    if error and action == "connect":  # the invite form again, with what was typed
+        panels = profile_panels(request, member, error=error, typed=typed)
+        if panels["net"] is not None:
+            context = {"member": member, **panels}
+            return render(request, "web/network/invite.html", context, status=400)
     if error:
         messages.error(request, error)
     else:
@@ -120,9 +126,8 @@ def invitation_action(request, invitation_id: int, action: str):
         return redirect(request.POST.get("next") or "mynetwork")
     other = invitation.sender if invitation.recipient_id == request.user.pk else None
     if request.htmx:
-        return render(
-            request, "web/network/_invitation_done.html", {"action": action, "other": other}
-        )
+        context = {"action": action, "other": other, "counts": queries.counts(request.user)}
+        return render(request, "web/network/_invitation_done.html", context)
     messages.success(request, DONE[action].format(name=other.name if other else ""))
     return redirect(request.POST.get("next") or "mynetwork")
 

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from core.errors import Refused
+from network import queries as network_queries
 from profiles import services
 from profiles.queries import current_position, initials, member_for_profile
 from web.network.panels import profile_panels
@@ -43,6 +44,11 @@ def profile(request, handle: str):
         "public_view": viewer is None,
     }
     context.update(profile_panels(request, member))
+    if context["is_owner"]:  # others see the counts in the network panel
+        context["own_counts"] = {
+            "connections": network_queries.connection_count(member),
+            "followers": network_queries.follower_count(member),
+        }
     return render(request, "web/profiles/profile.html", context)
 
 

@@ -1,8 +1,10 @@
-"""Personal access tokens: a bearer token for scripts, made on the settings page."""
+"""Personal access tokens (a bearer token for scripts, made here) and the apps the member
+authorised through OAuth, each revocable (U5)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from api.oauth import queries, services
@@ -11,6 +13,7 @@ from core.errors import Refused
 
 CHOICES = [(name, UMBRELLAS[name]) for name in ("read", "write", "follow", "push")]
 REVOKED = "The token was revoked; programs using it can no longer sign in."
+APP_REVOKED = _("The app's access was revoked; it can no longer use your account.")
 
 
 @login_required
@@ -30,6 +33,7 @@ def tokens_page(request):
         {"id": token.pk, "scopes": token.scope.split(), "created": token.created}
         for token in queries.personal_tokens(request.user)
     ]
+    context["apps"] = queries.authorised_apps(request.user)
     status = 422 if context["error"] else 200
     return render(request, "web/tokens/page.html", context, status=status)
 
@@ -43,4 +47,13 @@ def revoke(request, token_id: int):
         messages.error(request, exc.message)
     else:
         messages.success(request, REVOKED)
+    return redirect("tokens")
+
+
+@login_required
+@require_POST
+def revoke_app(request, application_id: int):
+    """Said the same way when there was nothing left to revoke: a second click is no error."""
+    services.revoke_app(member=request.user, application_id=application_id)
+    messages.success(request, APP_REVOKED)
     return redirect("tokens")
