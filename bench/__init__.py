@@ -1,0 +1,1 @@
+"""Benchmarks that print figures (`linkwell bench ...`); never imported by the running site."""
