@@ -1,4 +1,5 @@
-# `make run` serves the demo network; `make test` is lint + migrations check + the whole suite.
+# `make run` serves the demo network; `make test` is lint + migrations check + the whole suite;
+# `make bench` runs a benchmark. Each installs only what it needs into .venv.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -6,24 +7,35 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_MEMBERS ?= 2000
 PYTEST_ARGS ?= -n auto
+BENCH ?= graph --members 100000
 
-.PHONY: run test lint format install clean
+.PHONY: run test bench lint format install clean
 
-$(BIN)/.installed: pyproject.toml
+# One stamp per set of packages: the runtime, the test tools (dev), the benchmark peers (bench).
+$(BIN)/.runtime: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	$(BIN)/pip install --quiet -e .
 	touch $@
 
-install: $(BIN)/.installed
+$(BIN)/.dev: $(BIN)/.runtime
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
 
-run: $(BIN)/.installed
+$(BIN)/.bench: $(BIN)/.runtime
+	$(BIN)/pip install --quiet -e '.[bench]'
+	touch $@
+
+install: $(BIN)/.dev
+
+run: $(BIN)/.runtime
 	LINKWELL_HTTPS=off LINKWELL_REQUIRE_EMAIL_CONFIRMATION=off $(BIN)/linkwell migrate --noinput
 	LINKWELL_HTTPS=off $(BIN)/linkwell seed --if-empty --members $(DEMO_MEMBERS) --seed 1
 	LINKWELL_HTTPS=off $(BIN)/linkwell graph_snapshot
-	LINKWELL_HTTPS=off LINKWELL_REQUIRE_EMAIL_CONFIRMATION=off $(BIN)/linkwell serve --host $(HOST) --port $(PORT)
+	HOST=$(HOST) PORT=$(PORT) LINKWELL_HTTPS=off LINKWELL_REQUIRE_EMAIL_CONFIRMATION=off \
+		$(BIN)/linkwell serve --host $(HOST) --port $(PORT)
 
-lint: $(BIN)/.installed
+lint: $(BIN)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
@@ -31,7 +43,11 @@ test: lint
 	LINKWELL_HTTPS=off $(BIN)/linkwell makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS) -rs
 
-format: $(BIN)/.installed
+# `make bench BENCH="graph --members 1000000 --json"`; `linkwell bench graph --help` lists options.
+bench: $(BIN)/.bench
+	$(BIN)/linkwell bench $(BENCH)
+
+format: $(BIN)/.dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 

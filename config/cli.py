@@ -1,4 +1,5 @@
-"""The `linkwell` command: `serve`, `seed`, `bench ...`, and every Django management command."""
+"""The `linkwell` command: `serve`, `bench ...`, and every Django management command (`seed`,
+`migrate`, `graph_snapshot`...)."""
 
 import os
 import sys
@@ -7,10 +8,14 @@ import sys
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    if argv[:1] == ["bench"]:
-        from config.bench import main as bench_main
+    if argv[:1] == ["serve"]:
+        from config.serve import main as serve
 
-        return bench_main(argv[1:])
+        return serve(argv[1:])
+    if argv[:1] == ["bench"]:
+        from bench.cli import main as bench
+
+        return bench(argv[1:])
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["linkwell", *argv])

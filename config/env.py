@@ -53,3 +53,17 @@ def secret_key_file(path) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key
+
+
+def bind_address(host: str, port: int) -> str:
+    """host:port as gunicorn and URLs want it: IPv6 literals in brackets, [::1]:8000."""
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"{host}:{port}"
+
+
+def local_site_url(host: str, port: int) -> str:
+    """Where a browser on this machine reaches a server bound to host:port (no trailing
+    slash); a wildcard bind is reached through loopback."""
+    shown = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    return f"http://{bind_address(shown, port)}"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from config.env import env_bool, env_int, env_list, env_str, secret_key_file
+from config.env import env_bool, env_int, env_list, env_str, local_site_url, secret_key_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("LINKWELL_VAR_DIR", str(BASE_DIR / "var")))
@@ -20,7 +20,11 @@ LINKWELL_HTTPS = env_bool("LINKWELL_HTTPS", not DEBUG)
 SECRET_KEY = env_str("SECRET_KEY") or secret_key_file(VAR_DIR / "secret_key")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public base URL of links, e-mails and API entities. Unset, it is where `linkwell serve`
+# listens (HOST/PORT, which `make run` passes), so `make run PORT=8101` links to 8101.
+SITE_URL = (
+    env_str("SITE_URL") or local_site_url(env_str("HOST") or "127.0.0.1", env_int("PORT", 8000))
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -62,7 +62,7 @@ def company_names(count: int, seed: int) -> list[str]:
     rng.shuffle(compounds)
     result = []
     for company in range(count):
-        suffixes = ["", *names.INDUSTRIES[industry_of(company)][1]]
+        suffixes = ["", *names.INDUSTRIES[industry_of(company)].company_suffixes]
         compound = compounds[company % len(compounds)]
         suffix = suffixes[(company // len(compounds) + company) % len(suffixes)]
         result.append(f"{compound} {suffix}".strip())
@@ -105,7 +105,8 @@ class Person:
     positions: list[tuple[str, str, str, int, int | None]] = field(default_factory=list)
     education: list[tuple[str, str, str, int, int]] = field(default_factory=list)
     skills: list[str] = field(default_factory=list)
-    posts: list[tuple[str, str, int]] = field(default_factory=list)  # text, visibility, age s
+    # text, for connections only (P1), age in seconds
+    posts: list[tuple[str, bool, int]] = field(default_factory=list)
 
 
 class PersonMaker:
@@ -145,7 +146,9 @@ class PersonMaker:
         if demo:
             first, last, handle = "Demo", "Member", "demo"
         industry_index = industry_of(company)
-        industry, _, roles, skill_pool, fields, tags, topics = names.INDUSTRIES[industry_index]
+        sector = names.INDUSTRIES[industry_index]
+        industry, roles, skill_pool = sector.name, sector.roles, sector.skills
+        fields, tags, topics = sector.fields_of_study, sector.hashtags, sector.post_topics
         company_name = self.companies[company]
         city = self.cities[region]
         years = between(8, 22) if demo else between(1, 25)
@@ -176,10 +179,10 @@ class PersonMaker:
             end = start - between(1, 59) * DAY
 
         end_year = 1970 + career_start // YEAR
-        first_degree = pick(names.DEGREES[:4] + names.DEGREES[5:6])
+        first_degree = pick(names.FIRST_DEGREES)
         education = [(self.schools[school], first_degree, pick(fields), end_year - 3, end_year)]
         if demo or draw() < 0.25:
-            masters = pick(["MSc", "MA", "MBA", "MEng"])
+            masters = pick(names.MASTERS_DEGREES)
             other = pick(self.schools)
             education.append((other, masters, pick(fields), end_year + 1, end_year + 2))
 
@@ -203,9 +206,9 @@ class PersonMaker:
                 city=city.split(",")[0],
                 industry=industry.lower(),
             )
-            visibility = "connections" if draw() < 0.15 else "anyone"
+            connections_only = draw() < 0.15
             age = int(rng.expovariate(1 / (12 * DAY))) % (90 * DAY) + int(draw() * 3600)
-            post_list.append((text, visibility, age))
+            post_list.append((text, connections_only, age))
         return Person(
             handle=handle,
             first=first,

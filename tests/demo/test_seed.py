@@ -2,24 +2,34 @@
 
 import re
 
-import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q
 
 from accounts.models import HANDLE_PATTERN, User
 from accounts.services import authenticate_member
-from demo.services import (
+from bench.synthetic import linkedin_like_graph
+from demo.seeder import (
+    DEFAULT_AVG_CONNECTIONS,
     DEMO_HANDLE,
     DEMO_PASSWORD,
     EMAIL_DOMAIN,
     NOT_EMPTY,
     TOO_FEW,
-    cap_degrees,
+    seed_network,
 )
-from feed.models import Post
-from network.models import Connection, ConnectionEvent, Follow, Invitation, InvitationStatus
-from profiles.models import Education, Position, Profile, Skill
+from feed.models import Post, Visibility
+from network.models import (
+    Block,
+    Connection,
+    ConnectionEvent,
+    Follow,
+    Invitation,
+    InvitationReason,
+    InvitationStatus,
+)
+from profiles.models import Education, Position, PrimaryAction, Profile, Skill
 from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +134,9 @@ def test_n8_every_seeded_connection_has_both_follows(seeded):
 
 
 def test_s2_thought_leaders_make_follow_primary_and_have_one_way_followers(seeded):
-    leaders = list(Profile.objects.filter(primary_action="follow").values_list("member", flat=True))
+    leaders = list(
+        Profile.objects.filter(primary_action=PrimaryAction.FOLLOW).values_list("member", flat=True)
+    )
     assert len(leaders) >= 3
     degree = degrees()
     demo = User.objects.get(username=DEMO_HANDLE)
@@ -134,29 +146,13 @@ def test_s2_thought_leaders_make_follow_primary_and_have_one_way_followers(seede
         assert Follow.objects.filter(follower=demo, followee=leader).exists()
 
 
-def test_n7_seeded_degrees_stay_under_the_cap(settings):
+def test_n7_seeded_network_respects_the_generators_cap(settings):
+    uncapped = linkedin_like_graph(MEMBERS, avg_connections=DEFAULT_AVG_CONNECTIONS, seed=7)
+    assert uncapped.degrees().max() > 12  # without the cap some member would be over it
     settings.LINKWELL_MAX_CONNECTIONS = 12
     seed()
     assert max(degrees().values()) <= 12
     assert Connection.objects.count() > MEMBERS  # the cap trimmed, it did not empty
-
-
-def test_n7_cap_degrees_trims_members_over_the_cap_and_spares_the_rest():
-    rng = np.random.default_rng(3)
-    a = rng.integers(3, 200, 600)
-    b = rng.integers(3, 200, 600)
-    hubs_a = np.repeat([0, 1, 2], 197)
-    hubs_b = np.tile(np.arange(3, 200), 3)
-    lo = np.concatenate([np.minimum(a, b), hubs_a])
-    hi = np.concatenate([np.maximum(a, b), hubs_b])
-    keys = np.unique(lo * 200 + hi)
-    keys = keys[keys // 200 != keys % 200]
-    capped_a, capped_b = cap_degrees(keys // 200, keys % 200, 200, 20, seed=1)
-    degree = np.bincount(capped_a, minlength=200) + np.bincount(capped_b, minlength=200)
-    assert degree.max() <= 20
-    assert list(degree[:3]) == [20, 20, 20]
-    between_others = capped_a >= 3
-    assert between_others.sum() == (keys // 200 >= 3).sum()
 
 
 def test_demo_member_signs_in_and_has_a_living_network(seeded, client, settings):
@@ -205,12 +201,14 @@ def test_seeding_twice_with_if_empty_keeps_the_first_network(seeded):
     assert (User.objects.count(), Connection.objects.count(), Follow.objects.count()) == before
 
 
-def test_posts_per_member_zero_seeds_no_posts_but_the_leaders_and_demo():
+def test_posts_per_member_zero_seeds_posts_only_for_the_leaders_and_demo():
     seed(posts_per_member=0)
-    authors = Post.objects.values("author").annotate(n=Count("id"))
-    leaders = set(Profile.objects.filter(primary_action="follow").values_list("member", flat=True))
+    authors = {row["author"] for row in Post.objects.values("author").annotate(n=Count("id"))}
+    leaders = set(
+        Profile.objects.filter(primary_action=PrimaryAction.FOLLOW).values_list("member", flat=True)
+    )
     demo = User.objects.get(username=DEMO_HANDLE).id
-    assert {row["author"] for row in authors} <= leaders | {demo}
+    assert leaders and authors == leaders | {demo}  # an empty feed would fail here
 
 
 def test_seed_refuses_fewer_than_ten_members():
@@ -219,10 +217,103 @@ def test_seed_refuses_fewer_than_ten_members():
     assert not User.objects.exists()
 
 
-def test_seed_network_service_refuses_a_populated_database():
+def test_seed_network_refuses_a_populated_database():
     from core.errors import Conflict
-    from demo.services import seed_network
 
     make_member(handle="alice")
     with pytest.raises(Conflict, match=re.escape(NOT_EMPTY)):
         seed_network(members=MEMBERS, seed=1)
+
+
+def test_seeded_network_keeps_the_invariants_the_services_keep(settings):
+    """The seeder bypasses the services, so its rows must be ones the services could reach."""
+    report = seed_network(members=MEMBERS, seed=7)
+    members = set(User.objects.values_list("id", flat=True))
+    rows = list(Connection.objects.values_list("member_a", "member_b", "reason"))
+    connected = {(a, b) for a, b, _ in rows}
+    follows = set(Follow.objects.values_list("follower", "followee"))
+    leaders = set(
+        Profile.objects.filter(primary_action=PrimaryAction.FOLLOW).values_list("member", flat=True)
+    )
+
+    # N2: each pair once, stored member_a < member_b, between existing members; A1's reasons.
+    assert len(connected) == len(rows) == report.connections > MEMBERS
+    assert all(a < b and a in members and b in members for a, b in connected)
+    reasons = {reason for _, _, reason in rows}
+    assert reasons <= {"", *InvitationReason.values}
+    assert {InvitationReason.COLLEAGUE, InvitationReason.CLASSMATE} <= reasons
+    # N7: nobody over the cap.
+    assert max(degrees().values()) <= settings.LINKWELL_MAX_CONNECTIONS
+    # N8: both follows on every connection (the seed unfollows nobody).
+    assert all((a, b) in follows and (b, a) in follows for a, b in connected)
+    # S2/F1: every other follow is one-way, towards a thought leader; nobody follows themself.
+    one_way = {(f, t) for f, t in follows if (min(f, t), max(f, t)) not in connected}
+    assert one_way and {followee for _, followee in one_way} <= leaders
+    assert all(follower != followee for follower, followee in follows)
+    assert len(follows) == report.follows == 2 * len(connected) + len(one_way)
+    # N2/N6/N10: pending invitations only, one per pair, none between connected members, none
+    # with a thought leader (N10 would have made the sender a follower).
+    invitations = list(Invitation.objects.values_list("sender", "recipient", "status", "reason"))
+    assert len(invitations) == report.invitations > 0
+    assert {status for _, _, status, _ in invitations} == {InvitationStatus.PENDING}
+    assert {reason for *_, reason in invitations} <= {"", *InvitationReason.values}
+    pairs = [(min(s, r), max(s, r)) for s, r, _, _ in invitations]
+    assert len(set(pairs)) == len(pairs)
+    assert all(s != r for s, r, _, _ in invitations)
+    assert not set(pairs) & connected
+    assert not {s for s, *_ in invitations} & leaders
+    assert not {r for _, r, *_ in invitations} & leaders
+    # B1: the seed blocks nobody, so nothing may cross a block.
+    blocked = {(min(a, b), max(a, b)) for a, b in Block.objects.values_list("blocker", "blocked")}
+    assert not blocked and not blocked & connected
+    # One profile per member; posts only with P1's visibilities; no replayable event.
+    assert Profile.objects.count() == len(members) == report.members
+    assert Post.objects.count() == report.posts
+    assert set(Post.objects.values_list("visibility", flat=True)) == set(Visibility.values)
+    assert not ConnectionEvent.objects.exists()
+
+
+SEEDED_TABLES = [
+    model._meta.db_table
+    for model in (User, Profile, Position, Education, Skill, Post, Connection, Follow, Invitation)
+]
+
+
+def manual_analyze_counts() -> dict[str, int]:
+    """PostgreSQL's count of explicit ANALYZE runs per table (kept outside transactions)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT relname, analyze_count FROM pg_stat_user_tables WHERE relname = ANY(%s)",
+            [SEEDED_TABLES],
+        )
+        return dict(cursor.fetchall())
+
+
+def sqlite_row_estimates() -> dict[str, int]:
+    """The row counts SQLite's planner reads from sqlite_stat1 (none before an ANALYZE)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        if cursor.fetchone() is None:
+            return {}
+        cursor.execute("SELECT tbl, stat FROM sqlite_stat1")
+        estimates: dict[str, int] = {}
+        for table, stat in cursor.fetchall():
+            estimates[table] = max(estimates.get(table, 0), int(stat.split()[0]))
+        return estimates
+
+
+def test_seed_analyzes_every_table_it_wrote_so_the_planner_knows_their_size():
+    if connection.vendor == "postgresql":
+        before = manual_analyze_counts()
+        seed()
+        after = manual_analyze_counts()
+        assert set(after) == set(SEEDED_TABLES)
+        assert all(after[table] > before.get(table, 0) for table in SEEDED_TABLES)
+    else:
+        assert not set(sqlite_row_estimates()) & set(SEEDED_TABLES)
+        seed()
+        estimates = sqlite_row_estimates()
+        assert set(estimates) >= set(SEEDED_TABLES)
+        assert estimates[Follow._meta.db_table] == Follow.objects.count()
+        assert estimates[User._meta.db_table] == MEMBERS

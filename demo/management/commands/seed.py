@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
 from core.errors import Refused
-from demo import services
+from demo import seeder
 from demo.progress import Progress
 
 
@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--avg-connections",
             type=float,
-            default=services.DEFAULT_AVG_CONNECTIONS,
+            default=seeder.DEFAULT_AVG_CONNECTIONS,
             help="connections per member; each member's list averages twice this",
         )
         parser.add_argument(
@@ -35,10 +35,10 @@ class Command(BaseCommand):
             if if_empty:
                 self.stdout.write("Members already exist; the demo network is not seeded again.")
                 return
-            raise CommandError(services.NOT_EMPTY)
+            raise CommandError(seeder.NOT_EMPTY)
         progress = Progress(stream=self.stderr._out) if opts["verbosity"] > 0 else None
         try:
-            report = services.seed_network(
+            report = seeder.seed_network(
                 members=members,
                 seed=seed,
                 avg_connections=avg_connections,
@@ -55,4 +55,4 @@ class Command(BaseCommand):
         )
         leaders = ", ".join(report.leaders[:5])
         self.stdout.write(f"Thought leaders (Follow is primary): {leaders}")
-        self.stdout.write(f"Sign in as {services.DEMO_HANDLE} / {services.DEMO_PASSWORD}")
+        self.stdout.write(f"Sign in as {seeder.DEMO_HANDLE} / {seeder.DEMO_PASSWORD}")

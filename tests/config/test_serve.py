@@ -3,9 +3,9 @@
 import sys
 
 import pytest
-from django.core.management import call_command
 
-from core.management.commands import serve
+from config import serve
+from config.cli import main as linkwell
 from tests.factories import make_member
 
 
@@ -30,9 +30,9 @@ def test_ipv6_hosts_are_bracketed():
 
 @pytest.fixture
 def exec_calls(monkeypatch, settings, tmp_path):
-    """Replace the process hand-over (os.execv) and collect static files into tmp_path."""
+    """Replace the process hand-over (os.execve) and collect static files into tmp_path."""
     calls = []
-    monkeypatch.setattr(serve.os, "execv", lambda path, argv: calls.append((path, argv)))
+    monkeypatch.setattr(serve.os, "execve", lambda path, argv, env: calls.append((path, argv, env)))
     settings.STATIC_ROOT = tmp_path / "static"
     return calls
 
@@ -44,18 +44,31 @@ def test_serve_prints_the_url_and_demo_login_then_hands_over_to_gunicorn(
     monkeypatch.setenv("HOST", "127.0.0.2")
     monkeypatch.setenv("PORT", "8123")
     make_member(handle="demo")
-    call_command("serve", workers=2)
+    assert linkwell(["serve", "--workers", "2"]) == 0
     out = capsys.readouterr().out
     assert "http://127.0.0.2:8123/" in out
     assert serve.DEMO_LOGIN in out
-    [(path, argv)] = exec_calls
+    [(path, argv, env)] = exec_calls
     assert path == sys.executable
     assert argv == serve.gunicorn_argv(host="127.0.0.2", port=8123, workers=2)
+    assert (env["HOST"], env["PORT"]) == ("127.0.0.2", "8123")
+
+
+@pytest.mark.django_db
+def test_serve_hands_the_bound_port_to_the_workers_so_their_site_url_follows(
+    exec_calls, monkeypatch
+):
+    monkeypatch.delenv("PORT", raising=False)
+    monkeypatch.setenv("LINKWELL_SERVE_MARK", "kept")
+    linkwell(["serve", "--host", "0.0.0.0", "--port", "8101"])
+    [(_path, _argv, env)] = exec_calls
+    assert (env["HOST"], env["PORT"]) == ("0.0.0.0", "8101")
+    assert env["LINKWELL_SERVE_MARK"] == "kept"  # the rest of the environment is passed on
 
 
 @pytest.mark.django_db
 def test_serve_without_a_demo_member_prints_no_login(exec_calls, capsys):
-    call_command("serve", host="127.0.0.1", port=8000)
+    linkwell(["serve", "--host", "127.0.0.1", "--port", "8000"])
     assert serve.DEMO_LOGIN not in capsys.readouterr().out
     assert len(exec_calls) == 1
 
@@ -63,6 +76,6 @@ def test_serve_without_a_demo_member_prints_no_login(exec_calls, capsys):
 @pytest.mark.django_db
 def test_serve_collects_static_files_only_when_stale(exec_calls, settings):
     assert serve.static_files_stale()
-    call_command("serve")
+    linkwell(["serve"])
     assert (settings.STATIC_ROOT / "web").is_dir()
     assert not serve.static_files_stale()

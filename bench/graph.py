@@ -1,6 +1,6 @@
 """`linkwell bench graph`: the index against networkit, igraph, rustworkx, networkx and SQL.
 
-Every engine answers the same queries on the same synthetic graph (graph.synthetic); answers are
+Every engine answers the same queries on the same synthetic graph (bench.synthetic); answers are
 compared with linkwell's and each mismatch is a disagreement. Peers use their own compiled calls
 where they have one (a bidirectional BFS for a pair, a 2-hop neighbourhood) and Python sets over
 their adjacency where they have none. Slow engines run a prefix of the queries within a time
@@ -19,8 +19,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from bench.synthetic import SyntheticGraph, linkedin_like_graph
 from graph.index import GraphIndex
-from graph.synthetic import SyntheticGraph, linkedin_like_graph
 
 ENGINES = ("linkwell", "networkit", "igraph", "rustworkx", "networkx", "postgres")
 WORKLOADS = (

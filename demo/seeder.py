@@ -1,8 +1,13 @@
-"""Seeding the demo network (issue 2, item 5): deterministic, bulk, bounded in memory.
+"""The demo network's seeder: deterministic, bulk, bounded in memory.
 
 The same member count and seed give the same members, profiles, connections, follows,
 invitations and posts; only timestamps move with the clock (they are offsets from now).
-Rows are written in chunks as plain columns (see demo.bulk), never as model instances.
+Rows are written in chunks as plain columns (core.bulk), never as model instances: a million
+members through the services would take days. So this is the one place besides the services
+that writes network state; it writes only what the services would have reached (N7 through
+the generator's cap, N8's two follows per connection, pending invitations only between
+members who are not connected), in the domain's own values, and tests/demo/test_seed.py
+checks those invariants on a seeded network.
 """
 
 from __future__ import annotations
@@ -17,15 +22,22 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 
 from accounts.models import User
+from bench.synthetic import linkedin_like_graph
 from core import clock
+from core.bulk import (
+    NULL_DAY,
+    TableWriter,
+    analyze_after_bulk_load,
+    loading,
+    next_id,
+    reset_sequences,
+)
 from core.errors import Conflict, Invalid
-from demo.bulk import NULL_DAY, TableWriter, loading, next_id, reset_sequences
 from demo.people import DAY, YEAR, PersonMaker, company_names, region_cities, school_names
 from demo.progress import Progress
-from feed.models import Post
-from graph.synthetic import linkedin_like_graph
-from network.models import Connection, Follow, Invitation
-from profiles.models import Education, Position, Profile, Skill
+from feed.models import Post, Visibility
+from network.models import Connection, Follow, Invitation, InvitationReason, InvitationStatus
+from profiles.models import Education, Position, PrimaryAction, Profile, Skill
 
 DEMO_HANDLE = "demo"
 DEMO_PASSWORD = "linkwell-demo"  # every seeded member shares it: one hash, not a million
@@ -67,31 +79,6 @@ def default_posts_per_member(members: int) -> float:
     return 3.0 if members <= 20_000 else max(0.5, 60_000 / members)
 
 
-def cap_degrees(a: np.ndarray, b: np.ndarray, n: int, cap: int, seed: int):
-    """N7: a member over the cap keeps `cap` of their connections, chosen by a seeded shuffle;
-    connections between members under the cap are untouched."""
-    degree = np.bincount(a, minlength=n) + np.bincount(b, minlength=n)
-    if degree.max(initial=0) <= cap:
-        return a, b
-    order = np.random.default_rng([seed, 99]).permutation(len(a))
-    a, b = a[order], b[order]
-    rank = _rank_within(np.concatenate([a, b]))  # among all of a member's connections
-    over = degree > cap
-    drop = (over[a] & (rank[: len(a)] >= cap)) | (over[b] & (rank[len(a) :] >= cap))
-    a, b = a[~drop], b[~drop]
-    order = np.lexsort((b, a))
-    return a[order], b[order]
-
-
-def _rank_within(ends: np.ndarray) -> np.ndarray:
-    order = np.argsort(ends, kind="stable")
-    sorted_ends = ends[order]
-    first = np.searchsorted(sorted_ends, sorted_ends, side="left")
-    rank = np.empty_like(order)
-    rank[order] = np.arange(len(ends)) - first
-    return rank
-
-
 def _chunks(total: int, size: int) -> Iterator[tuple[int, int]]:
     for start in range(0, total, size):
         yield start, min(total, start + size)
@@ -119,8 +106,9 @@ def seed_network(
     now = int(clock.now().timestamp()) // 60 * 60
 
     progress.start("graph", 1)
+    # N7 is the generator's cap: no member gets more than `cap` connections.
     graph = linkedin_like_graph(n, avg_connections=avg_connections, seed=seed, cap=cap)
-    a, b = cap_degrees(np.asarray(graph.a, np.int64), np.asarray(graph.b, np.int64), n, cap, seed)
+    a, b = np.asarray(graph.a, np.int64), np.asarray(graph.b, np.int64)
     company = np.asarray(graph.company, np.int64)
     school = np.asarray(graph.school, np.int64)
     region = np.asarray(graph.region, np.int64)
@@ -191,8 +179,8 @@ def seed_network(
                 ea, eb = a[lo:hi], b[lo:hi]
                 reason = np.where(
                     company[ea] == company[eb],
-                    "colleague",
-                    np.where(school[ea] == school[eb], "classmate", ""),
+                    InvitationReason.COLLEAGUE.value,
+                    np.where(school[ea] == school[eb], InvitationReason.CLASSMATE.value, ""),
                 )
                 writers["connections"].write([ea + base, eb + base, reason, at[lo:hi]])
                 progress.update(hi)
@@ -214,6 +202,7 @@ def seed_network(
         counts["invitations"] = _demo_invitations(
             writers["invitations"], a, b, demo, is_leader, base, n, seed, now
         )
+        analyze_after_bulk_load(connection, [writer.model for writer in writers.values()])
 
     handles = dict(
         User.objects.filter(id__in=[int(x) + base for x in leaders]).values_list("id", "username")
@@ -375,7 +364,7 @@ def _member_rows(
                 person.location,
                 person.industry,
                 person.about,
-                "follow" if is_leader[index] else "connect",
+                PrimaryAction.FOLLOW if is_leader[index] else PrimaryAction.CONNECT,
             ),
             strict=True,
         ):
@@ -400,7 +389,8 @@ def _member_rows(
         for name in person.skills:
             skills[0].append(member_id)
             skills[1].append(name)
-        for text, visibility, age in person.posts:
+        for text, connections_only, age in person.posts:
+            visibility = Visibility.CONNECTIONS if connections_only else Visibility.ANYONE
             for column, value in zip(posts, (member_id, text, visibility, now - age), strict=True):
                 column.append(value)
     return {
@@ -461,11 +451,11 @@ def _demo_invitations(writer, a, b, demo, is_leader, base, n, seed, now) -> int:
     if len(pool) < wanted:
         raise Conflict("Not enough members for the demo member's invitations.")
     notes = [
-        ("We met at the meetup last week. Would love to stay in touch!", "met"),
-        ("Hi! I enjoyed your post about data platforms.", "learn"),
+        ("We met at the meetup last week. Would love to stay in touch!", InvitationReason.MET),
+        ("Hi! I enjoyed your post about data platforms.", InvitationReason.LEARN),
         ("", ""),
-        ("We worked on the same migration project a while back.", "colleague"),
-        ("", "business"),
+        ("We worked on the same migration project a while back.", InvitationReason.COLLEAGUE),
+        ("", InvitationReason.BUSINESS),
     ]
     senders, recipients, texts, reasons, ages = [], [], [], [], []
     for number, other in enumerate(pool.tolist()):
@@ -477,5 +467,12 @@ def _demo_invitations(writer, a, b, demo, is_leader, base, n, seed, now) -> int:
         reasons.append(reason)
         ages.append(now - int(rng.integers(3600, 10 * DAY)))
     return writer.write(
-        [senders, recipients, texts, reasons, ["pending"] * len(pool), np.array(ages)]
+        [
+            senders,
+            recipients,
+            texts,
+            reasons,
+            [InvitationStatus.PENDING] * len(pool),
+            np.array(ages),
+        ]
     )

@@ -1,0 +1,29 @@
+"""`linkwell bench <what>`: every benchmark's entry point, each printing figures.
+
+Speed targets are checked here, never by timed unit tests. The peers a benchmark compares
+against are the `bench` extra (`pip install -e '.[bench]'`, or `make bench`).
+"""
+
+import argparse
+from collections.abc import Callable
+
+
+def _graph(argv: list[str]) -> int:
+    from bench.graph import main
+
+    return main(argv)
+
+
+BENCHMARKS: dict[str, Callable[[list[str]], int]] = {"graph": _graph}
+
+
+def main(argv: list[str]) -> int:
+    # `--help` after the benchmark's name is that benchmark's: only the name is parsed here.
+    parser = argparse.ArgumentParser(prog="linkwell bench")
+    parser.add_argument(
+        "what",
+        choices=sorted(BENCHMARKS),
+        help="which benchmark to run (its own options follow; see `linkwell bench graph --help`)",
+    )
+    args = parser.parse_args(argv[:1])
+    return BENCHMARKS[args.what](argv[1:])
