@@ -324,10 +324,16 @@ def test_account_entities_cost_the_same_queries_for_1_or_40(django_assert_num_qu
     for m in members[:5]:
         Position.objects.create(member=m, title="T", company="C", started_on="2020-01-01")
     with django_assert_num_queries(2):
-        assert len(account_entities(members[:1])) == 1
+        assert len(account_entities(members[:1], viewer=None)) == 1
     with django_assert_num_queries(2):
-        entities = account_entities(members)
+        entities = account_entities(members, viewer=None)
     assert [e["username"] for e in entities] == [m.username for m in members]
+    reader = make_member(handle="reader")
+    # a signed-in reader adds one query: the blocks between them and the members (B1)
+    with django_assert_num_queries(3):
+        assert len(account_entities(members[:1], viewer=reader)) == 1
+    with django_assert_num_queries(3):
+        assert len(account_entities(members, viewer=reader)) == 40
 
 
 def test_verify_credentials_query_count_is_pinned(client, member, django_assert_num_queries):

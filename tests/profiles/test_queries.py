@@ -56,7 +56,7 @@ def described(member):
         started_on=datetime.date(2015, 1, 1),
         ended_on=datetime.date(2016, 1, 1),
     )
-    return member
+    return member_for_profile(handle="alice")  # loaded as the page loads it
 
 
 def test_s1_signed_out_reader_gets_the_public_card(described):
