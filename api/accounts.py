@@ -20,7 +20,6 @@ from api.schemas.accounts import (
     credential_account_entity,
 )
 from core.errors import Forbidden, Invalid, Refused
-from network.queries import is_blocked_between
 from profiles import services as profile_services
 
 router = Router(tags=["accounts"])
@@ -226,12 +225,6 @@ def update_credentials(request):
     return credential_account_entity(member)
 
 
-def _visible(member: User | None, request) -> User:
-    if member is None or is_blocked_between(viewer(request), member):
-        raise Http404(NOT_FOUND)
-    return member
-
-
 @router.get(
     "/lookup",
     auth=optional_auth,
@@ -239,12 +232,13 @@ def _visible(member: User | None, request) -> User:
     summary="Find an account by its handle (acct)",
 )
 def lookup(request, acct: str):
+    """S1, B1: the public card without a member's token; 404 across a block."""
     handle = acct.strip().lstrip("@")
     local, _, domain = handle.partition("@")
     if domain and domain.lower() not in (request.get_host().lower(), _site_domain()):
         raise Http404(NOT_FOUND)
-    member = User.objects.filter(username__iexact=local, is_active=True).first()
-    return account_entity(_visible(member, request))
+    found = User.objects.filter(username__iexact=local).values_list("pk", flat=True).first()
+    return account_entity(found, viewer=viewer(request))
 
 
 @router.get(
@@ -254,8 +248,8 @@ def lookup(request, acct: str):
     summary="An account by id",
 )
 def get_account(request, account_id: int):
-    member = User.objects.filter(pk=account_id, is_active=True).first()
-    return account_entity(_visible(member, request))
+    """S1, B1: the public card without a member's token; 404 across a block."""
+    return account_entity(account_id, viewer=viewer(request))
 
 
 def _site_domain() -> str:

@@ -17,6 +17,7 @@ from api.schemas.accounts import Account, account_entities, account_entity
 from core.errors import Forbidden, Invalid
 from network import index, queries, services
 from network.models import Invitation, ReportReason
+from profiles.queries import visible_profile
 
 router = Router(tags=["network"])
 
@@ -110,11 +111,8 @@ def _member(account_id: int) -> User:
 
 
 def _visible_member(request, account_id: int) -> User:
-    """B1: a member blocked either way does not exist for the viewer."""
-    member = _member(account_id)
-    if queries.is_blocked_between(request.auth, member):
-        raise Http404(NOT_FOUND)
-    return member
+    """B1: a member blocked either way does not exist for the viewer (the shared read)."""
+    return visible_profile(request.auth, _member(account_id)).member
 
 
 def _relationship_with(request, member: User) -> dict:
@@ -226,37 +224,48 @@ def _int(value, default):
         return default
 
 
-def _accounts_page(request, response: HttpResponse, rows, key, member_of=lambda row: row):
+def _accounts_page(
+    request, response: HttpResponse, rows, key, member_of=lambda row: row, **options
+):
     page, link = _paged(request, rows, key)
     if link:
         response["Link"] = link
-    return account_entities([member_of(row) for row in page])
+    return account_entities([member_of(row) for row in page], viewer=request.auth, **options)
 
 
 @router.get("/accounts/{int:account_id}/followers", auth=member_auth, response=list[Account])
 def followers(request, response: HttpResponse, account_id: int):
+    """S5: empty for others when the member hides their connections (`hide_collections`);
+    otherwise without the member's connections unless you may see them."""
     require_scope(request, "read:accounts", "read:follows")
     member = _visible_member(request, account_id)
-    return _accounts_page(request, response, queries.followers(member, request.auth), "follow_id")
+    rows = queries.follow_list(member, request.auth, direction="followers")
+    return _accounts_page(request, response, rows, "follow_id")
 
 
 @router.get("/accounts/{int:account_id}/following", auth=member_auth, response=list[Account])
 def following(request, response: HttpResponse, account_id: int):
+    """S5: as for followers."""
     require_scope(request, "read:accounts", "read:follows")
     member = _visible_member(request, account_id)
-    return _accounts_page(request, response, queries.following(member, request.auth), "follow_id")
+    rows = queries.follow_list(member, request.auth, direction="following")
+    return _accounts_page(request, response, rows, "follow_id")
 
 
 @router.get("/blocks", auth=member_auth, response=list[Account])
 def blocks(request, response: HttpResponse):
     require_scope(request, "read:blocks")
+    """B1: the members you blocked, each as the public card only."""
     blocked = queries.blocked_members(request.auth)
-    return _accounts_page(request, response, blocked, "id", lambda block: block.blocked_id)
+    return _accounts_page(
+        request, response, blocked, "id", lambda block: block.blocked_id, blocked_as_card=True
+    )
 
 
 @router.post("/reports", auth=member_auth, response=ReportOut)
 def report(request):
-    """B3: `account_id`, `comment`, and Mastodon's `category` or Linkwell's `reason`."""
+    """B3: `account_id`, `comment`, and Mastodon's `category` or Linkwell's `reason`. A member
+    who blocked you is a 404; one you blocked comes back as the public card (B1)."""
     require_scope(request, "write:reports")
     data, _ = payload(request)
     member = _member(_int(data.get("account_id"), 0))
@@ -285,7 +294,7 @@ def report(request):
         "created_at": iso(made.created_at),
         "status_ids": status_ids or None,
         "rule_ids": None,
-        "target_account": account_entity(member),
+        "target_account": account_entity(member, viewer=request.auth, blocked_as_card=True),
     }
 
 
@@ -340,7 +349,8 @@ def invitations(request, response: HttpResponse, direction: str = "received"):
     page, link = _paged(request, rows, "id")
     if link:
         response["Link"] = link
-    entities = {int(a["id"]): a for a in account_entities([getattr(i, other) for i in page])}
+    others = [getattr(i, other) for i in page]
+    entities = {int(a["id"]): a for a in account_entities(others, viewer=request.auth)}
     return [_invitation(i, entities[pk]) for i in page if (pk := getattr(i, other)) in entities]
 
 
@@ -351,9 +361,8 @@ def _answer(name):
         require_scope(request, "write:follows")
         invitation = action(invitation_id=invitation_id, by=request.auth)
         mine = invitation.sender_id == request.auth.pk
-        return _invitation(
-            invitation, account_entity(invitation.recipient_id if mine else invitation.sender_id)
-        )
+        other = invitation.recipient_id if mine else invitation.sender_id
+        return _invitation(invitation, account_entity(other, viewer=request.auth))
 
     view.__name__ = f"invitation_{name}"
     view.__doc__ = {
@@ -382,7 +391,7 @@ def connections(request, response: HttpResponse, account_id: int, offset: int = 
     limit = min(max(limit, 1), 80)
     page = list(members[max(offset, 0) : max(offset, 0) + limit])
     _offset_link(request, response, offset, limit, len(page))
-    return account_entities(page)
+    return account_entities(page, viewer=request.auth)
 
 
 @router.get(
@@ -399,7 +408,7 @@ def mutual_connections(
     total, ids = index.mutuals_for(request.auth, member, offset=max(offset, 0), limit=limit)
     response["X-Total-Count"] = str(total)
     _offset_link(request, response, offset, limit, len(ids))
-    return account_entities(ids)
+    return account_entities(ids, viewer=request.auth)
 
 
 @router.get("/accounts/{int:account_id}/paths", auth=member_auth, response=list[list[PathStep]])
@@ -409,7 +418,7 @@ def paths(request, account_id: int):
     member = _visible_member(request, account_id)
     found = index.paths_for(request.auth, member)
     named = {s.member_id for path in found for s in path if s.member is not None}
-    entities = {int(a["id"]): a for a in account_entities(sorted(named))}
+    entities = {int(a["id"]): a for a in account_entities(sorted(named), viewer=request.auth)}
     return [
         [{"account": entities.get(s.member_id) if s.member else None, "label": s.label} for s in p]
         for p in found

@@ -255,38 +255,41 @@ class Step:
 
 
 def paths_for(viewer, member, *, limit: int = 3, view=None) -> list[list[Step]]:
-    """D3: up to 3 shortest paths within 3 hops, naming only the steps the viewer may see."""
-    from accounts.models import User
-    from profiles.models import ConnectionsVisibleTo
+    """D3: up to 3 shortest paths within 3 hops. A step between the two ends is named only
+    where the viewer may see both connections beside it (`queries.may_see_connection`), so
+    a path never tells who is connected to whom beyond what S5 shows; on a 3-hop path the
+    step next to the member always reads "a connection of <the step before>"."""
+    from django.utils.translation import gettext as _
 
-    raw = (view or Viewpoint(viewer)).paths(member, limit=limit)
+    from accounts.models import User
+    from network.queries import may_see_connection
+
+    view = view or Viewpoint(viewer)
+    raw = view.paths(member, limit=limit)
     if not raw:
         return []
     ids = {m for path in raw for m in path}
     people = {u.pk: u for u in User.objects.filter(pk__in=ids).select_related("profile")}
+    viewer = view.viewer
     result = []
     for path in raw:
-        steps, last_named, previous_named = [], None, False
+        steps, last_named = [], None
         for position, member_id in enumerate(path):
             person = people.get(member_id)
-            # Steps 0 and 1 are the viewer and their own connection; a step after that is
-            # named only if the previous one is the viewer's connection and shows its list (S5).
+            # The ends are the viewer and the member whose profile this is.
             named = person is not None and (
-                position in (0, 1, len(path) - 1)
+                position in (0, len(path) - 1)
                 or (
-                    position == 2
-                    and previous_named
-                    and people[path[1]].profile.connections_visible_to
-                    == ConnectionsVisibleTo.CONNECTIONS
+                    may_see_connection(viewer, path[position - 1], member_id, view=view)
+                    and may_see_connection(viewer, member_id, path[position + 1], view=view)
                 )
             )
             if named:
                 steps.append(Step(member_id, person, person.name))
                 last_named = person
             else:
-                name = last_named.name if last_named else "your network"
-                steps.append(Step(member_id, None, f"a connection of {name}"))
-            previous_named = named
+                name = last_named.name if last_named else _("your network")
+                steps.append(Step(member_id, None, _("a connection of %(name)s") % {"name": name}))
         result.append(steps)
     return result
 

@@ -60,6 +60,16 @@ def is_blocked_between(a, b) -> bool:
     ).exists()
 
 
+def blocks_involving(viewer_id: int, member_ids) -> list[tuple[int, int]]:
+    """(blocker, blocked) pairs between the viewer and any of `member_ids`, in one query."""
+    return list(
+        Block.objects.filter(
+            Q(blocker_id=viewer_id, blocked_id__in=member_ids)
+            | Q(blocked_id=viewer_id, blocker_id__in=member_ids)
+        ).values_list("blocker_id", "blocked_id")
+    )
+
+
 def blocked_by(blocker, member) -> bool:
     return Block.objects.filter(blocker=blocker, blocked=member).exists()
 
@@ -192,26 +202,57 @@ def connection_count(member) -> int:
 
 
 def follower_count(member) -> int:
-    """All of the member's followers, as the API's `followers_count`: follower lists are open
-    to every signed-in member (Mastodon's way), so the number hides nothing S5 protects."""
+    """All of the member's followers, as the API's `followers_count`: a number names no one,
+    so it shows the total even where S5 cuts the list (docs/security.md)."""
     return Follow.objects.filter(followee=member).count()
 
 
-def followers(member, viewer=None) -> QuerySet:
-    """Members following `member`, newest first, annotated with the Follow id for paging."""
-    follows = Follow.objects.filter(followee=member, follower=OuterRef("pk")).values("pk")[:1]
-    members = User.objects.filter(following_set__followee=member).annotate(
-        follow_id=Subquery(follows)
-    )
+def follow_list(member, viewer, *, direction: str) -> QuerySet:
+    """F2 with S5: `member`'s followers or following, newest follow first, annotated with the
+    Follow id for paging. A connection is also a follow both ways, so these lists would
+    show the member's connections: the owner sees everything; others see nothing when the
+    member chose `only_me` (Mastodon's hide_collections); under `connections`, a viewer who
+    may see the connection list sees it all, anyone else only pure follows plus the
+    connections they share with the member. Blocked members are left out (D4)."""
+    pk = member.pk
+    if direction == "followers":
+        members = User.objects.filter(following_set__followee_id=pk)
+        follow = Follow.objects.filter(followee_id=pk, follower=OuterRef("pk"))
+    elif direction == "following":
+        members = User.objects.filter(follower_set__follower_id=pk)
+        follow = Follow.objects.filter(follower_id=pk, followee=OuterRef("pk"))
+    else:
+        raise ValueError(f"direction must be followers or following, not {direction!r}")
+    members = members.annotate(follow_id=Subquery(follow.values("pk")[:1]))
+    signed_in = viewer is not None and viewer.is_authenticated
+    if not (signed_in and viewer.pk == pk):
+        if member.profile.connections_visible_to == ConnectionsVisibleTo.ONLY_ME:
+            members = members.none()
+        elif not can_see_connections_of(viewer, member):
+            hidden = connection_ids_of(pk)
+            if signed_in:
+                hidden = hidden.exclude(pk__in=connection_ids_of(viewer))
+            members = members.exclude(pk__in=hidden)
     return _visible_to(members, viewer).order_by("-follow_id").select_related("profile")
 
 
-def following(member, viewer=None) -> QuerySet:
-    follows = Follow.objects.filter(follower=member, followee=OuterRef("pk")).values("pk")[:1]
-    members = User.objects.filter(follower_set__follower=member).annotate(
-        follow_id=Subquery(follows)
-    )
-    return _visible_to(members, viewer).order_by("-follow_id").select_related("profile")
+def may_see_connection(viewer, x, y, *, view=None) -> bool:
+    """D3 with S5: whether the viewer may know that x and y are connected. Yes when the
+    viewer is one of them, may see x's or y's connection list, or is connected to x or to y
+    (that one is then a connection they share with the other, which S5 always shows)."""
+    if viewer is None or not viewer.is_authenticated:
+        return False
+    x, y = getattr(x, "pk", x), getattr(y, "pk", y)
+    if viewer.pk in (x, y):
+        return True
+    from network.index import Viewpoint
+
+    view = view or Viewpoint(viewer)
+    if x in view.hidden or y in view.hidden:
+        return False  # D4: nothing of a member blocked either way
+    # S5 shows a list only to its owner and, at most, their connections, so "may see x's
+    # list" is already covered by "is x or connected to x": no setting can add to this.
+    return view.degree(x) == 1 or view.degree(y) == 1
 
 
 def received_invitations(member) -> QuerySet:

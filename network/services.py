@@ -30,6 +30,7 @@ from network.models import (
     Unblock,
 )
 from profiles.models import FollowersAllowed, InvitationsFrom, PrimaryAction
+from profiles.queries import MEMBER_NOT_FOUND
 
 PENDING = InvitationStatus.PENDING
 
@@ -189,9 +190,7 @@ def dont_know(*, invitation_id: int, by: User) -> Invitation:
 @transaction.atomic
 def withdraw(*, invitation_id: int, by: User) -> Invitation:
     """N4: the recipient is not told; the sender can't invite them again for 21 days."""
-    invitation = Invitation.objects.filter(pk=invitation_id, sender=by).first()
-    if invitation is None:
-        raise NotFound(INVITATION_NOT_FOUND)
+    invitation = _unless_blocked(Invitation.objects.filter(pk=invitation_id, sender=by).first())
     if not _already_answered(invitation, InvitationStatus.WITHDRAWN):
         _close(invitation, InvitationStatus.WITHDRAWN)
     return invitation
@@ -212,8 +211,15 @@ def disconnect(*, by: User, member: User) -> None:
 
 
 def _received(invitation_id: int, by: User) -> Invitation:
-    invitation = Invitation.objects.filter(pk=invitation_id, recipient=by).first()
-    if invitation is None:
+    return _unless_blocked(Invitation.objects.filter(pk=invitation_id, recipient=by).first())
+
+
+def _unless_blocked(invitation: Invitation | None) -> Invitation:
+    """B1: a block deletes pending invitations; one answered before it is gone for both, so
+    answering it again (a retry) can't bring back the other member."""
+    if invitation is None or queries.is_blocked_between(
+        invitation.sender_id, invitation.recipient_id
+    ):
         raise NotFound(INVITATION_NOT_FOUND)
     return invitation
 
@@ -358,9 +364,12 @@ def report(
     target_id: int | None = None,
     comment: str = "",
 ) -> Report:
-    """B3: a report lands in the administrators' moderation queue."""
+    """B3: a report lands in the administrators' moderation queue. A member may report
+    someone they blocked; a member who blocked the reporter doesn't exist for them (B1)."""
     if reporter.pk == member.pk:
         raise Invalid(CANNOT_REPORT_SELF, rule="B3")
+    if queries.blocked_by(member, reporter):
+        raise NotFound(MEMBER_NOT_FOUND)  # B1: they don't exist for the reporter
     if reason not in ReportReason.values:
         raise Invalid(UNKNOWN_REPORT_REASON, rule="B3")
     if kind not in ReportKind.values:

@@ -1,9 +1,11 @@
 """The Account entity: Mastodon's fields plus Linkwell's (headline, positions, connections...).
 
-For other routers: `account_entities(members)` serialises a list in a constant number of
-queries (one for members with their counts and profile, one for positions), whatever its
-length; `account_entity(member)` is the one-member case. `Account` is the ninja schema to
-declare as a response.
+For other routers: `account_entities(members, viewer=...)` serialises a list in a constant
+number of queries (members with their counts and profile, positions, and the viewer's
+blocks), whatever its length; `account_entity(member, viewer=...)` is the one-member case.
+Both go through `profiles.queries.visible_profiles`: a member hidden from the viewer is left
+out (or, for one member, NotFound), and a signed-out reader gets the public card (S1, B1).
+No answer embeds an account any other way. `Account` is the ninja schema to declare.
 """
 
 from collections.abc import Iterable
@@ -18,15 +20,17 @@ from ninja import Schema
 
 from accounts.models import User
 from api.schemas import iso
+from core.errors import NotFound
 from feed.models import Post
 from network.models import Connection, Follow
 from profiles.models import FollowersAllowed, Position
+from profiles.queries import MEMBER_NOT_FOUND, ProfileView, visible_profile, visible_profiles
 
 
 class PositionOut(Schema):
     title: str
     company: str
-    started_on: date
+    started_on: date | None  # null on the public card, which shows no dates (S1)
     ended_on: date | None
 
 
@@ -109,7 +113,6 @@ def with_account_data(queryset):
                 queryset=Position.objects.order_by(
                     F("ended_on").desc(nulls_first=True), "-started_on", "-id"
                 ),
-                to_attr="entity_positions",
             )
         )
     )
@@ -119,12 +122,15 @@ def _absolute(path: str) -> str:
     return path if path.startswith(("http://", "https://")) else f"{settings.SITE_URL}{path}"
 
 
-def _serialise(member: User) -> dict:
-    profile = member.profile
+def _serialise(view: ProfileView) -> dict:
+    """Renders what `view` lets the viewer see; on the public card the hidden fields are
+    empty and the counts 0 (the signed-out page shows none)."""
+    member, profile = view.member, view.member.profile
     url = f"{settings.SITE_URL}/in/{member.username}/"
     avatar = _absolute(profile.avatar.url if profile.avatar else static("api/avatar-missing.png"))
     header = _absolute(static("api/header-missing.png"))
-    last_status = member.entity_last_status
+    counted = view.shows_counts
+    last_status = member.entity_last_status if counted else None
     return {
         "id": str(member.pk),
         "username": member.username,
@@ -136,25 +142,25 @@ def _serialise(member: User) -> dict:
         "indexable": False,
         "group": False,
         "created_at": iso(member.date_joined),
-        "note": linebreaks(profile.about, autoescape=True) if profile.about else "",
+        "note": linebreaks(view.about, autoescape=True) if view.about else "",
         "url": url,
         "uri": url,
         "avatar": avatar,
         "avatar_static": avatar,
         "header": header,
         "header_static": header,
-        "followers_count": member.entity_followers,
-        "following_count": member.entity_following,
-        "statuses_count": member.entity_statuses,
+        "followers_count": member.entity_followers if counted else 0,
+        "following_count": member.entity_following if counted else 0,
+        "statuses_count": member.entity_statuses if counted else 0,
         "last_status_at": last_status.date().isoformat() if last_status else None,
         "hide_collections": profile.connections_visible_to == "only_me",
         "noindex": False,
         "emojis": [],
         "fields": [],
         "roles": [],
-        "headline": profile.headline,
-        "location": profile.location,
-        "industry": profile.industry,
+        "headline": view.headline,
+        "location": view.location,
+        "industry": view.industry,
         "positions": [
             {
                 "title": position.title,
@@ -162,33 +168,43 @@ def _serialise(member: User) -> dict:
                 "started_on": position.started_on,
                 "ended_on": position.ended_on,
             }
-            for position in member.entity_positions
+            for position in view.positions
         ],
-        "connections_count": member.entity_connections_a + member.entity_connections_b,
+        "connections_count": (
+            member.entity_connections_a + member.entity_connections_b if counted else 0
+        ),
         "primary_action": profile.primary_action,
     }
 
 
-def account_entities(members: Iterable[User | int]) -> list[dict]:
-    """In the order given; members that no longer exist are left out."""
+def account_entities(
+    members: Iterable[User | int], *, viewer, blocked_as_card: bool = False
+) -> list[dict]:
+    """In the order given; members that no longer exist or that are hidden from `viewer`
+    are left out. `blocked_as_card`: see `profiles.queries.visible_profiles`."""
     ids = [member if isinstance(member, int) else member.pk for member in members]
     if not ids:
         return []
     loaded = {m.pk: m for m in with_account_data(User.objects.filter(pk__in=ids))}
-    return [_serialise(loaded[pk]) for pk in ids if pk in loaded]
+    found = [loaded[pk] for pk in ids if pk in loaded]
+    views = visible_profiles(viewer, found, blocked_as_card=blocked_as_card)
+    return [_serialise(view) for view in views]
 
 
-def account_entity(member: User | int) -> dict:
-    entities = account_entities([member])
+def account_entity(member: User | int | None, *, viewer, blocked_as_card: bool = False) -> dict:
+    """NotFound (a 404) when the member is unknown or hidden from `viewer`."""
+    entities = account_entities(
+        [member] if member is not None else [], viewer=viewer, blocked_as_card=blocked_as_card
+    )
     if not entities:
-        raise User.DoesNotExist
+        raise NotFound(MEMBER_NOT_FOUND)
     return entities[0]
 
 
 def credential_account_entity(member: User) -> dict:
     """The signed-in member's own account, with Mastodon's `source` (the raw note)."""
     loaded = with_account_data(User.objects.filter(pk=member.pk)).get()
-    entity = _serialise(loaded)
+    entity = _serialise(visible_profile(member, loaded))
     entity["source"] = {
         "note": loaded.profile.about,
         "fields": [],

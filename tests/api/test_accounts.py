@@ -324,10 +324,16 @@ def test_account_entities_cost_the_same_queries_for_1_or_40(django_assert_num_qu
     for m in members[:5]:
         Position.objects.create(member=m, title="T", company="C", started_on="2020-01-01")
     with django_assert_num_queries(2):
-        assert len(account_entities(members[:1])) == 1
+        assert len(account_entities(members[:1], viewer=None)) == 1
     with django_assert_num_queries(2):
-        entities = account_entities(members)
+        entities = account_entities(members, viewer=None)
     assert [e["username"] for e in entities] == [m.username for m in members]
+    reader = make_member(handle="reader")
+    # a signed-in reader adds one query: the blocks between them and the members (B1)
+    with django_assert_num_queries(3):
+        assert len(account_entities(members[:1], viewer=reader)) == 1
+    with django_assert_num_queries(3):
+        assert len(account_entities(members, viewer=reader)) == 40
 
 
 def test_verify_credentials_query_count_is_pinned(client, member, django_assert_num_queries):
@@ -336,3 +342,104 @@ def test_verify_credentials_query_count_is_pinned(client, member, django_assert_
     with django_assert_num_queries(3):
         response = client.get("/api/v1/accounts/verify_credentials", **bearer(token))
     assert response.status_code == 200
+
+
+# --- S1 and B1: what each reader gets of an account (issue 8) --------------------------
+
+
+@pytest.fixture
+def full_profile(member):
+    """Alice with everything the signed-out page hides: about, industry, a past position."""
+    profile_services.update_profile(
+        member=member,
+        headline="Staff engineer",
+        location="Lyon, France",
+        industry="Software",
+        about="Builds networks.",
+    )
+    Position.objects.create(
+        member=member, title="Staff Engineer", company="Acme", started_on="2021-02-01"
+    )
+    Position.objects.create(
+        member=member,
+        title="Intern",
+        company="Beta",
+        started_on="2018-06-01",
+        ended_on="2018-09-01",
+    )
+    return member
+
+
+PUBLIC_CARD = {
+    "username": "alice",
+    "display_name": "Alice Archer",
+    "headline": "Staff engineer",
+    "location": "Lyon, France",
+    "note": "",
+    "industry": "",
+    "positions": [
+        {"title": "Staff Engineer", "company": "Acme", "started_on": None, "ended_on": None}
+    ],
+    "followers_count": 0,
+    "following_count": 0,
+    "statuses_count": 0,
+    "connections_count": 0,
+    "last_status_at": None,
+}
+
+
+def card_fields(body):
+    return {key: body[key] for key in PUBLIC_CARD}
+
+
+def test_s1_anonymous_reader_gets_only_the_public_card(client, full_profile, other_member):
+    Connection.objects.create(
+        member_a_id=min(full_profile.pk, other_member.pk),
+        member_b_id=max(full_profile.pk, other_member.pk),
+        created_at=timezone.now(),
+    )
+    by_id = client.get(f"/api/v1/accounts/{full_profile.pk}")
+    by_handle = client.get("/api/v1/accounts/lookup", {"acct": "alice"})
+    assert by_id.status_code == 200 and by_handle.status_code == 200
+    assert card_fields(by_id.json()) == PUBLIC_CARD
+    assert by_handle.json() == by_id.json()
+
+
+def test_s1_app_only_token_gets_only_the_public_card(client, full_profile):
+    response = client.get(f"/api/v1/accounts/{full_profile.pk}", **bearer(app_token(client)))
+    assert response.status_code == 200
+    assert card_fields(response.json()) == PUBLIC_CARD
+
+
+def test_s1_api_card_says_what_the_signed_out_page_says(client, full_profile):
+    """One read: what the public card gives through the API, the signed-out page shows, and
+    what that page hides, the card leaves out."""
+    page = client.get("/in/alice/").content.decode()
+    card = str(client.get(f"/api/v1/accounts/{full_profile.pk}").json())
+    for shown in ("Alice Archer", "Staff engineer", "Lyon, France", "Staff Engineer", "Acme"):
+        assert shown in page and shown in card, shown
+    for hidden in ("Builds networks.", "Software", "Intern", "Beta"):
+        assert hidden not in page and hidden not in card, hidden
+
+
+def test_s1_signed_in_member_gets_the_whole_account(client, full_profile, other_member):
+    token = member_token(other_member)
+    body = client.get(f"/api/v1/accounts/{full_profile.pk}", **bearer(token)).json()
+    assert "Builds networks." in body["note"] and body["industry"] == "Software"
+    assert [p["title"] for p in body["positions"]] == ["Staff Engineer", "Intern"]
+    assert body["positions"][0]["started_on"] == "2021-02-01"
+
+
+@pytest.mark.parametrize("blocker", ["alice", "bob"])
+def test_b1_blocked_member_gets_404_with_a_token_and_the_card_without(
+    client, full_profile, other_member, blocker
+):
+    alice, bob = full_profile, other_member
+    pair = (alice, bob) if blocker == "alice" else (bob, alice)
+    Block.objects.create(blocker=pair[0], blocked=pair[1], created_at=timezone.now())
+    token = bearer(member_token(bob))
+    assert client.get(f"/api/v1/accounts/{alice.pk}", **token).status_code == 404
+    lookup = client.get("/api/v1/accounts/lookup", {"acct": "alice"}, **token)
+    assert lookup.status_code == 404 and lookup.json() == {"error": "Record not found"}
+    anonymous = client.get(f"/api/v1/accounts/{alice.pk}")
+    assert anonymous.status_code == 200 and card_fields(anonymous.json()) == PUBLIC_CARD

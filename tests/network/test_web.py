@@ -357,3 +357,44 @@ def test_my_network_with_200_connections_query_count_is_pinned(cast, django_asse
     assert page.count("· 1st") == 200
     assert User.objects.count() == 205
     print(f"My Network with 200 connections: {counts}")
+
+
+# --- Issue 8: D3 naming and B1 side doors on the web -------------------------------------
+
+
+@pytest.mark.parametrize("ben_setting", ["connections", "only_me"])
+@pytest.mark.parametrize("cat_setting", ["connections", "only_me"])
+def test_d3_profile_page_never_names_the_step_next_to_the_target(cast, ben_setting, cat_setting):
+    ann, ben, cat, dan = cast["ann"], cast["ben"], cast["cat"], cast["dan"]
+    connect(ann, ben)
+    connect(ben, cat)
+    connect(cat, dan)
+    set_profile(ben, connections_visible_to=ben_setting)
+    set_profile(cat, connections_visible_to=cat_setting)
+    page = signed_in(ann).get("/in/dan/").content.decode()
+    assert "How you're connected" in page
+    assert '<a href="/in/ben/">Ben</a>' in page and "a connection of Ben" in page
+    assert "/in/cat/" not in page and "Cat" not in page
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_b1_reaccepting_after_a_block_names_nobody(cast, htmx):
+    invitation = services.invite(sender=cast["ann"], recipient=cast["ben"])
+    services.accept(invitation_id=invitation.pk, by=cast["ben"])
+    services.block(blocker=cast["ann"], blocked=cast["ben"])
+    client = signed_in(cast["ben"])
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    response = client.post(f"/mynetwork/invitations/{invitation.pk}/accept/", **headers)
+    shown = response.content.decode() + " ".join(m.message for m in response.wsgi_request._messages)
+    assert "Ann" not in shown and "/in/ann/" not in shown
+    assert services.INVITATION_NOT_FOUND in shown
+
+
+def test_b1_b3_report_page_of_a_member_who_blocked_you_is_404(cast):
+    services.block(blocker=cast["ben"], blocked=cast["ann"])
+    client = signed_in(cast["ann"])
+    assert client.get("/in/ben/report/").status_code == 404
+    assert client.post("/in/ben/report/", {"reason": "spam"}).status_code == 404
+    assert not Report.objects.exists()
+    services.block(blocker=cast["ann"], blocked=cast["cat"])
+    assert client.get("/in/cat/report/").status_code == 200

@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from core.errors import Refused
+from core.errors import NotFound, Refused
 from network import index, queries, services
 from network.models import ReportReason
+from profiles.queries import visible_profile
 from web.network.panels import profile_panels
 
 DONE = {
@@ -168,7 +169,7 @@ def my_connections(request):
 @login_required
 def my_follows(request, direction: str):
     me = request.user
-    rows = queries.followers(me, me) if direction == "followers" else queries.following(me, me)
+    rows = queries.follow_list(me, me, direction=direction)
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
     _prime(request, page.object_list)
     return render(
@@ -225,10 +226,13 @@ def blocks(request):
 
 @login_required
 def report(request, handle: str):
+    """B3: one may report a member one blocked; one who blocked you is a 404 (B1)."""
     member = _member(handle, request.user)
-    blocked = queries.is_blocked_between(request.user, member)
-    if blocked and not queries.blocked_by(request.user, member):
-        raise Http404("No member with that handle.")
+    try:
+        seen = visible_profile(request.user, member, blocked_as_card=True)
+    except NotFound:
+        raise Http404("No member with that handle.") from None
+    blocked = not seen.full
     error = ""
     if request.method == "POST":
         try:

@@ -7,10 +7,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from core.errors import Refused
+from core.errors import NotFound, Refused
 from network import queries as network_queries
 from profiles import services
-from profiles.queries import current_position, initials, member_for_profile
+from profiles.queries import initials, member_for_profile, visible_profile
+from web.network.badges import viewpoint
 from web.network.panels import profile_panels
 from web.profiles.forms import (
     AvatarForm,
@@ -28,20 +29,20 @@ SETTINGS_SAVED = "Your settings were saved."
 
 
 def profile(request, handle: str):
+    """S1, B1: what the page shows comes from the same read as the API's Account entity."""
     viewer = request.user if request.user.is_authenticated else None
-    member = member_for_profile(handle=handle)  # B1 is the panels' check: one block query
-    if member is None:
-        raise Http404("No member with that handle.")
+    blocks = viewpoint(request).blocks if viewer is not None else None  # shared with panels
+    try:
+        view = visible_profile(viewer, member_for_profile(handle=handle), blocks=blocks)
+    except NotFound:
+        raise Http404("No member with that handle.") from None
+    member = view.member
     context = {
         "member": member,
-        "profile": member.profile,
-        "positions": member.positions.all(),
-        "education": member.education.all(),
-        "skills": member.skills.all(),
-        "position": current_position(member),
+        "view": view,
         "initials": initials(member),
         "is_owner": viewer is not None and viewer.pk == member.pk,
-        "public_view": viewer is None,
+        "public_view": not view.full,
     }
     context.update(profile_panels(request, member))
     if context["is_owner"]:  # others see the counts in the network panel
