@@ -77,7 +77,7 @@ class BearerToken(HttpBearer):
                 raise Invalid(MEMBER_REQUIRED)
             return AnonymousUser()
         if settings.LINKWELL_REQUIRE_EMAIL_CONFIRMATION and not member.email_confirmed:
-            raise Forbidden(EMAIL_NOT_CONFIRMED)
+            raise Forbidden(EMAIL_NOT_CONFIRMED, rule="U2")
         return member
 
 
