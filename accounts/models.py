@@ -5,7 +5,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 
-HANDLE_PATTERN = r"^[A-Za-z0-9_]{3,30}$"
+HANDLE_PATTERN = r"\A[A-Za-z0-9_]{3,30}\Z"  # \Z: "$" would let a trailing newline in (U1)
 HANDLE_RULE = "A handle is 3 to 30 letters, digits or underscores."
 
 

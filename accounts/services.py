@@ -1,5 +1,6 @@
 """Writes about members: sign-up, confirmation, sign-in throttling and deletion."""
 
+import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -20,6 +21,24 @@ from profiles.models import Profile
 
 HANDLE_TAKEN = "That handle is taken."
 EMAIL_TAKEN = "An account with that e-mail address already exists."
+NAME_HAS_HIDDEN_CHARACTERS = (
+    "A name can't contain control characters, invisible (zero-width) characters or "
+    "text-direction overrides; type it as it should read."
+)
+# U1: what would let a name hide text or read differently from what it holds: control
+# characters (NUL included), bidi embeddings, overrides, isolates and marks (U+202A-202E,
+# U+2066-2069, U+200E/F, U+061C), zero-width characters (U+200B-200F, U+2060-2064, U+FEFF),
+# line and paragraph separators, interlinear annotations, and lone surrogates.
+HIDDEN_CHARACTERS = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064"
+    "\u2066-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff]"
+)
+
+
+def check_shown_name(name: str) -> None:
+    """U1: a display name shown to others reads as what it holds (both databases alike)."""
+    if HIDDEN_CHARACTERS.search(name or ""):
+        raise Invalid(NAME_HAS_HIDDEN_CHARACTERS, rule="U1")
 
 
 @transaction.atomic
@@ -40,21 +59,22 @@ def create_member(
         email_confirmed=email_confirmed,
     )
     if validate:
+        check_shown_name(member.display_name)
         try:
             member.full_clean(
                 exclude=["password"], validate_unique=False, validate_constraints=False
             )
         except ValidationError as exc:
-            raise Invalid(_first_message(exc)) from exc
+            raise Invalid(_first_message(exc), rule="U1") from exc
         if User.objects.filter(username__iexact=handle).exists():
-            raise Conflict(HANDLE_TAKEN)
+            raise Conflict(HANDLE_TAKEN, rule="U1")
         if User.objects.filter(email__iexact=member.email).exists():
-            raise Conflict(EMAIL_TAKEN)
+            raise Conflict(EMAIL_TAKEN, rule="U1")
         if password is not None:
             try:
                 validate_password(password, member)
             except ValidationError as exc:
-                raise Invalid(" ".join(exc.messages)) from exc
+                raise Invalid(" ".join(exc.messages), rule="U1") from exc
     if password is None:
         member.set_unusable_password()
     else:
@@ -63,7 +83,7 @@ def create_member(
         with transaction.atomic():
             member.save()
     except IntegrityError as exc:  # a concurrent sign-up took the handle or e-mail
-        raise Conflict(f"{HANDLE_TAKEN} Or: {EMAIL_TAKEN}") from exc
+        raise Conflict(f"{HANDLE_TAKEN} Or: {EMAIL_TAKEN}", rule="U1") from exc
     Profile.objects.create(member=member)
     return member
 
@@ -135,14 +155,14 @@ def confirm_email(*, token: str) -> User:
             token, max_age=CONFIRMATION_MAX_AGE
         )
     except (BadSignature, ValueError) as exc:
-        raise Invalid(CONFIRMATION_INVALID) from exc
+        raise Invalid(CONFIRMATION_INVALID, rule="U2") from exc
     member = (
         User.objects.select_for_update()
         .filter(pk=data.get("id"), email__iexact=data.get("email", ""))
         .first()
     )
     if member is None:
-        raise Invalid(CONFIRMATION_INVALID)
+        raise Invalid(CONFIRMATION_INVALID, rule="U2")
     if not member.email_confirmed:
         member.email_confirmed = True
         member.save(update_fields=["email_confirmed"])
@@ -243,7 +263,7 @@ def delete_member(*, member: User, password: str | None = None) -> None:
     deleting their own account confirms with `password`; an operator's call passes none.
     """
     if password is not None and not member.check_password(password):
-        raise Invalid(WRONG_PASSWORD)
+        raise Invalid(WRONG_PASSWORD, rule="U4")
     now = clock.now()
     pairs = Connection.objects.filter(Q(member_a=member) | Q(member_b=member)).values_list(
         "member_a_id", "member_b_id"

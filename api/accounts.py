@@ -111,28 +111,31 @@ UPDATE_FORM = {
 class RegistrationRefused(Invalid):
     """A 422 with Mastodon's per-field `details`, which sign-up forms in clients display."""
 
-    def __init__(self, field: str, code: str, description: str):
+    def __init__(self, field: str, code: str, description: str, rule: str | None = None):
         label = field.replace("_", " ").capitalize()
-        super().__init__(f"Validation failed: {label} {description}")
+        super().__init__(f"Validation failed: {label} {description}", rule=rule)
         self.details = {field: [{"error": code, "description": description}]}
 
 
-_failed = RegistrationRefused
+def _failed(field: str, code: str, description: str, rule: str | None = None):
+    return RegistrationRefused(field, code, description, rule=rule)
 
 
 def _registration_refusal(exc: Refused) -> Refused:
     """Mastodon clients show `details` per field; map the sign-up service's refusals onto them."""
-    message = exc.message
+    message, rule = exc.message, exc.rule
     if message == accounts_services.HANDLE_TAKEN:
-        return _failed("username", "ERR_TAKEN", "is taken")
+        return _failed("username", "ERR_TAKEN", "is taken", rule)
     if message == accounts_services.EMAIL_TAKEN:
-        return _failed("email", "ERR_TAKEN", "is already used by another account")
+        return _failed("email", "ERR_TAKEN", "is already used by another account", rule)
+    if message == accounts_services.NAME_HAS_HIDDEN_CHARACTERS:
+        return _failed("display_name", "ERR_INVALID", message.removeprefix("A name "), rule)
     field, sep, rest = message.partition(": ")
     if sep and field in ("username", "email", "display_name"):
-        return _failed(field, "ERR_INVALID", rest)
+        return _failed(field, "ERR_INVALID", rest, rule)
     if exc.status == 409:
-        return _failed("username", "ERR_TAKEN", message)
-    return _failed("password", "ERR_INVALID", message)
+        return _failed("username", "ERR_TAKEN", message, rule)
+    return _failed("password", "ERR_INVALID", message, rule)
 
 
 @router.post(

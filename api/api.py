@@ -1,6 +1,7 @@
 """The Mastodon-compatible API: one NinjaAPI, a router per context, refusals as 4xx JSON."""
 
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
@@ -20,6 +21,8 @@ api = NinjaAPI(
 @api.exception_handler(Refused)
 def refused(request, exc: Refused):
     body = {"error": exc.message}
+    if exc.rule:
+        body["rule"] = exc.rule
     if exc.until is not None:
         body["until"] = exc.until.isoformat()
     details = getattr(exc, "details", None)
@@ -47,10 +50,9 @@ def invalid(request, exc: ValidationError):
     return api.create_response(request, {"error": f"Validation failed: {details}"}, status=422)
 
 
+@csrf_exempt
 def unknown_endpoint(request, *args, **kwargs):
-    """Any /api/ path no router matches: JSON like every other refusal, never an HTML page."""
-    from django.http import JsonResponse
-
+    """Any /api/ path no router matches, on any method: a JSON 404, never the CSRF page."""
     return JsonResponse({"error": "Record not found"}, status=404)
 
 

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.edge.EdgeMiddleware",  # refuses NUL, lone surrogates, ids past 64 bits: docs/security.md
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -176,6 +177,7 @@ LINKWELL_GRAPH_DIR = Path(env_str("LINKWELL_GRAPH_DIR", str(VAR_DIR / "graph")))
 
 # --- OAuth 2 (django-oauth-toolkit) ----------------------------------------------------
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"  # migrations name it
 OAUTH2_PROVIDER = {
     # Mastodon's scopes (read:accounts...) and grants; see api/oauth/ and docs/api.md.
     "SCOPES_BACKEND_CLASS": "api.oauth.scopes.MastodonScopes",

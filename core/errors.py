@@ -1,7 +1,8 @@
 """Refusals: every rule that says no raises one of these with a message a member can read.
 
-The API answers them as 4xx JSON `{"error": message}`; the web shows the message.
-Messages name the rule and, where it lapses, when.
+The API answers them as 4xx JSON `{"error": message, "rule": "N4"}`; the web shows the
+message. A message is a plain sentence saying what stops the member and, where it lapses,
+when; the rule id travels only in `rule`, never in the sentence.
 """
 
 from datetime import datetime

@@ -13,9 +13,9 @@ from network.models import Block, Connection, Follow, Invitation, InvitationStat
 from profiles.models import ConnectionsVisibleTo
 
 CONNECTIONS_HIDDEN = (
-    "S5: this member shows their connections only to themselves; you see the connections you share."  # noqa: E501
+    "This member shows their connections only to themselves; you see the connections you share."  # noqa: E501
 )
-CONNECTIONS_FOR_CONNECTIONS = "S5: this member shows their connections only to their connections; you see the connections you share."  # noqa: E501
+CONNECTIONS_FOR_CONNECTIONS = "This member shows their connections only to their connections; you see the connections you share."  # noqa: E501
 
 
 @dataclass

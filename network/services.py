@@ -34,28 +34,28 @@ from profiles.queries import MEMBER_NOT_FOUND
 
 PENDING = InvitationStatus.PENDING
 
-NOTE_TOO_LONG = "N1: an invitation note is at most {max} characters."
-UNKNOWN_REASON = "N1: the reason must be one of: " + ", ".join(InvitationReason.values) + "."
-CANNOT_INVITE_SELF = "N6: you can't invite yourself."
-ALREADY_CONNECTED = "N6: you are already connected."
-INVITE_BLOCKED = "N6: you can't invite a member you blocked or who blocked you."
-INVITE_NEEDS_EMAIL = "N6 (S4): this member accepts invitations only from people who know their e-mail address; type it correctly."  # noqa: E501
-SENDER_NEEDS_EMAIL = "N3: {limit} members answered that they don't know you, so you may only invite people whose e-mail address you know; type it correctly."  # noqa: E501
-DONT_KNOW_REINVITE = "N3: this member said they don't know you, so you can't invite them again."
-WITHDRAWN_REINVITE = "N4: you withdrew an invitation to this member; you can invite them again after {until:%Y-%m-%d %H:%M} UTC (21 days)."  # noqa: E501
-WEEKLY_QUOTA = "N5: you sent {limit} invitations in the last 7 days; you can invite again after {until:%Y-%m-%d %H:%M} UTC."  # noqa: E501
-TOO_MANY_CONNECTIONS = "N7: {who} reached the limit of {max} connections; you can follow instead."
+NOTE_TOO_LONG = "An invitation note is at most {max} characters."
+UNKNOWN_REASON = "The reason must be one of: " + ", ".join(InvitationReason.values) + "."
+CANNOT_INVITE_SELF = "You can't invite yourself."
+ALREADY_CONNECTED = "You are already connected."
+INVITE_BLOCKED = "You can't invite a member you blocked or who blocked you."
+INVITE_NEEDS_EMAIL = "This member accepts invitations only from people who know their e-mail address; type it correctly."  # noqa: E501
+SENDER_NEEDS_EMAIL = "{limit} members answered that they don't know you, so you may only invite people whose e-mail address you know; type it correctly."  # noqa: E501
+DONT_KNOW_REINVITE = "This member said they don't know you, so you can't invite them again."
+WITHDRAWN_REINVITE = "You withdrew an invitation to this member; you can invite them again after {until:%Y-%m-%d %H:%M} UTC (21 days)."  # noqa: E501
+WEEKLY_QUOTA = "You sent {limit} invitations in the last 7 days; you can invite again after {until:%Y-%m-%d %H:%M} UTC."  # noqa: E501
+TOO_MANY_CONNECTIONS = "{who} reached the limit of {max} connections; you can follow instead."
 INVITATION_NOT_FOUND = "No such invitation."
 INVITATION_ANSWERED = "This invitation was already {status}."
-CANNOT_FOLLOW_SELF = "F1: you can't follow yourself."
-FOLLOW_BLOCKED = "B1: you can't follow a member you blocked or who blocked you."
-FOLLOW_CONNECTIONS_ONLY = "F1 (S3): this member accepts followers only from their connections."
-CANNOT_BLOCK_SELF = "B1: you can't block yourself."
-REBLOCK_TOO_SOON = "B2: you unblocked this member less than 48 hours ago; you can block them again after {until:%Y-%m-%d %H:%M} UTC."  # noqa: E501
-CANNOT_REPORT_SELF = "B3: you can't report yourself."
-UNKNOWN_REPORT_REASON = "B3: the reason must be one of: " + ", ".join(ReportReason.values) + "."
-UNKNOWN_REPORT_KIND = "B3: you can report a " + ", ".join(ReportKind.values) + "."
-REPORT_COMMENT_TOO_LONG = "B3: a report's comment is at most 1000 characters."
+CANNOT_FOLLOW_SELF = "You can't follow yourself."
+FOLLOW_BLOCKED = "You can't follow a member you blocked or who blocked you."
+FOLLOW_CONNECTIONS_ONLY = "This member accepts followers only from their connections."
+CANNOT_BLOCK_SELF = "You can't block yourself."
+REBLOCK_TOO_SOON = "You unblocked this member less than 48 hours ago; you can block them again after {until:%Y-%m-%d %H:%M} UTC."  # noqa: E501
+CANNOT_REPORT_SELF = "You can't report yourself."
+UNKNOWN_REPORT_REASON = "The reason must be one of: " + ", ".join(ReportReason.values) + "."
+UNKNOWN_REPORT_KIND = "You can report a " + ", ".join(ReportKind.values) + "."
+REPORT_COMMENT_TOO_LONG = "A report's comment is at most 1000 characters."
 
 
 # --- Invitations and connections -------------------------------------------------------
@@ -123,7 +123,7 @@ def _check_may_invite(sender, recipient, email, now) -> None:
         raise Forbidden(WITHDRAWN_REINVITE.format(until=until), rule="N4", until=until)
     email_matches = bool(email) and email.strip().lower() == recipient.email.lower()
     if recipient.profile.invitations_from == InvitationsFrom.EMAIL and not email_matches:
-        raise Forbidden(INVITE_NEEDS_EMAIL, rule="N6")
+        raise Forbidden(INVITE_NEEDS_EMAIL, rule="S4")
     limit = settings.LINKWELL_DONT_KNOW_LIMIT
     if not email_matches:
         answers = Invitation.objects.filter(sender=sender, status=InvitationStatus.DONT_KNOW)
@@ -284,7 +284,7 @@ def follow(*, follower: User, followee: User) -> None:
     if queries.is_blocked_between(follower.pk, followee.pk):
         raise Forbidden(FOLLOW_BLOCKED, rule="B1")
     if not _may_follow(follower.pk, followee):
-        raise Forbidden(FOLLOW_CONNECTIONS_ONLY, rule="F1")
+        raise Forbidden(FOLLOW_CONNECTIONS_ONLY, rule="S3")
     _follow(follower.pk, followee.pk, clock.now())
 
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from accounts.models import User
+from accounts.services import check_shown_name
 from core.errors import Invalid
 from network.models import Connection, Follow
 from profiles.models import (
@@ -41,6 +42,16 @@ BOOLEAN_SETTINGS = (
     "share_network_updates",
     "refuse_inmail",
 )
+SETTING_RULES = {
+    "primary_action": "S2",
+    "followers_allowed": "S3",
+    "invitations_from": "S4",
+    "connections_visible_to": "S5",
+    "open_profile": "S6",
+    "share_profile_updates": "S7",
+    "share_network_updates": "S7",
+    "refuse_inmail": "M3",
+}
 
 UNKNOWN_FIELD = "{name} is not a profile field."
 UNKNOWN_SETTING = "{name} is not a setting."
@@ -60,11 +71,12 @@ SKILL_LIMIT = 100
 TOO_MANY_SKILLS = f"A profile can list at most {SKILL_LIMIT} skills."
 
 
-def _check_length(model, name: str, value: str) -> None:
+def _check_length(model, name: str, value: str, rule: str = "S1") -> None:
     field = model._meta.get_field(name)
     if field.max_length and len(value) > field.max_length:
         raise Invalid(
-            TOO_LONG.format(label=field.verbose_name.capitalize(), limit=field.max_length)
+            TOO_LONG.format(label=field.verbose_name.capitalize(), limit=field.max_length),
+            rule=rule,
         )
 
 
@@ -74,13 +86,14 @@ def update_profile(*, member: User, **fields) -> Profile:
     profile = Profile.objects.select_for_update().get(member=member)
     for name in fields:
         if name not in PROFILE_FIELDS + MEMBER_FIELDS:
-            raise Invalid(UNKNOWN_FIELD.format(name=name))
+            raise Invalid(UNKNOWN_FIELD.format(name=name), rule="S1")
     changed_member = []
     if "display_name" in fields:
         value = (fields.pop("display_name") or "").strip()
         if not value:
-            raise Invalid(NAME_REQUIRED)
-        _check_length(User, "display_name", value)
+            raise Invalid(NAME_REQUIRED, rule="U1")
+        check_shown_name(value)
+        _check_length(User, "display_name", value, rule="U1")
         if value != member.display_name:
             member.display_name = value
             changed_member.append("display_name")
@@ -107,10 +120,13 @@ def update_settings(*, member: User, **settings) -> Profile:
         if name in CHOICE_SETTINGS:
             choices = CHOICE_SETTINGS[name]
             if value not in choices.values:
-                raise Invalid(BAD_CHOICE.format(name=name, choices=", ".join(choices.values)))
+                choices_text = ", ".join(choices.values)
+                raise Invalid(
+                    BAD_CHOICE.format(name=name, choices=choices_text), rule=SETTING_RULES[name]
+                )
         elif name in BOOLEAN_SETTINGS:
             if not isinstance(value, bool):
-                raise Invalid(BAD_BOOLEAN.format(name=name))
+                raise Invalid(BAD_BOOLEAN.format(name=name), rule=SETTING_RULES[name])
         else:
             raise Invalid(UNKNOWN_SETTING.format(name=name))
         if getattr(profile, name) != value:
@@ -140,22 +156,22 @@ def _avatar_image(upload) -> Image.Image:
     """Trust the bytes, not the name or the browser's content type."""
     limit = conf.LINKWELL_AVATAR_MAX_BYTES
     if upload.size > limit:
-        raise Invalid(AVATAR_TOO_BIG.format(limit=f"{limit / (1024 * 1024):g}"))
+        raise Invalid(AVATAR_TOO_BIG.format(limit=f"{limit / (1024 * 1024):g}"), rule="S1")
     data = upload.read()
     try:
         probe = Image.open(io.BytesIO(data))
         if probe.format not in AVATAR_TYPES:
-            raise Invalid(AVATAR_BAD_TYPE)
+            raise Invalid(AVATAR_BAD_TYPE, rule="S1")
         width, height = probe.size
         if width * height > AVATAR_MAX_PIXELS:
-            raise Invalid(AVATAR_TOO_MANY_PIXELS)
+            raise Invalid(AVATAR_TOO_MANY_PIXELS, rule="S1")
         probe.verify()
         image = Image.open(io.BytesIO(data))
         image.load()
     except Image.DecompressionBombError as exc:
-        raise Invalid(AVATAR_TOO_MANY_PIXELS) from exc
+        raise Invalid(AVATAR_TOO_MANY_PIXELS, rule="S1") from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise Invalid(AVATAR_BAD_TYPE) from exc
+        raise Invalid(AVATAR_BAD_TYPE, rule="S1") from exc
     return image
 
 
@@ -203,7 +219,7 @@ def remove_avatar(*, member: User) -> Profile:
 def _required(label: str, value: str) -> str:
     value = (value or "").strip()
     if not value:
-        raise Invalid(REQUIRED.format(label=label))
+        raise Invalid(REQUIRED.format(label=label), rule="S1")
     return value
 
 
@@ -212,7 +228,8 @@ def _full_clean(obj) -> None:
         obj.full_clean(exclude=["member"], validate_constraints=False)
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
-        raise Invalid(f"{field.replace('_', ' ').capitalize()}: {messages[0]}") from exc
+        label = field.replace("_", " ").capitalize()
+        raise Invalid(f"{label}: {messages[0]}", rule="S1") from exc
 
 
 @transaction.atomic
@@ -229,7 +246,7 @@ def add_position(
     """Adding the same position twice (a double click) keeps one."""
     title, company = _required("Title", title), _required("Company", company)
     if ended_on is not None and ended_on < started_on:
-        raise Invalid(POSITION_ENDS_BEFORE_START)
+        raise Invalid(POSITION_ENDS_BEFORE_START, rule="S1")
     position = Position(
         member=member,
         title=title,
@@ -266,7 +283,7 @@ def add_education(
 ) -> Education:
     school = _required("School", school)
     if start_year is not None and end_year is not None and end_year < start_year:
-        raise Invalid(EDUCATION_ENDS_BEFORE_START)
+        raise Invalid(EDUCATION_ENDS_BEFORE_START, rule="S1")
     education = Education(
         member=member,
         school=school,
@@ -304,7 +321,7 @@ def add_skill(*, member: User, name: str) -> Skill:
     if existing is not None:
         return existing
     if Skill.objects.filter(member=member).count() >= SKILL_LIMIT:
-        raise Invalid(TOO_MANY_SKILLS)
+        raise Invalid(TOO_MANY_SKILLS, rule="S1")
     return Skill.objects.create(member=member, name=name)
 
 

@@ -5,6 +5,7 @@ Client secrets are stored hashed (django-oauth-toolkit's default); the plain sec
 exists only in the answer to the registration.
 """
 
+import hashlib
 import secrets
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -21,7 +22,7 @@ from oauth2_provider.models import (
 from oauth2_provider.settings import oauth2_settings
 
 from accounts.models import User
-from api.models import Registration
+from api.models import RedeemedCode, Registration
 from api.oauth import scopes as scope_rules
 from core import clock
 from core.errors import Invalid, NotFound
@@ -32,6 +33,16 @@ NAME_REQUIRED = "Validation failed: Application name can't be blank"
 NAME_TOO_LONG = "Validation failed: Application name is too long (at most 60 characters)"
 REDIRECT_REQUIRED = "Validation failed: Redirect URI can't be blank"
 REDIRECT_INVALID = "Validation failed: Redirect URI must be an absolute URI: {uri}"
+REDIRECT_SCHEME_REFUSED = (
+    "Validation failed: Redirect URI can't use the {scheme}: scheme; use https, a loopback "
+    "http address or your app's own scheme: {uri}"
+)
+# Schemes a browser runs, reads from disk or renders in place instead of handing to an app:
+# a code sent to one of them goes to a script or a file, never to the client.
+REFUSED_REDIRECT_SCHEMES = frozenset(
+    {"javascript", "vbscript", "livescript", "data", "file", "blob", "filesystem", "about"}
+    | {"view-source", "chrome", "chrome-extension", "resource", "jar", "ms-its", "mhtml"}
+)
 SCOPES_UNKNOWN = "Validation failed: Scopes are not known to this server: {scopes}"
 WEBSITE_INVALID = "Validation failed: Website must be an http or https URL"
 TOKEN_NOT_FOUND = "No such personal access token."
@@ -46,11 +57,21 @@ def _redirect_uris(redirect_uris: list[str]) -> list[str]:
         if uri == OOB:
             continue
         parts = urlsplit(uri)
+        if parts.scheme.lower() in REFUSED_REDIRECT_SCHEMES:
+            scheme = parts.scheme.lower()
+            raise Invalid(REDIRECT_SCHEME_REFUSED.format(scheme=scheme, uri=uri))
         if not parts.scheme or (parts.scheme in ("http", "https") and not parts.netloc):
             raise Invalid(REDIRECT_INVALID.format(uri=uri))
         if parts.fragment:
             raise Invalid(REDIRECT_INVALID.format(uri=uri))
     return uris
+
+
+def redirect_schemes(application: Application) -> list[str]:
+    """Where the consent page may send the code: the toolkit's schemes, and the app's own."""
+    registered = {urlsplit(uri).scheme.lower() for uri in application.redirect_uris.split()}
+    own = sorted(registered - REFUSED_REDIRECT_SCHEMES - {""})
+    return list(dict.fromkeys([*application.get_allowed_schemes(), *own]))
 
 
 def _scopes(scopes: list[str]) -> list[str]:
@@ -178,3 +199,43 @@ def revoke_app(*, member: User, application_id: int) -> int:
     IDToken.objects.filter(**held).delete()
     Grant.objects.filter(**held).delete()
     return ended.get(AccessToken._meta.label, 0)
+
+
+# --- Authorization codes used twice (RFC 6749 §4.1.2) --------------------------------------
+
+
+def _code_checksum(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+@transaction.atomic
+def record_redeemed_code(*, code: str, application: Application, access_token: str) -> None:
+    """Called as the code is exchanged, so a later replay knows which tokens to revoke."""
+    token = AccessToken.objects.filter(
+        token_checksum=hashlib.sha256(access_token.encode()).hexdigest()
+    ).first()
+    refresh = RefreshToken.objects.filter(access_token=token).first() if token else None
+    RedeemedCode.objects.update_or_create(
+        code_checksum=_code_checksum(code),
+        defaults={
+            "application": application,
+            "access_token": token,
+            "token_family": refresh.token_family if refresh else None,
+            "redeemed_at": clock.now(),
+        },
+    )
+
+
+@transaction.atomic
+def revoke_tokens_from_code(*, code: str, application: Application) -> bool:
+    """A code presented again: the tokens it bought are revoked, refreshed ones included."""
+    redeemed = RedeemedCode.objects.filter(
+        code_checksum=_code_checksum(code), application=application
+    ).first()
+    if redeemed is None:
+        return False
+    if redeemed.token_family is not None:
+        RefreshToken.revoke_family(redeemed.token_family)
+    if redeemed.access_token_id is not None:
+        AccessToken.objects.filter(pk=redeemed.access_token_id).delete()
+    return True

@@ -8,9 +8,10 @@ from django.http import JsonResponse, QueryDict
 from django.shortcuts import render
 from django.utils.datastructures import MultiValueDict
 from oauth2_provider import views as dot
+from oauth2_provider.http import OAuth2ResponseRedirect
 
 from api.oauth import scopes as scope_rules
-from api.oauth.services import OOB
+from api.oauth.services import OOB, redirect_schemes
 from core import clock
 
 PASSWORD_GRANT_OFF = (
@@ -20,7 +21,11 @@ PASSWORD_GRANT_OFF = (
 
 
 class AuthorizeView(dot.AuthorizationView):
-    """The consent page, in the site's layout; out-of-band clients get the code on a page."""
+    """The consent page, in the site's layout; out-of-band clients get the code on a page.
+
+    A native app's own scheme (`com.example.app:/cb`) is followed when the app registered it;
+    the toolkit alone would allow only http, https and urn.
+    """
 
     template_name = "api/oauth/authorize.html"
 
@@ -36,6 +41,8 @@ class AuthorizeView(dot.AuthorizationView):
                     "error": query.get("error", [""])[0],
                 },
             )
+        if application is not None:
+            return OAuth2ResponseRedirect(redirect_to, redirect_schemes(application))
         return super().redirect(redirect_to, application)
 
 

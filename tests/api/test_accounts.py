@@ -9,6 +9,7 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import User
+from accounts.services import NAME_HAS_HIDDEN_CHARACTERS
 from network.models import Block, Connection, Follow
 from profiles import services as profile_services
 from profiles.models import Position
@@ -60,7 +61,10 @@ def test_sign_up_token_waits_for_email_confirmation(client):
     raw = client.post("/api/v1/accounts", SIGN_UP, **bearer(token)).json()["access_token"]
     response = client.get("/api/v1/accounts/verify_credentials", **bearer(raw))
     assert response.status_code == 403
-    assert response.json() == {"error": "Your login is missing a confirmed e-mail address"}
+    assert response.json() == {
+        "error": "Your login is missing a confirmed e-mail address",
+        "rule": "U2",
+    }
     User.objects.filter(username="carol").update(email_confirmed=True)
     response = client.get("/api/v1/accounts/verify_credentials", **bearer(raw))
     assert response.status_code == 200
@@ -84,6 +88,7 @@ def test_sign_up_without_confirmation_gives_a_working_token(client):
         ({"password": "password"}, "password", "ERR_INVALID"),
         ({"agreement": "false"}, "agreement", "ERR_ACCEPTED"),
         ({"email": ""}, "email", "ERR_BLANK"),
+        ({"display_name": "Carol\u202eloraC"}, "display_name", "ERR_INVALID"),
     ],
 )
 def test_sign_up_refusals_are_422_with_mastodon_details(client, member, change, field, code):
@@ -443,3 +448,27 @@ def test_b1_blocked_member_gets_404_with_a_token_and_the_card_without(
     assert lookup.status_code == 404 and lookup.json() == {"error": "Record not found"}
     anonymous = client.get(f"/api/v1/accounts/{alice.pk}")
     assert anonymous.status_code == 200 and card_fields(anonymous.json()) == PUBLIC_CARD
+
+
+@pytest.mark.parametrize("name", ["Carol\u202e", "Ca\u200brol", "\u2066Carol", "Car\x07ol"])
+def test_u1_sign_up_refuses_hidden_characters_in_the_display_name_with_rule_u1(client, name):
+    token = app_token(client)
+    response = client.post("/api/v1/accounts", {**SIGN_UP, "display_name": name}, **bearer(token))
+    assert response.status_code == 422, response.content
+    body = response.json()
+    assert body["rule"] == "U1"
+    assert body["details"]["display_name"][0]["error"] == "ERR_INVALID"
+    assert not User.objects.filter(username="carol").exists()
+
+
+@pytest.mark.parametrize("name", ["Alice\u202eecilA", "Al\u200dice", "\ufeffAlice"])
+def test_u1_update_credentials_refuses_hidden_characters_in_the_name(client, member, name):
+    response = client.patch(
+        "/api/v1/accounts/update_credentials",
+        {"display_name": name},
+        content_type="application/json",
+        **bearer(member_token(member)),
+    )
+    assert response.status_code == 422, response.content
+    assert response.json() == {"error": NAME_HAS_HIDDEN_CHARACTERS, "rule": "U1"}
+    assert User.objects.get(pk=member.pk).display_name == "Alice Archer"

@@ -3,6 +3,7 @@
 import pytest
 from oauth2_provider.models import Application
 
+from api.oauth.services import REDIRECT_SCHEME_REFUSED
 from tests.api.factories import bearer, make_app
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +97,38 @@ def test_app_verify_credentials_without_token_is_401(client):
     response = client.get("/api/v1/apps/verify_credentials")
     assert response.status_code == 401
     assert response.json() == {"error": "The access token is invalid"}
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "javascript:alert(document.cookie)",
+        "JavaScript://%0aalert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "file:///etc/passwd",
+        "vbscript:msgbox(1)",
+        "blob:https://client.example/uuid",
+    ],
+)
+def test_register_app_refuses_redirect_schemes_a_browser_would_run_or_read(client, uri):
+    response = client.post("/api/v1/apps", {"client_name": "X", "redirect_uris": uri})
+    assert response.status_code == 422
+    scheme = uri.split(":")[0].lower()
+    assert response.json()["error"] == REDIRECT_SCHEME_REFUSED.format(scheme=scheme, uri=uri)
+    assert not Application.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "https://client.example/callback",
+        "http://127.0.0.1/callback",
+        "com.example.app:/oauth2redirect",
+        "oauth2redirect://com.keylesspalace.tusky/",
+        "urn:ietf:wg:oauth:2.0:oob",
+    ],
+)
+def test_register_app_accepts_https_loopback_and_app_schemes(client, uri):
+    response = client.post("/api/v1/apps", {"client_name": "X", "redirect_uris": uri})
+    assert response.status_code == 200, response.content
+    assert response.json()["redirect_uris"] == [uri]

@@ -312,3 +312,116 @@ def test_server_metadata_lists_mastodon_endpoints(client):
     assert body["app_registration_endpoint"] == "http://testserver/api/v1/apps"
     assert body["code_challenge_methods_supported"] == ["S256"]
     assert {"read", "write", "follow", "push", "read:accounts"} <= set(body["scopes_supported"])
+
+
+def _exchange(client, application, secret, code, redirect=REDIRECT):
+    return client.post(
+        "/oauth/token",
+        {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": redirect,
+            "client_id": application.client_id,
+            "client_secret": secret,
+        },
+    )
+
+
+def test_reused_code_revokes_the_tokens_issued_from_it(client, member):
+    """RFC 6749 §4.1.2: a code seen twice was stolen; what it bought stops working."""
+    application, secret = make_app()
+    client.force_login(member)
+    code = code_from(authorize(client, application))
+    client.logout()
+    first = _exchange(client, application, secret, code).json()
+    me = "/api/v1/accounts/verify_credentials"
+    assert client.get(me, **bearer(first["access_token"])).status_code == 200
+    replay = _exchange(client, application, secret, code)
+    assert replay.status_code == 400
+    assert replay.json()["error"] == "invalid_grant"
+    assert client.get(me, **bearer(first["access_token"])).status_code == 401
+    refreshed = client.post(
+        "/oauth/token",
+        {
+            "grant_type": "refresh_token",
+            "refresh_token": first["refresh_token"],
+            "client_id": application.client_id,
+            "client_secret": secret,
+        },
+    )
+    assert refreshed.status_code == 400, refreshed.content
+
+
+def test_reused_code_revokes_tokens_refreshed_from_it_too(client, member):
+    application, secret = make_app()
+    client.force_login(member)
+    code = code_from(authorize(client, application))
+    client.logout()
+    first = _exchange(client, application, secret, code).json()
+    refreshed = client.post(
+        "/oauth/token",
+        {
+            "grant_type": "refresh_token",
+            "refresh_token": first["refresh_token"],
+            "client_id": application.client_id,
+            "client_secret": secret,
+        },
+    ).json()
+    me = "/api/v1/accounts/verify_credentials"
+    assert client.get(me, **bearer(refreshed["access_token"])).status_code == 200
+    assert _exchange(client, application, secret, code).status_code == 400
+    assert client.get(me, **bearer(refreshed["access_token"])).status_code == 401
+
+
+def test_a_replayed_code_leaves_other_authorizations_of_the_app_alone(client, member):
+    application, secret = make_app()
+    client.force_login(member)
+    first_code = code_from(authorize(client, application))
+    second_code = code_from(authorize(client, application))
+    client.logout()
+    first = _exchange(client, application, secret, first_code).json()
+    second = _exchange(client, application, secret, second_code).json()
+    assert _exchange(client, application, secret, first_code).status_code == 400
+    me = "/api/v1/accounts/verify_credentials"
+    assert client.get(me, **bearer(first["access_token"])).status_code == 401
+    assert client.get(me, **bearer(second["access_token"])).status_code == 200
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "[::1]"])
+def test_loopback_redirect_on_another_port_is_accepted_for_native_apps(client, member, host):
+    """RFC 8252 §7.3: a native app listens on whatever port the system gives it."""
+    application, secret = make_app(redirect=f"http://{host}/callback")
+    redirect = f"http://{host}:53117/callback"
+    client.force_login(member)
+    response = authorize(client, application, redirect=redirect)
+    assert response.status_code == 302, response.content
+    assert response["Location"].startswith(f"{redirect}?")
+    code = code_from(response)
+    assert _exchange(client, application, secret, code, redirect=redirect).status_code == 200
+
+
+def test_a_registered_https_redirect_on_another_port_is_refused(client, member):
+    application, _ = make_app(redirect="https://client.example/callback")
+    client.force_login(member)
+    params = {
+        "response_type": "code",
+        "client_id": application.client_id,
+        "redirect_uri": "https://client.example:8443/callback",
+        "scope": "read",
+    }
+    response = client.get("/oauth/authorize", params)
+    assert response.status_code == 400
+    assert "Location" not in response
+
+
+@pytest.mark.parametrize(
+    "redirect", ["com.example.app:/oauth2redirect", "oauth2redirect://com.keylesspalace.tusky/"]
+)
+def test_code_flow_redirects_to_a_native_apps_own_scheme(client, member, redirect):
+    application, secret = make_app(redirect=redirect)
+    client.force_login(member)
+    response = authorize(client, application, redirect=redirect)
+    assert response.status_code == 302, response.content
+    assert response["Location"].startswith(f"{redirect}?code=")
+    code = code_from(response)
+    assert _exchange(client, application, secret, code, redirect=redirect).status_code == 200

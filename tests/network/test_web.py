@@ -221,7 +221,7 @@ def test_b2_unblock_page_and_48_hour_message(cast, frozen_now):
     client.post("/in/ben/network/unblock/", {"next": "/settings/blocks/"})
     response = action(client, cast["ben"], "block")
     messages = [m.message for m in response.wsgi_request._messages]
-    assert any(m.startswith("B2") for m in messages)
+    assert any(m.startswith(services.REBLOCK_TOO_SOON.split("{")[0]) for m in messages)
 
 
 def test_b3_report_form_lands_in_moderation_queue(cast, admin_client):

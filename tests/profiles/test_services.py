@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from accounts.services import NAME_HAS_HIDDEN_CHARACTERS
 from core import clock
 from core.errors import Invalid
 from network.models import Connection, Follow
@@ -179,3 +180,25 @@ def test_s1_education_years_in_order(member):
         services.add_education(member=member, school="MIT", start_year=2015, end_year=2010)
     services.add_education(member=member, school="MIT", start_year=2010, end_year=2014)
     assert member.education.count() == 1
+
+
+@pytest.mark.parametrize(
+    "name", ["Alice\u202eecilA", "Ali\u200bce", "\u2066Alice\u2069", "Ali\x00ce", "\ufeffAlice"]
+)
+def test_u1_profile_update_refuses_hidden_characters_in_the_name(member, name):
+    with pytest.raises(Invalid) as refused:
+        services.update_profile(member=member, display_name=name, headline="Engineer")
+    assert refused.value.message == NAME_HAS_HIDDEN_CHARACTERS
+    assert refused.value.rule == "U1"
+    member.refresh_from_db()
+    assert member.display_name == "Alice Archer"
+    assert member.profile.headline == ""
+
+
+def test_settings_refusals_name_the_rule_of_the_setting(member):
+    with pytest.raises(Invalid) as refused:
+        services.update_settings(member=member, connections_visible_to="everyone")
+    assert refused.value.rule == "S5"
+    with pytest.raises(Invalid) as refused:
+        services.update_settings(member=member, open_profile="yes")
+    assert refused.value.rule == "S6"

@@ -73,9 +73,11 @@ def signup(request):
                 display_name=data["display_name"],
             )
         except Refused as exc:
-            field = {services.HANDLE_TAKEN: "handle", services.EMAIL_TAKEN: "email"}.get(
-                exc.message
-            )
+            field = {
+                services.HANDLE_TAKEN: "handle",
+                services.EMAIL_TAKEN: "email",
+                services.NAME_HAS_HIDDEN_CHARACTERS: "display_name",
+            }.get(exc.message)
             form.add_error(field, exc.message)
         else:
             if not settings.LINKWELL_REQUIRE_EMAIL_CONFIRMATION:
