@@ -50,9 +50,12 @@ class User(AbstractUser):
         return self.display_name or self.username
 
 
-class FailedLogin(models.Model):
-    """One failed sign-in, counted per account and per IP to throttle guessing."""
+class PasswordResetRequest(models.Model):
+    """One password-reset mail asked for, counted per address and per IP (U3).
 
-    handle = models.CharField(max_length=254, db_index=True)
+    The address is kept only as a digest: the form takes addresses that may be no member's.
+    """
+
+    address_digest = models.CharField(max_length=64, db_index=True)
     ip = models.GenericIPAddressField(null=True, db_index=True)
     at = models.DateTimeField(db_index=True)

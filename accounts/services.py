@@ -1,7 +1,8 @@
-"""Writes about members: sign-up, confirmation, sign-in throttling and deletion."""
+"""Writes about members: sign-up, confirmation, sign-in, password-reset limits and deletion."""
 
+import hashlib
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -12,10 +13,13 @@ from django.core.mail import send_mail
 from django.core.signing import BadSignature, TimestampSigner
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.http import HttpRequest
 
-from accounts.models import FailedLogin, User
+from accounts import throttle
+from accounts.models import PasswordResetRequest, User
+from accounts.throttle import TOO_MANY_FOR_ACCOUNT, TOO_MANY_FROM_IP  # noqa: F401 - the rule's words
 from core import clock
-from core.errors import Conflict, Forbidden, Invalid, RateLimited, Refused
+from core.errors import Conflict, Forbidden, Invalid, Refused
 from network.models import Connection, ConnectionEvent
 from profiles.models import Profile
 
@@ -176,78 +180,55 @@ def member_by_identifier(identifier: str) -> User | None:
     return User.objects.filter(**{field: identifier}).first()
 
 
-# --- Sign-in throttling -------------------------------------------------------------------
+# --- Signing in ---------------------------------------------------------------------------
 
-TOO_MANY_FOR_ACCOUNT = (
-    "Too many failed sign-in attempts for this account. Try again after {until} UTC."
-)
-TOO_MANY_FROM_IP = (
-    "Too many failed sign-in attempts from your network. Try again after {until} UTC."
-)
 WRONG_CREDENTIALS = "That handle or e-mail address and password do not match."
 
 
-def _throttle_key(identifier: str) -> str:
-    """Failures count against the account whichever of handle or e-mail was typed."""
-    member = member_by_identifier(identifier)
-    return (member.username if member else identifier.strip()).lower()
+def authenticate_member(*, request, identifier: str, password: str) -> User:
+    """Who may sign in: by handle or e-mail, throttled (U3), confirmed unless the operator says not.
 
-
-def _lockout_until(rows) -> datetime | None:
-    latest = rows.order_by("-at").values_list("at", flat=True).first()
-    return latest + settings.LINKWELL_LOGIN_LOCKOUT if latest else None
-
-
-def check_login_allowed(*, identifier: str, ip: str | None) -> None:
-    """Refuse past LINKWELL_LOGIN_FAILURES_PER_ACCOUNT / _PER_IP failures in the lockout window.
-
-    Refused attempts are not recorded, so the lock lapses at the time the message names.
+    The throttle lives in `authenticate()` itself (accounts.backends, accounts.throttle), so the
+    admin sign-in and the OAuth password grant are held to the same limits.
     """
-    now = clock.now()
-    recent = FailedLogin.objects.filter(at__gt=now - settings.LINKWELL_LOGIN_LOCKOUT)
-    account = recent.filter(handle=_throttle_key(identifier))
-    if account.count() >= settings.LINKWELL_LOGIN_FAILURES_PER_ACCOUNT:
-        until = _lockout_until(account)
-        raise RateLimited(
-            TOO_MANY_FOR_ACCOUNT.format(until=f"{until:%H:%M}"), rule="U3", until=until
-        )
-    if ip:
-        from_ip = recent.filter(ip=ip)
-        if from_ip.count() >= settings.LINKWELL_LOGIN_FAILURES_PER_IP:
-            until = _lockout_until(from_ip)
-            raise RateLimited(
-                TOO_MANY_FROM_IP.format(until=f"{until:%H:%M}"), rule="U3", until=until
-            )
-
-
-@transaction.atomic
-def record_failed_login(*, identifier: str, ip: str | None) -> None:
-    FailedLogin.objects.create(handle=_throttle_key(identifier), ip=ip or None, at=clock.now())
-
-
-@transaction.atomic
-def clear_failed_logins(*, member: User) -> None:
-    """A success forgets the account's failures (not the IP's: others may share it)."""
-    FailedLogin.objects.filter(handle=member.username.lower()).delete()
-
-
-def authenticate_member(*, request, identifier: str, password: str, ip: str | None) -> User:
-    """Who may sign in: throttled, by handle or e-mail, confirmed unless the operator says not.
-
-    Not one transaction: a failure must be recorded even though the attempt is refused.
-    """
-    check_login_allowed(identifier=identifier, ip=ip)
-    member = member_by_identifier(identifier)
-    authenticated = (
-        authenticate(request, username=member.username, password=password) if member else None
-    )
+    request = request if request is not None else HttpRequest()
+    authenticated = authenticate(request, username=identifier, password=password)
     if authenticated is None:
-        record_failed_login(identifier=identifier, ip=ip)
+        refusal = throttle.take_refusal(request)
+        if refusal is not None:
+            raise refusal
         raise Refused(WRONG_CREDENTIALS, rule="U3")
-    clear_failed_logins(member=authenticated)
     if settings.LINKWELL_REQUIRE_EMAIL_CONFIRMATION and not authenticated.email_confirmed:
         raise Forbidden(EMAIL_NOT_CONFIRMED, rule="U2")
     return authenticated
+
+
+# --- Password-reset mails -----------------------------------------------------------------
+
+
+def _address_digest(email: str) -> str:
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
+def admit_password_reset(*, email: str, ip: str | None) -> bool:
+    """Whether a reset mail may be sent now (U3): LINKWELL_PASSWORD_RESETS_PER_ADDRESS and _PER_IP
+    in the rolling LINKWELL_PASSWORD_RESET_WINDOW. The page answers the same either way, so
+    the limit reveals nothing; every admitted request counts, whether or not a member has
+    the address, and a refused one doesn't.
+    """
+    digest, now = _address_digest(email), clock.now()
+    window = settings.LINKWELL_PASSWORD_RESET_WINDOW
+    throttle.prune(PasswordResetRequest.objects.filter(at__lte=now - window))
+    with transaction.atomic():
+        throttle.serialise(f"reset-address:{digest}", f"reset-ip:{ip}")
+        recent = PasswordResetRequest.objects.filter(at__gt=now - window)
+        per_address = settings.LINKWELL_PASSWORD_RESETS_PER_ADDRESS
+        if recent.filter(address_digest=digest).count() >= per_address:
+            return False
+        if ip and recent.filter(ip=ip).count() >= settings.LINKWELL_PASSWORD_RESETS_PER_IP:
+            return False
+        PasswordResetRequest.objects.create(address_digest=digest, ip=ip, at=now)
+    return True
 
 
 # --- Deletion -----------------------------------------------------------------------------
@@ -271,7 +252,8 @@ def delete_member(*, member: User, password: str | None = None) -> None:
     ConnectionEvent.objects.bulk_create(
         [ConnectionEvent(member_a=a, member_b=b, connected=False, at=now) for a, b in pairs]
     )
-    FailedLogin.objects.filter(handle__in=[member.username.lower(), member.email.lower()]).delete()
+    throttle.forget(member=member)
+    PasswordResetRequest.objects.filter(address_digest=_address_digest(member.email)).delete()
     profile = Profile.objects.filter(member=member).first()
     User.objects.filter(pk=member.pk).delete()
     if profile is not None and profile.avatar:

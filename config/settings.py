@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 from config.env import env_bool, env_int, env_list, env_str, local_site_url, secret_key_file
 
@@ -35,6 +36,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "axes",  # sign-in throttling (U3): accounts.throttle
+    "csp",  # Content-Security-Policy: CONTENT_SECURITY_POLICY below
     "ninja",  # serves /api/docs assets from our static files, not a CDN
     "oauth2_provider",
     "django_tasks",
@@ -63,6 +66,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as axes asks: it answers a refused sign-in that the door itself didn't show.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -150,6 +156,26 @@ LINKWELL_REQUIRE_EMAIL_CONFIRMATION = env_bool("LINKWELL_REQUIRE_EMAIL_CONFIRMAT
 LINKWELL_LOGIN_FAILURES_PER_ACCOUNT = env_int("LINKWELL_LOGIN_FAILURES_PER_ACCOUNT", 5)
 LINKWELL_LOGIN_FAILURES_PER_IP = env_int("LINKWELL_LOGIN_FAILURES_PER_IP", 20)
 LINKWELL_LOGIN_LOCKOUT = timedelta(minutes=env_int("LINKWELL_LOGIN_LOCKOUT_MINUTES", 15))
+# Password-reset mails (U3): per address and per IP, in a rolling hour; silent past the limit.
+LINKWELL_PASSWORD_RESETS_PER_ADDRESS = env_int("LINKWELL_PASSWORD_RESETS_PER_ADDRESS", 3)
+LINKWELL_PASSWORD_RESETS_PER_IP = env_int("LINKWELL_PASSWORD_RESETS_PER_IP", 10)
+LINKWELL_PASSWORD_RESET_WINDOW = timedelta(
+    minutes=env_int("LINKWELL_PASSWORD_RESET_WINDOW_MINUTES", 60)
+)
+
+# django-axes on every door that takes a password (U3); what it adds is in accounts/throttle.py
+# and docs/accounts.md. The limits above are the ones in force; axes' settings follow them.
+AUTHENTICATION_BACKENDS = ["accounts.backends.MemberBackend"]
+AXES_HANDLER = "accounts.throttle.SignInThrottle"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = LINKWELL_LOGIN_FAILURES_PER_ACCOUNT
+AXES_COOLOFF_TIME = LINKWELL_LOGIN_LOCKOUT
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "accounts.throttle.account_key_from"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.throttle.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_VERBOSE = False
 
 # --- E-mail ----------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -247,6 +273,23 @@ if LINKWELL_HTTPS:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# A strict Content-Security-Policy on every answer (django-csp; docs/security.md): scripts and
+# styles only from our own static files, no inline script, style attribute or eval; nothing
+# may frame us. The OAuth consent page adds its client's redirect origin to form-action
+# (api/oauth/views.py). Tested in Chromium: tests/web/test_csp.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -20,6 +20,16 @@ PASSWORD_GRANT_OFF = (
 )
 
 
+def redirect_source(redirect_uri: str | None) -> str | None:
+    """The CSP source for a client's redirect: its origin (http/https), else its scheme."""
+    if not redirect_uri or redirect_uri.startswith(OOB):
+        return None
+    parts = urlsplit(redirect_uri)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return f"{parts.scheme}://{parts.netloc}"
+    return f"{parts.scheme}:" if parts.scheme else None
+
+
 class AuthorizeView(dot.AuthorizationView):
     """The consent page, in the site's layout; out-of-band clients get the code on a page.
 
@@ -28,6 +38,16 @@ class AuthorizeView(dot.AuthorizationView):
     """
 
     template_name = "api/oauth/authorize.html"
+
+    def render_to_response(self, context, **response_kwargs):
+        """Allow/Deny POST here and are answered with a redirect to the client: the page's
+        CSP form-action must name that origin too, or the browser stops the redirect."""
+        response = super().render_to_response(context, **response_kwargs)
+        application, redirect_uri = context.get("application"), context.get("redirect_uri")
+        source = redirect_source(redirect_uri)
+        if source and application is not None and application.redirect_uri_allowed(redirect_uri):
+            response._csp_update = {"form-action": [source]}
+        return response
 
     def redirect(self, redirect_to, application):
         if redirect_to.startswith(OOB):

@@ -34,13 +34,13 @@ def newcomer():
 def test_unconfirmed_member_cannot_sign_in(newcomer, settings):
     settings.LINKWELL_REQUIRE_EMAIL_CONFIRMATION = True
     with pytest.raises(Forbidden, match=re.escape(EMAIL_NOT_CONFIRMED)) as refused:
-        authenticate_member(request=None, identifier="carol", password=PASSWORD, ip=None)
+        authenticate_member(request=None, identifier="carol", password=PASSWORD)
     assert refused.value.rule == "U2"
 
 
 def test_unconfirmed_member_signs_in_when_confirmation_is_off(newcomer, settings):
     settings.LINKWELL_REQUIRE_EMAIL_CONFIRMATION = False
-    member = authenticate_member(request=None, identifier="carol", password=PASSWORD, ip=None)
+    member = authenticate_member(request=None, identifier="carol", password=PASSWORD)
     assert member == newcomer
 
 

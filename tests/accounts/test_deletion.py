@@ -1,13 +1,14 @@
 """U4: deleting an account removes every row of the member's (issue 2, item 3)."""
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models
 from oauth2_provider.models import AccessToken, Application
 
-from accounts.models import FailedLogin
-from accounts.services import delete_member
+from accounts.models import PasswordResetRequest
+from accounts.services import admit_password_reset, delete_member
 from core import clock
 from core.errors import Refused
 from feed.models import Post
@@ -62,14 +63,19 @@ def test_deleting_a_member_leaves_no_row_of_theirs_anywhere(member, other_member
         redirect_uris="https://example.com/cb",
     )
     AccessToken.objects.create(user=member, application=app, token="t" * 30, expires=now)
-    FailedLogin.objects.create(handle="alice", ip="203.0.113.1", at=now)
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):  # U3's records, by handle or address
+        extra = {"failures_since_start": 1} if model is AccessAttempt else {}
+        model.objects.create(username="alice", ip_address="203.0.113.1", **extra)
+        model.objects.create(username="Alice@Example.com", ip_address="203.0.113.1", **extra)
+    assert admit_password_reset(email="Alice@Example.com", ip="203.0.113.1")
     assert len(rows_mentioning(member)) >= 10
 
     delete_member(member=member)
 
     assert rows_mentioning(member) == {}
     assert not get_user_model().objects.filter(pk=member.pk).exists()
-    assert not FailedLogin.objects.filter(handle="alice").exists()
+    for model in (AccessAttempt, AccessFailureLog, AccessLog, PasswordResetRequest):
+        assert not model.objects.exists(), model
     assert Connection.objects.count() == 0
     assert Follow.objects.count() == 0
     assert get_user_model().objects.filter(username="bob").exists()

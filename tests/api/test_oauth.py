@@ -3,12 +3,14 @@
 import base64
 import hashlib
 import secrets
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.test import override_settings
 from oauth2_provider.models import AccessToken
 
+from accounts.services import TOO_MANY_FOR_ACCOUNT
 from api.oauth.views import PASSWORD_GRANT_OFF
 from tests.api.factories import REDIRECT, bearer, make_app
 from tests.factories import DEFAULT_PASSWORD
@@ -280,6 +282,48 @@ def test_password_grant_works_when_the_operator_turns_it_on(client, member):
     assert AccessToken.objects.get().user == member
     metadata = client.get("/.well-known/oauth-authorization-server").json()
     assert "password" in metadata["grant_types_supported"]
+
+
+@override_settings(LINKWELL_ENABLE_PASSWORD_GRANT=True)
+def test_u3_password_grant_is_throttled_like_the_sign_in_page(client, member, frozen_now):
+    application, secret = make_app()
+    for _ in range(5):
+        wrong = client.post(
+            "/oauth/token",
+            {
+                "grant_type": "password",
+                "username": "alice@example.com",
+                "password": "guess",
+                "client_id": application.client_id,
+                "client_secret": secret,
+            },
+        )
+        assert wrong.status_code == 400 and wrong.json()["error"] == "invalid_grant"
+    response = password_grant(client, application, secret, member)
+    until = frozen_now() + timedelta(minutes=15)
+    assert response.status_code == 429
+    assert response.json() == {
+        "error": "invalid_grant",
+        "error_description": TOO_MANY_FOR_ACCOUNT.format(until=f"{until:%H:%M}"),
+        "rule": "U3",
+    }
+    assert not AccessToken.objects.exists()
+    # ...and the member sign-in page counts the same failures (one throttle for every door).
+    page = client.post("/login/", {"identifier": "alice", "password": DEFAULT_PASSWORD})
+    assert page.status_code == 429
+
+
+@override_settings(LINKWELL_ENABLE_PASSWORD_GRANT=True)
+def test_u3_password_grant_success_clears_the_accounts_failures(client, member, frozen_now):
+    application, secret = make_app()
+    for _ in range(4):
+        client.post(
+            "/login/", {"identifier": "alice", "password": "guess"}, REMOTE_ADDR="192.0.2.9"
+        )
+    assert password_grant(client, application, secret, member).status_code == 200
+    for _ in range(4):
+        client.post("/login/", {"identifier": "alice", "password": "guess"})
+    assert password_grant(client, application, secret, member).status_code == 200
 
 
 def test_revoke_makes_the_token_unusable(client, member):

@@ -175,9 +175,7 @@ def test_demo_member_signs_in_and_has_a_living_network(seeded, client, settings)
     )
     assert not (invited - {demo.id}) & partners  # no invitation to an existing connection
     assert client.login(username=DEMO_HANDLE, password=DEMO_PASSWORD)
-    member = authenticate_member(
-        request=None, identifier=DEMO_HANDLE, password=DEMO_PASSWORD, ip=None
-    )
+    member = authenticate_member(request=None, identifier=DEMO_HANDLE, password=DEMO_PASSWORD)
     assert member == demo
 
 

@@ -103,6 +103,7 @@ def test_login_throttle_message_names_the_time(client, member, frozen_now):
         client.post("/login/", {"identifier": "alice", "password": "nope"})
     response = client.post("/login/", {"identifier": "alice", "password": DEFAULT_PASSWORD})
     until = frozen_now() + __import__("datetime").timedelta(minutes=15)
+    assert response.status_code == 429
     assert TOO_MANY_FOR_ACCOUNT.format(until=f"{until:%H:%M}").encode() in response.content
     assert "_auth_user_id" not in client.session
 

@@ -14,7 +14,7 @@ urlpatterns = [
     path("settings/delete/", views.delete_account, name="delete_account"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
+        views.PasswordResetView.as_view(
             template_name="web/accounts/password_reset.html",
             email_template_name="web/accounts/password_reset_email.txt",
             subject_template_name="web/accounts/password_reset_subject.txt",

@@ -5,13 +5,13 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from accounts import services
-from core.errors import Forbidden, Refused
+from accounts import services, throttle
+from core.errors import Forbidden, RateLimited, Refused
 from profiles.queries import current_position
 from web.accounts.forms import (
     DeleteAccountForm,
@@ -19,6 +19,7 @@ from web.accounts.forms import (
     SignInForm,
     SignUpForm,
 )
+from web.redirects import same_site_next
 
 CHECK_YOUR_EMAIL = "We sent a confirmation link to {email}. Open it within 3 days to sign in."
 LINK_SENT_AGAIN = "If an unconfirmed account matches, we sent it a new confirmation link."
@@ -27,11 +28,6 @@ SIGNED_OUT = "You are signed out."
 PASSWORD_CHANGED = "Your password was changed."
 ACCOUNT_DELETED = "Your account and everything in it were deleted."
 FIRST_VISIT = "linkwell:first-visit"  # session key: this sign-in is the member's first ever
-
-
-def client_ip(request) -> str | None:
-    """REMOTE_ADDR only: a forwarded header is the client's to forge."""
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _base_url(request) -> str:
@@ -81,7 +77,7 @@ def signup(request):
             form.add_error(field, exc.message)
         else:
             if not settings.LINKWELL_REQUIRE_EMAIL_CONFIRMATION:
-                _sign_in(request, member, backend="django.contrib.auth.backends.ModelBackend")
+                _sign_in(request, member, backend="accounts.backends.MemberBackend")
                 messages.success(request, f"Welcome to Linkwell, {member.name}!")
                 return redirect("home")
             services.send_confirmation(member=member, base_url=_base_url(request))
@@ -94,33 +90,32 @@ def _status(form) -> int:
 
 
 def signin(request):
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(
-        next_url, {request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = ""
+    next_url = same_site_next(request)
     form = SignInForm(request.POST or None, initial={"identifier": request.GET.get("identifier")})
     unconfirmed = None
+    status = None
     if request.method == "POST" and form.is_valid():
         try:
             member = services.authenticate_member(
                 request=request,
                 identifier=form.cleaned_data["identifier"],
                 password=form.cleaned_data["password"],
-                ip=client_ip(request),
             )
         except Forbidden as exc:
             form.add_error(None, exc.message)
             unconfirmed = ResendConfirmationForm(
                 initial={"identifier": form.cleaned_data["identifier"]}
             )
+        except RateLimited as exc:
+            form.add_error(None, exc.message)
+            status = 429
         except Refused as exc:
             form.add_error(None, exc.message)
         else:
             _sign_in(request, member)
             return redirect(next_url or settings.LOGIN_REDIRECT_URL)
     context = {"form": form, "next": next_url, "resend_form": unconfirmed}
-    return render(request, "web/accounts/login.html", context, status=_status(form))
+    return render(request, "web/accounts/login.html", context, status=status or _status(form))
 
 
 @require_POST
@@ -151,6 +146,17 @@ def resend_confirmation(request):
         messages.info(request, LINK_SENT_AGAIN)
         return redirect("login")
     return render(request, "web/accounts/resend.html", {"form": form}, status=_status(form))
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Past the per-address or per-IP limit (U3) no mail goes, and the page says the same."""
+
+    def form_valid(self, form):
+        if services.admit_password_reset(
+            email=form.cleaned_data["email"], ip=throttle.client_ip(self.request)
+        ):
+            return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -18,6 +18,7 @@ from network import index, queries, services
 from network.models import ReportReason
 from profiles.queries import visible_profile
 from web.network.panels import profile_panels
+from web.redirects import same_site_next
 
 DONE = {
     "connect": "Invitation sent.",
@@ -96,7 +97,7 @@ def profile_action(request, handle: str, action: str):
         messages.success(request, DONE[action].format(name=member.name))
     if action == "block" and not error:
         return redirect("network_blocks")
-    return redirect(request.POST.get("next") or _profile_url(member))
+    return redirect(same_site_next(request, _profile_url(member)))
 
 
 @login_required
@@ -124,13 +125,13 @@ def invitation_action(request, invitation_id: int, action: str):
         invitation = answer(invitation_id=invitation_id, by=request.user)
     except Refused as exc:
         messages.error(request, exc.message)
-        return redirect(request.POST.get("next") or "mynetwork")
+        return redirect(same_site_next(request, "mynetwork"))
     other = invitation.sender if invitation.recipient_id == request.user.pk else None
     if request.htmx:
         context = {"action": action, "other": other, "counts": queries.counts(request.user)}
         return render(request, "web/network/_invitation_done.html", context)
     messages.success(request, DONE[action].format(name=other.name if other else ""))
-    return redirect(request.POST.get("next") or "mynetwork")
+    return redirect(same_site_next(request, "mynetwork"))
 
 
 @login_required
