@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 
 from accounts import services
 from core.errors import Forbidden, Refused
-from profiles.queries import current_position
 from web.accounts.forms import (
     DeleteAccountForm,
     ResendConfirmationForm,
@@ -40,8 +39,9 @@ def _base_url(request) -> str:
 def home(request):
     context = {}
     if request.user.is_authenticated:
-        member = request.user  # the page shows name, headline, photo and current position only
-        context = {"member": member, "position": current_position(member)}
+        from web.feed.views import home_feed  # issue 12: the signed-in home is the feed
+
+        return home_feed(request)
     return render(request, "web/home.html", context)
 
 
