@@ -12,7 +12,10 @@ from tests.network.test_browser import signed_in_page
 
 pytestmark = [pytest.mark.browser]
 
-XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>"><svg onload="window.__xss=3">'
+XSS = (
+    '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
+    '"><svg onload="window.__xss=3">'
+)
 
 
 def test_two_members_post_react_comment_and_repost_in_the_browser(browser, live_server, cast):
