@@ -302,7 +302,10 @@ def tag_posts(hashtag: Hashtag) -> QuerySet:
 
 
 def hashtag_named(name: str) -> Hashtag:
-    tag = Hashtag.objects.filter(key=(name or "").lstrip("#").lower()[:100]).first()
+    from feed.text import is_hashtag
+
+    key = (name or "").lstrip("#").lower()
+    tag = Hashtag.objects.filter(key=key).first() if is_hashtag(key) else None
     if tag is None:
         raise NotFound(TAG_NOT_FOUND, rule="F3")
     return tag

@@ -341,7 +341,9 @@ def notifications_badge(request):
 def mention_suggestions(request):
     """@mention autocomplete: members whose handle or name starts with the typed letters,
     the viewer's connections first; members hidden by a block are left out (B1)."""
-    typed = request.GET.get("q", "").strip().lstrip("@")[:30]
+    from feed.text import clean_text
+
+    typed = clean_text(request.GET.get("q", "")).lstrip("@")[:30]
     if len(typed) < 1:
         return JsonResponse({"members": []})
     from django.db.models import Q
