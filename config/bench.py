@@ -2,7 +2,7 @@
 
 import argparse
 
-BENCHMARKS = ("graph",)
+BENCHMARKS = ("graph", "feed")
 
 
 def main(argv: list[str]) -> int:
@@ -19,4 +19,8 @@ def main(argv: list[str]) -> int:
         from graph.bench import main as graph_bench
 
         return graph_bench(rest)
+    if args.what == "feed":  # issue 12
+        from config.bench_feed import main as feed_bench
+
+        return feed_bench(rest)
     return 2
