@@ -28,8 +28,11 @@ class _Rollback(Exception):
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="linkwell bench feed", description=__doc__)
     parser.add_argument("--runs", type=int, default=50, help="timed repetitions per figure")
-    parser.add_argument("--fanout", default="100,1000,5000",
-                        help="follower counts to time the fan-out job at (comma separated)")
+    parser.add_argument(
+        "--fanout",
+        default="100,1000,5000",
+        help="follower counts to time the fan-out job at (comma separated)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
 
@@ -59,23 +62,24 @@ def _run(args, connection) -> None:
 
     rng = np.random.default_rng(args.seed)
     members = User.objects.count()
-    print(f"database: {connection.vendor}, {members:,} members, "
-          f"{Connection.objects.count():,} connections, {Follow.objects.count():,} follows")
+    print(
+        f"database: {connection.vendor}, {members:,} members, "
+        f"{Connection.objects.count():,} connections, {Follow.objects.count():,} follows"
+    )
     if not Reaction.objects.exists():
         started = time.perf_counter()
         ids = list(User.objects.values_list("pk", flat=True))
         a, b = zip(*Connection.objects.values_list("member_a_id", "member_b_id"), strict=True)
         leaders = list(
-            Follow.objects.values("followee_id").annotate(n=Count("id")).order_by("-n")
+            Follow.objects.values("followee_id")
+            .annotate(n=Count("id"))
+            .order_by("-n")
             .values_list("followee_id", flat=True)[: max(3, len(ids) // 1000)]
         )
-        report = seeding.seed_activity(ids, leaders, rng, connections=(a, b),
-                                       posts_per_member=2.0)
+        report = seeding.seed_activity(ids, leaders, rng, connections=(a, b), posts_per_member=2.0)
         print(f"seeded activity in {time.perf_counter() - started:.1f}s: {report}")
 
-    degree = (
-        Connection.objects.values("member_a_id").annotate(n=Count("id")).order_by("-n")
-    )
+    degree = Connection.objects.values("member_a_id").annotate(n=Count("id")).order_by("-n")
     heavy_id = degree.values_list("member_a_id", flat=True).first()
     counts = sorted(degree.values_list("n", flat=True))
     typical_n = counts[len(counts) // 2] if counts else 0
@@ -86,29 +90,48 @@ def _run(args, connection) -> None:
     # The heavy member follows 50 leaders (read-time authors) as well as their connections.
     leaders = list(FeedAuthor.objects.filter(read_time=True).values_list("member_id", flat=True))
     if len(leaders) < 50:
-        extra = (Follow.objects.values("followee_id").annotate(n=Count("id")).order_by("-n")
-                 .values_list("followee_id", flat=True)[:50])
+        extra = (
+            Follow.objects.values("followee_id")
+            .annotate(n=Count("id"))
+            .order_by("-n")
+            .values_list("followee_id", flat=True)[:50]
+        )
         for leader in extra:
-            FeedAuthor.objects.update_or_create(member_id=leader, defaults={
-                "read_time": True, "followers": 0, "counted_at": Post.objects.first().created_at})
-        leaders = list(FeedAuthor.objects.filter(read_time=True).values_list("member_id", flat=True))
+            FeedAuthor.objects.update_or_create(
+                member_id=leader,
+                defaults={
+                    "read_time": True,
+                    "followers": 0,
+                    "counted_at": Post.objects.first().created_at,
+                },
+            )
+        leaders = list(
+            FeedAuthor.objects.filter(read_time=True).values_list("member_id", flat=True)
+        )
     Follow.objects.bulk_create(
-        [Follow(follower_id=heavy.pk, followee_id=m, created_at=heavy.date_joined)
-         for m in leaders[:50] if m != heavy.pk],
+        [
+            Follow(follower_id=heavy.pk, followee_id=m, created_at=heavy.date_joined)
+            for m in leaders[:50]
+            if m != heavy.pk
+        ],
         ignore_conflicts=True,
     )
     for member in (typical, heavy):  # their timelines as the fan-out would have written them
         followed = set(Follow.objects.filter(follower=member).values_list("followee_id", flat=True))
         posts = Post.objects.filter(author_id__in=followed).exclude(author_id__in=leaders)
         TimelineEntry.objects.bulk_create(
-            [TimelineEntry(member_id=member.pk, post_id=p) for p in
-             posts.order_by("-id").values_list("pk", flat=True)[:800]],
+            [
+                TimelineEntry(member_id=member.pk, post_id=p)
+                for p in posts.order_by("-id").values_list("pk", flat=True)[:800]
+            ],
             ignore_conflicts=True,
         )
 
-    print(f"\ntypical member: {Connection.objects.filter(member_a=typical).count()}+ connections;"
-          f" heavy member: {Connection.objects.filter(member_a=heavy).count()}+ connections,"
-          f" {min(50, len(leaders))} followed leaders")
+    print(
+        f"\ntypical member: {Connection.objects.filter(member_a=typical).count()}+ connections;"
+        f" heavy member: {Connection.objects.filter(member_a=heavy).count()}+ connections,"
+        f" {min(50, len(leaders))} followed leaders"
+    )
     print("\nhome feed (feed.home.home + Status entities), ms:")
     print(f"{'member':10} {'order':7} {'page':6} {'p50':>8} {'p99':>8} {'queries':>8}")
     from django.test.utils import CaptureQueriesContext
@@ -122,8 +145,13 @@ def _run(args, connection) -> None:
                     with CaptureQueriesContext(connection) as captured:
                         page = home.home(member, order=order)
                         if which == "next":
-                            page = home.home(member, order=order, max_id=page.next_max_id,
-                                             offset=page.next_offset or 0, anchor=page.anchor)
+                            page = home.home(
+                                member,
+                                order=order,
+                                max_id=page.next_max_id,
+                                offset=page.next_offset or 0,
+                                anchor=page.anchor,
+                            )
                         status_entities(member, [i.post for i in page.items])
                     samples.append(time.perf_counter() - started)
                     queries_seen = len(captured)
@@ -137,7 +165,9 @@ def _run(args, connection) -> None:
         for i in range(args.runs):
             started = time.perf_counter()
             with transaction_savepoint():
-                services.publish(author=author, text=f"Benchmark post {i} #bench @{author.username}")
+                services.publish(
+                    author=author, text=f"Benchmark post {i} #bench @{author.username}"
+                )
             samples.append(time.perf_counter() - started)
         p50, p99 = _percentiles(samples)
         print(f"{label:10} {followers:>8,} followers  p50 {p50:6.1f}  p99 {p99:6.1f}")
@@ -147,17 +177,24 @@ def _run(args, connection) -> None:
         count = min(count, len(readers))
         author = typical
         Follow.objects.bulk_create(
-            [Follow(follower_id=r, followee_id=author.pk, created_at=author.date_joined)
-             for r in readers[:count] if r != author.pk], ignore_conflicts=True)
+            [
+                Follow(follower_id=r, followee_id=author.pk, created_at=author.date_joined)
+                for r in readers[:count]
+                if r != author.pk
+            ],
+            ignore_conflicts=True,
+        )
         followers = Follow.objects.filter(followee=author).count()
         settings.LINKWELL_FEED_FANOUT_MAX_FOLLOWERS = 10**9
         post = services.publish(author=author, text="Fan-out timing")
         started = time.perf_counter()
         rows = fanout.fan_out_post(post.pk)
         seconds = time.perf_counter() - started
-        print(f"{followers:>8,} followers: {rows:>8,} rows in {seconds * 1000:8.1f} ms "
-              f"({seconds / max(rows, 1) * 1e6:.1f} µs per row; 100,000 followers ≈ "
-              f"{seconds / max(rows, 1) * 100_000:.1f} s)")
+        print(
+            f"{followers:>8,} followers: {rows:>8,} rows in {seconds * 1000:8.1f} ms "
+            f"({seconds / max(rows, 1) * 1e6:.1f} µs per row; 100,000 followers ≈ "
+            f"{seconds / max(rows, 1) * 100_000:.1f} s)"
+        )
 
     print("\nrows and bytes per post:")
     posts = Post.objects.count()
@@ -168,7 +205,9 @@ def _run(args, connection) -> None:
             for table in ("feed_post", "feed_timelineentry", "feed_posttag", "feed_reaction"):
                 cursor.execute("SELECT pg_total_relation_size(%s)", [table])
                 size = cursor.fetchone()[0]
-                print(f"{table:22} {size / 1e6:10.1f} MB  {size / max(posts, 1):8.0f} bytes per post")
+                print(
+                    f"{table:22} {size / 1e6:10.1f} MB  {size / max(posts, 1):8.0f} bytes per post"
+                )
 
 
 class transaction_savepoint:
