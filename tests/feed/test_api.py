@@ -330,3 +330,15 @@ def test_bad_ids_are_404_json_never_500(api):
         response = api["ann"].get(path)
         assert response.status_code == 404, path
         assert response["Content-Type"].startswith("application/json")
+
+
+def test_p1_refusals_are_json_sentences_with_the_services_message(api, cast):
+    from feed import services as feed_services
+
+    response = api["ann"].post("/v1/statuses", {"status": "   "})
+    assert response.status_code == 422
+    assert response.json()["error"] == str(feed_services.EMPTY_POST)
+    made = post(cast["ann"], "Mine")
+    refused = api["ben"].delete(f"/v1/statuses/{made.pk}")
+    assert refused.status_code == 403
+    assert refused.json()["error"] == str(feed_services.NOT_THE_AUTHOR)
