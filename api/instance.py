@@ -38,12 +38,12 @@ def _configuration(request) -> dict:
         "accounts": {"max_featured_tags": 0, "max_pinned_statuses": 0},
         "statuses": {
             "max_characters": POST_MAX_CHARACTERS,
-            "max_media_attachments": 0,
+            "max_media_attachments": settings.LINKWELL_POST_MAX_IMAGES,
             "characters_reserved_per_url": 23,
         },
         "media_attachments": {
             "supported_mime_types": ["image/jpeg", "image/png", "image/webp", "image/gif"],
-            "image_size_limit": settings.LINKWELL_AVATAR_MAX_BYTES,
+            "image_size_limit": settings.LINKWELL_MEDIA_MAX_BYTES,
             "image_matrix_limit": 40_000_000,
             "video_size_limit": 0,
             "video_frame_rate_limit": 0,

@@ -15,6 +15,7 @@ from api.payload import as_list, payload
 from api.schemas import iso
 from api.schemas.accounts import Account, account_entities, account_entity
 from core.errors import Forbidden, Invalid
+from feed.queries import muted_among
 from network import index, queries, services
 from network.models import Invitation, ReportReason
 from profiles.queries import visible_profile
@@ -87,8 +88,8 @@ def _relationship(rel: queries.Relationship) -> dict:
         "followed_by": rel.followed_by,
         "blocking": rel.blocking,
         "blocked_by": rel.blocked_by,
-        "muting": False,
-        "muting_notifications": False,
+        "muting": getattr(rel, "muting", False),
+        "muting_notifications": getattr(rel, "muting", False),
         "requested": False,
         "requested_by": False,
         "domain_blocking": False,
@@ -183,7 +184,11 @@ def relationships(request):
     ids = [int(value) for value in raw if value.isdigit()]
     known = set(User.objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True))
     ids = list(dict.fromkeys(i for i in ids if i in known))
-    return [_relationship(rel) for rel in queries.relationships(request.auth, ids)]
+    found = queries.relationships(request.auth, ids)
+    muted = muted_among(request.auth, ids)  # issue 12: mutes live with the feed
+    for rel in found:
+        rel.muting = rel.id in muted
+    return [_relationship(rel) for rel in found]
 
 
 # --- Mastodon: lists with Link paging ------------------------------------------------------

@@ -1,6 +1,6 @@
 """(prefix, router) pairs mounted on the API; each context adds its own line."""
 
-from api import accounts, applications, instance
+from api import accounts, applications, feed_extras, instance, notifications, statuses
 from api.network import router as network_router
 
 ALL: list = [
@@ -8,4 +8,7 @@ ALL: list = [
     ("/v1/apps", applications.router),
     ("/v1/accounts", accounts.router),
     ("/v1", network_router),
+    ("", statuses.router),  # issue 12: statuses, media, timelines
+    ("", notifications.router),
+    ("", feed_extras.router),
 ]

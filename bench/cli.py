@@ -14,7 +14,13 @@ def _graph(argv: list[str]) -> int:
     return main(argv)
 
 
-BENCHMARKS: dict[str, Callable[[list[str]], int]] = {"graph": _graph}
+def _feed(argv: list[str]) -> int:
+    from bench.feed import main
+
+    return main(argv)
+
+
+BENCHMARKS: dict[str, Callable[[list[str]], int]] = {"graph": _graph, "feed": _feed}
 
 
 def main(argv: list[str]) -> int:

@@ -297,3 +297,19 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# --- Posts and the feed (issue 12; docs/feed.md) ------------------------------------------
+LINKWELL_POST_MAX_CHARACTERS = env_int("LINKWELL_POST_MAX_CHARACTERS", 3000)  # P1
+LINKWELL_POST_MAX_IMAGES = env_int("LINKWELL_POST_MAX_IMAGES", 4)  # P1
+LINKWELL_POST_MAX_MENTIONS = env_int("LINKWELL_POST_MAX_MENTIONS", 50)
+LINKWELL_MEDIA_MAX_BYTES = env_int("LINKWELL_MEDIA_MAX_BYTES", 10 * 1024 * 1024)
+LINKWELL_MEDIA_MAX_SIDE = env_int("LINKWELL_MEDIA_MAX_SIDE", 1600)
+# P3: authors with at least this many followers are merged into feeds at read time instead of
+# being fanned out on write (measured: docs/architecture.md, "Home feed").
+LINKWELL_FEED_FANOUT_MAX_FOLLOWERS = env_int("LINKWELL_FEED_FANOUT_MAX_FOLLOWERS", 10_000)
+LINKWELL_FEED_PAGE = env_int("LINKWELL_FEED_PAGE", 20)
+LINKWELL_FEED_TOP_CANDIDATES = env_int("LINKWELL_FEED_TOP_CANDIDATES", 200)
+LINKWELL_FEED_TOP_HALF_LIFE_HOURS = env_int("LINKWELL_FEED_TOP_HALF_LIFE_HOURS", 24)
+# P4: unique viewers are buffered in memory and flushed in one batch
+LINKWELL_IMPRESSIONS_FLUSH_SECONDS = env_int("LINKWELL_IMPRESSIONS_FLUSH_SECONDS", 30)
+LINKWELL_IMPRESSIONS_FLUSH_SIZE = env_int("LINKWELL_IMPRESSIONS_FLUSH_SIZE", 500)

@@ -204,7 +204,7 @@ def connection_count(member) -> int:
 def follower_count(member) -> int:
     """All of the member's followers, as the API's `followers_count`: a number names no one,
     so it shows the total even where S5 cuts the list (docs/security.md)."""
-    return Follow.objects.filter(followee=member).count()
+    return Follow.objects.filter(followee_id=getattr(member, "pk", member)).count()
 
 
 def follow_list(member, viewer, *, direction: str) -> QuerySet:
@@ -297,3 +297,51 @@ def _visible_to(members: QuerySet, viewer) -> QuerySet:
     return members.exclude(
         pk__in=Block.objects.filter(blocker=viewer).values("blocked_id")
     ).exclude(pk__in=Block.objects.filter(blocked=viewer).values("blocker_id"))
+
+
+# --- For the feed (issue 12): the ids it needs, through this one door --------------------
+
+
+def followed_ids(member) -> QuerySet:
+    """The ids `member` follows, as a subquery-friendly values queryset."""
+    return Follow.objects.filter(follower_id=getattr(member, "pk", member)).values("followee_id")
+
+
+def follower_ids(member) -> list[int]:
+    return list(
+        Follow.objects.filter(followee_id=getattr(member, "pk", member)).values_list(
+            "follower_id", flat=True
+        )
+    )
+
+
+def connection_id_list(member) -> list[int]:
+    pk = getattr(member, "pk", member)
+    pairs = Connection.objects.filter(Q(member_a_id=pk) | Q(member_b_id=pk)).values_list(
+        "member_a_id", "member_b_id"
+    )
+    return [b if a == pk else a for a, b in pairs]
+
+
+def followed_among(viewer, member_ids) -> set[int]:
+    """Which of `member_ids` the viewer follows (F2; connections follow each other, N8)."""
+    ids = list(set(member_ids))
+    if viewer is None or not ids:
+        return set()
+    return set(
+        Follow.objects.filter(follower_id=viewer.pk, followee_id__in=ids).values_list(
+            "followee_id", flat=True
+        )
+    )
+
+
+def connected_among(viewer, member_ids) -> set[int]:
+    """Which of `member_ids` are the viewer's 1st-degree connections (P1), in one query."""
+    ids = list(set(member_ids))
+    if viewer is None or not ids:
+        return set()
+    me = viewer.pk
+    pairs = Connection.objects.filter(
+        Q(member_a_id=me, member_b_id__in=ids) | Q(member_b_id=me, member_a_id__in=ids)
+    ).values_list("member_a_id", "member_b_id")
+    return {b if a == me else a for a, b in pairs}

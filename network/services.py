@@ -15,7 +15,7 @@ from django.db.models import Q
 from accounts.models import User
 from core import clock
 from core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, Refused
-from network import queries
+from network import notices, queries
 from network.models import (
     Block,
     Connection,
@@ -100,6 +100,7 @@ def _invite_locked(sender, recipient, note, reason, email) -> Invitation:
     invitation = Invitation.objects.create(
         sender=sender, recipient=recipient, note=note, reason=reason, created_at=now
     )
+    notices.invitation_received(invitation)  # P5
     follow_first = recipient.profile.primary_action == PrimaryAction.FOLLOW
     if follow_first and _may_follow(sender.pk, recipient):  # N10
         _follow(sender.pk, recipient.pk, now)
@@ -193,6 +194,7 @@ def withdraw(*, invitation_id: int, by: User) -> Invitation:
     invitation = _unless_blocked(Invitation.objects.filter(pk=invitation_id, sender=by).first())
     if not _already_answered(invitation, InvitationStatus.WITHDRAWN):
         _close(invitation, InvitationStatus.WITHDRAWN)
+        notices.invitation_withdrawn(invitation)  # N4: silently, the recipient's goes too
     return invitation
 
 
@@ -244,6 +246,7 @@ def _close(invitation: Invitation, status: str, now: datetime | None = None) -> 
 
 def _accept(invitation: Invitation, now: datetime) -> None:
     _close(invitation, InvitationStatus.ACCEPTED, now)
+    notices.invitation_accepted(invitation)  # P5
     _connect(invitation.sender_id, invitation.recipient_id, now, invitation)
 
 
@@ -285,13 +288,15 @@ def follow(*, follower: User, followee: User) -> None:
         raise Forbidden(FOLLOW_BLOCKED, rule="B1")
     if not _may_follow(follower.pk, followee):
         raise Forbidden(FOLLOW_CONNECTIONS_ONLY, rule="S3")
-    _follow(follower.pk, followee.pk, clock.now())
+    if _follow(follower.pk, followee.pk, clock.now()):
+        notices.new_follower(follower.pk, followee.pk)  # P5
 
 
 @transaction.atomic
 def unfollow(*, follower: User, followee: User) -> None:
     """N8: unfollowing a connection keeps the connection."""
-    Follow.objects.filter(follower=follower, followee=followee).delete()
+    if Follow.objects.filter(follower=follower, followee=followee).delete()[0]:
+        notices.follower_gone(follower.pk, followee.pk)
 
 
 @transaction.atomic
@@ -305,11 +310,12 @@ def _may_follow(follower_id: int, followee: User) -> bool:
     return queries.is_connected(follower_id, followee.pk)
 
 
-def _follow(follower_id: int, followee_id: int, now: datetime) -> None:
+def _follow(follower_id: int, followee_id: int, now: datetime) -> bool:
     with transaction.atomic():
-        Follow.objects.get_or_create(
+        _, created = Follow.objects.get_or_create(
             follower_id=follower_id, followee_id=followee_id, defaults={"created_at": now}
         )
+    return created
 
 
 # --- Blocking and reporting --------------------------------------------------------------

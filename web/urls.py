@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("web.profiles.urls")),
     path("", include("web.network.urls")),
     path("", include("web.tokens.urls")),
+    path("", include("web.feed.urls")),  # issue 12
 ]
 
 if not settings.DEBUG:

@@ -57,8 +57,8 @@ def test_signup_signs_straight_in_when_confirmation_is_off(client, settings):
     assert mail.outbox == []
 
 
-def test_a_member_who_just_joined_is_welcomed_then_welcomed_back(client, settings):
-    """A first visit is greeted as one; "Welcome back" is for the visits after it."""
+def test_a_member_who_just_joined_is_welcomed_then_goes_straight_to_the_feed(client, settings):
+    """A first visit is greeted as one (never "Welcome back"); later visits open on the feed."""
     settings.LINKWELL_REQUIRE_EMAIL_CONFIRMATION = False
     client.post("/join/", SIGNUP)
     home = client.get("/").content.decode()
@@ -66,7 +66,8 @@ def test_a_member_who_just_joined_is_welcomed_then_welcomed_back(client, setting
     client.post("/logout/")
     client.post("/login/", {"identifier": "carol", "password": NEW_PASSWORD})
     home = client.get("/").content.decode()
-    assert "Welcome back, Carol Chen</h1>" in home and "Welcome to Linkwell" not in home
+    assert "Welcome to Linkwell" not in home and "Welcome back" not in home
+    assert 'id="composer-text"' in home
 
 
 def test_the_first_sign_in_after_confirming_is_a_first_visit(client, settings):

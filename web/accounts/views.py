@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 
 from accounts import services, throttle
 from core.errors import Forbidden, RateLimited, Refused
-from profiles.queries import current_position
 from web.accounts.forms import (
     DeleteAccountForm,
     ResendConfirmationForm,
@@ -35,15 +34,12 @@ def _base_url(request) -> str:
 
 
 def home(request):
-    context = {}
+    """Signed in, home is the feed (web.feed.views); signed out, the welcome page."""
     if request.user.is_authenticated:
-        member = request.user  # the page shows name, headline, photo and current position only
-        context = {
-            "member": member,
-            "position": current_position(member),
-            "first_visit": request.session.get(FIRST_VISIT, False),
-        }
-    return render(request, "web/home.html", context)
+        from web.feed.views import home_feed  # web.feed imports this module's FIRST_VISIT
+
+        return home_feed(request)
+    return render(request, "web/home.html")
 
 
 def _sign_in(request, member, **kwargs) -> None:

@@ -1,0 +1,223 @@
+"""`linkwell bench feed`: home-feed reads, publishing and fan-out, on the current database.
+
+Run it on a seeded network (`linkwell seed --members N`). Everything it writes (activity when
+the seed has none, the heavy member's follows, the posts it publishes) is inside one
+transaction that is rolled back, so the database is left as it was. Prints figures, never
+asserts a time. Results and the machine go in docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import numpy as np
+
+
+def _percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    return statistics.median(ordered) * 1000, p99 * 1000
+
+
+class _Rollback(Exception):
+    pass
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="linkwell bench feed", description=__doc__)
+    parser.add_argument("--runs", type=int, default=50, help="timed repetitions per figure")
+    parser.add_argument(
+        "--fanout",
+        default="100,1000,5000",
+        help="follower counts to time the fan-out job at (comma separated)",
+    )
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+
+    import django
+
+    django.setup()
+    from django.db import connection, transaction
+
+    try:
+        with transaction.atomic():
+            _run(args, connection)
+            raise _Rollback
+    except _Rollback:
+        pass
+    return 0
+
+
+def _run(args, connection) -> None:
+    from django.conf import settings
+    from django.db.models import Count
+
+    from accounts.models import User
+    from api.schemas.statuses import status_entities
+    from feed import fanout, home, seeding, services
+    from feed.models import FeedAuthor, Post, Reaction, TimelineEntry
+    from network.models import Connection, Follow
+
+    rng = np.random.default_rng(args.seed)
+    members = User.objects.count()
+    print(
+        f"database: {connection.vendor}, {members:,} members, "
+        f"{Connection.objects.count():,} connections, {Follow.objects.count():,} follows"
+    )
+    if not Reaction.objects.exists():
+        started = time.perf_counter()
+        ids = list(User.objects.values_list("pk", flat=True))
+        a, b = zip(*Connection.objects.values_list("member_a_id", "member_b_id"), strict=True)
+        leaders = list(
+            Follow.objects.values("followee_id")
+            .annotate(n=Count("id"))
+            .order_by("-n")
+            .values_list("followee_id", flat=True)[: max(3, len(ids) // 1000)]
+        )
+        report = seeding.seed_activity(ids, leaders, rng, connections=(a, b), posts_per_member=2.0)
+        print(f"seeded activity in {time.perf_counter() - started:.1f}s: {report}")
+
+    degree = Connection.objects.values("member_a_id").annotate(n=Count("id")).order_by("-n")
+    heavy_id = degree.values_list("member_a_id", flat=True).first()
+    counts = sorted(degree.values_list("n", flat=True))
+    typical_n = counts[len(counts) // 2] if counts else 0
+    typical_id = degree.filter(n=typical_n).values_list("member_a_id", flat=True).first()
+    heavy, typical = User.objects.get(pk=heavy_id), User.objects.get(pk=typical_id)
+    readers = [m for m in User.objects.order_by("?").values_list("pk", flat=True)[:2000]]
+
+    # The heavy member follows 50 leaders (read-time authors) as well as their connections.
+    leaders = list(FeedAuthor.objects.filter(read_time=True).values_list("member_id", flat=True))
+    if len(leaders) < 50:
+        extra = (
+            Follow.objects.values("followee_id")
+            .annotate(n=Count("id"))
+            .order_by("-n")
+            .values_list("followee_id", flat=True)[:50]
+        )
+        for leader in extra:
+            FeedAuthor.objects.update_or_create(
+                member_id=leader,
+                defaults={
+                    "read_time": True,
+                    "followers": 0,
+                    "counted_at": Post.objects.first().created_at,
+                },
+            )
+        leaders = list(
+            FeedAuthor.objects.filter(read_time=True).values_list("member_id", flat=True)
+        )
+    Follow.objects.bulk_create(
+        [
+            Follow(follower_id=heavy.pk, followee_id=m, created_at=heavy.date_joined)
+            for m in leaders[:50]
+            if m != heavy.pk
+        ],
+        ignore_conflicts=True,
+    )
+    for member in (typical, heavy):  # their timelines as the fan-out would have written them
+        followed = set(Follow.objects.filter(follower=member).values_list("followee_id", flat=True))
+        posts = Post.objects.filter(author_id__in=followed).exclude(author_id__in=leaders)
+        TimelineEntry.objects.bulk_create(
+            [
+                TimelineEntry(member_id=member.pk, post_id=p)
+                for p in posts.order_by("-id").values_list("pk", flat=True)[:800]
+            ],
+            ignore_conflicts=True,
+        )
+
+    print(
+        f"\ntypical member: {Connection.objects.filter(member_a=typical).count()}+ connections;"
+        f" heavy member: {Connection.objects.filter(member_a=heavy).count()}+ connections,"
+        f" {min(50, len(leaders))} followed leaders"
+    )
+    print("\nhome feed (feed.home.home + Status entities), ms:")
+    print(f"{'member':10} {'order':7} {'page':6} {'p50':>8} {'p99':>8} {'queries':>8}")
+    from django.test.utils import CaptureQueriesContext
+
+    for label, member in (("typical", typical), ("heavy", heavy)):
+        for order in ("recent", "top"):
+            for which in ("first", "next"):
+                samples, queries_seen = [], 0
+                for _ in range(args.runs):
+                    started = time.perf_counter()
+                    with CaptureQueriesContext(connection) as captured:
+                        page = home.home(member, order=order)
+                        if which == "next":
+                            page = home.home(
+                                member,
+                                order=order,
+                                max_id=page.next_max_id,
+                                offset=page.next_offset or 0,
+                                anchor=page.anchor,
+                            )
+                        status_entities(member, [i.post for i in page.items])
+                    samples.append(time.perf_counter() - started)
+                    queries_seen = len(captured)
+                p50, p99 = _percentiles(samples)
+                print(f"{label:10} {order:7} {which:6} {p50:8.1f} {p99:8.1f} {queries_seen:8}")
+
+    print("\npublish (the request: services.publish, fan-out deferred to after commit), ms:")
+    for label, author in (("typical", typical), ("leader", User.objects.get(pk=leaders[0]))):
+        followers = Follow.objects.filter(followee=author).count()
+        samples = []
+        for i in range(args.runs):
+            started = time.perf_counter()
+            with transaction_savepoint():
+                services.publish(
+                    author=author, text=f"Benchmark post {i} #bench @{author.username}"
+                )
+            samples.append(time.perf_counter() - started)
+        p50, p99 = _percentiles(samples)
+        print(f"{label:10} {followers:>8,} followers  p50 {p50:6.1f}  p99 {p99:6.1f}")
+
+    print("\nfan-out job (feed.fanout.fan_out_post), by follower count:")
+    for count in [int(c) for c in args.fanout.split(",")]:
+        count = min(count, len(readers))
+        author = typical
+        Follow.objects.bulk_create(
+            [
+                Follow(follower_id=r, followee_id=author.pk, created_at=author.date_joined)
+                for r in readers[:count]
+                if r != author.pk
+            ],
+            ignore_conflicts=True,
+        )
+        followers = Follow.objects.filter(followee=author).count()
+        settings.LINKWELL_FEED_FANOUT_MAX_FOLLOWERS = 10**9
+        post = services.publish(author=author, text="Fan-out timing")
+        started = time.perf_counter()
+        rows = fanout.fan_out_post(post.pk)
+        seconds = time.perf_counter() - started
+        print(
+            f"{followers:>8,} followers: {rows:>8,} rows in {seconds * 1000:8.1f} ms "
+            f"({seconds / max(rows, 1) * 1e6:.1f} µs per row; 100,000 followers ≈ "
+            f"{seconds / max(rows, 1) * 100_000:.1f} s)"
+        )
+
+    print("\nrows and bytes per post:")
+    posts = Post.objects.count()
+    entries = TimelineEntry.objects.count()
+    print(f"{posts:,} posts, {entries:,} timeline rows ({entries / max(posts, 1):.1f} per post)")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for table in ("feed_post", "feed_timelineentry", "feed_posttag", "feed_reaction"):
+                cursor.execute("SELECT pg_total_relation_size(%s)", [table])
+                size = cursor.fetchone()[0]
+                print(
+                    f"{table:22} {size / 1e6:10.1f} MB  {size / max(posts, 1):8.0f} bytes per post"
+                )
+
+
+class transaction_savepoint:
+    """Each publish in its own savepoint, as a request is its own transaction."""
+
+    def __enter__(self):
+        from django.db import transaction
+
+        self.atomic = transaction.atomic()
+        self.atomic.__enter__()
+
+    def __exit__(self, *exc):
+        return self.atomic.__exit__(*exc)

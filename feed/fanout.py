@@ -1,0 +1,67 @@
+"""P3's write side: a new post into its readers' timelines, after commit, in a job.
+
+Fan-out on write for authors under LINKWELL_FEED_FANOUT_MAX_FOLLOWERS followers; past it the
+author is marked `read_time` and their posts are merged into feeds when read (feed.home), so a
+member followed by 100,000 people publishes without waiting for 100,000 rows. Measured
+figures and the reasons: docs/architecture.md, "Home feed".
+"""
+
+from django.conf import settings
+from django.db import transaction
+
+from core import clock
+from feed.models import FeedAuthor, Post, PostKind, TimelineEntry, Visibility
+from network import queries as network
+
+BATCH = 5_000
+
+
+def _insert(member_ids, post_id: int) -> int:
+    rows = [TimelineEntry(member_id=m, post_id=post_id) for m in member_ids]
+    for start in range(0, len(rows), BATCH):
+        TimelineEntry.objects.bulk_create(rows[start : start + BATCH], ignore_conflicts=True)
+    return len(rows)
+
+
+def author_reach(author_id: int) -> FeedAuthor:
+    """Count the author's followers and record whether their posts are read-time; hysteresis
+    (a read-time author returns to fan-out only under half the threshold) keeps an author
+    near the line from flapping."""
+    threshold = settings.LINKWELL_FEED_FANOUT_MAX_FOLLOWERS
+    followers = network.follower_count(author_id)
+    row = FeedAuthor.objects.filter(member_id=author_id).first()
+    was = row.read_time if row else False
+    read_time = followers >= threshold or (was and followers >= threshold // 2)
+    if row is None:
+        row = FeedAuthor(member_id=author_id)
+    row.followers, row.read_time, row.counted_at = followers, read_time, clock.now()
+    row.save()
+    return row
+
+
+@transaction.atomic
+def fan_out_post(post_id: int) -> int:
+    """Rows written: the author's own timeline and their followers' (for a `connections` post,
+    only followers who are connections, P1/F2). None for a read-time author."""
+    post = Post.objects.filter(pk=post_id).only("id", "author_id", "kind", "visibility").first()
+    if post is None or post.kind == PostKind.COMMENT:
+        return 0
+    reach = author_reach(post.author_id)
+    if reach.read_time:
+        return _insert([post.author_id], post.pk)
+    readers = set(network.follower_ids(post.author_id))
+    if post.visibility == Visibility.CONNECTIONS:
+        readers &= set(network.connection_id_list(post.author_id))
+    readers.add(post.author_id)
+    return _insert(sorted(readers), post.pk)
+
+
+@transaction.atomic
+def fan_out_activity(member_id: int, post_id: int) -> int:
+    """A member commented on or reacted to a post: it becomes a candidate in their
+    connections' timelines; the read shows it only while the reason holds and the viewer may
+    see the post ("Dana commented on this")."""
+    post = Post.objects.filter(pk=post_id).only("id", "kind").first()
+    if post is None or post.kind == PostKind.COMMENT:
+        return 0
+    return _insert(network.connection_id_list(member_id), post.pk)

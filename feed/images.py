@@ -1,0 +1,58 @@
+"""Images members attach to posts: the bytes decide the type (Pillow), never the name;
+re-encoding drops EXIF (location, camera) and anything hidden in the file; large images are
+resized so no upload is served at its full size."""
+
+import io
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from core.errors import Invalid
+
+IMAGE_TYPES = {"JPEG", "PNG", "WEBP", "GIF"}
+MAX_PIXELS = 40_000_000
+IMAGE_BAD_TYPE = _("An image must be a JPEG, PNG, WebP or GIF file.")
+IMAGE_TOO_BIG = _("An image can be at most %(limit)s MB.")
+IMAGE_TOO_MANY_PIXELS = _("That image is too large in pixels; use one under 40 megapixels.")
+
+
+def _open(upload) -> Image.Image:
+    limit = settings.LINKWELL_MEDIA_MAX_BYTES
+    if upload.size > limit:
+        raise Invalid(IMAGE_TOO_BIG % {"limit": f"{limit / (1024 * 1024):g}"}, rule="P1")
+    data = upload.read()
+    try:
+        probe = Image.open(io.BytesIO(data))
+        if probe.format not in IMAGE_TYPES:
+            raise Invalid(IMAGE_BAD_TYPE, rule="P1")
+        width, height = probe.size
+        if width * height > MAX_PIXELS:
+            raise Invalid(IMAGE_TOO_MANY_PIXELS, rule="P1")
+        probe.verify()
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except Image.DecompressionBombError as exc:
+        raise Invalid(IMAGE_TOO_MANY_PIXELS, rule="P1") from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise Invalid(IMAGE_BAD_TYPE, rule="P1") from exc
+    return image
+
+
+def _encode(image: Image.Image, longest: int) -> tuple[bytes, int, int]:
+    image = image.copy()
+    image.thumbnail((longest, longest), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    image.save(out, format="WEBP", quality=85, method=4)
+    return out.getvalue(), image.width, image.height
+
+
+def prepare(upload) -> dict:
+    """{full, preview (bytes, WebP), width, height}: upright, re-encoded, at most
+    LINKWELL_MEDIA_MAX_SIDE pixels on the longest side."""
+    image = ImageOps.exif_transpose(_open(upload))
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+    image = image.convert("RGBA" if has_alpha else "RGB")
+    full, width, height = _encode(image, settings.LINKWELL_MEDIA_MAX_SIDE)
+    preview, _, _ = _encode(image, 400)
+    return {"full": full, "preview": preview, "width": width, "height": height}

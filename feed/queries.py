@@ -1,0 +1,455 @@
+"""Reads of the feed: which posts a viewer may see, and every list built from that answer.
+
+`visible_posts` is the one door (P1, B1/D4, mutes): every page, list, entity, notification
+and timeline that embeds a post goes through it, and `visible_post` is its one-post case
+raising NotFound. A `Sight` holds the viewer's hidden and muted members for one request so
+a page asks the database once, whatever its length.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from core import clock
+from core.errors import NotFound
+from feed.models import (
+    FilterKeyword,
+    Hashtag,
+    HashtagFollow,
+    KeywordFilter,
+    Media,
+    Mention,
+    Mute,
+    Post,
+    PostKind,
+    PostTag,
+    Reaction,
+    Visibility,
+)
+from network import queries as network
+
+POST_NOT_FOUND = _("This post doesn't exist or isn't visible to you.")
+TAG_NOT_FOUND = _("No such hashtag.")
+
+
+class Sight:
+    """One viewer's look at posts for one request: blocks both ways (B1/D4), mutes, and the
+    connections asked about so far, each fetched once."""
+
+    def __init__(self, viewer):
+        self.viewer = viewer if viewer is not None and viewer.is_authenticated else None
+        self._hidden: frozenset[int] | None = None
+        self._muted: frozenset[int] | None = None
+        self._connected: dict[int, bool] = {}
+
+    @property
+    def me(self) -> int | None:
+        return self.viewer.pk if self.viewer else None
+
+    @property
+    def hidden(self) -> frozenset[int]:
+        if self._hidden is None:
+            self._hidden = network.hidden_for(self.viewer) if self.viewer else frozenset()
+        return self._hidden
+
+    @property
+    def muted(self) -> frozenset[int]:
+        if self._muted is None:
+            if self.viewer is None:
+                self._muted = frozenset()
+            else:
+                now = clock.now()
+                self._muted = frozenset(
+                    Mute.objects.filter(member=self.viewer)
+                    .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+                    .values_list("muted_id", flat=True)
+                )
+        return self._muted
+
+    @property
+    def unseen(self) -> frozenset[int]:
+        """Members whose posts the viewer never sees: blocked either way, or muted."""
+        return self.hidden | self.muted
+
+    def connected(self, member_ids: Iterable[int]) -> set[int]:
+        ids = {i for i in member_ids if i != self.me}
+        missing = [i for i in ids if i not in self._connected]
+        if missing:
+            found = network.connected_among(self.viewer, missing)
+            self._connected.update({i: i in found for i in missing})
+        return {i for i in ids if self._connected.get(i)}
+
+
+def _audience_owner(post: Post) -> int:
+    """Whose connections a `connections` post is for: a comment's is its root's author."""
+    return post.root.author_id if post.root_id else post.author_id
+
+
+def _bases(post: Post) -> list[Post]:
+    """The rows whose visibility decides this one: itself, its root, a plain repost's original."""
+    bases = [post]
+    if post.root_id:
+        bases.append(post.root)
+    if post.reblog_id:
+        bases.append(post.reblog)
+    return bases
+
+
+def visible_posts(viewer, posts: Iterable[Post], *, sight: Sight | None = None) -> list[Post]:
+    """P1: a `connections` post only for the owner's 1st-degree connections, never followers;
+    B1/D4: nothing by or under a member blocked either way; a muted member's posts neither.
+
+    Posts must come with `root` and `reblog` loaded (`with_context()`): one query at most here
+    (the connections asked about), whatever the number of posts.
+    """
+    sight = sight or Sight(viewer)
+    posts = list(posts)
+    me = sight.me
+    unseen = sight.unseen if me else frozenset()
+    owners = set()
+    for post in posts:
+        for base in _bases(post):
+            if base.visibility == Visibility.CONNECTIONS:
+                owners.add(_audience_owner(base) if base is post else base.author_id)
+    connected = sight.connected(owners) if me and owners else set()
+    result = []
+    for post in posts:
+        if _may_see(post, me, unseen, connected):
+            result.append(post)
+    return result
+
+
+def _may_see(post: Post, me, unseen, connected) -> bool:
+    checks = [(post, _audience_owner(post))]
+    if post.root_id:
+        checks.append((post.root, post.root.author_id))
+    if post.reblog_id:
+        original = post.reblog
+        checks.append((original, original.author_id))
+        if original.reblog_id or original.root_id:  # never: reposts point at originals
+            return False
+    for row, owner in checks:
+        if row.author_id != me and row.author_id in unseen:
+            return False
+        if row.visibility == Visibility.CONNECTIONS and owner != me and owner not in connected:
+            return False
+    return True
+
+
+def with_context(queryset: QuerySet | None = None) -> QuerySet:
+    """What the door and every entity need, joined: authors, root, original, quoted post."""
+    queryset = Post.objects.all() if queryset is None else queryset
+    return queryset.select_related(
+        "author__profile",
+        "root",
+        "reblog__author__profile",
+        "quote__author__profile",
+        "in_reply_to",
+    )
+
+
+def visible_post(viewer, post_id, *, sight: Sight | None = None) -> Post:
+    """The post, or NotFound (P1) when it doesn't exist or this viewer may not see it."""
+    try:
+        post_id = int(post_id)
+    except (TypeError, ValueError):
+        raise NotFound(POST_NOT_FOUND, rule="P1") from None
+    if not 0 < post_id < 2**63:
+        raise NotFound(POST_NOT_FOUND, rule="P1")
+    post = with_context().filter(pk=post_id).first()
+    if post is None or not visible_posts(viewer, [post], sight=sight):
+        raise NotFound(POST_NOT_FOUND, rule="P1")
+    return post
+
+
+# --- What a page shows about each post -----------------------------------------------------
+
+
+def decorate(viewer, posts: list[Post], *, sight: Sight | None = None) -> list[Post]:
+    """Attach media, mentions, tags, the viewer's reaction and repost, and the quoted post
+    when visible, in a constant number of queries. Assembly, not rules: the door ran first."""
+    sight = sight or Sight(viewer)
+    if not posts:
+        return posts
+    shown = {p.pk: p for p in posts}
+    for post in posts:
+        if post.reblog_id:
+            shown.setdefault(post.reblog_id, post.reblog)
+    quoted = [p.quote for p in posts if p.quote_id]
+    quoted += [p.reblog.quote for p in posts if p.reblog_id and p.reblog.quote_id]
+    if quoted:
+        quoted = with_context(Post.objects.filter(pk__in=[q.pk for q in quoted]))
+        visible_quotes = {q.pk: q for q in visible_posts(viewer, quoted, sight=sight)}
+        for q in visible_quotes.values():
+            shown.setdefault(q.pk, q)
+    else:
+        visible_quotes = {}
+    ids = list(shown)
+    media: dict[int, list] = {}
+    for item in Media.objects.filter(post_id__in=ids).order_by("position", "id"):
+        media.setdefault(item.post_id, []).append(item)
+    mentions: dict[int, list] = {}
+    for row in Mention.objects.filter(post_id__in=ids).select_related("member"):
+        mentions.setdefault(row.post_id, []).append(row.member)
+    tags: dict[int, list] = {}
+    for row in PostTag.objects.filter(post_id__in=ids).select_related("hashtag"):
+        tags.setdefault(row.post_id, []).append(row.hashtag)
+    mine, reposted = {}, set()
+    if sight.me:
+        mine = dict(
+            Reaction.objects.filter(member_id=sight.me, post_id__in=ids).values_list(
+                "post_id", "type"
+            )
+        )
+        reposted = set(
+            Post.objects.filter(author_id=sight.me, reblog_id__in=ids).values_list(
+                "reblog_id", flat=True
+            )
+        )
+    for post in shown.values():
+        post.media_list = media.get(post.pk, [])
+        post.mention_list = mentions.get(post.pk, [])
+        post.tag_list = tags.get(post.pk, [])
+        post.my_reaction = mine.get(post.pk)
+        post.reposted_by_me = post.pk in reposted
+        post.shown_quote = visible_quotes.get(post.quote_id) if post.quote_id else None
+    return posts
+
+
+def reaction_counts(post: Post) -> list[tuple[str, int]]:
+    """P2/P4: counts by type, largest first, types nobody chose left out."""
+    from feed.models import REACTION_COUNT_FIELDS
+
+    counts = [(kind, getattr(post, name)) for kind, name in REACTION_COUNT_FIELDS.items()]
+    return sorted([c for c in counts if c[1] > 0], key=lambda c: -c[1])
+
+
+# --- Lists ----------------------------------------------------------------------------------
+
+
+def _bounded(rows: QuerySet, key: str, max_id=None, since_id=None, min_id=None):
+    if max_id is not None:
+        rows = rows.filter(**{f"{key}__lt": max_id})
+    if since_id is not None:
+        rows = rows.filter(**{f"{key}__gt": since_id})
+    if min_id is not None:
+        rows = rows.filter(**{f"{key}__gt": min_id})
+    return rows
+
+
+def page_of(
+    viewer,
+    rows: QuerySet,
+    *,
+    limit: int,
+    max_id=None,
+    since_id=None,
+    min_id=None,
+    sight: Sight | None = None,
+) -> tuple[list[Post], int | None]:
+    """A keyset page by post id through the door: (posts newest first, the id to continue
+    below, or None at the end). Twice `limit` rows are read so a few hidden ones don't
+    shorten the page; the query count doesn't depend on `limit`."""
+    sight = sight or Sight(viewer)
+    rows = _bounded(rows, "id", max_id, since_id, min_id)
+    if min_id is not None:  # the page just above min_id, oldest first, then turned over
+        candidates = list(with_context(rows).order_by("id")[: limit * 2])
+        seen = visible_posts(viewer, candidates, sight=sight)[:limit]
+        seen.reverse()
+        return seen, (seen[-1].pk if seen else None)
+    candidates = list(with_context(rows).order_by("-id")[: limit * 2])
+    seen = visible_posts(viewer, candidates, sight=sight)[:limit]
+    if len(seen) == limit:
+        return seen, seen[-1].pk
+    if len(candidates) < limit * 2:
+        return seen, None  # the end: everything below was read
+    return seen, candidates[-1].pk
+
+
+def thread(viewer, post: Post, *, sight: Sight | None = None) -> list[Post]:
+    """P2: the comments and replies under a post, oldest first, through the door."""
+    root = post.root if post.root_id else post
+    rows = with_context(Post.objects.filter(root=root)).order_by("id")
+    return visible_posts(viewer, rows, sight=sight)
+
+
+def account_posts(viewer, author, *, exclude_replies: bool = False) -> QuerySet:
+    """A member's posts, reposts and (unless excluded) comments, newest first; the door still
+    runs on the page, this only narrows what is read."""
+    rows = Post.objects.filter(author=author)
+    if exclude_replies:
+        rows = rows.exclude(kind=PostKind.COMMENT)
+    me = getattr(viewer, "pk", None)
+    if me != author.pk and not network.connected_among(viewer, [author.pk]):
+        rows = rows.filter(visibility=Visibility.ANYONE).exclude(
+            kind=PostKind.COMMENT, root__visibility=Visibility.CONNECTIONS
+        )
+    return rows
+
+
+def public_posts() -> QuerySet:
+    """Posts for anyone (no comments, no reposts): the public timeline."""
+    return Post.objects.filter(kind=PostKind.POST, visibility=Visibility.ANYONE)
+
+
+def tag_posts(hashtag: Hashtag) -> QuerySet:
+    return Post.objects.filter(
+        post_tags__hashtag=hashtag, visibility=Visibility.ANYONE, kind=PostKind.POST
+    )
+
+
+def hashtag_named(name: str) -> Hashtag:
+    from feed.text import is_hashtag
+
+    key = (name or "").lstrip("#").lower()
+    tag = Hashtag.objects.filter(key=key).first() if is_hashtag(key) else None
+    if tag is None:
+        raise NotFound(TAG_NOT_FOUND, rule="F3")
+    return tag
+
+
+def followed_hashtags(member) -> QuerySet:
+    return Hashtag.objects.filter(followers__member=member).order_by("followers__id")
+
+
+def follows_hashtag(member, hashtag) -> bool:
+    if member is None or not member.is_authenticated:
+        return False
+    return HashtagFollow.objects.filter(member=member, hashtag=hashtag).exists()
+
+
+def reactors(viewer, post: Post, *, kind: str | None = None, sight: Sight | None = None):
+    """Who reacted, newest first, leaving out members hidden from the viewer (B1)."""
+    sight = sight or Sight(viewer)
+    rows = Reaction.objects.filter(post=post).select_related("member__profile")
+    if kind:
+        rows = rows.filter(type=kind)
+    if sight.hidden:
+        rows = rows.exclude(member_id__in=list(sight.hidden))
+    return rows.order_by("-id")
+
+
+def reposters(viewer, post: Post, *, sight: Sight | None = None) -> QuerySet:
+    sight = sight or Sight(viewer)
+    rows = Post.objects.filter(Q(reblog=post) | Q(quote=post)).select_related("author__profile")
+    if sight.hidden:
+        rows = rows.exclude(author_id__in=list(sight.hidden))
+    return rows.order_by("-id")
+
+
+def mutes_of(member) -> QuerySet:
+    return Mute.objects.filter(member=member).select_related("muted__profile").order_by("-id")
+
+
+def is_muting(member, other) -> bool:
+    return Mute.objects.filter(member=member, muted=other).exists()
+
+
+def muted_among(member, member_ids) -> set[int]:
+    if member is None or not member.is_authenticated:
+        return set()
+    return set(
+        Mute.objects.filter(member=member, muted_id__in=list(member_ids)).values_list(
+            "muted_id", flat=True
+        )
+    )
+
+
+def filters_of(member) -> QuerySet:
+    return (
+        KeywordFilter.objects.filter(member=member)
+        .prefetch_related(Prefetch("keywords", queryset=FilterKeyword.objects.order_by("id")))
+        .order_by("id")
+    )
+
+
+def active_filters(member, context: str) -> list[KeywordFilter]:
+    if member is None or not member.is_authenticated:
+        return []
+    now = clock.now()
+    return [
+        f
+        for f in filters_of(member).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        if context in f.context
+    ]
+
+
+def filter_matches(filters: list[KeywordFilter], post: Post) -> list[tuple[KeywordFilter, list]]:
+    """Which of the member's filters match the post's text (whole words where asked)."""
+    import re
+
+    text = post.text + " " + (post.reblog.text if post.reblog_id else "")
+    found = []
+    for f in filters:
+        hits = []
+        for keyword in f.keywords.all():
+            word = re.escape(keyword.keyword)
+            pattern = rf"(?<!\w){word}(?!\w)" if keyword.whole_word else word
+            if re.search(pattern, text, re.IGNORECASE):
+                hits.append(keyword.keyword)
+        if hits:
+            found.append((f, hits))
+    return found
+
+
+def apply_filters(filters, posts: list[Post]) -> list[Post]:
+    """Drop posts a `hide` filter matches; mark the `warn` ones (`post.filtered`)."""
+    if not filters:
+        for post in posts:
+            post.filtered = []
+        return posts
+    kept = []
+    for post in posts:
+        matches = filter_matches(filters, post)
+        if any(f.action == "hide" for f, _ in matches):
+            continue
+        post.filtered = matches
+        kept.append(post)
+    return kept
+
+
+def trending_tags(viewer, *, days: int = 7, limit: int = 10) -> list[tuple[Hashtag, int, int]]:
+    """(tag, uses, accounts) of the last days, from posts anyone may see."""
+    from datetime import timedelta
+
+    from django.db.models import Count
+
+    since = clock.now() - timedelta(days=days)
+    rows = (
+        PostTag.objects.filter(
+            post__created_at__gte=since,
+            post__visibility=Visibility.ANYONE,
+            post__kind=PostKind.POST,
+        )
+        .values("hashtag_id")
+        .annotate(uses=Count("post_id"), accounts=Count("post__author_id", distinct=True))
+        .order_by("-uses", "hashtag_id")[:limit]
+    )
+    rows = list(rows)
+    tags = Hashtag.objects.in_bulk([r["hashtag_id"] for r in rows])
+    return [(tags[r["hashtag_id"]], r["uses"], r["accounts"]) for r in rows]
+
+
+def trending_posts(
+    viewer, *, days: int = 3, limit: int = 20, offset: int = 0, sight: Sight | None = None
+) -> list[Post]:
+    """Recent posts anyone may see, by engagement, through the door."""
+    from datetime import timedelta
+
+    from django.db.models import F
+
+    since = clock.now() - timedelta(days=days)
+    rows = (
+        public_posts()
+        .filter(created_at__gte=since)
+        .annotate(
+            engagement=F("reactions_count") + 2 * F("comments_count") + 3 * F("reposts_count")
+        )
+        .filter(engagement__gt=0)
+        .order_by("-engagement", "-id")
+    )
+    candidates = list(with_context(rows)[offset : offset + limit * 2])
+    return visible_posts(viewer, candidates, sight=sight)[:limit]

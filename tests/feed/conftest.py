@@ -1,0 +1,64 @@
+"""The feed's cast: Ann, Ben, Cat, Dan and Eve, a fresh graph index, throwaway media."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from network import index
+from tests.factories import make_member
+
+
+@pytest.fixture(autouse=True)
+def committed(transactional_db):
+    """Real commits: notifications and the fan-out run after commit, as in production."""
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    from django.core.cache import cache
+
+    from feed import impressions
+
+    cache.clear()
+    impressions.drain()
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_graph_index():
+    index.reset()
+    yield
+    index.reset()
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def cast(db):
+    names = ["ann", "ben", "cat", "dan", "eve"]
+    return {
+        name: make_member(handle=name, display_name=name.title(), email=f"{name}@example.com")
+        for name in names
+    }
+
+
+def png_upload(name="photo.png", size=(64, 48), exif=False) -> SimpleUploadedFile:
+    image = Image.new("RGB", size, (200, 30, 30))
+    out = io.BytesIO()
+    if exif:
+        data = Image.Exif()
+        data[0x010F] = "SecretCam"  # Make
+        image.save(out, format="JPEG", exif=data)
+        return SimpleUploadedFile(name.replace(".png", ".jpg"), out.getvalue(), "image/jpeg")
+    image.save(out, format="PNG")
+    return SimpleUploadedFile(name, out.getvalue(), "image/png")
