@@ -11,7 +11,6 @@ from ninja import Router, Schema
 from accounts import services as accounts_services
 from accounts.models import User
 from api.auth import app_auth, member_auth, optional_auth, require_scope, viewer
-from api.oauth.services import issue_token
 from api.payload import as_bool, payload
 from api.schemas.accounts import (
     Account,
@@ -20,6 +19,7 @@ from api.schemas.accounts import (
     credential_account_entity,
 )
 from core.errors import Forbidden, Invalid, Refused
+from oauth.services import issue_token
 from profiles import services as profile_services
 
 router = Router(tags=["accounts"])

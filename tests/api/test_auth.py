@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from oauth2_provider.models import AccessToken
 
-from api.oauth import scopes
+from oauth import scopes
 from tests.api.factories import bearer, member_token
 
 pytestmark = pytest.mark.django_db
