@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "web.errors.NotFoundAsPage",  # core.errors.NotFound from any view: the 404 page
     "csp.middleware.CSPMiddleware",
     # Last, as axes asks: it answers a refused sign-in that the door itself didn't show.
     "axes.middleware.AxesMiddleware",

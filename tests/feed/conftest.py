@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from network import index
+from network import loader
 from tests.factories import make_member
 
 
@@ -32,9 +32,9 @@ def fast_passwords(settings):
 
 @pytest.fixture(autouse=True)
 def fresh_graph_index():
-    index.reset()
+    loader.reset()
     yield
-    index.reset()
+    loader.reset()
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from network import index
+from network import loader
 from tests.factories import make_member
 
 
@@ -13,9 +13,9 @@ def fast_passwords(settings):
 
 @pytest.fixture(autouse=True)
 def fresh_graph_index():
-    index.reset()
+    loader.reset()
     yield
-    index.reset()
+    loader.reset()
 
 
 @pytest.fixture

@@ -202,16 +202,19 @@ def test_b1_blocked_profile_is_404_both_ways(cast):
     assert "Ben" in client.get("/settings/blocks/").content.decode()
 
 
-def test_b1_profile_panels_raise_404_when_blocked(cast, rf):
-    from django.http import Http404
-
-    from web.network.panels import profile_panels
-
-    services.block(blocker=cast["ben"], blocked=cast["ann"])
-    request = rf.get("/in/ben/")
-    request.user = cast["ann"]
-    with pytest.raises(Http404):
-        profile_panels(request, cast["ben"])
+@pytest.mark.parametrize("blocker", ["ann", "ben"])
+def test_b1_every_page_and_action_about_a_member_across_a_block_is_404(cast, blocker):
+    """One read (network.queries.visible_member) and one handler (web.errors) for all of them:
+    the profile panels are never built for a member blocked either way."""
+    other = "ben" if blocker == "ann" else "ann"
+    services.block(blocker=cast[blocker], blocked=cast[other])
+    client = signed_in(cast["ann"])
+    pages = ("/in/ben/", "/in/ben/connect/", "/in/ben/connections/", "/in/ben/mutual/")
+    for path in (*pages, "/in/ben/activity/"):
+        assert client.get(path).status_code == 404, path
+    for name in ("connect", "follow", "withdraw", "disconnect", "remove_follower"):
+        assert action(client, cast["ben"], name).status_code == 404, name
+    assert not Invitation.objects.exists() and not Follow.objects.exists()
 
 
 def test_b2_unblock_page_and_48_hour_message(cast, frozen_now):
@@ -277,7 +280,7 @@ def test_s5_member_connections_page_shows_only_shared(cast):
 def _panel_queries(viewer, member, rf, django_assert_num_queries, expected):
     from django.template.loader import render_to_string
 
-    from network.index import current_index
+    from network.loader import current_index
     from web.network.panels import profile_panels
 
     current_index()  # loaded once per process; every later request replays events only
