@@ -38,6 +38,7 @@ run: $(BIN)/.runtime
 lint: $(BIN)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache --no-logo
 
 test: lint
 	LINKWELL_HTTPS=off $(BIN)/linkwell makemigrations --check --dry-run
