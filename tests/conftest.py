@@ -23,6 +23,19 @@ def chromium_path() -> str | None:
     return None
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded avatars and images go to a throwaway folder, never var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def fast_hasher(settings):
+    """For tests that hash passwords and client secrets many times: MD5, for speed only."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def member(db):
     return make_member(handle="alice", display_name="Alice Archer")
@@ -31,6 +44,13 @@ def member(db):
 @pytest.fixture
 def other_member(db):
     return make_member(handle="bob", display_name="Bob Baker")
+
+
+@pytest.fixture
+def signed_in(client, member):
+    """The test client, signed in as Alice."""
+    client.force_login(member)
+    return client
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from oauth2_provider.models import AccessToken, Grant, RefreshToken
 
 from oauth import queries, services
 from tests.api.factories import REDIRECT, bearer, make_app, member_token, personal_token
-from tests.api.test_oauth import authorize, code_from
+from tests.oauth.test_api import authorize, code_from
 from web.tokens.views import APP_REVOKED
 
 pytestmark = pytest.mark.django_db

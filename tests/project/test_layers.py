@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CONFIG = tomllib.loads((ROOT / "pyproject.toml").read_text())
 LINTER = CONFIG["tool"]["importlinter"]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
