@@ -354,29 +354,6 @@ def test_verify_credentials_query_count_is_pinned(client, member, django_assert_
 # --- S1 and B1: what each reader gets of an account (issue 8) --------------------------
 
 
-@pytest.fixture
-def full_profile(member):
-    """Alice with everything the signed-out page hides: about, industry, a past position."""
-    profile_services.update_profile(
-        member=member,
-        headline="Staff engineer",
-        location="Lyon, France",
-        industry="Software",
-        about="Builds networks.",
-    )
-    profile_services.add_position(
-        member=member, title="Staff Engineer", company="Acme", started_on=date(2021, 2, 1)
-    )
-    profile_services.add_position(
-        member=member,
-        title="Intern",
-        company="Beta",
-        started_on=date(2018, 6, 1),
-        ended_on=date(2018, 9, 1),
-    )
-    return member
-
-
 PUBLIC_CARD = {
     "username": "alice",
     "display_name": "Alice Archer",

@@ -1,4 +1,4 @@
-"""The feed's cast: Ann, Ben, Cat, Dan and Eve, a fresh graph index, throwaway media."""
+"""The feed's cast: Ann, Ben, Cat, Dan and Eve, a fresh graph index, real commits."""
 
 import io
 
@@ -26,8 +26,8 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def fast_passwords(fast_hasher):
+    pass
 
 
 @pytest.fixture(autouse=True)
@@ -35,12 +35,6 @@ def fresh_graph_index():
     loader.reset()
     yield
     loader.reset()
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 @pytest.fixture

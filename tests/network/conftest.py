@@ -7,8 +7,8 @@ from tests.factories import make_member
 
 
 @pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def fast_passwords(fast_hasher):
+    pass
 
 
 @pytest.fixture(autouse=True)

@@ -1,41 +1,16 @@
 """/in/<handle>/, its edit page with htmx fragments, and /settings/ (S1–S7)."""
 
-import datetime
 import re
 
 import pytest
 
 from profiles import services
 from tests import html as page_html
-from tests.factories import EducationFactory, PositionFactory, SkillFactory, make_member
+from tests.factories import make_member
 from tests.profiles.images import image_upload
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def full_profile(member):
-    services.update_profile(
-        member=member,
-        headline="Staff engineer",
-        location="Lyon, France",
-        industry="Software",
-        about="Builds networks.",
-    )
-    PositionFactory(
-        member=member, title="Staff Engineer", company="Acme", started_on=datetime.date(2021, 2, 1)
-    )
-    PositionFactory(
-        member=member,
-        title="Intern",
-        company="Beta",
-        started_on=datetime.date(2018, 6, 1),
-        ended_on=datetime.date(2018, 9, 1),
-    )
-    EducationFactory(member=member, school="École Centrale")
-    SkillFactory(member=member, name="Graph theory")
-    return member
 
 
 def test_s1_member_sees_the_whole_profile(client, other_member, full_profile):
