@@ -95,9 +95,9 @@ def visible_members(
     viewer, members, *, blocked_as_card: bool = False, view: Viewpoint | None = None
 ) -> list[ProfileView]:
     """S1 and B1 for a list (Users, or ids loaded here with their profile), in its order, in
-    at most one query: a member blocked either way is left out, as are deactivated members; a
-    signed-out reader (or an app without a member) gets the public card; any other signed-in
-    member the whole profile.
+    at most one query (one more to load ids): a member blocked either way is left out, as are
+    deactivated and unknown members; a signed-out reader (or an app without a member) gets
+    the public card; any other signed-in member the whole profile.
 
     `blocked_as_card`: where the viewer acts on their own block (their block list, a report
     about a member they blocked), members the viewer blocked come as the public card; those
