@@ -429,6 +429,9 @@ def delete(*, by: User, post_id: int) -> Post:
     return post
 
 
+BATCH = 500  # ids per statement: SQLite takes at most 32,766 parameters, older builds 999
+
+
 def forget_member(*, member: User) -> None:
     """U4, feed's part: the member's posts, comments, reposts and reactions go, with what
     hangs off their posts (others' comments and replies on them, plain reposts of them);
@@ -452,16 +455,18 @@ def _forget_member(member: User) -> None:
     touched |= set(Reaction.objects.filter(member=member).values_list("post_id", flat=True))
     files = [
         (m.file.storage, name)
-        for m in Media.objects.filter(Q(owner=member) | Q(post_id__in=gone))
+        for m in Media.objects.filter(Q(owner=member) | Q(post__in=gone_posts))
         for name in (m.file.name, m.preview.name)
         if name
     ]
     Reaction.objects.filter(member=member).delete()
-    Post.objects.filter(pk__in=gone).delete()
+    gone_posts.delete()  # by the same filter: no list of ids as long as the member's history
     _recount(sorted(touched - gone))
     kinds = [Kind.MENTION, Kind.COMMENT, Kind.REPLY, Kind.REACTION, Kind.REPOST]
     ids = sorted(gone)
-    transaction.on_commit(lambda: notices.forget_subjects(kinds=kinds, subject_ids=ids))
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        transaction.on_commit(lambda b=batch: notices.forget_subjects(kinds=kinds, subject_ids=b))
     transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
 
 
@@ -485,8 +490,8 @@ def _recount(post_ids: list[int]) -> None:
     }
     for kind, field in REACTION_COUNT_FIELDS.items():
         counters[field] = _CountOf(Reaction.objects.filter(post=post, type=kind).values("pk"))
-    for start in range(0, len(post_ids), 500):
-        Post.objects.filter(pk__in=post_ids[start : start + 500]).update(**counters)
+    for start in range(0, len(post_ids), BATCH):
+        Post.objects.filter(pk__in=post_ids[start : start + BATCH]).update(**counters)
 
 
 # --- Reactions ---------------------------------------------------------------------------------

@@ -92,10 +92,11 @@ def test_u4_deletion_logs_a_disconnect_event_per_connection(member, other_member
 
 @pytest.mark.django_db(transaction=True)  # notifications are written after commit
 def test_u4_others_posts_count_again_without_the_members_comments_reactions_and_reposts(
-    member, other_member
+    member, other_member, monkeypatch
 ):
     """P2, P4: the counters on posts that stay drop what the member's rows counted, the
     replies under the member's comment included; notifications about them go too."""
+    monkeypatch.setattr("feed.services.BATCH", 1)  # every id in a statement of its own
     carol = make_member(handle="carol")
     bobs = feed.publish(author=other_member, text="Bob's news")
     mine = feed.comment(author=member, on=bobs.pk, text="Nice")
