@@ -12,7 +12,8 @@ BENCH ?= graph --members 100000
 .PHONY: run test bench lint format install clean
 
 # One stamp per set of packages: the runtime, the test tools (dev), the benchmark peers (bench).
-$(BIN)/.runtime: pyproject.toml
+# A new top-level package (its __init__.py) needs the editable install redone, as pyproject does.
+$(BIN)/.runtime: pyproject.toml $(wildcard */__init__.py)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e .
@@ -38,6 +39,7 @@ run: $(BIN)/.runtime
 lint: $(BIN)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache --no-logo
 
 test: lint
 	LINKWELL_HTTPS=off $(BIN)/linkwell makemigrations --check --dry-run

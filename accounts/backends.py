@@ -8,6 +8,7 @@ from django.http import HttpRequest
 
 from accounts import throttle
 from accounts.models import User
+from accounts.queries import by_identifier
 
 
 class MemberBackend(AxesStandaloneBackend, ModelBackend):
@@ -26,9 +27,7 @@ class MemberBackend(AxesStandaloneBackend, ModelBackend):
         if throttle.admit(request, username) is not None:
             # authenticate() stops here and sends user_login_failed; the door shows the refusal.
             raise AxesBackendPermissionDenied("Too many failed sign-in attempts.")
-        from accounts.services import member_by_identifier
-
-        member = None if "\x00" in username else member_by_identifier(username)
+        member = None if "\x00" in username else by_identifier(username)
         if member is None:
             User().set_password(password)  # as slow as a real check, so timing reveals nothing
             return None

@@ -3,15 +3,30 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Value
 from django.db.models.functions import Lower
+from django.db.models.lookups import Exact
 
 HANDLE_PATTERN = r"\A[A-Za-z0-9_]{3,30}\Z"  # \Z: "$" would let a trailing newline in (U1)
 HANDLE_RULE = "A handle is 3 to 30 letters, digits or underscores."
 
 
+def handle_is(handle: str) -> Exact:
+    """LOWER(username) = LOWER(handle): the very expression of the unique index
+    user_handle_ci_unique below, so a look-up in any case is an index search on both
+    databases (pinned by EXPLAIN in tests/accounts/test_queries.py). `username__iexact`
+    compiles to UPPER(...) on PostgreSQL and LIKE on SQLite, and scans the whole table."""
+    return Exact(Lower("username"), Lower(Value(handle, output_field=models.CharField())))
+
+
+def email_is(email: str) -> Exact:
+    """LOWER(email) = LOWER(email): served by user_email_ci_unique, as `handle_is`."""
+    return Exact(Lower("email"), Lower(Value(email, output_field=models.CharField())))
+
+
 class MemberManager(UserManager):
     def get_by_natural_key(self, username):
-        return self.get(username__iexact=username)
+        return self.get(handle_is(username))
 
 
 class User(AbstractUser):

@@ -1,4 +1,8 @@
-"""Writes about members: sign-up, confirmation, sign-in, password-reset limits and deletion."""
+"""Writes about accounts: the account row, confirmation, sign-in, password-reset limits.
+
+A member is an account and a profile: joining and leaving span areas, so they are
+`membership.services.sign_up` and `membership.services.delete_member`, which call these.
+"""
 
 import hashlib
 import re
@@ -12,16 +16,14 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.signing import BadSignature, TimestampSigner
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.http import HttpRequest
 
 from accounts import throttle
-from accounts.models import PasswordResetRequest, User
+from accounts.models import PasswordResetRequest, User, email_is
+from accounts.queries import by_identifier, with_email, with_handle
 from accounts.throttle import TOO_MANY_FOR_ACCOUNT, TOO_MANY_FROM_IP  # noqa: F401 - the rule's words
 from core import clock
 from core.errors import Conflict, Forbidden, Invalid, Refused
-from network.models import Connection, ConnectionEvent
-from profiles.models import Profile
 
 HANDLE_TAKEN = "That handle is taken."
 EMAIL_TAKEN = "An account with that e-mail address already exists."
@@ -46,7 +48,7 @@ def check_shown_name(name: str) -> None:
 
 
 @transaction.atomic
-def create_member(
+def create_account(
     *,
     handle: str,
     email: str,
@@ -55,7 +57,8 @@ def create_member(
     email_confirmed: bool = False,
     validate: bool = True,
 ) -> User:
-    """A member and their empty profile; refuses taken handles and e-mails case-insensitively."""
+    """The account row (U1); refuses taken handles and e-mails case-insensitively. Its profile
+    is made beside it by `membership.services.create_member`."""
     member = User(
         username=handle,
         email=email.strip(),
@@ -70,9 +73,9 @@ def create_member(
             )
         except ValidationError as exc:
             raise Invalid(_first_message(exc), rule="U1") from exc
-        if User.objects.filter(username__iexact=handle).exists():
+        if with_handle(handle).exists():
             raise Conflict(HANDLE_TAKEN, rule="U1")
-        if User.objects.filter(email__iexact=member.email).exists():
+        if with_email(member.email).exists():
             raise Conflict(EMAIL_TAKEN, rule="U1")
         if password is not None:
             try:
@@ -88,7 +91,6 @@ def create_member(
             member.save()
     except IntegrityError as exc:  # a concurrent sign-up took the handle or e-mail
         raise Conflict(f"{HANDLE_TAKEN} Or: {EMAIL_TAKEN}", rule="U1") from exc
-    Profile.objects.create(member=member)
     return member
 
 
@@ -145,7 +147,7 @@ def resend_confirmation(*, identifier: str, base_url: str) -> None:
 
     Silent either way: the answer must not reveal whether an account exists.
     """
-    member = member_by_identifier(identifier)
+    member = by_identifier(identifier)
     if member is None or member.email_confirmed:
         return
     if cache.add(f"linkwell:confirm-resent:{member.pk}", True, RESEND_INTERVAL_SECONDS):
@@ -162,7 +164,7 @@ def confirm_email(*, token: str) -> User:
         raise Invalid(CONFIRMATION_INVALID, rule="U2") from exc
     member = (
         User.objects.select_for_update()
-        .filter(pk=data.get("id"), email__iexact=data.get("email", ""))
+        .filter(email_is(str(data.get("email", ""))), pk=data.get("id"))
         .first()
     )
     if member is None:
@@ -171,13 +173,6 @@ def confirm_email(*, token: str) -> User:
         member.email_confirmed = True
         member.save(update_fields=["email_confirmed"])
     return member
-
-
-def member_by_identifier(identifier: str) -> User | None:
-    """A handle or an e-mail address, ignoring case."""
-    identifier = identifier.strip()
-    field = "email__iexact" if "@" in identifier else "username__iexact"
-    return User.objects.filter(**{field: identifier}).first()
 
 
 # --- Signing in ---------------------------------------------------------------------------
@@ -233,29 +228,12 @@ def admit_password_reset(*, email: str, ip: str | None) -> bool:
 
 # --- Deletion -----------------------------------------------------------------------------
 
-WRONG_PASSWORD = "That password is not right; your account was not deleted."
-
 
 @transaction.atomic
-def delete_member(*, member: User, password: str | None = None) -> None:
-    """Everything of theirs goes by cascade; the connection log keeps only bare ids.
-
-    Disconnect events let every graph index drop the member's edges past its snapshot. A member
-    deleting their own account confirms with `password`; an operator's call passes none.
-    """
-    if password is not None and not member.check_password(password):
-        raise Invalid(WRONG_PASSWORD, rule="U4")
-    now = clock.now()
-    pairs = Connection.objects.filter(Q(member_a=member) | Q(member_b=member)).values_list(
-        "member_a_id", "member_b_id"
-    )
-    ConnectionEvent.objects.bulk_create(
-        [ConnectionEvent(member_a=a, member_b=b, connected=False, at=now) for a, b in pairs]
-    )
+def delete_account(*, member: User) -> None:
+    """U4's last step (`membership.services.delete_member` runs every area's first): the
+    account row, and with it by cascade whatever still points at it; its sign-in and
+    password-reset records, which name it only by handle or address digest."""
     throttle.forget(member=member)
     PasswordResetRequest.objects.filter(address_digest=_address_digest(member.email)).delete()
-    profile = Profile.objects.filter(member=member).first()
     User.objects.filter(pk=member.pk).delete()
-    if profile is not None and profile.avatar:
-        name, storage = profile.avatar.name, profile.avatar.storage
-        transaction.on_commit(lambda: storage.delete(name))

@@ -25,6 +25,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
+from accounts.queries import by_identifier
 from core import clock
 from core.errors import RateLimited
 
@@ -50,10 +51,8 @@ def client_ip(request) -> str | None:
 
 def account_key(identifier: str | None) -> str:
     """Failures count against the account whichever of handle or e-mail was typed."""
-    from accounts.services import member_by_identifier
-
     identifier = (identifier or "").replace("\x00", "").strip()
-    member = member_by_identifier(identifier) if identifier else None
+    member = by_identifier(identifier) if identifier else None
     return (member.username if member else identifier).lower()[:255]
 
 

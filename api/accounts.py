@@ -1,17 +1,16 @@
 """Mastodon's account endpoints: sign-up with an app token, your own account, lookups.
 
-Profile and settings writes go through profiles.services; this module only translates.
+Sign-up and profile and settings writes go through membership.services (the web's pages
+call the same ones); this module only translates.
 """
 
 from django.conf import settings
-from django.db import transaction
 from django.http import Http404
 from ninja import Router, Schema
 
+from accounts import queries as accounts_queries
 from accounts import services as accounts_services
-from accounts.models import User
 from api.auth import app_auth, member_auth, optional_auth, require_scope, viewer
-from api.oauth.services import issue_token
 from api.payload import as_bool, payload
 from api.schemas.accounts import (
     Account,
@@ -20,6 +19,8 @@ from api.schemas.accounts import (
     credential_account_entity,
 )
 from core.errors import Forbidden, Invalid, Refused
+from membership import services as membership
+from oauth.services import issue_token
 from profiles import services as profile_services
 
 router = Router(tags=["accounts"])
@@ -158,19 +159,16 @@ def register(request):
             raise _failed(field, "ERR_BLANK", "can't be blank")
     if not as_bool("agreement", data.get("agreement", False)):
         raise _failed("agreement", "ERR_ACCEPTED", "must be accepted")
-    confirm = settings.LINKWELL_REQUIRE_EMAIL_CONFIRMATION
     try:
-        member = accounts_services.create_member(
+        member = membership.sign_up(
             handle=username,
             email=email,
             password=password,
             display_name=str(data.get("display_name") or ""),
-            email_confirmed=not confirm,
+            base_url=request.build_absolute_uri("/"),
         )
     except Refused as exc:
         raise _registration_refusal(exc) from exc
-    if confirm:
-        accounts_services.send_confirmation(member=member, base_url=request.build_absolute_uri("/"))
     application = request.oauth_token.application
     token, raw = issue_token(
         application=application, member=member, scopes=request.oauth_token.scope.split()
@@ -218,13 +216,9 @@ def update_credentials(request):
     for name in BOOLEAN_SETTINGS:
         if name in data:
             chosen[name] = as_bool(name, data[name])
-    with transaction.atomic():
-        if fields:
-            profile_services.update_profile(member=member, **fields)
-        if chosen:
-            profile_services.update_settings(member=member, **chosen)
-        if "avatar" in files:
-            profile_services.set_avatar(member=member, upload=files["avatar"])
+    membership.update_profile_and_settings(
+        member=member, fields=fields, settings=chosen, avatar=files.get("avatar")
+    )
     return credential_account_entity(member)
 
 
@@ -240,8 +234,7 @@ def lookup(request, acct: str):
     local, _, domain = handle.partition("@")
     if domain and domain.lower() not in (request.get_host().lower(), _site_domain()):
         raise Http404(NOT_FOUND)
-    found = User.objects.filter(username__iexact=local).values_list("pk", flat=True).first()
-    return account_entity(found, viewer=viewer(request))
+    return account_entity(accounts_queries.id_with_handle(local), viewer=viewer(request))
 
 
 @router.get(

@@ -4,9 +4,9 @@ from ninja import Router, Schema
 from oauth2_provider.models import Application
 
 from api.auth import app_auth
-from api.oauth import scopes as scope_rules
-from api.oauth.services import register_app
 from api.payload import as_list, payload
+from oauth import scopes as scope_rules
+from oauth.services import register_app
 
 router = Router(tags=["apps"])
 

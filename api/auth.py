@@ -14,36 +14,20 @@ ninja treats a falsy answer as "not authenticated", so anonymous and app-only ca
 AnonymousUser rather than None; `viewer(request)` gives the None.
 """
 
-import hashlib
-
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
-from oauth2_provider.models import AccessToken
 
 from accounts.models import User
-from api.oauth import scopes as scope_rules
 from core.errors import Forbidden, Invalid
+from oauth import scopes as scope_rules
+from oauth.queries import bearer_token
 
 TOKEN_INVALID = "The access token is invalid"
 OUTSIDE_SCOPES = "This action is outside the authorized scopes"
 MEMBER_REQUIRED = "This method requires an authenticated user"
 EMAIL_NOT_CONFIRMED = "Your login is missing a confirmed e-mail address"
-
-
-def _lookup(raw: str) -> AccessToken | None:
-    checksum = hashlib.sha256(raw.encode()).hexdigest()
-    token = (
-        AccessToken.objects.select_related("user", "application")
-        .filter(token_checksum=checksum)
-        .first()
-    )
-    if token is None or token.is_expired():
-        return None
-    if token.user_id is not None and not token.user.is_active:
-        return None
-    return token
 
 
 class BearerToken(HttpBearer):
@@ -67,7 +51,7 @@ class BearerToken(HttpBearer):
         return self.authenticate(request, raw.strip())
 
     def authenticate(self, request, token):
-        access = _lookup(token)
+        access = bearer_token(token)
         if access is None:
             raise AuthenticationError()
         request.oauth_token = access

@@ -5,7 +5,6 @@ setting refuses instead)."""
 
 from datetime import timedelta
 
-from django.db.models import Count
 from django.http import HttpResponse
 from ninja import Router
 
@@ -16,24 +15,19 @@ from api.schemas import iso
 from api.schemas.accounts import account_entities
 from api.schemas.statuses import filter_entity, status_entities, tag_entity
 from core import clock
-from core.errors import Invalid, NotFound
 from feed import queries, services
-from feed.models import FilterKeyword, PostTag
+from feed.models import FilterKeyword
 from network import queries as network
 
 router = Router(tags=["feed"])
-NOT_FOUND = "Record not found"
 
 
 def _history(tag) -> list[dict]:
     """Uses per day for the last week, as Mastodon's Tag history (newest day first)."""
     today = clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
     since = today - timedelta(days=6)
-    rows = PostTag.objects.filter(hashtag=tag, post__created_at__gte=since).values_list(
-        "post__created_at", "post__author_id"
-    )
     days = {}
-    for at, author in rows:
+    for at, author in queries.tag_uses_since(tag, since):
         day = at.replace(hour=0, minute=0, second=0, microsecond=0)
         uses, accounts = days.setdefault(day, [0, set()])
         days[day][0] = uses + 1
@@ -85,17 +79,15 @@ def followed_tags(request):
 
 
 def _member(request, account_id: int) -> User:
-    member = User.objects.filter(pk=account_id, is_active=True).first()
-    if member is None or network.is_blocked_between(request.auth, member):
-        raise NotFound(NOT_FOUND, rule="B1")
-    return member
+    """B1: one can't mute (or unmute) a member blocked either way: they don't exist for you."""
+    return network.visible_member(request.auth, pk=account_id).member
 
 
 def _relationship(request, member) -> dict:
     from api.network import _relationship as relationship_entity
 
     entity = relationship_entity(network.relationship(request.auth, member))
-    mute = queries.mutes_of(request.auth).filter(muted=member).first()
+    mute = queries.mute_of(request.auth, member)
     entity["muting"] = mute is not None
     entity["muting_notifications"] = bool(mute and mute.notifications)
     return entity
@@ -166,10 +158,7 @@ def filters(request):
 @router.get("/v2/filters/{int:filter_id}", auth=member_auth)
 def get_filter(request, filter_id: int):
     require_scope(request, "read:filters")
-    row = queries.filters_of(request.auth).filter(pk=filter_id).first()
-    if row is None:
-        raise NotFound(NOT_FOUND, rule="P3")
-    return filter_entity(row)
+    return filter_entity(queries.filter_of(request.auth, filter_id))
 
 
 @router.post("/v2/filters", auth=member_auth)
@@ -185,7 +174,7 @@ def create_filter(request):
         expires_in=data.get("expires_in"),
         keywords=_keywords(data),
     )
-    return filter_entity(queries.filters_of(request.auth).get(pk=row.pk))
+    return filter_entity(queries.filter_of(request.auth, row.pk))
 
 
 @router.put("/v2/filters/{int:filter_id}", auth=member_auth)
@@ -204,7 +193,7 @@ def update_filter(request, filter_id: int):
         services.add_filter_keyword(
             member=request.auth, filter_id=filter_id, keyword=keyword, whole_word=whole
         )
-    return filter_entity(queries.filters_of(request.auth).get(pk=filter_id))
+    return filter_entity(queries.filter_of(request.auth, filter_id))
 
 
 @router.delete("/v2/filters/{int:filter_id}", auth=member_auth)
@@ -250,8 +239,7 @@ def _v1(keyword: FilterKeyword) -> dict:
 def filters_v1(request):
     """v1 filters are v2 keywords, each with its filter's context and action."""
     require_scope(request, "read:filters")
-    rows = FilterKeyword.objects.filter(filter__member=request.auth).select_related("filter")
-    return [_v1(k) for k in rows.order_by("id")]
+    return [_v1(k) for k in queries.filter_keywords(request.auth)]
 
 
 @router.post("/v1/filters", auth=member_auth)
@@ -268,19 +256,13 @@ def create_filter_v1(request):
         expires_in=data.get("expires_in"),
         keywords=[(phrase, as_bool("whole_word", data.get("whole_word", True)))],
     )
-    return _v1(row.keywords.select_related("filter").first())
+    return _v1(queries.filter_of(request.auth, row.pk).keywords.all()[0])
 
 
 @router.delete("/v1/filters/{int:keyword_id}", auth=member_auth)
 def delete_filter_v1(request, keyword_id: int):
     require_scope(request, "write:filters")
-    keyword = FilterKeyword.objects.filter(pk=keyword_id, filter__member=request.auth).first()
-    if keyword is None:
-        raise NotFound(NOT_FOUND, rule="P3")
-    row = keyword.filter
-    services.delete_filter_keyword(member=request.auth, keyword_id=keyword_id)
-    if not row.keywords.exists():
-        services.delete_filter(member=request.auth, filter_id=row.pk)
+    services.delete_filter_phrase(member=request.auth, keyword_id=keyword_id)
     return {}
 
 
@@ -352,4 +334,4 @@ def follow_requests(request):
     return []
 
 
-__all__ = ["router", "Count", "Invalid"]
+__all__ = ["router"]

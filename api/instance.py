@@ -5,8 +5,9 @@ from datetime import timedelta
 from django.conf import settings
 from ninja import Router
 
-from accounts.models import User
+from accounts import queries as accounts_queries
 from core import clock
+from feed import queries as feed_queries
 from feed.models import Post
 
 LINKWELL_VERSION = "0.1.0"
@@ -75,8 +76,8 @@ def instance_v1(request):
         "version": VERSION,
         "urls": {"streaming_api": f"wss://{request.get_host()}"},
         "stats": {
-            "user_count": User.objects.filter(is_active=True).count(),
-            "status_count": Post.objects.count(),
+            "user_count": accounts_queries.member_count(),
+            "status_count": feed_queries.post_count(),
             "domain_count": 0,
         },
         "thumbnail": _thumbnail(),
@@ -100,13 +101,7 @@ def instance_v2(request):
         "version": VERSION,
         "source_url": getattr(settings, "LINKWELL_SOURCE_URL", f"{settings.SITE_URL}/"),
         "description": DESCRIPTION,
-        "usage": {
-            "users": {
-                "active_month": User.objects.filter(
-                    is_active=True, last_login__gte=month_ago
-                ).count()
-            }
-        },
+        "usage": {"users": {"active_month": accounts_queries.signed_in_since(month_ago)}},
         "thumbnail": {"url": _thumbnail(), "blurhash": None, "versions": {}},
         "icon": [],
         "languages": ["en"],

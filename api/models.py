@@ -1,43 +1,5 @@
-"""What Mastodon knows about a client application that django-oauth-toolkit does not."""
+"""The `api` app label holds OAuth's tables; their code is the oauth area's (oauth/models.py)."""
 
-from django.conf import settings
-from django.db import models
-from oauth2_provider.settings import oauth2_settings
+from oauth.models import RedeemedCode, Registration
 
-
-class Registration(models.Model):
-    """The scopes an app registered with (it may never ask for more), and its website.
-
-    Personal access tokens hang off one such app per member, marked `personal`.
-    """
-
-    application = models.OneToOneField(
-        settings.OAUTH2_PROVIDER_APPLICATION_MODEL,
-        on_delete=models.CASCADE,
-        related_name="registration",
-    )
-    scopes = models.CharField(max_length=1000, default="read")
-    website = models.URLField(max_length=500, blank=True)
-    personal = models.BooleanField(default=False)
-    created_at = models.DateTimeField()
-
-
-class RedeemedCode(models.Model):
-    """An authorization code already exchanged, and what it bought (RFC 6749 §4.1.2).
-
-    django-oauth-toolkit deletes the grant on use; this remembers it, hashed, so that a
-    replay revokes the tokens issued from it instead of only failing.
-    """
-
-    code_checksum = models.CharField(max_length=64, unique=True)  # SHA-256 of the code
-    application = models.ForeignKey(
-        settings.OAUTH2_PROVIDER_APPLICATION_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    access_token = models.ForeignKey(
-        oauth2_settings.ACCESS_TOKEN_MODEL,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    token_family = models.UUIDField(null=True)  # the refresh tokens rotated from it
-    redeemed_at = models.DateTimeField()
+__all__ = ["RedeemedCode", "Registration"]

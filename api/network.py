@@ -6,19 +6,20 @@ the connection, invitations, mutual connections and paths. No rules here: servic
 
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from ninja import Router, Schema
 
+from accounts import queries as accounts_queries
 from accounts.models import User
 from api.auth import member_auth, require_scope
 from api.payload import as_list, payload
 from api.schemas import iso
 from api.schemas.accounts import Account, account_entities, account_entity
 from core.errors import Forbidden, Invalid
+from core.paging import keyset_page
 from feed.queries import muted_among
-from network import index, queries, services
+from network import queries, services
 from network.models import Invitation, ReportReason
-from profiles.queries import visible_profile
 
 router = Router(tags=["network"])
 
@@ -105,15 +106,13 @@ def _relationship(rel: queries.Relationship) -> dict:
 
 
 def _member(account_id: int) -> User:
-    member = User.objects.filter(pk=account_id, is_active=True).select_related("profile").first()
-    if member is None:
-        raise Http404(NOT_FOUND)
-    return member
+    """The member an action names; the service decides what a block allows (B1, F1, N6)."""
+    return accounts_queries.active_member(pk=account_id)
 
 
 def _visible_member(request, account_id: int) -> User:
     """B1: a member blocked either way does not exist for the viewer (the shared read)."""
-    return visible_profile(request.auth, _member(account_id)).member
+    return queries.visible_member(request.auth, pk=account_id).member
 
 
 def _relationship_with(request, member: User) -> dict:
@@ -182,7 +181,7 @@ def relationships(request):
     require_scope(request, "read:follows")
     raw = request.GET.getlist("id[]") + request.GET.getlist("id")
     ids = [int(value) for value in raw if value.isdigit()]
-    known = set(User.objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True))
+    known = accounts_queries.active_ids(ids)
     ids = list(dict.fromkeys(i for i in ids if i in known))
     found = queries.relationships(request.auth, ids)
     muted = muted_among(request.auth, ids)  # issue 12: mutes live with the feed
@@ -197,17 +196,14 @@ def relationships(request):
 def _paged(request, rows, key: str, default: int = 40):
     """Mastodon paging by record id: max_id / since_id / min_id / limit, with a Link header."""
     limit = min(max(_int(request.GET.get("limit"), default), 1), 80)
-    max_id = _int(request.GET.get("max_id"), None)
-    since_id = _int(request.GET.get("since_id"), None)
-    min_id = _int(request.GET.get("min_id"), None)
-    if max_id is not None:
-        rows = rows.filter(**{f"{key}__lt": max_id})
-    if since_id is not None:
-        rows = rows.filter(**{f"{key}__gt": since_id})
-    if min_id is not None:
-        page = list(rows.filter(**{f"{key}__gt": min_id}).order_by(key)[:limit])[::-1]
-    else:
-        page = list(rows.order_by(f"-{key}")[:limit])
+    page = keyset_page(
+        rows,
+        key,
+        limit=limit,
+        max_id=_int(request.GET.get("max_id"), None),
+        since_id=_int(request.GET.get("since_id"), None),
+        min_id=_int(request.GET.get("min_id"), None),
+    )
     return page, _link(request, page, key, limit)
 
 
@@ -410,7 +406,7 @@ def mutual_connections(
     require_scope(request, "read:follows", "read:accounts")
     member = _visible_member(request, account_id)
     limit = min(max(limit, 1), 80)
-    total, ids = index.mutuals_for(request.auth, member, offset=max(offset, 0), limit=limit)
+    total, ids = queries.mutuals_for(request.auth, member, offset=max(offset, 0), limit=limit)
     response["X-Total-Count"] = str(total)
     _offset_link(request, response, offset, limit, len(ids))
     return account_entities(ids, viewer=request.auth)
@@ -421,7 +417,7 @@ def paths(request, account_id: int):
     """D3: up to 3 shortest paths within 3 hops; steps you may not see carry no account."""
     require_scope(request, "read:follows", "read:accounts")
     member = _visible_member(request, account_id)
-    found = index.paths_for(request.auth, member)
+    found = queries.paths_for(request.auth, member)
     named = {s.member_id for path in found for s in path if s.member is not None}
     entities = {int(a["id"]): a for a in account_entities(sorted(named), viewer=request.auth)}
     return [

@@ -10,15 +10,15 @@ from urllib.parse import urlencode
 from django.http import HttpResponse
 from ninja import Router
 
-from accounts.models import User
 from api.auth import member_auth, optional_auth, require_scope, viewer
 from api.payload import as_bool, as_list, payload
 from api.schemas import iso
 from api.schemas.accounts import Account, account_entities
 from api.schemas.statuses import MediaAttachment, Status, media_entity, status_entities
-from core.errors import Invalid, NotFound
+from core.errors import Invalid
+from core.paging import keyset_page
 from feed import home, impressions, queries, services
-from feed.models import Media, ReactionType
+from feed.models import ReactionType
 from network import queries as network
 
 router = Router(tags=["statuses"])
@@ -26,7 +26,6 @@ router = Router(tags=["statuses"])
 VISIBILITIES = {"public": "anyone", "unlisted": "anyone", "private": "connections"}
 DIRECT_REFUSED = "Linkwell has no direct posts; send a message instead."
 BAD_VISIBILITY = "Validation failed: visibility must be public, unlisted or private"
-NOT_FOUND = "Record not found"
 MEDIA_FORM = {
     "requestBody": {
         "content": {
@@ -190,7 +189,7 @@ def status_history(request, post_id: int):
     queries.decorate(me, [post])
     account = account_entities([post.author_id], viewer=me)[0]
     current = status_entities(me, [post])[0]
-    media = {m.pk: m for m in Media.objects.filter(owner_id=post.author_id)}
+    media = queries.author_media(post.author_id)
     versions = [
         {
             "content": rev.html,
@@ -230,13 +229,7 @@ def status_context(request, post_id: int):
         post = queries.visible_post(me, post.reblog_id, sight=sight)
     thread = queries.thread(me, post, sight=sight)
     if post.root_id:
-        ancestors = [p for p in [post.root, post.in_reply_to] if p is not None]
-        ancestors = list({p.pk: p for p in ancestors if p.pk != post.pk}.values())
-        ancestors = queries.visible_posts(
-            me,
-            queries.with_context().filter(pk__in=[p.pk for p in ancestors]).order_by("id"),
-            sight=sight,
-        )
+        ancestors = queries.ancestors(me, post, sight=sight)
         descendants = [p for p in thread if p.in_reply_to_id == post.pk]
     else:
         ancestors, descendants = [], thread
@@ -310,11 +303,8 @@ def favourited_by(request, post_id: int, response: HttpResponse):
     post = queries.visible_post(me, post_id)
     target = post.reblog if post.reblog_id else post
     rows = queries.reactors(me, target, kind=request.GET.get("type") or None)
-    max_id = _int(request.GET.get("max_id"))
-    if max_id:
-        rows = rows.filter(pk__lt=max_id)
     limit = _limit(request, 40, 80)
-    page = list(rows[:limit])
+    page = keyset_page(rows, "pk", limit=limit, max_id=_int(request.GET.get("max_id")))
     if len(page) == limit:
         _link(request, response, next_params={"max_id": page[-1].pk})
     return account_entities([r.member_id for r in page], viewer=me)
@@ -326,11 +316,8 @@ def reblogged_by(request, post_id: int, response: HttpResponse):
     post = queries.visible_post(me, post_id)
     target = post.reblog if post.reblog_id else post
     rows = queries.reposters(me, target)
-    max_id = _int(request.GET.get("max_id"))
-    if max_id:
-        rows = rows.filter(pk__lt=max_id)
     limit = _limit(request, 40, 80)
-    page = list(rows[:limit])
+    page = keyset_page(rows, "pk", limit=limit, max_id=_int(request.GET.get("max_id")))
     if len(page) == limit:
         _link(request, response, next_params={"max_id": page[-1].pk})
     return account_entities(list(dict.fromkeys(r.author_id for r in page)), viewer=me)
@@ -369,10 +356,7 @@ def upload_v1(request):
 
 @router.get("/v1/media/{int:media_id}", auth=member_auth, response=MediaAttachment)
 def get_media(request, media_id: int):
-    media = Media.objects.filter(pk=media_id, owner=request.auth).first()
-    if media is None:
-        raise NotFound(NOT_FOUND, rule="P1")
-    return media_entity(media)
+    return media_entity(queries.own_media(request.auth, media_id))
 
 
 @router.put("/v1/media/{int:media_id}", auth=member_auth, response=MediaAttachment)
@@ -447,19 +431,15 @@ def account_statuses(request, account_id: int, response: HttpResponse):
     """A member's posts, reposts and comments you may see; `exclude_replies`,
     `exclude_reblogs`, `only_media`; `pinned=true` is empty (no pinned posts yet)."""
     me = viewer(request)
-    member = User.objects.filter(pk=account_id, is_active=True).first()
-    if member is None or network.is_blocked_between(me, member):
-        raise NotFound(NOT_FOUND, rule="B1")
+    member = network.visible_member(me, pk=account_id).member
     if as_bool("pinned", request.GET.get("pinned", "false")):
         return []
     rows = queries.account_posts(
         me,
         member,
         exclude_replies=as_bool("exclude_replies", request.GET.get("exclude_replies", "false")),
+        exclude_reblogs=as_bool("exclude_reblogs", request.GET.get("exclude_reblogs", "false")),
+        only_media=as_bool("only_media", request.GET.get("only_media", "false")),
     )
-    if as_bool("exclude_reblogs", request.GET.get("exclude_reblogs", "false")):
-        rows = rows.filter(reblog__isnull=True)
-    if as_bool("only_media", request.GET.get("only_media", "false")):
-        rows = rows.filter(media__isnull=False).distinct()
     posts, below = queries.page_of(me, rows, limit=_limit(request), **_cursors(request))
     return _answer_page(request, response, posts, below)

@@ -69,10 +69,10 @@ def static_files_stale() -> bool:
 def demo_member_exists() -> bool:
     from django.db import DatabaseError
 
-    from accounts.models import User
+    from accounts.queries import with_handle
 
     try:
-        return User.objects.filter(username__iexact="demo").exists()
+        return with_handle("demo").exists()
     except DatabaseError:  # not migrated yet: serve anyway, without the hint
         return False
 

@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "web.errors.NotFoundAsPage",  # core.errors.NotFound from any view: the 404 page
     "csp.middleware.CSPMiddleware",
     # Last, as axes asks: it answers a refused sign-in that the door itself didn't show.
     "axes.middleware.AxesMiddleware",
@@ -205,9 +206,9 @@ LINKWELL_GRAPH_DIR = Path(env_str("LINKWELL_GRAPH_DIR", str(VAR_DIR / "graph")))
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"  # migrations name it
 OAUTH2_PROVIDER = {
-    # Mastodon's scopes (read:accounts...) and grants; see api/oauth/ and docs/api.md.
-    "SCOPES_BACKEND_CLASS": "api.oauth.scopes.MastodonScopes",
-    "OAUTH2_VALIDATOR_CLASS": "api.oauth.validators.MastodonValidator",
+    # Mastodon's scopes (read:accounts...) and grants; see oauth/ and docs/api.md.
+    "SCOPES_BACKEND_CLASS": "oauth.scopes.MastodonScopes",
+    "OAUTH2_VALIDATOR_CLASS": "oauth.validators.MastodonValidator",
     "SCOPES": {
         "read": "Read your account and network",
         "write": "Change your account and network",

@@ -13,8 +13,10 @@ from collections.abc import Iterable
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from core import clock
 from core.errors import NotFound
+from feed import text as texts
 from feed.models import (
     FilterKeyword,
     Hashtag,
@@ -32,6 +34,9 @@ from feed.models import (
 from network import queries as network
 
 POST_NOT_FOUND = _("This post doesn't exist or isn't visible to you.")
+# Mastodon's words for a filter or an upload that isn't the member's
+FILTER_NOT_FOUND = _("Record not found")
+MEDIA_RECORD_NOT_FOUND = _("Record not found")
 TAG_NOT_FOUND = _("No such hashtag.")
 
 
@@ -269,6 +274,16 @@ def page_of(
     return seen, candidates[-1].pk
 
 
+def ancestors(viewer, post: Post, *, sight: Sight | None = None) -> list[Post]:
+    """What a comment hangs from (the post and, for a reply, its comment), oldest first,
+    through the door; nothing for a post."""
+    above = [p for p in [post.root, post.in_reply_to] if p is not None and p.pk != post.pk]
+    if not above:
+        return []
+    rows = with_context(Post.objects.filter(pk__in={p.pk for p in above})).order_by("id")
+    return visible_posts(viewer, rows, sight=sight)
+
+
 def thread(viewer, post: Post, *, sight: Sight | None = None) -> list[Post]:
     """P2: the comments and replies under a post, oldest first, through the door."""
     root = post.root if post.root_id else post
@@ -276,18 +291,47 @@ def thread(viewer, post: Post, *, sight: Sight | None = None) -> list[Post]:
     return visible_posts(viewer, rows, sight=sight)
 
 
-def account_posts(viewer, author, *, exclude_replies: bool = False) -> QuerySet:
+def account_posts(
+    viewer,
+    author,
+    *,
+    exclude_replies: bool = False,
+    exclude_reblogs: bool = False,
+    only_media: bool = False,
+) -> QuerySet:
     """A member's posts, reposts and (unless excluded) comments, newest first; the door still
-    runs on the page, this only narrows what is read."""
+    runs on the page, this only narrows what is read. `exclude_reblogs` leaves out plain
+    reposts, `only_media` keeps posts with images (Mastodon's account statuses filters)."""
     rows = Post.objects.filter(author=author)
     if exclude_replies:
         rows = rows.exclude(kind=PostKind.COMMENT)
+    if exclude_reblogs:
+        rows = rows.filter(reblog__isnull=True)
+    if only_media:
+        rows = rows.filter(media__isnull=False).distinct()
     me = getattr(viewer, "pk", None)
     if me != author.pk and not network.connected_among(viewer, [author.pk]):
         rows = rows.filter(visibility=Visibility.ANYONE).exclude(
             kind=PostKind.COMMENT, root__visibility=Visibility.CONNECTIONS
         )
     return rows
+
+
+def author_media(author_id: int) -> dict[int, Media]:
+    """The author's images by id: an edit history shows each version's own."""
+    return {m.pk: m for m in Media.objects.filter(owner_id=author_id)}
+
+
+def own_media(owner, media_id: int) -> Media:
+    """An image the member uploaded (attached or not); NotFound for anyone else's."""
+    media = Media.objects.filter(pk=media_id, owner=owner).first()
+    if media is None:
+        raise NotFound(MEDIA_RECORD_NOT_FOUND, rule="P1")
+    return media
+
+
+def post_count() -> int:
+    return Post.objects.count()
 
 
 def public_posts() -> QuerySet:
@@ -302,10 +346,8 @@ def tag_posts(hashtag: Hashtag) -> QuerySet:
 
 
 def hashtag_named(name: str) -> Hashtag:
-    from feed.text import is_hashtag
-
     key = (name or "").lstrip("#").lower()
-    tag = Hashtag.objects.filter(key=key).first() if is_hashtag(key) else None
+    tag = Hashtag.objects.filter(key=key).first() if texts.is_hashtag(key) else None
     if tag is None:
         raise NotFound(TAG_NOT_FOUND, rule="F3")
     return tag
@@ -313,6 +355,15 @@ def hashtag_named(name: str) -> Hashtag:
 
 def followed_hashtags(member) -> QuerySet:
     return Hashtag.objects.filter(followers__member=member).order_by("followers__id")
+
+
+def tag_uses_since(tag: Hashtag, since) -> list[tuple]:
+    """(created_at, author id) of every post tagged `tag` since `since`: a tag's history."""
+    return list(
+        PostTag.objects.filter(hashtag=tag, post__created_at__gte=since).values_list(
+            "post__created_at", "post__author_id"
+        )
+    )
 
 
 def follows_hashtag(member, hashtag) -> bool:
@@ -340,8 +391,30 @@ def reposters(viewer, post: Post, *, sight: Sight | None = None) -> QuerySet:
     return rows.order_by("-id")
 
 
+def mention_candidates(viewer, typed: str, *, limit: int = 8) -> list:
+    """@mention autocomplete: members whose handle or name starts with the typed letters,
+    the viewer's connections first; members hidden by a block are left out (B1)."""
+    typed = texts.clean_text(typed or "").lstrip("@")[:30]
+    if not typed:
+        return []
+    hidden = network.hidden_for(viewer)
+    rows = list(
+        User.objects.filter(is_active=True)
+        .filter(Q(username__istartswith=typed) | Q(display_name__istartswith=typed))
+        .exclude(pk__in=[*hidden, viewer.pk])
+        .order_by("username")[:20]
+    )
+    connected = network.connected_among(viewer, [m.pk for m in rows])
+    rows.sort(key=lambda m: (m.pk not in connected, m.username.lower()))
+    return rows[:limit]
+
+
 def mutes_of(member) -> QuerySet:
     return Mute.objects.filter(member=member).select_related("muted__profile").order_by("-id")
+
+
+def mute_of(member, other) -> Mute | None:
+    return Mute.objects.filter(member=member, muted=other).first()
 
 
 def is_muting(member, other) -> bool:
@@ -364,6 +437,28 @@ def filters_of(member) -> QuerySet:
         .prefetch_related(Prefetch("keywords", queryset=FilterKeyword.objects.order_by("id")))
         .order_by("id")
     )
+
+
+def filter_of(member, filter_id: int) -> KeywordFilter:
+    """One of the member's keyword filters, with its keywords; NotFound for anyone else's."""
+    found = filters_of(member).filter(pk=filter_id).first()
+    if found is None:
+        raise NotFound(FILTER_NOT_FOUND, rule="P3")
+    return found
+
+
+def filter_keywords(member) -> QuerySet:
+    """Every keyword of the member's filters with its filter (Mastodon's v1 filters)."""
+    return (
+        FilterKeyword.objects.filter(filter__member=member).select_related("filter").order_by("id")
+    )
+
+
+def filter_keyword(member, keyword_id: int) -> FilterKeyword:
+    found = filter_keywords(member).filter(pk=keyword_id).first()
+    if found is None:
+        raise NotFound(FILTER_NOT_FOUND, rule="P3")
+    return found
 
 
 def active_filters(member, context: str) -> list[KeywordFilter]:

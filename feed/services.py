@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Greatest, Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +42,7 @@ from feed.models import (
     ReactionType,
     Visibility,
 )
+from feed.queries import FILTER_NOT_FOUND, MEDIA_RECORD_NOT_FOUND
 from notifications import services as notices
 from notifications.models import Kind
 
@@ -65,8 +66,6 @@ FILTER_CONTEXT_INVALID = _(
     "A filter applies to one or more of: home, notifications, public, thread, account."
 )
 FILTER_ACTION_INVALID = _("A filter either warns or hides.")
-FILTER_NOT_FOUND = _("Record not found")
-MEDIA_RECORD_NOT_FOUND = _("Record not found")
 
 
 # --- Writing: posts, comments, reposts ---------------------------------------------------------
@@ -430,6 +429,71 @@ def delete(*, by: User, post_id: int) -> Post:
     return post
 
 
+BATCH = 500  # ids per statement: SQLite takes at most 32,766 parameters, older builds 999
+
+
+def forget_member(*, member: User) -> None:
+    """U4, feed's part: the member's posts, comments, reposts and reactions go, with what
+    hangs off their posts (others' comments and replies on them, plain reposts of them);
+    the counters of the posts that stay are counted again from the rows left, images leave
+    storage and notifications about the vanished posts go, after commit. The account's own
+    cascade would take the rows but leave the counters, files and notifications behind."""
+    with transaction.atomic():
+        _forget_member(member)
+
+
+def _forget_member(member: User) -> None:
+    gone_posts = Post.objects.filter(
+        Q(author=member)
+        | Q(root__author=member)
+        | Q(in_reply_to__author=member)
+        | Q(reblog__author=member)
+    )
+    rows = list(gone_posts.values_list("pk", "root_id", "in_reply_to_id", "reblog_id", "quote_id"))
+    gone = {row[0] for row in rows}
+    touched = {pk for row in rows for pk in row[1:] if pk is not None}
+    touched |= set(Reaction.objects.filter(member=member).values_list("post_id", flat=True))
+    files = [
+        (m.file.storage, name)
+        for m in Media.objects.filter(Q(owner=member) | Q(post__in=gone_posts))
+        for name in (m.file.name, m.preview.name)
+        if name
+    ]
+    Reaction.objects.filter(member=member).delete()
+    gone_posts.delete()  # by the same filter: no list of ids as long as the member's history
+    _recount(sorted(touched - gone))
+    kinds = [Kind.MENTION, Kind.COMMENT, Kind.REPLY, Kind.REACTION, Kind.REPOST]
+    ids = sorted(gone)
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        transaction.on_commit(lambda b=batch: notices.forget_subjects(kinds=kinds, subject_ids=b))
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
+
+
+class _CountOf(Subquery):
+    """COUNT(*) of a correlated queryset, without a GROUP BY to line up."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
+    output_field = IntegerField()
+
+
+def _recount(post_ids: list[int]) -> None:
+    """Counters of posts that stay, counted from the rows (as the writes keep them): a post's
+    comments are its comments and replies, a comment's its replies; reposts are plain and
+    with thoughts; reactions in all and by type."""
+    post = OuterRef("pk")
+    counters = {
+        "comments_count": _CountOf(Post.objects.filter(root=post).values("pk"))
+        + _CountOf(Post.objects.filter(in_reply_to=post).exclude(root=post).values("pk")),
+        "reposts_count": _CountOf(Post.objects.filter(Q(reblog=post) | Q(quote=post)).values("pk")),
+        "reactions_count": _CountOf(Reaction.objects.filter(post=post).values("pk")),
+    }
+    for kind, field in REACTION_COUNT_FIELDS.items():
+        counters[field] = _CountOf(Reaction.objects.filter(post=post, type=kind).values("pk"))
+    for start in range(0, len(post_ids), BATCH):
+        Post.objects.filter(pk__in=post_ids[start : start + BATCH]).update(**counters)
+
+
 # --- Reactions ---------------------------------------------------------------------------------
 
 
@@ -688,3 +752,14 @@ def delete_filter_keyword(*, member: User, keyword_id: int) -> None:
     deleted, _ = FilterKeyword.objects.filter(pk=keyword_id, filter__member=member).delete()
     if not deleted:
         raise NotFound(FILTER_NOT_FOUND, rule="P3")
+
+
+@transaction.atomic
+def delete_filter_phrase(*, member: User, keyword_id: int) -> None:
+    """Mastodon's v1 filter is one keyword: deleting it deletes its filter once it holds no
+    other keyword."""
+    keyword = queries.filter_keyword(member, keyword_id)
+    row = keyword.filter
+    keyword.delete()
+    if not row.keywords.exists():
+        row.delete()

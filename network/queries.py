@@ -1,16 +1,25 @@
-"""Reads of the network: what a viewer may see of relationships, lists and invitations.
+"""Reads of the network, and the door every other area, web and api come through.
 
-Every function costs a constant number of queries whatever the number of members asked
-about; degrees and mutual counts come from the graph index (D1, D2) with blocks cut (D4).
+Who a viewer may see (`visible_member`, `visible_members`, B1 and S1's public card), what they
+see of the graph (`Viewpoint`: D1 degrees, D2 mutuals, D3 paths, suggestions, all with D4's
+blocks cut), relationships, lists (S5) and invitations. Every function costs a constant number
+of queries whatever the number of members asked about. Nothing outside network imports the
+loader or the Viewpoint's module: docs/architecture.md, "The doors".
 """
 
 from dataclasses import dataclass
 
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
+from accounts import queries as accounts_queries
 from accounts.models import User
+from accounts.queries import MEMBER_NOT_FOUND
+from core.errors import NotFound
 from network.models import Block, Connection, Follow, Invitation, InvitationStatus
-from profiles.models import ConnectionsVisibleTo
+from network.viewpoint import Viewpoint
+from profiles.models import ConnectionsVisibleTo, Profile
+from profiles.queries import ProfileView
 
 CONNECTIONS_HIDDEN = (
     "This member shows their connections only to themselves; you see the connections you share."  # noqa: E501
@@ -79,6 +88,78 @@ def is_connected(a, b) -> bool:
     return Connection.objects.filter(member_a_id=x, member_b_id=y).exists()
 
 
+# --- Who the viewer may see (S1, B1): the one read behind every page and entity ----------
+
+
+def visible_members(
+    viewer, members, *, blocked_as_card: bool = False, view: Viewpoint | None = None
+) -> list[ProfileView]:
+    """S1 and B1 for a list (Users, or ids loaded here with their profile), in its order, in
+    at most one query (one more to load ids): a member blocked either way is left out, as are
+    deactivated and unknown members; a signed-out reader (or an app without a member) gets
+    the public card; any other signed-in member the whole profile.
+
+    `blocked_as_card`: where the viewer acts on their own block (their block list, a report
+    about a member they blocked), members the viewer blocked come as the public card; those
+    who blocked the viewer stay out. `view`: the request's Viewpoint, whose blocks are then
+    read instead of a query of their own."""
+    found = [m for m in members if m is not None]
+    ids = [m for m in found if isinstance(m, int)]
+    if ids:
+        loaded = accounts_queries.active_members(ids)
+        found = [loaded.get(m) if isinstance(m, int) else m for m in found]
+    found = [m for m in found if m is not None and m.is_active]
+    if viewer is None or not viewer.is_authenticated:
+        return [ProfileView(m, full=False) for m in found]
+    me = viewer.pk
+    others = [m.pk for m in found if m.pk != me]
+    if view is not None:  # the request's Viewpoint already holds them
+        blocks = view.blocks
+    elif others:
+        blocks = blocks_involving(me, others)
+    else:
+        blocks = []
+    viewer_blocked = {blocked for blocker, blocked in blocks if blocker == me}
+    blocked_viewer = {blocker for blocker, blocked in blocks if blocked == me}
+    seen = []
+    for member in found:
+        if member.pk in viewer_blocked:
+            if blocked_as_card:
+                seen.append(ProfileView(member, full=False))
+        elif member.pk not in blocked_viewer:
+            seen.append(ProfileView(member, full=True))
+    return seen
+
+
+def visible_member(
+    viewer,
+    *,
+    handle: str | None = None,
+    pk: int | None = None,
+    member: User | None = None,
+    blocked_as_card: bool = False,
+    view: Viewpoint | None = None,
+) -> ProfileView:
+    """The member (by handle in any case, by id, or already loaded) as this viewer may see
+    them: the whole profile or the public card. NotFound, the same for an unknown, a
+    deactivated and a blocked-either-way member, which every surface answers as its 404."""
+    if member is None:
+        member = accounts_queries.active_member(handle=handle, pk=pk)
+    found = visible_members(viewer, [member], blocked_as_card=blocked_as_card, view=view)
+    if not found:
+        raise NotFound(MEMBER_NOT_FOUND)
+    return found[0]
+
+
+def member_to_block(*, handle: str | None = None, pk: int | None = None) -> User:
+    """B1, B2: a member may block (or unblock) any active member, one who blocked them too, so
+    their own block holds whatever the other does later; NotFound only when unknown."""
+    return accounts_queries.active_member(handle=handle, pk=pk)
+
+
+# --- How the viewer stands with members --------------------------------------------------
+
+
 def relationship(viewer, member, *, view=None) -> Relationship:
     return relationships(viewer, [member], view=view)[0]
 
@@ -86,9 +167,6 @@ def relationship(viewer, member, *, view=None) -> Relationship:
 def relationships(viewer, members, *, view=None) -> list[Relationship]:
     """Six queries for any number of members (blocks, follows, connections, invitations,
     profiles, and the index's event replay); fewer when `view` (a Viewpoint) has them."""
-    from network.index import Viewpoint
-    from profiles.models import Profile
-
     ids = [getattr(m, "pk", m) for m in members]
     result = {i: Relationship(id=i) for i in ids}
     if not ids or viewer is None or not viewer.is_authenticated:
@@ -245,14 +323,88 @@ def may_see_connection(viewer, x, y, *, view=None) -> bool:
     x, y = getattr(x, "pk", x), getattr(y, "pk", y)
     if viewer.pk in (x, y):
         return True
-    from network.index import Viewpoint
-
     view = view or Viewpoint(viewer)
     if x in view.hidden or y in view.hidden:
         return False  # D4: nothing of a member blocked either way
     # S5 shows a list only to its owner and, at most, their connections, so "may see x's
     # list" is already covered by "is x or connected to x": no setting can add to this.
     return view.degree(x) == 1 or view.degree(y) == 1
+
+
+# --- The graph as the viewer may see it (D1–D4) -------------------------------------------
+
+
+def degrees_for(viewer, members, *, view: Viewpoint | None = None) -> list[int | None]:
+    """D1 with D4: one batch call for a whole list of members."""
+    view = view or Viewpoint(viewer)
+    view.prime(members)
+    return [view.degree(m) for m in members]
+
+
+def mutuals_for(viewer, member, *, offset: int = 0, limit: int = 20, view=None):
+    """D2 with D4: (count of shared connections, one page of their ids)."""
+    return (view or Viewpoint(viewer)).mutuals(member, offset=offset, limit=limit)
+
+
+def mutual_members(
+    viewer, member, *, offset: int = 0, limit: int = 20, view=None
+) -> tuple[int, list[User]]:
+    """D2 with D4: the count and one page of the shared connections, with their profiles."""
+    count, ids = mutuals_for(viewer, member, offset=offset, limit=limit, view=view)
+    people = accounts_queries.members_by_id(ids)
+    return count, [people[i] for i in ids if i in people]
+
+
+def suggestions_for(viewer, *, limit: int = 20, view=None) -> list[tuple[User, int]]:
+    """People you may know, with their mutual count: 2nd-degree members, most mutual
+    connections first, never a member blocked either way (D4)."""
+    found = (view or Viewpoint(viewer)).suggestions(limit=limit)
+    people = accounts_queries.members_by_id([member_id for member_id, _count in found])
+    return [(people[i], count) for i, count in found if i in people and people[i].is_active]
+
+
+@dataclass(frozen=True)
+class Step:
+    member_id: int
+    member: User | None  # the User, when the viewer may see who this step is
+    label: str  # a name, or "a connection of Sam" (D3)
+
+
+def paths_for(viewer, member, *, limit: int = 3, view=None) -> list[list[Step]]:
+    """D3: up to 3 shortest paths within 3 hops. A step between the two ends is named only
+    where the viewer may see both connections beside it (`may_see_connection`), so a path
+    never tells who is connected to whom beyond what S5 shows; on a 3-hop path the step next
+    to the member always reads "a connection of <the step before>"."""
+    view = view or Viewpoint(viewer)
+    raw = view.paths(member, limit=limit)
+    if not raw:
+        return []
+    people = accounts_queries.members_by_id({m for path in raw for m in path})
+    viewer = view.viewer
+    result = []
+    for path in raw:
+        steps, last_named = [], None
+        for position, member_id in enumerate(path):
+            person = people.get(member_id)
+            # The ends are the viewer and the member whose profile this is.
+            named = person is not None and (
+                position in (0, len(path) - 1)
+                or (
+                    may_see_connection(viewer, path[position - 1], member_id, view=view)
+                    and may_see_connection(viewer, member_id, path[position + 1], view=view)
+                )
+            )
+            if named:
+                steps.append(Step(member_id, person, person.name))
+                last_named = person
+            else:
+                name = last_named.name if last_named else _("your network")
+                steps.append(Step(member_id, None, _("a connection of %(name)s") % {"name": name}))
+        result.append(steps)
+    return result
+
+
+# --- Invitations and blocks ----------------------------------------------------------------
 
 
 def received_invitations(member) -> QuerySet:

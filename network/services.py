@@ -13,6 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 
 from accounts.models import User
+from accounts.queries import MEMBER_NOT_FOUND
 from core import clock
 from core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, Refused
 from network import notices, queries
@@ -30,7 +31,6 @@ from network.models import (
     Unblock,
 )
 from profiles.models import FollowersAllowed, InvitationsFrom, PrimaryAction
-from profiles.queries import MEMBER_NOT_FOUND
 
 PENDING = InvitationStatus.PENDING
 
@@ -304,6 +304,20 @@ def remove_from_followers(*, by: User, follower: User) -> None:
     Follow.objects.filter(follower=follower, followee=by).delete()
 
 
+@transaction.atomic
+def remove_non_connection_followers(*, member: User) -> int:
+    """S3: a member who takes followers only from connections keeps only those; called in
+    the settings change's transaction (membership.services.update_settings). Silent, as
+    removing a follower is; returns how many follows ended."""
+    deleted, _ = (
+        Follow.objects.filter(followee=member)
+        .exclude(follower__in=Connection.objects.filter(member_a=member).values("member_b"))
+        .exclude(follower__in=Connection.objects.filter(member_b=member).values("member_a"))
+        .delete()
+    )
+    return deleted
+
+
 def _may_follow(follower_id: int, followee: User) -> bool:
     if followee.profile.followers_allowed == FollowersAllowed.EVERYONE:
         return True
@@ -398,6 +412,26 @@ def resolve_reports(*, report_ids: list[int], by: User) -> int:
     """B3: an administrator closes reports from the moderation queue."""
     return Report.objects.filter(pk__in=report_ids, resolved_at__isnull=True).update(
         resolved_at=clock.now(), resolved_by=by
+    )
+
+
+# --- Leaving (U4) -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def forget_member(*, member: User) -> None:
+    """U4, network's part: a disconnect event per connection, so every graph index drops the
+    member's edges past its snapshot (only network writes ConnectionEvent; the log keeps bare
+    ids). The member's connections, follows, invitations, blocks and reports go by cascade
+    with the account right after, in the same transaction."""
+    if connection.vendor == "postgresql":  # as _lock_pair: no connect can slip in meanwhile
+        list(User.objects.select_for_update().filter(pk=member.pk).values("pk"))
+    now = clock.now()
+    pairs = Connection.objects.filter(Q(member_a=member) | Q(member_b=member)).values_list(
+        "member_a_id", "member_b_id"
+    )
+    ConnectionEvent.objects.bulk_create(
+        [ConnectionEvent(member_a=a, member_b=b, connected=False, at=now) for a, b in pairs]
     )
 
 

@@ -1,25 +1,19 @@
-"""Reads of profiles: who may see which member, and how much of them (S1, B1).
+"""Reads of profiles: how much of a member a reader sees (S1), and the profile's details.
 
-`visible_profiles` is the one answer to "what may this reader see of these members": the
-profile page at /in/<handle>/ and the API's Account entity (and every API answer that
-embeds one) both render the ProfileView it returns, so the public card can't say more
+Whether the reader may see the member at all (B1) and whether they get the whole profile or
+the public card is answered once, by `network.queries.visible_member(s)`, which returns the
+ProfileView defined here: the profile page at /in/<handle>/ and the API's Account entity
+(and every API answer that embeds one) both render it, so the public card can't say more
 through one door than through the other. docs/security.md, "What each reader sees".
 """
 
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch
-from django.utils.translation import gettext_lazy as _
+from django.db.models import F, Prefetch, prefetch_related_objects
 
 from accounts.models import User
-from core.errors import NotFound
-from network.queries import blocks_involving
 from profiles.models import Position
-
-# Mastodon's words, and no rule id: an unknown member and a hidden one get the very same
-# 404, so the answer tells nothing.
-MEMBER_NOT_FOUND = _("Record not found")
 
 
 @dataclass(frozen=True)
@@ -86,63 +80,26 @@ class ProfileView:
         return self.full
 
 
-def visible_profiles(
-    viewer, members, *, blocked_as_card: bool = False, blocks=None
-) -> list[ProfileView]:
-    """S1 and B1 for a list, in its order, in at most one query: a member blocked either way
-    is left out, as are deactivated members; a signed-out reader (or an app without a
-    member) gets the public card; any other signed-in member the whole profile.
-
-    `blocked_as_card`: where the viewer acts on their own block (their block list, a report
-    about a member they blocked), members the viewer blocked come as the public card; those
-    who blocked the viewer stay out. `blocks`: the viewer's (blocker, blocked) pairs when
-    the caller already has them (a request's Viewpoint), so no query is made."""
-    members = [m for m in members if m is not None and m.is_active]
-    if viewer is None or not viewer.is_authenticated:
-        return [ProfileView(m, full=False) for m in members]
-    me = viewer.pk
-    others = [m.pk for m in members if m.pk != me]
-    if blocks is None:
-        blocks = blocks_involving(me, others) if others else []
-    viewer_blocked = {blocked for blocker, blocked in blocks if blocker == me}
-    blocked_viewer = {blocker for blocker, blocked in blocks if blocked == me}
-    seen = []
-    for member in members:
-        if member.pk in viewer_blocked:
-            if blocked_as_card:
-                seen.append(ProfileView(member, full=False))
-        elif member.pk not in blocked_viewer:
-            seen.append(ProfileView(member, full=True))
-    return seen
-
-
-def visible_profile(viewer, member, **options) -> ProfileView:
-    """One member; NotFound when unknown or hidden, which every surface answers as a 404."""
-    found = visible_profiles(viewer, [member], **options)
-    if not found:
-        raise NotFound(MEMBER_NOT_FOUND)
-    return found[0]
-
-
-def member_for_profile(*, handle: str, viewer=None) -> User | None:
-    """The member at /in/<handle>/ (any case) with their profile, or None if unknown or
-    hidden from `viewer` (B1); with no viewer, no block is looked at."""
-    member = (
-        User.objects.filter(username__iexact=handle, is_active=True)
-        .select_related("profile")
-        .prefetch_related(
-            Prefetch("positions", queryset=Position.objects.order_by("-started_on", "-id")),
-            "education",
-            "skills",
-        )
-        .first()
+def with_details(member):
+    """The member with their experience, education and skills loaded, as the profile page and
+    its edit page show them (three queries), so a ProfileView reads them without more."""
+    prefetch_related_objects(
+        [member],
+        Prefetch("positions", queryset=Position.objects.order_by("-started_on", "-id")),
+        "education",
+        "skills",
     )
-    if member is None or viewer is None:
-        return member
-    try:
-        return visible_profile(viewer, member).member
-    except NotFound:
-        return None
+    return member
+
+
+def current_first_positions() -> Prefetch:
+    """Positions current ones first, then by start: the order the API's Account lists them."""
+    return Prefetch(
+        "positions",
+        queryset=Position.objects.order_by(
+            F("ended_on").desc(nulls_first=True), "-started_on", "-id"
+        ),
+    )
 
 
 def current_position(member) -> Position | None:

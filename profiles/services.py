@@ -1,6 +1,8 @@
 """Writes to a member's profile (S1) and settings (S2–S7), one transaction each.
 
-The web pages and the API both call these, so a rule is enforced once.
+The web pages and the API both call these, so a rule is enforced once. S3's purge of
+non-connection followers is network's write: settings reach members through
+`membership.services.update_settings`, which runs it in the same transaction.
 """
 
 import io
@@ -16,7 +18,6 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from accounts.models import User
 from accounts.services import check_shown_name
 from core.errors import Invalid
-from network.models import Connection, Follow
 from profiles.models import (
     ConnectionsVisibleTo,
     Education,
@@ -81,6 +82,13 @@ def _check_length(model, name: str, value: str, rule: str = "S1") -> None:
 
 
 @transaction.atomic
+def create_profile(*, member: User) -> Profile:
+    """S1: every member has a profile, empty at first, with the settings' defaults."""
+    profile, _ = Profile.objects.get_or_create(member=member)
+    return profile
+
+
+@transaction.atomic
 def update_profile(*, member: User, **fields) -> Profile:
     """S1: name, headline, location, industry, about; unknown names are refused, not ignored."""
     profile = Profile.objects.select_for_update().get(member=member)
@@ -113,7 +121,7 @@ def update_profile(*, member: User, **fields) -> Profile:
 
 @transaction.atomic
 def update_settings(*, member: User, **settings) -> Profile:
-    """S2–S7. S3: choosing followers_allowed=connections removes non-connection followers."""
+    """S2–S7 as stored; S3's effect on followers is `membership.services.update_settings`'s."""
     profile = Profile.objects.select_for_update().get(member=member)
     changed = []
     for name, value in settings.items():
@@ -134,19 +142,24 @@ def update_settings(*, member: User, **settings) -> Profile:
             changed.append(name)
     if changed:
         profile.save(update_fields=[*changed, "updated_at"])
-    if profile.followers_allowed == FollowersAllowed.CONNECTIONS:
-        _remove_non_connection_followers(member)
     return profile
 
 
-def _remove_non_connection_followers(member: User) -> int:
-    deleted, _ = (
-        Follow.objects.filter(followee=member)
-        .exclude(follower__in=Connection.objects.filter(member_a=member).values("member_b"))
-        .exclude(follower__in=Connection.objects.filter(member_b=member).values("member_a"))
-        .delete()
-    )
-    return deleted
+def update_profile_and_settings(
+    *, member: User, fields: dict, settings: dict, avatar=None
+) -> Profile:
+    """S1–S7 and the photo together, all or nothing: the photo is checked and resized before
+    the transaction (a bad file refuses everything and holds no lock), then every write
+    happens in one transaction, so one refused value leaves all of it as it was."""
+    encoded = _square_webp(_avatar_image(avatar)) if avatar is not None else None
+    with transaction.atomic():
+        if fields:
+            update_profile(member=member, **fields)
+        if settings:
+            update_settings(member=member, **settings)
+        if encoded is not None:
+            _store_avatar(member, encoded)
+        return Profile.objects.get(member=member)
 
 
 # --- Avatar -------------------------------------------------------------------------------
@@ -189,16 +202,19 @@ def _square_webp(image: Image.Image) -> bytes:
 
 def set_avatar(*, member: User, upload) -> Profile:
     """Checked and resized before the transaction so a bad file never holds a lock."""
-    encoded = _square_webp(_avatar_image(upload))
+    return _store_avatar(member, _square_webp(_avatar_image(upload)))
+
+
+@transaction.atomic
+def _store_avatar(member: User, encoded: bytes) -> Profile:
     name = f"{member.pk}-{secrets.token_hex(6)}.webp"
-    with transaction.atomic():
-        profile = Profile.objects.select_for_update().get(member=member)
-        old = profile.avatar.name if profile.avatar else ""
-        profile.avatar.save(name, ContentFile(encoded), save=False)
-        profile.save(update_fields=["avatar", "updated_at"])
-        if old:
-            storage = profile.avatar.storage
-            transaction.on_commit(lambda: storage.delete(old))
+    profile = Profile.objects.select_for_update().get(member=member)
+    old = profile.avatar.name if profile.avatar else ""
+    profile.avatar.save(name, ContentFile(encoded), save=False)
+    profile.save(update_fields=["avatar", "updated_at"])
+    if old:
+        storage = profile.avatar.storage
+        transaction.on_commit(lambda: storage.delete(old))
     return profile
 
 
@@ -211,6 +227,16 @@ def remove_avatar(*, member: User) -> Profile:
         profile.save(update_fields=["avatar", "updated_at"])
         transaction.on_commit(lambda: storage.delete(old))
     return profile
+
+
+@transaction.atomic
+def forget_member(*, member: User) -> None:
+    """U4: the profile's rows go by cascade with the account; the photo's file is removed
+    from storage once the deletion is committed."""
+    profile = Profile.objects.filter(member=member).first()
+    if profile is not None and profile.avatar:
+        name, storage = profile.avatar.name, profile.avatar.storage
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 # --- Experience, education, skills --------------------------------------------------------

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,19 @@ def chromium_path() -> str | None:
     return None
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded avatars and images go to a throwaway folder, never var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def fast_hasher(settings):
+    """For tests that hash passwords and client secrets many times: MD5, for speed only."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def member(db):
     return make_member(handle="alice", display_name="Alice Archer")
@@ -31,6 +45,41 @@ def member(db):
 @pytest.fixture
 def other_member(db):
     return make_member(handle="bob", display_name="Bob Baker")
+
+
+@pytest.fixture
+def full_profile(member):
+    """Alice with everything the signed-out page hides (S1): about, industry, a past position,
+    education and a skill, written as she would write them."""
+    from profiles import services
+
+    services.update_profile(
+        member=member,
+        headline="Staff engineer",
+        location="Lyon, France",
+        industry="Software",
+        about="Builds networks.",
+    )
+    services.add_position(
+        member=member, title="Staff Engineer", company="Acme", started_on=date(2021, 2, 1)
+    )
+    services.add_position(
+        member=member,
+        title="Intern",
+        company="Beta",
+        started_on=date(2018, 6, 1),
+        ended_on=date(2018, 9, 1),
+    )
+    services.add_education(member=member, school="École Centrale")
+    services.add_skill(member=member, name="Graph theory")
+    return member
+
+
+@pytest.fixture
+def signed_in(client, member):
+    """The test client, signed in as Alice."""
+    client.force_login(member)
+    return client
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import datetime
 
 import factory
 
-from accounts.services import create_member
+from membership.services import create_member
 from profiles.models import Education, Position, Skill
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"

@@ -1,1 +1,4 @@
-"""OAuth 2 as Mastodon clients expect it, on django-oauth-toolkit."""
+"""OAuth 2 over HTTP as Mastodon clients expect it (django-oauth-toolkit views).
+
+The domain (apps, scopes, tokens) is the oauth area: oauth/.
+"""

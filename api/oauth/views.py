@@ -10,9 +10,9 @@ from django.utils.datastructures import MultiValueDict
 from oauth2_provider import views as dot
 from oauth2_provider.http import OAuth2ResponseRedirect
 
-from api.oauth import scopes as scope_rules
-from api.oauth.services import OOB, redirect_schemes
 from core import clock
+from oauth import scopes as scope_rules
+from oauth.services import OOB, redirect_schemes
 
 PASSWORD_GRANT_OFF = (
     "The password grant is turned off on this server; use the authorization code flow. "

@@ -3,28 +3,25 @@
 For other routers: `account_entities(members, viewer=...)` serialises a list in a constant
 number of queries (members with their counts and profile, positions, and the viewer's
 blocks), whatever its length; `account_entity(member, viewer=...)` is the one-member case.
-Both go through `profiles.queries.visible_profiles`: a member hidden from the viewer is left
-out (or, for one member, NotFound), and a signed-out reader gets the public card (S1, B1).
-No answer embeds an account any other way. `Account` is the ninja schema to declare.
+Both read `membership.queries.visible_accounts`, which asks
+`network.queries.visible_members`: a member hidden from the viewer is left out (or, for one
+member, NotFound), and a signed-out reader gets the public card (S1, B1). No answer embeds
+an account any other way. `Account` is the ninja schema to declare; this module only shapes.
 """
 
 from collections.abc import Iterable
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Count, F, IntegerField, Max, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce
 from django.templatetags.static import static
 from django.utils.html import linebreaks
 from ninja import Schema
 
 from accounts.models import User
 from api.schemas import iso
-from core.errors import NotFound
-from feed.models import Post
-from network.models import Connection, Follow
-from profiles.models import FollowersAllowed, Position
-from profiles.queries import MEMBER_NOT_FOUND, ProfileView, visible_profile, visible_profiles
+from membership.queries import own_account, visible_account, visible_accounts
+from profiles.models import FollowersAllowed
+from profiles.queries import ProfileView
 
 
 class PositionOut(Schema):
@@ -81,41 +78,6 @@ class Source(Schema):
 
 class CredentialAccount(Account):
     source: Source
-
-
-def _count(queryset, key: str):
-    counted = queryset.order_by().values(key).annotate(n=Count("pk")).values("n")[:1]
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
-def with_account_data(queryset):
-    """Annotates what the entity needs, so a page of accounts costs two queries."""
-    member = OuterRef("pk")
-    return (
-        queryset.select_related("profile")
-        .annotate(
-            entity_followers=_count(Follow.objects.filter(followee=member), "followee"),
-            entity_following=_count(Follow.objects.filter(follower=member), "follower"),
-            entity_statuses=_count(Post.objects.filter(author=member), "author"),
-            entity_connections_a=_count(Connection.objects.filter(member_a=member), "member_a"),
-            entity_connections_b=_count(Connection.objects.filter(member_b=member), "member_b"),
-            entity_last_status=Subquery(
-                Post.objects.filter(author=member)
-                .order_by()
-                .values("author")
-                .annotate(last=Max("created_at"))
-                .values("last")[:1]
-            ),
-        )
-        .prefetch_related(
-            Prefetch(
-                "positions",
-                queryset=Position.objects.order_by(
-                    F("ended_on").desc(nulls_first=True), "-started_on", "-id"
-                ),
-            )
-        )
-    )
 
 
 def _absolute(path: str) -> str:
@@ -181,32 +143,22 @@ def account_entities(
     members: Iterable[User | int], *, viewer, blocked_as_card: bool = False
 ) -> list[dict]:
     """In the order given; members that no longer exist or that are hidden from `viewer`
-    are left out. `blocked_as_card`: see `profiles.queries.visible_profiles`."""
-    ids = [member if isinstance(member, int) else member.pk for member in members]
-    if not ids:
-        return []
-    loaded = {m.pk: m for m in with_account_data(User.objects.filter(pk__in=ids))}
-    found = [loaded[pk] for pk in ids if pk in loaded]
-    views = visible_profiles(viewer, found, blocked_as_card=blocked_as_card)
+    are left out. `blocked_as_card`: see `network.queries.visible_members`."""
+    views = visible_accounts(viewer, list(members), blocked_as_card=blocked_as_card)
     return [_serialise(view) for view in views]
 
 
 def account_entity(member: User | int | None, *, viewer, blocked_as_card: bool = False) -> dict:
     """NotFound (a 404) when the member is unknown or hidden from `viewer`."""
-    entities = account_entities(
-        [member] if member is not None else [], viewer=viewer, blocked_as_card=blocked_as_card
-    )
-    if not entities:
-        raise NotFound(MEMBER_NOT_FOUND)
-    return entities[0]
+    return _serialise(visible_account(viewer, member, blocked_as_card=blocked_as_card))
 
 
 def credential_account_entity(member: User) -> dict:
     """The signed-in member's own account, with Mastodon's `source` (the raw note)."""
-    loaded = with_account_data(User.objects.filter(pk=member.pk)).get()
-    entity = _serialise(visible_profile(member, loaded))
+    view = own_account(member)
+    entity = _serialise(view)
     entity["source"] = {
-        "note": loaded.profile.about,
+        "note": view.member.profile.about,
         "fields": [],
         "privacy": "public",
         "sensitive": False,
@@ -222,5 +174,4 @@ __all__ = [
     "account_entities",
     "account_entity",
     "credential_account_entity",
-    "with_account_data",
 ]

@@ -14,11 +14,11 @@ from accounts.services import (
     authenticate_member,
     confirm_email,
     confirmation_token,
-    create_member,
     resend_confirmation,
     send_confirmation,
 )
 from core.errors import Forbidden, Invalid
+from membership.services import create_member
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-unusual-password-9"

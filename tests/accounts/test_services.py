@@ -1,3 +1,6 @@
+"""U1: the account row's checks (accounts.services.create_account). Joining as a whole, the
+account with its profile, is membership's: tests/membership/test_services.py."""
+
 import pytest
 
 from accounts.models import User
@@ -5,22 +8,10 @@ from accounts.services import (
     EMAIL_TAKEN,
     HANDLE_TAKEN,
     NAME_HAS_HIDDEN_CHARACTERS,
-    create_member,
 )
+from accounts.services import create_account as create_member
 from core.errors import Conflict, Invalid
 from tests.factories import make_member
-
-
-@pytest.mark.django_db
-def test_s1_new_member_gets_an_empty_profile():
-    member = create_member(
-        handle="carol",
-        email="carol@example.com",
-        password="a-long-unusual-password-9",
-        display_name="Carol",
-    )
-    assert member.profile.headline == ""
-    assert member.profile.primary_action == "connect"
 
 
 @pytest.mark.django_db

@@ -1,8 +1,8 @@
-"""API tests hash client secrets and passwords many times; a fast hasher keeps them quick."""
+"""API tests hash client secrets and passwords many times: a fast hasher keeps them quick."""
 
 import pytest
 
 
 @pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _fast_hasher(fast_hasher):
+    pass

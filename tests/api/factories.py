@@ -1,6 +1,6 @@
 """Apps and tokens for API tests, made through the same services the endpoints use."""
 
-from api.oauth.services import create_personal_token, issue_token, register_app
+from oauth.services import create_personal_token, issue_token, register_app
 
 REDIRECT = "https://client.example/callback"
 

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from oauth2_provider.models import AccessToken
 
-from api.oauth import scopes
+from oauth import scopes
 from tests.api.factories import bearer, member_token
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,7 @@ def test_an_expired_token_is_401(client, member):
 
 def test_a_deactivated_members_token_is_401(client, member):
     raw = member_token(member)
-    member.is_active = False
+    member.is_active = False  # as an operator does in the admin: no service deactivates yet
     member.save(update_fields=["is_active"])
     assert client.get("/api/v1/accounts/verify_credentials", **bearer(raw)).status_code == 401
 

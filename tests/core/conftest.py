@@ -1,8 +1,8 @@
-"""Edge tests hash tokens and passwords often; a fast hasher keeps them quick."""
+"""Edge tests hash tokens and passwords often: a fast hasher keeps them quick."""
 
 import pytest
 
 
 @pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _fast_hasher(fast_hasher):
+    pass

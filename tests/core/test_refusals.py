@@ -15,8 +15,8 @@ from network import services as network_services
 from tests.api.factories import bearer, member_token
 from tests.factories import make_member
 
-OUR_PACKAGES = ["accounts", "profiles", "network", "feed", "messaging", "notifications"]
-OUR_PACKAGES += ["search", "api", "web", "core", "jobs", "demo"]
+OUR_PACKAGES = ["accounts", "oauth", "profiles", "network", "feed", "messaging", "notifications"]
+OUR_PACKAGES += ["search", "membership", "api", "web", "core", "jobs", "demo"]
 RULE_ID_FIRST = re.compile(r"^\s*[SUNFDMBPAGX]\d+\b")
 RULE_ID = re.compile(r"[SUNFDMBPAGX]\d+")
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,7 +65,9 @@ WITHOUT_A_RULE = {
 }
 
 
-@pytest.mark.parametrize("path", ["network/services.py", "profiles/services.py"])
+@pytest.mark.parametrize(
+    "path", ["network/services.py", "profiles/services.py", "membership/services.py"]
+)
 def test_every_rule_refusal_in_the_services_names_its_rule(path):
     tree = ast.parse((ROOT / path).read_text())
     missing = []

@@ -81,7 +81,9 @@ def degrees() -> dict[int, int]:
     return counts
 
 
-def test_same_members_and_seed_give_the_same_network():
+def test_same_members_and_seed_give_the_same_network(frozen_now):
+    """Dates are offsets from now (in minutes, then days): the clock stands still between the
+    two seeds, or a minute's tick can move a start date across midnight."""
     seed()
     first = snapshot()
     User.objects.all().delete()

@@ -1,4 +1,4 @@
-"""The feed's cast: Ann, Ben, Cat, Dan and Eve, a fresh graph index, throwaway media."""
+"""The feed's cast: Ann, Ben, Cat, Dan and Eve, a fresh graph index, real commits."""
 
 import io
 
@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from network import index
+from network import loader
 from tests.factories import make_member
 
 
@@ -26,21 +26,15 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def fast_passwords(fast_hasher):
+    pass
 
 
 @pytest.fixture(autouse=True)
 def fresh_graph_index():
-    index.reset()
+    loader.reset()
     yield
-    index.reset()
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+    loader.reset()
 
 
 @pytest.fixture

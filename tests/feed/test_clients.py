@@ -14,8 +14,8 @@ import pytest
 from mastodon import Mastodon
 from PIL import Image
 
-from api.oauth.services import issue_token, register_app
 from feed import services
+from oauth.services import issue_token, register_app
 from tests.feed.factories import connect
 
 

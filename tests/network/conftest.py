@@ -2,20 +2,20 @@
 
 import pytest
 
-from network import index
+from network import loader
 from tests.factories import make_member
 
 
 @pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def fast_passwords(fast_hasher):
+    pass
 
 
 @pytest.fixture(autouse=True)
 def fresh_graph_index():
-    index.reset()
+    loader.reset()
     yield
-    index.reset()
+    loader.reset()
 
 
 @pytest.fixture

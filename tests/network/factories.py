@@ -1,5 +1,6 @@
 """Network setup through the services, so setup is itself behaviour."""
 
+from membership.services import update_settings
 from network import services
 
 
@@ -9,7 +10,7 @@ def connect(a, b):
     return invitation
 
 
-def set_profile(member, **fields):
-    for name, value in fields.items():
-        setattr(member.profile, name, value)
-    member.profile.save(update_fields=list(fields))
+def set_profile(member, **settings):
+    """S2–S7 as the settings page sets them (S3's follower purge included)."""
+    update_settings(member=member, **settings)
+    member.profile.refresh_from_db()

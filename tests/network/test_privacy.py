@@ -4,7 +4,7 @@ hidden connection, and B1 through reports and re-sent invitation answers."""
 import pytest
 
 from core.errors import NotFound
-from network import index, queries, services
+from network import queries, services
 from network.models import Report
 from tests.factories import make_member
 from tests.network.factories import connect, set_profile
@@ -84,7 +84,7 @@ def test_d3_three_hop_path_never_names_the_step_next_to_the_target(cast, ben_set
     connect(cat, dan)
     set_profile(ben, connections_visible_to=ben_setting)
     set_profile(cat, connections_visible_to=cat_setting)
-    paths = index.paths_for(ann, dan)
+    paths = queries.paths_for(ann, dan)
     assert [[s.label for s in p] for p in paths] == [["Ann", "Ben", "a connection of Ben", "Dan"]]
     assert [s.member for s in paths[0]] == [ann, ben, None, dan]
 
@@ -97,7 +97,7 @@ def test_d3_two_hop_path_names_the_shared_connection(cast, ben_setting, cat_sett
     connect(ben, cat)
     set_profile(ben, connections_visible_to=ben_setting)
     set_profile(cat, connections_visible_to=cat_setting)
-    paths = index.paths_for(ann, cat)
+    paths = queries.paths_for(ann, cat)
     assert [[s.label for s in p] for p in paths] == [["Ann", "Ben", "Cat"]]
     assert paths[0][1].member == ben
 
@@ -109,7 +109,7 @@ def test_d3_every_three_hop_path_hides_its_third_step(cast):
     connect(ben, cat)
     connect(eve, cat)
     connect(cat, dan)
-    labels = sorted([s.label for s in p] for p in index.paths_for(ann, dan))
+    labels = sorted([s.label for s in p] for p in queries.paths_for(ann, dan))
     assert labels == [
         ["Ann", "Ben", "a connection of Ben", "Dan"],
         ["Ann", "Eve", "a connection of Eve", "Dan"],

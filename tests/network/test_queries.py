@@ -2,7 +2,7 @@
 
 import pytest
 
-from network import index, queries, services
+from network import queries, services
 from network.models import ConnectionEvent
 from tests.network.factories import connect, set_profile
 
@@ -11,22 +11,22 @@ pytestmark = pytest.mark.django_db
 
 def test_d1_a_change_is_visible_in_the_very_next_call(cast):
     ann, ben, cat = cast["ann"], cast["ben"], cast["cat"]
-    assert index.degrees_for(ann, [ben, cat]) == [None, None]
+    assert queries.degrees_for(ann, [ben, cat]) == [None, None]
     connect(ann, ben)
     connect(ben, cat)
-    assert index.degrees_for(ann, [ben, cat]) == [1, 2]
+    assert queries.degrees_for(ann, [ben, cat]) == [1, 2]
     services.disconnect(by=ben, member=cat)
-    assert index.degrees_for(ann, [ben, cat]) == [1, None]
+    assert queries.degrees_for(ann, [ben, cat]) == [1, None]
 
 
 def test_index_reloads_when_the_event_log_went_back(cast):
     ann, ben = cast["ann"], cast["ben"]
     connect(ann, ben)
-    assert index.degrees_for(ann, [ben]) == [1]
+    assert queries.degrees_for(ann, [ben]) == [1]
     ConnectionEvent.objects.all().delete()  # as a rolled-back test or a restored backup does
     services.disconnect(by=ann, member=ben)
     ConnectionEvent.objects.all().delete()
-    assert index.degrees_for(ann, [ben]) == [None]
+    assert queries.degrees_for(ann, [ben]) == [None]
 
 
 def test_d4_blocks_cut_degrees_mutuals_and_paths(cast):
@@ -36,10 +36,10 @@ def test_d4_blocks_cut_degrees_mutuals_and_paths(cast):
     connect(ann, dan)
     connect(dan, cat)
     services.block(blocker=ben, blocked=ann)
-    assert index.degrees_for(ann, [ben, cat]) == [None, 2]
-    count, ids = index.mutuals_for(ann, cat)
+    assert queries.degrees_for(ann, [ben, cat]) == [None, 2]
+    count, ids = queries.mutuals_for(ann, cat)
     assert (count, ids) == (1, [dan.pk])
-    paths = index.paths_for(ann, cat)
+    paths = queries.paths_for(ann, cat)
     assert [[s.member_id for s in p] for p in paths] == [[ann.pk, dan.pk, cat.pk]]
 
 
@@ -48,11 +48,11 @@ def test_d3_steps_named_only_where_s5_allows(cast):
     connect(ann, ben)
     connect(ben, cat)
     connect(cat, dan)
-    labels = [[s.label for s in p] for p in index.paths_for(ann, dan)]
+    labels = [[s.label for s in p] for p in queries.paths_for(ann, dan)]
     # Issue 8: naming Cat would reveal Cat–Dan, which Ann may not see whatever Ben shows.
     assert labels == [["Ann", "Ben", "a connection of Ben", "Dan"]]
     set_profile(ben, connections_visible_to="only_me")
-    paths = index.paths_for(ann, dan)
+    paths = queries.paths_for(ann, dan)
     assert [[s.label for s in p] for p in paths] == [["Ann", "Ben", "a connection of Ben", "Dan"]]
     assert paths[0][2].member is None
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 
 from core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, Refused
+from membership.services import update_settings
 from network import services
 from network.models import (
     Block,
@@ -16,7 +17,6 @@ from network.models import (
     InvitationStatus,
     Report,
 )
-from profiles.services import update_settings
 from tests.factories import make_member
 from tests.network.factories import connect, set_profile
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from core.errors import Refused
-from network import index, services
+from network import loader, queries, services
 from network.models import (
     Block,
     Connection,
@@ -56,7 +56,7 @@ class NetworkMachine(RuleBasedStateMachine):
         super().__init__()
         for model in (Invitation, Connection, ConnectionEvent, Follow, Block, Unblock):
             model.objects.all().delete()
-        index.reset()
+        loader.reset()
 
     def _try(self, action, **kwargs):
         with suppress(Refused):  # an expected answer; the invariants say it left no trace
@@ -157,7 +157,7 @@ class NetworkMachine(RuleBasedStateMachine):
             ):
                 hidden.add(b if a == viewer.pk else a)
             expected = bfs_degrees(viewer.pk, ids, edges, hidden)
-            got = dict(zip(ids, index.degrees_for(viewer, ids), strict=True))
+            got = dict(zip(ids, queries.degrees_for(viewer, ids), strict=True))
             assert got == expected, (viewer.pk, got, expected)
 
 

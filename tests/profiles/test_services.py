@@ -9,12 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from accounts.services import NAME_HAS_HIDDEN_CHARACTERS
-from core import clock
 from core.errors import Invalid
-from network.models import Connection, Follow
 from profiles import services
 from profiles.models import Position, Skill
-from tests.factories import make_member
 from tests.profiles.images import image_upload
 
 pytestmark = pytest.mark.django_db
@@ -67,30 +64,6 @@ def test_s2_to_s7_settings_refuse_bad_values(member):
         services.update_settings(member=member, headline="x")
     member.profile.refresh_from_db()
     assert member.profile.primary_action == "connect"
-
-
-def test_s3_switching_to_connections_removes_non_connection_followers(member, other_member):
-    carol, dave = make_member(handle="carol"), make_member(handle="dave")
-    now = clock.now()
-    low, high = sorted([member, other_member], key=lambda m: m.pk)
-    Connection.objects.create(member_a=low, member_b=high, created_at=now)
-    for follower in (other_member, carol):
-        Follow.objects.create(follower=follower, followee=member, created_at=now)
-    Follow.objects.create(follower=member, followee=dave, created_at=now)
-    Follow.objects.create(follower=carol, followee=dave, created_at=now)
-
-    services.update_settings(member=member, followers_allowed="connections")
-
-    assert set(
-        Follow.objects.filter(followee=member).values_list("follower__username", flat=True)
-    ) == {"bob"}
-    assert Follow.objects.filter(followee=dave).count() == 2  # others' follows untouched
-
-
-def test_s3_connections_setting_keeps_followers_when_switched_back(member, other_member):
-    Follow.objects.create(follower=other_member, followee=member, created_at=clock.now())
-    services.update_settings(member=member, followers_allowed="everyone")
-    assert Follow.objects.filter(followee=member).count() == 1
 
 
 def test_avatar_is_resized_to_a_square_and_reencoded_without_exif(member, settings):

@@ -4,7 +4,6 @@ from django.urls import path, reverse_lazy
 from web.accounts import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("join/", views.signup, name="signup"),
     path("login/", views.signin, name="login"),
     path("logout/", views.signout, name="logout"),

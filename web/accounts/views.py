@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import services, throttle
 from core.errors import Forbidden, RateLimited, Refused
+from membership import services as membership
 from web.accounts.forms import (
     DeleteAccountForm,
     ResendConfirmationForm,
@@ -33,15 +34,6 @@ def _base_url(request) -> str:
     return request.build_absolute_uri("/")
 
 
-def home(request):
-    """Signed in, home is the feed (web.feed.views); signed out, the welcome page."""
-    if request.user.is_authenticated:
-        from web.feed.views import home_feed  # web.feed imports this module's FIRST_VISIT
-
-        return home_feed(request)
-    return render(request, "web/home.html")
-
-
 def _sign_in(request, member, **kwargs) -> None:
     """Django stamps `last_login` at every sign-in, so a first visit is read before it does;
     the mark lasts the session, and home greets a newcomer as one, not "welcome back"."""
@@ -58,11 +50,12 @@ def signup(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            member = services.create_member(
+            member = membership.sign_up(
                 handle=data["handle"],
                 email=data["email"],
                 password=data["password"],
                 display_name=data["display_name"],
+                base_url=_base_url(request),
             )
         except Refused as exc:
             field = {
@@ -76,7 +69,6 @@ def signup(request):
                 _sign_in(request, member, backend="accounts.backends.MemberBackend")
                 messages.success(request, f"Welcome to Linkwell, {member.name}!")
                 return redirect("home")
-            services.send_confirmation(member=member, base_url=_base_url(request))
             return render(request, "web/accounts/check_email.html", {"email": member.email})
     return render(request, "web/accounts/signup.html", {"form": form}, status=_status(form))
 
@@ -169,7 +161,7 @@ def delete_account(request):
     form = DeleteAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.delete_member(member=request.user, password=form.cleaned_data["password"])
+            membership.delete_member(member=request.user, password=form.cleaned_data["password"])
         except Refused as refusal:
             form.add_error("password", refusal.message)
         else:

@@ -3,6 +3,7 @@ from django.urls import path
 from web.feed import views
 
 urlpatterns = [
+    path("", views.home_page, name="home"),
     path("posts/new/", views.compose, name="compose"),
     path("posts/<int:post_id>/", views.post_detail, name="post_detail"),
     path("posts/<int:post_id>/react/", views.react, name="post_react"),

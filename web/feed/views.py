@@ -13,8 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
-from core.errors import NotFound, Refused
+from core.errors import Refused
 from feed import home, impressions, inbox, queries, services
 from feed.models import ReactionType
 from network import queries as network
@@ -76,6 +75,13 @@ def _feed_page(request):
     return order, page
 
 
+def home_page(request):
+    """Signed in, home is the feed; signed out, the welcome page."""
+    if request.user.is_authenticated:
+        return home_feed(request)
+    return render(request, "web/home.html")
+
+
 def home_feed(request):
     """P3: the composer and the feed, `top` by default on the web."""
     if request.GET.get("order") in home.ORDERS:
@@ -122,16 +128,14 @@ def compose(request):
     return redirect("home")
 
 
-def _post_or_404(request, post_id):
-    try:
-        return queries.visible_post(request.user, post_id, sight=_sight(request))
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+def _visible_post(request, post_id):
+    """P1: NotFound (the 404 page) when it doesn't exist or the viewer may not see it."""
+    return queries.visible_post(request.user, post_id, sight=_sight(request))
 
 
 def post_detail(request, post_id: int):
     """P2: the post with its comments and one level of replies; the author's numbers (P4)."""
-    post = _post_or_404(request, post_id)
+    post = _visible_post(request, post_id)
     if post.root_id:
         return redirect(f"{reverse('post_detail', args=[post.root_id])}#post-{post.pk}")
     shown = post.reblog if post.reblog_id else post
@@ -168,7 +172,7 @@ def _back(request, post_id):
 
 
 def _actions_fragment(request, post_id):
-    post = _post_or_404(request, post_id)
+    post = _visible_post(request, post_id)
     queries.decorate(request.user, [post], sight=_sight(request))
     return render(
         request,
@@ -182,8 +186,8 @@ def _actions_fragment(request, post_id):
 def react(request, post_id: int):
     """P2: choose a reaction (the same one again takes it back)."""
     kind = request.POST.get("type", "like")
+    target = _visible_post(request, post_id)  # unseen: the 404 page, not a message
     try:
-        target = _post_or_404(request, post_id)
         queries.decorate(request.user, [target], sight=_sight(request))
         current = (target.reblog if target.reblog_id else target).my_reaction
         if current == kind and request.POST.get("toggle"):
@@ -257,7 +261,7 @@ def undo_repost(request, post_id: int):
 
 @login_required
 def edit(request, post_id: int):
-    post = _post_or_404(request, post_id)
+    post = _visible_post(request, post_id)
     if post.author_id != request.user.pk:
         raise Http404
     error = ""
@@ -288,10 +292,7 @@ def delete(request, post_id: int):
 
 def tag_page(request, name: str):
     """F3: the hashtag's posts for anyone, with Follow."""
-    try:
-        tag = queries.hashtag_named(name)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    tag = queries.hashtag_named(name)
     posts, below = queries.page_of(
         request.user,
         queries.tag_posts(tag),
@@ -348,31 +349,13 @@ def notifications_badge(request):
 def mention_suggestions(request):
     """@mention autocomplete: members whose handle or name starts with the typed letters,
     the viewer's connections first; members hidden by a block are left out (B1)."""
-    from feed.text import clean_text
-
-    typed = clean_text(request.GET.get("q", "")).lstrip("@")[:30]
-    if len(typed) < 1:
-        return JsonResponse({"members": []})
-    from django.db.models import Q
-
-    hidden = network.hidden_for(request.user)
-    rows = (
-        User.objects.filter(is_active=True)
-        .filter(Q(username__istartswith=typed) | Q(display_name__istartswith=typed))
-        .exclude(pk__in=list(hidden) + [request.user.pk])
-        .order_by("username")[:20]
-    )
-    rows = list(rows)
-    connected = network.connected_among(request.user, [m.pk for m in rows])
-    rows.sort(key=lambda m: (m.pk not in connected, m.username.lower()))
-    return JsonResponse({"members": [{"handle": m.username, "name": m.name} for m in rows[:8]]})
+    found = queries.mention_candidates(request.user, request.GET.get("q", ""))
+    return JsonResponse({"members": [{"handle": m.username, "name": m.name} for m in found]})
 
 
 def activity(request, handle: str):
     """The profile's Activity: the member's posts and reposts the viewer may see."""
-    member = User.objects.filter(username__iexact=handle, is_active=True).first()
-    if member is None or network.is_blocked_between(request.user, member):
-        raise Http404(_("No member with that handle."))
+    member = network.visible_member(request.user, handle=handle).member
     rows = queries.account_posts(request.user, member, exclude_replies=True)
     limit = 3 if request.GET.get("preview") else 20
     posts, below = queries.page_of(
@@ -398,7 +381,7 @@ def activity(request, handle: str):
 
 def reactors(request, post_id: int):
     """Who reacted, with a degree badge beside each (D1)."""
-    post = _post_or_404(request, post_id)
+    post = _visible_post(request, post_id)
     target = post.reblog if post.reblog_id else post
     rows = list(queries.reactors(request.user, target, sight=_sight(request))[:100])
     viewpoint(request).prime([r.member_id for r in rows])

@@ -1,6 +1,6 @@
-"""The request's Viewpoint (network.index), shared by every degree badge on a page."""
+"""The request's Viewpoint (network.queries), shared by every degree badge on a page."""
 
-from network.index import Viewpoint
+from network.queries import Viewpoint
 
 
 def viewpoint(request) -> Viewpoint:

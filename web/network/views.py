@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from core.errors import NotFound, Refused
-from network import index, queries, services
+from core.errors import Refused
+from network import queries, services
 from network.models import ReportReason
-from profiles.queries import visible_profile
+from web.network.badges import viewpoint
 from web.network.panels import profile_panels
 from web.redirects import same_site_next
 
@@ -36,15 +36,9 @@ DONE = {
 }
 
 
-def _member(handle: str, viewer) -> User:
-    member = (
-        User.objects.filter(username__iexact=handle, is_active=True)
-        .select_related("profile")
-        .first()
-    )
-    if member is None:
-        raise Http404("No member with that handle.")
-    return member
+def _member(request, handle: str) -> User:
+    """B1: a member blocked either way doesn't exist for the viewer (NotFound, the 404 page)."""
+    return queries.visible_member(request.user, handle=handle, view=viewpoint(request)).member
 
 
 def _profile_url(member) -> str:
@@ -74,9 +68,10 @@ PROFILE_ACTIONS = {
 def profile_action(request, handle: str, action: str):
     if action not in PROFILE_ACTIONS:
         raise Http404("No such action.")
-    member = _member(handle, request.user)
-    if action not in ("block", "unblock") and queries.is_blocked_between(request.user, member):
-        raise Http404("No member with that handle.")
+    if action in ("block", "unblock"):
+        member = queries.member_to_block(handle=handle)
+    else:
+        member = _member(request, handle)
     error = ""
     try:
         PROFILE_ACTIONS[action](request.user, member, request.POST)
@@ -103,7 +98,7 @@ def profile_action(request, handle: str, action: str):
 @login_required
 def invite_page(request, handle: str):
     """The invite dialog as a page of its own (under "More", and without JavaScript)."""
-    member = _member(handle, request.user)
+    member = _member(request, handle)
     context = {"member": member, **profile_panels(request, member)}
     if context["net"] is None:
         return redirect(_profile_url(member))
@@ -183,9 +178,7 @@ def my_follows(request, direction: str):
 @login_required
 def member_connections(request, handle: str):
     """S5: the whole list when allowed, otherwise the connections the viewer shares."""
-    member = _member(handle, request.user)
-    if queries.is_blocked_between(request.user, member):
-        raise Http404("No member with that handle.")
+    member = _member(request, handle)
     members, only_shared = queries.connections_of(member, request.user)
     page = Paginator(members, 100).get_page(request.GET.get("page"))
     _prime(request, page.object_list)
@@ -203,12 +196,9 @@ def member_connections(request, handle: str):
 
 @login_required
 def mutual_connections(request, handle: str):
-    member = _member(handle, request.user)
-    if queries.is_blocked_between(request.user, member):
-        raise Http404("No member with that handle.")
-    count, ids = index.mutuals_for(request.user, member, offset=0, limit=500)
-    people = {u.pk: u for u in User.objects.filter(pk__in=ids).select_related("profile")}
-    mutuals = [people[i] for i in ids if i in people]
+    member = _member(request, handle)
+    view = viewpoint(request)
+    count, mutuals = queries.mutual_members(request.user, member, limit=500, view=view)
     _prime(request, mutuals)
     return render(
         request,
@@ -228,12 +218,8 @@ def blocks(request):
 @login_required
 def report(request, handle: str):
     """B3: one may report a member one blocked; one who blocked you is a 404 (B1)."""
-    member = _member(handle, request.user)
-    try:
-        seen = visible_profile(request.user, member, blocked_as_card=True)
-    except NotFound:
-        raise Http404("No member with that handle.") from None
-    blocked = not seen.full
+    seen = queries.visible_member(request.user, handle=handle, blocked_as_card=True)
+    member, blocked = seen.member, not seen.full
     error = ""
     if request.method == "POST":
         try:
@@ -259,6 +245,4 @@ def report(request, handle: str):
 
 
 def _prime(request, members) -> None:
-    from web.network.badges import viewpoint
-
     viewpoint(request).prime(list(members))

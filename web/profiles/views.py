@@ -7,10 +7,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from core.errors import NotFound, Refused
+from core.errors import Refused
+from membership import services as membership
 from network import queries as network_queries
 from profiles import services
-from profiles.queries import initials, member_for_profile, visible_profile
+from profiles.queries import initials, with_details
 from web.network.badges import viewpoint
 from web.network.panels import profile_panels
 from web.profiles.forms import (
@@ -31,12 +32,8 @@ SETTINGS_SAVED = "Your settings were saved."
 def profile(request, handle: str):
     """S1, B1: what the page shows comes from the same read as the API's Account entity."""
     viewer = request.user if request.user.is_authenticated else None
-    blocks = viewpoint(request).blocks if viewer is not None else None  # shared with panels
-    try:
-        view = visible_profile(viewer, member_for_profile(handle=handle), blocks=blocks)
-    except NotFound:
-        raise Http404("No member with that handle.") from None
-    member = view.member
+    view = network_queries.visible_member(viewer, handle=handle, view=viewpoint(request))
+    member = with_details(view.member)
     context = {
         "member": member,
         "view": view,
@@ -55,12 +52,10 @@ def profile(request, handle: str):
 
 def _own_member(request, handle: str):
     """Only the member edits their profile: unknown handles 404, someone else's 403."""
-    member = member_for_profile(handle=handle, viewer=request.user)
-    if member is None:
-        raise Http404("No member with that handle.")
+    member = network_queries.visible_member(request.user, handle=handle).member
     if member.pk != request.user.pk:
         raise PermissionDenied("You can only edit your own profile.")
-    return member
+    return with_details(member)
 
 
 def _edit_context(member, **forms):
@@ -161,7 +156,7 @@ SECTIONS = {
 
 def _section_response(request, member, section: str, form=None, status: int = 200):
     spec = SECTIONS[section]
-    fresh = member_for_profile(handle=member.username, viewer=request.user)
+    fresh = with_details(network_queries.visible_member(request.user, pk=member.pk).member)
     forms = {spec["form_name"]: form} if form is not None else {}
     context = _edit_context(fresh, **forms)
     if request.htmx:
@@ -207,7 +202,7 @@ def settings_page(request):
         form = SettingsForm(request.POST)
         if form.is_valid():
             try:
-                services.update_settings(member=request.user, **form.cleaned_data)
+                membership.update_settings(member=request.user, **form.cleaned_data)
             except Refused as exc:
                 form.add_error(None, exc.message)
             else:

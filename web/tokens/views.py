@@ -7,9 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from api.oauth import queries, services
-from api.oauth.scopes import UMBRELLAS
 from core.errors import Refused
+from oauth import queries, services
+from oauth.scopes import UMBRELLAS
 
 CHOICES = [(name, UMBRELLAS[name]) for name in ("read", "write", "follow", "push")]
 REVOKED = "The token was revoked; programs using it can no longer sign in."

@@ -4,9 +4,9 @@ revoking one ends all of its access to that member's account, once and for all."
 import pytest
 from oauth2_provider.models import AccessToken, Grant, RefreshToken
 
-from api.oauth import queries, services
+from oauth import queries, services
 from tests.api.factories import REDIRECT, bearer, make_app, member_token, personal_token
-from tests.api.test_oauth import authorize, code_from
+from tests.oauth.test_api import authorize, code_from
 from web.tokens.views import APP_REVOKED
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 import pytest
 from oauth2_provider.models import Application
 
-from api.oauth.services import REDIRECT_SCHEME_REFUSED
+from oauth.services import REDIRECT_SCHEME_REFUSED
 from tests.api.factories import bearer, make_app
 
 pytestmark = pytest.mark.django_db

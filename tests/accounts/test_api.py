@@ -1,22 +1,22 @@
 """Accounts: sign-up with an app token, verify/update credentials, lookup (issue 2, item 6)."""
 
 import io
+from datetime import date
 
 import pytest
 from django.core import mail
 from django.test import override_settings
-from django.utils import timezone
 from PIL import Image
 
 from accounts.models import User
-from accounts.services import NAME_HAS_HIDDEN_CHARACTERS
-from network.models import Block, Connection, Follow
+from accounts.services import NAME_HAS_HIDDEN_CHARACTERS, confirm_email, confirmation_token
+from network import services as network
 from profiles import services as profile_services
-from profiles.models import Position
 from tests.api.factories import bearer, make_app, member_token
-from tests.factories import make_member
+from tests.factories import PositionFactory, make_member
+from tests.network.factories import connect
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_hasher")]
 
 
 def app_token(client, scopes="read write follow") -> str:
@@ -65,7 +65,7 @@ def test_sign_up_token_waits_for_email_confirmation(client):
         "error": "Your login is missing a confirmed e-mail address",
         "rule": "U2",
     }
-    User.objects.filter(username="carol").update(email_confirmed=True)
+    confirm_email(token=confirmation_token(member=User.objects.get(username="carol")))
     response = client.get("/api/v1/accounts/verify_credentials", **bearer(raw))
     assert response.status_code == 200
 
@@ -122,13 +122,15 @@ def test_verify_credentials_has_mastodon_and_linkwell_fields(client, member, oth
         industry="Software",
         about="Line one\nline two\n\n<b>bold</b>",
     )
-    Position.objects.create(member=member, title="Old", company="A", started_on="2010-01-01",
-                            ended_on="2015-01-01")  # fmt: skip
-    Position.objects.create(member=member, title="Now", company="B", started_on="2016-01-01")
-    now = timezone.now()
-    Follow.objects.create(follower=other_member, followee=member, created_at=now)
-    a, b = sorted([member.pk, other_member.pk])
-    Connection.objects.create(member_a_id=a, member_b_id=b, created_at=now)
+    profile_services.add_position(
+        member=member, title="Old", company="A", started_on=date(2010, 1, 1),
+        ended_on=date(2015, 1, 1),
+    )  # fmt: skip
+    profile_services.add_position(
+        member=member, title="Now", company="B", started_on=date(2016, 1, 1)
+    )
+    connect(member, other_member)  # N8: each follows the other
+    network.unfollow(follower=member, followee=other_member)  # and alice stops following bob
     response = client.get("/api/v1/accounts/verify_credentials", **bearer(member_token(member)))
     assert response.status_code == 200
     body = response.json()
@@ -297,7 +299,7 @@ def test_unknown_account_id_is_404_json(client, account_id):
 
 
 def test_b1_blocked_member_gets_404_for_the_blocker(client, member, other_member):
-    Block.objects.create(blocker=member, blocked=other_member, created_at=timezone.now())
+    network.block(blocker=member, blocked=other_member)
     token = member_token(other_member)
     assert client.get(f"/api/v1/accounts/{member.pk}", **bearer(token)).status_code == 404
     response = client.get("/api/v1/accounts/lookup", {"acct": "alice"}, **bearer(token))
@@ -327,7 +329,7 @@ def test_account_entities_cost_the_same_queries_for_1_or_40(django_assert_num_qu
 
     members = [make_member(handle=f"user{i}") for i in range(40)]
     for m in members[:5]:
-        Position.objects.create(member=m, title="T", company="C", started_on="2020-01-01")
+        PositionFactory(member=m, title="T", company="C", started_on=date(2020, 1, 1))
     with django_assert_num_queries(2):
         assert len(account_entities(members[:1], viewer=None)) == 1
     with django_assert_num_queries(2):
@@ -350,29 +352,6 @@ def test_verify_credentials_query_count_is_pinned(client, member, django_assert_
 
 
 # --- S1 and B1: what each reader gets of an account (issue 8) --------------------------
-
-
-@pytest.fixture
-def full_profile(member):
-    """Alice with everything the signed-out page hides: about, industry, a past position."""
-    profile_services.update_profile(
-        member=member,
-        headline="Staff engineer",
-        location="Lyon, France",
-        industry="Software",
-        about="Builds networks.",
-    )
-    Position.objects.create(
-        member=member, title="Staff Engineer", company="Acme", started_on="2021-02-01"
-    )
-    Position.objects.create(
-        member=member,
-        title="Intern",
-        company="Beta",
-        started_on="2018-06-01",
-        ended_on="2018-09-01",
-    )
-    return member
 
 
 PUBLIC_CARD = {
@@ -398,11 +377,7 @@ def card_fields(body):
 
 
 def test_s1_anonymous_reader_gets_only_the_public_card(client, full_profile, other_member):
-    Connection.objects.create(
-        member_a_id=min(full_profile.pk, other_member.pk),
-        member_b_id=max(full_profile.pk, other_member.pk),
-        created_at=timezone.now(),
-    )
+    connect(full_profile, other_member)
     by_id = client.get(f"/api/v1/accounts/{full_profile.pk}")
     by_handle = client.get("/api/v1/accounts/lookup", {"acct": "alice"})
     assert by_id.status_code == 200 and by_handle.status_code == 200
@@ -441,7 +416,7 @@ def test_b1_blocked_member_gets_404_with_a_token_and_the_card_without(
 ):
     alice, bob = full_profile, other_member
     pair = (alice, bob) if blocker == "alice" else (bob, alice)
-    Block.objects.create(blocker=pair[0], blocked=pair[1], created_at=timezone.now())
+    network.block(blocker=pair[0], blocked=pair[1])
     token = bearer(member_token(bob))
     assert client.get(f"/api/v1/accounts/{alice.pk}", **token).status_code == 404
     lookup = client.get("/api/v1/accounts/lookup", {"acct": "alice"}, **token)

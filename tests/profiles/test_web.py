@@ -1,40 +1,16 @@
 """/in/<handle>/, its edit page with htmx fragments, and /settings/ (S1–S7)."""
 
-import datetime
 import re
 
 import pytest
 
 from profiles import services
-from tests.factories import EducationFactory, PositionFactory, SkillFactory, make_member
+from tests import html as page_html
+from tests.factories import make_member
 from tests.profiles.images import image_upload
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def full_profile(member):
-    services.update_profile(
-        member=member,
-        headline="Staff engineer",
-        location="Lyon, France",
-        industry="Software",
-        about="Builds networks.",
-    )
-    PositionFactory(
-        member=member, title="Staff Engineer", company="Acme", started_on=datetime.date(2021, 2, 1)
-    )
-    PositionFactory(
-        member=member,
-        title="Intern",
-        company="Beta",
-        started_on=datetime.date(2018, 6, 1),
-        ended_on=datetime.date(2018, 9, 1),
-    )
-    EducationFactory(member=member, school="École Centrale")
-    SkillFactory(member=member, name="Graph theory")
-    return member
 
 
 def test_s1_member_sees_the_whole_profile(client, other_member, full_profile):
@@ -88,14 +64,18 @@ def test_media_view_serves_only_avatars_inside_media_root(client):
     assert client.get("/media/other/file.txt").status_code == 404
 
 
-def test_profile_page_includes_the_network_panels(client, member, monkeypatch):
-    monkeypatch.setattr(
-        "web.profiles.views.profile_panels", lambda request, m: {"panel_marker": m.username}
-    )
-    response = client.get("/in/alice/")
-    assert response.context["panel_marker"] == "alice"
-    names = {t.name for t in response.templates}
-    assert {"web/network/_profile_actions.html", "web/network/_profile_network.html"} <= names
+def test_profile_page_includes_the_network_panels_for_another_member(client, member):
+    """The actions and "You and Alice" (D1–D3) for a signed-in visitor; none for the owner."""
+    client.force_login(make_member(handle="carol"))
+    page = client.get("/in/alice/").content.decode()
+    actions = page_html.one(page, "div#network-actions")
+    assert page_html.text(page_html.one(actions, "details.more-menu")).startswith("More")
+    panel = page_html.one(page, "section.network-panel")
+    assert page_html.text(panel).startswith("You and Alice Archer")
+    client.force_login(member)
+    own = client.get("/in/alice/").content.decode()
+    assert not page_html.select(own, "div#network-actions")
+    assert not page_html.select(own, "section.network-panel")
 
 
 def test_edit_page_is_only_for_the_owner(client, member, other_member):
@@ -237,10 +217,9 @@ def test_s2_settings_page_refuses_a_bad_choice(signed_in, member):
 
 
 def test_b1_blocked_member_gets_404_on_the_profile(client, member):
-    from core import clock
-    from network.models import Block
+    from network import services as network
 
     carol = make_member(handle="carol")
-    Block.objects.create(blocker=member, blocked=carol, created_at=clock.now())
+    network.block(blocker=member, blocked=carol)
     client.force_login(carol)
     assert client.get("/in/alice/").status_code == 404

@@ -11,7 +11,7 @@ from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
 from accounts import throttle
-from api.oauth import services
+from oauth import services
 
 ALWAYS_ALLOWED_GRANTS = {"authorization_code", "client_credentials", "refresh_token"}
 

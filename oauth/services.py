@@ -22,10 +22,10 @@ from oauth2_provider.models import (
 from oauth2_provider.settings import oauth2_settings
 
 from accounts.models import User
-from api.models import RedeemedCode, Registration
-from api.oauth import scopes as scope_rules
 from core import clock
 from core.errors import Invalid, NotFound
+from oauth import scopes as scope_rules
+from oauth.models import RedeemedCode, Registration
 
 OOB = "urn:ietf:wg:oauth:2.0:oob"
 PERSONAL_APP_NAME = "Personal access tokens"

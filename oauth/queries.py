@@ -1,9 +1,27 @@
-"""Reads for the token settings page: personal tokens and the apps a member authorised (U5)."""
+"""Reads of OAuth: the token behind a request, personal tokens and the apps a member
+authorised (U5)."""
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
 from oauth2_provider.models import AccessToken
+
+
+def bearer_token(raw: str) -> AccessToken | None:
+    """The live token a request presents (stored as its SHA-256), with its member and app;
+    None when unknown, expired, or its member is deactivated."""
+    checksum = hashlib.sha256(raw.encode()).hexdigest()
+    token = (
+        AccessToken.objects.select_related("user", "application")
+        .filter(token_checksum=checksum)
+        .first()
+    )
+    if token is None or token.is_expired():
+        return None
+    if token.user_id is not None and not token.user.is_active:
+        return None
+    return token
 
 
 def personal_tokens(member):

@@ -3,7 +3,7 @@
 import pytest
 from oauth2_provider.models import AccessToken
 
-from api.oauth.services import PERSONAL_APP_NAME, SCOPES_REQUIRED
+from oauth.services import PERSONAL_APP_NAME, SCOPES_REQUIRED
 from tests.api.factories import bearer, personal_token
 
 pytestmark = pytest.mark.django_db

@@ -1,11 +1,12 @@
-"""The Django side of the graph: load graph.GraphIndex from the connection table, keep it fresh.
+"""The process-wide graph loader: graph.GraphIndex from the connection table, kept fresh.
 
 A process's index comes, on first use, from the newest shared snapshot under
 settings.LINKWELL_GRAPH_DIR (memory-mapped, so every worker maps the same pages) or, when there
 is none still valid for this database, from the connection table read in chunks. Every call
 then replays the ConnectionEvent rows newer than `index.generation` (one indexed query), so a
-change is visible in the very next request of any worker. D3's naming of path steps lives here
-too, because it needs S5. Design and figures: docs/architecture.md, "Graph index".
+change is visible in the very next request of any worker. Public: `current_index()`,
+`publish_snapshot()`, `reset()`; everything else reads the graph through `network.queries`.
+Design and figures: docs/architecture.md, "Graph index".
 """
 
 import fcntl
@@ -24,9 +25,8 @@ from pathlib import Path
 import numpy as np
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q
 
-from network.models import Block, Connection, ConnectionEvent
+from network.models import Connection, ConnectionEvent
 
 logger = logging.getLogger(__name__)
 
@@ -163,6 +163,39 @@ def _snapshot_lock(directory: Path, *, exclusive: bool):
         os.close(fd)  # closing releases the lock
 
 
+@dataclass(frozen=True)
+class Published:
+    """What `publish_snapshot` wrote, and how long building and saving took (seconds)."""
+
+    path: Path
+    members: int
+    connections: int
+    generation: int
+    build_seconds: float
+    save_seconds: float
+
+
+def publish_snapshot(directory: Path | None = None) -> Published:
+    """Build from the database and publish the result as the shared snapshot, under the same
+    lock the workers take, so none of them maps a half-written one (`linkwell graph_snapshot`).
+    """
+    directory = Path(directory or settings.LINKWELL_GRAPH_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    with _snapshot_lock(directory, exclusive=True):
+        index = build_from_database()
+        built = time.perf_counter()
+        path = save_snapshot(index, directory)
+    return Published(
+        path=path,
+        members=index.members,
+        connections=index.connections,
+        generation=index.generation,
+        build_seconds=built - started,
+        save_seconds=time.perf_counter() - built,
+    )
+
+
 def save_snapshot(index, directory: Path) -> Path:
     """Writes `index` under a new directory, then swaps the pointer file with os.replace, so a
     reader sees either the old snapshot or the new one, never half of one. Older snapshots of
@@ -230,150 +263,3 @@ def _replay(index) -> bool:
             index.disconnect(a, b)
         index.generation = event_id
     return found_last_applied
-
-
-# --- What the viewer may see (D1–D4) ------------------------------------------------------
-
-
-def degrees_for(viewer, members) -> list[int | None]:
-    """D1 with D4: one batch call for a whole list of members."""
-    view = Viewpoint(viewer)
-    view.prime(members)
-    return [view.degree(m) for m in members]
-
-
-def mutuals_for(viewer, member, *, offset: int = 0, limit: int = 20, view=None):
-    """D2 with D4: (count of shared connections, one page of their ids)."""
-    return (view or Viewpoint(viewer)).mutuals(member, offset=offset, limit=limit)
-
-
-@dataclass(frozen=True)
-class Step:
-    member_id: int
-    member: object | None  # the User, when the viewer may see who this step is
-    label: str  # a name, or "a connection of Sam" (D3)
-
-
-def paths_for(viewer, member, *, limit: int = 3, view=None) -> list[list[Step]]:
-    """D3: up to 3 shortest paths within 3 hops. A step between the two ends is named only
-    where the viewer may see both connections beside it (`queries.may_see_connection`), so
-    a path never tells who is connected to whom beyond what S5 shows; on a 3-hop path the
-    step next to the member always reads "a connection of <the step before>"."""
-    from django.utils.translation import gettext as _
-
-    from accounts.models import User
-    from network.queries import may_see_connection
-
-    view = view or Viewpoint(viewer)
-    raw = view.paths(member, limit=limit)
-    if not raw:
-        return []
-    ids = {m for path in raw for m in path}
-    people = {u.pk: u for u in User.objects.filter(pk__in=ids).select_related("profile")}
-    viewer = view.viewer
-    result = []
-    for path in raw:
-        steps, last_named = [], None
-        for position, member_id in enumerate(path):
-            person = people.get(member_id)
-            # The ends are the viewer and the member whose profile this is.
-            named = person is not None and (
-                position in (0, len(path) - 1)
-                or (
-                    may_see_connection(viewer, path[position - 1], member_id, view=view)
-                    and may_see_connection(viewer, member_id, path[position + 1], view=view)
-                )
-            )
-            if named:
-                steps.append(Step(member_id, person, person.name))
-                last_named = person
-            else:
-                name = last_named.name if last_named else _("your network")
-                steps.append(Step(member_id, None, _("a connection of %(name)s") % {"name": name}))
-        result.append(steps)
-    return result
-
-
-class Viewpoint:
-    """One viewer's look at the graph for one request: their blocks and the index are fetched
-    once (two queries), so every badge, mutual count and path on a page costs no more."""
-
-    def __init__(self, viewer):
-        self.viewer = viewer if viewer is not None and viewer.is_authenticated else None
-        self._blocks = None
-        self._index = None
-        self._hidden = None
-        self._degrees: dict[int, int | None] = {}
-        self._mutual_counts: dict[int, int] = {}
-
-    @property
-    def blocks(self) -> list[tuple[int, int]]:
-        """(blocker, blocked) pairs involving the viewer."""
-        if self._blocks is None:
-            me = self.viewer.pk if self.viewer else None
-            self._blocks = (
-                list(
-                    Block.objects.filter(Q(blocker_id=me) | Q(blocked_id=me)).values_list(
-                        "blocker_id", "blocked_id"
-                    )
-                )
-                if me
-                else []
-            )
-        return self._blocks
-
-    @property
-    def hidden(self) -> frozenset[int]:
-        """D4: members blocked by or blocking the viewer."""
-        if self._hidden is None:
-            me = self.viewer.pk if self.viewer else None
-            self._hidden = frozenset(b if a == me else a for a, b in self.blocks)
-        return self._hidden
-
-    @property
-    def index(self):
-        if self._index is None:
-            self._index = current_index()
-        return self._index
-
-    def prime(self, members) -> None:
-        """Batch the degrees of a whole list in one graph call."""
-        if self.viewer is None:
-            return
-        ids = [getattr(m, "pk", m) for m in members]
-        missing = [i for i in ids if i not in self._degrees]
-        if missing:
-            found = self.index.degrees(self.viewer.pk, missing, hidden=self.hidden)
-            self._degrees.update(zip(missing, found, strict=True))
-
-    def degree(self, member) -> int | None:
-        """D1: 1, 2, 3 or None (out of network, oneself, or hidden by a block)."""
-        if self.viewer is None:
-            return None
-        member_id = getattr(member, "pk", member)
-        if member_id not in self._degrees:
-            self.prime([member_id])
-        return self._degrees[member_id] or None
-
-    def mutual_count(self, member) -> int:
-        member_id = getattr(member, "pk", member)
-        if self.viewer is None or member_id == self.viewer.pk:
-            return 0
-        if member_id not in self._mutual_counts:  # the relationship and the panel both ask
-            count = self.index.mutual_count(self.viewer.pk, member_id, hidden=self.hidden)
-            self._mutual_counts[member_id] = count
-        return self._mutual_counts[member_id]
-
-    def mutuals(self, member, *, offset: int = 0, limit: int = 20) -> tuple[int, list[int]]:
-        """D2 with D4: the count of shared connections and one page of their ids."""
-        member_id = getattr(member, "pk", member)
-        if self.viewer is None or member_id == self.viewer.pk:
-            return 0, []
-        me, hidden = self.viewer.pk, self.hidden
-        page = self.index.mutuals(me, member_id, offset=offset, limit=limit, hidden=hidden)
-        return self.mutual_count(member_id), page
-
-    def paths(self, member, *, limit: int = 3) -> list[list[int]]:
-        if self.viewer is None or member.pk == self.viewer.pk:
-            return []
-        return self.index.paths(self.viewer.pk, member.pk, limit=limit, hidden=self.hidden)

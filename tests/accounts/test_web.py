@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.cache import cache
 
-from accounts.services import TOO_MANY_FOR_ACCOUNT, WRONG_PASSWORD
+from accounts.services import TOO_MANY_FOR_ACCOUNT
+from membership.services import WRONG_PASSWORD
 from tests.factories import DEFAULT_PASSWORD, make_member
 from web.accounts.views import CONFIRMED, PASSWORD_CHANGED
 

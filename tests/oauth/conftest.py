@@ -1,0 +1,8 @@
+"""OAuth tests hash client secrets and passwords many times: a fast hasher keeps them quick."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(fast_hasher):
+    pass
