@@ -90,6 +90,7 @@ def test_xss_in_posts_comments_alt_text_and_names_runs_no_script(browser, live_s
             assert page.evaluate("window.__xss") is None, path
         page.goto(f"{live_server.url}/posts/{made.pk}/")
         expect(page.locator(".post-content").first).to_contain_text("<script>")
+        page.wait_for_load_state("networkidle")  # SQLite: no write while the server still reads
         services.react(member=ann, post_id=made.pk)
         evil_context, evil_page = signed_in_page(browser, live_server, evil)
         try:

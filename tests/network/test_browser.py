@@ -45,6 +45,9 @@ def signed_in_page(browser, live_server, member):
 
 def test_invite_accept_follow_and_block_in_the_browser(browser, live_server, cast):
     ann, ben, cat = cast["ann"], cast["ben"], cast["cat"]
+    # Written before any browser runs: on SQLite a write from the test thread while the live
+    # server still reads (a late htmx request) fails with "database table is locked".
+    set_profile(ann, primary_action="follow")
     contexts = []
     try:
         a_context, a = signed_in_page(browser, live_server, ann)
@@ -81,7 +84,6 @@ def test_invite_accept_follow_and_block_in_the_browser(browser, live_server, cas
         expect(a.locator("#profile-name .degree-badge")).to_have_text("· 1st")
 
         # C follows A, whose primary action is Follow (S2, F1).
-        set_profile(ann, primary_action="follow")
         c.goto(f"{live_server.url}/in/ann/")
         c.locator("#network-actions").get_by_role("button", name="Follow", exact=True).click()
         expect(
