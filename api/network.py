@@ -106,8 +106,13 @@ def _relationship(rel: queries.Relationship) -> dict:
 
 
 def _member(account_id: int) -> User:
-    """The member an action names; the service decides what a block allows (B1, F1, N6)."""
+    """The member a report names: the service decides what a block allows (B3)."""
     return accounts_queries.active_member(pk=account_id)
+
+
+def _to_block(request, account_id: int) -> User:
+    """B1, B2: block and unblock reach any active member, one who blocked you too."""
+    return queries.member_to_block(pk=account_id)
 
 
 def _visible_member(request, account_id: int) -> User:
@@ -119,10 +124,11 @@ def _relationship_with(request, member: User) -> dict:
     return _relationship(queries.relationship(request.auth, member))
 
 
-def _act_on(request, account_id: int, scope: str, act) -> dict:
-    """The shape of every one-member action: scope, the member, the service call, the answer."""
+def _act_on(request, account_id: int, scope: str, act, find=_visible_member) -> dict:
+    """The shape of every one-member action: scope, the member, the service call, the answer.
+    B1: across a block the member is not found, the same 404 as an unknown id."""
     require_scope(request, scope)
-    member = _member(account_id)
+    member = find(request, account_id)
     act(request.auth, member)
     return _relationship_with(request, member)
 
@@ -132,7 +138,7 @@ def _act_on(request, account_id: int, scope: str, act) -> dict:
 
 @router.post("/accounts/{int:account_id}/follow", auth=member_auth, response=Relationship)
 def follow(request, account_id: int):
-    """F1: 403 with the reason across a block or when S3 allows only connections."""
+    """F1: 403 with the reason when S3 allows only connections; 404 across a block (B1)."""
     return _act_on(
         request, account_id, "write:follows", lambda me, m: services.follow(follower=me, followee=m)
     )
@@ -164,26 +170,35 @@ def remove_from_followers(request, account_id: int):
 def block(request, account_id: int):
     """B1, B2: ends the connection, follows and invitations; not again within 48 h of unblock."""
     return _act_on(
-        request, account_id, "write:blocks", lambda me, m: services.block(blocker=me, blocked=m)
+        request,
+        account_id,
+        "write:blocks",
+        lambda me, m: services.block(blocker=me, blocked=m),
+        find=_to_block,
     )
 
 
 @router.post("/accounts/{int:account_id}/unblock", auth=member_auth, response=Relationship)
 def unblock(request, account_id: int):
     return _act_on(
-        request, account_id, "write:blocks", lambda me, m: services.unblock(blocker=me, blocked=m)
+        request,
+        account_id,
+        "write:blocks",
+        lambda me, m: services.unblock(blocker=me, blocked=m),
+        find=_to_block,
     )
 
 
 @router.get("/accounts/relationships", auth=member_auth, response=list[Relationship])
 def relationships(request):
-    """`id[]=1&id[]=2`; unknown ids are left out, as Mastodon does."""
+    """`id[]=1&id[]=2`; unknown ids are left out, as Mastodon does, and so is a member who
+    blocked the viewer (B1: they don't exist for them)."""
     require_scope(request, "read:follows")
     raw = request.GET.getlist("id[]") + request.GET.getlist("id")
     ids = [int(value) for value in raw if value.isdigit()]
     known = accounts_queries.active_ids(ids)
     ids = list(dict.fromkeys(i for i in ids if i in known))
-    found = queries.relationships(request.auth, ids)
+    found = queries.relationships(request.auth, ids, omit_blocked_by=True)
     muted = muted_among(request.auth, ids)  # issue 12: mutes live with the feed
     for rel in found:
         rel.muting = rel.id in muted
@@ -306,7 +321,7 @@ def report(request):
 def connect(request, account_id: int):
     """N1–N7, N10: invite with `note`, `reason` and `email`; connects at once if they asked."""
     require_scope(request, "write:follows")
-    member = _member(account_id)
+    member = _visible_member(request, account_id)  # B1: 404 across a block
     data, _ = payload(request)
     services.invite(
         sender=request.auth,

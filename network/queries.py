@@ -164,9 +164,10 @@ def relationship(viewer, member, *, view=None) -> Relationship:
     return relationships(viewer, [member], view=view)[0]
 
 
-def relationships(viewer, members, *, view=None) -> list[Relationship]:
+def relationships(viewer, members, *, view=None, omit_blocked_by=False) -> list[Relationship]:
     """Six queries for any number of members (blocks, follows, connections, invitations,
-    profiles, and the index's event replay); fewer when `view` (a Viewpoint) has them."""
+    profiles, and the index's event replay); fewer when `view` (a Viewpoint) has them.
+    `omit_blocked_by`: leave out members who blocked the viewer, as unknown ids are (B1)."""
     ids = [getattr(m, "pk", m) for m in members]
     result = {i: Relationship(id=i) for i in ids}
     if not ids or viewer is None or not viewer.is_authenticated:
@@ -215,6 +216,8 @@ def relationships(viewer, members, *, view=None) -> list[Relationship]:
             continue
         rel.mutual_connections_count = view.mutual_count(member_id)
         rel.can_message = rel.connected or member_id in open_profiles  # M1, M2
+    if omit_blocked_by:
+        return [result[i] for i in ids if not result[i].blocked_by]
     return [result[i] for i in ids]
 
 

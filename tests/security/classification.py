@@ -91,28 +91,21 @@ API = {
         anonymous=OK,
     ),
     # --- Acting on a member (F1, N1, B1) ------------------------------------------------
-    "POST /api/v1/accounts/{account_id}/follow": about_member(
-        "F1; across a block a 403 with the B1 reason",
-        owner=SELF,
-        blocked=FORBIDDEN,
-        blocking=FORBIDDEN,
-    ),
+    "POST /api/v1/accounts/{account_id}/follow": about_member("F1; B1", owner=SELF),
     "POST /api/v1/accounts/{account_id}/unfollow": about_member(
-        "F1 (nothing to undo is no error)", blocked=OK, blocking=OK
+        "F1 (nothing to undo is no error); B1"
     ),
     "POST /api/v1/accounts/{account_id}/remove_from_followers": about_member(
-        "F2 (nothing to undo is no error)", blocked=OK, blocking=OK
+        "F2 (nothing to undo is no error); B1"
     ),
     "POST /api/v1/accounts/{account_id}/connect": about_member(
-        "N1: an invitation; already connected is a 409; across a block a 403 (N6)",
+        "N1: an invitation; already connected is a 409; B1",
         owner=SELF,
         connection=REFUSED,
         hidden=REFUSED,
-        blocked=FORBIDDEN,
-        blocking=FORBIDDEN,
     ),
     "POST /api/v1/accounts/{account_id}/disconnect": about_member(
-        "N8 (nothing to undo is no error)", blocked=OK, blocking=OK
+        "N8 (nothing to undo is no error); B1"
     ),
     "POST /api/v1/accounts/{account_id}/block": members(
         "B1: block reaches any active member, across a block too", owner=SELF
