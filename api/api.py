@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from api.auth import TOKEN_INVALID
+from api.schemas.errors import Error
 from core.errors import Refused
 
 api = NinjaAPI(
@@ -64,4 +65,44 @@ def register_routers() -> None:
         api.add_router(prefix, router)
 
 
+# What any operation may answer besides its own, whatever it does: the edge's refusals (400,
+# 413), the token's (401) and the scope's (403), an unknown id or member (404), a body or
+# query that doesn't validate (422). An operation declares its own others in its decorator
+# (`response={200: X, 409: Error}`); tests/security/test_schemathesis.py fails on any status
+# an operation gives that the document doesn't declare for it.
+WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def declared_errors(operation) -> set[int]:
+    """The 4xx answers an operation can give by its shape alone."""
+    codes = {400}
+    writes = bool(WRITES & set(operation.methods))
+    if operation.auth_callbacks:
+        codes |= {401, 403}  # a bad token; a token without the scope, or unconfirmed (U2)
+    if any(getattr(auth, "member_required", False) for auth in operation.auth_callbacks):
+        codes.add(422)  # an app token where a member's is needed (Mastodon's answer)
+    if writes or operation.signature.params:
+        codes |= {404, 422}
+    if writes:
+        codes.add(413)
+    return codes
+
+
+def declare_errors() -> None:
+    """Write each operation's 4xx answers into its responses, as the Error entity, and mark
+    a token optional where the operation takes anonymous callers (ninja would say required)."""
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                model = operation._create_response_model(Error)
+                for code in declared_errors(operation):
+                    operation.response_models.setdefault(code, model)
+                auths = operation.auth_callbacks
+                if auths and all(getattr(a, "anonymous_allowed", False) for a in auths):
+                    extra = dict(operation.openapi_extra or {})
+                    extra.setdefault("security", [{}])  # ninja adds the scheme itself
+                    operation.openapi_extra = extra
+
+
 register_routers()
+declare_errors()

@@ -15,6 +15,7 @@ from api.auth import member_auth, require_scope
 from api.payload import as_list, payload
 from api.schemas import iso
 from api.schemas.accounts import Account, account_entities, account_entity
+from api.schemas.errors import Error
 from core.errors import Forbidden, Invalid
 from core.paging import keyset_page
 from feed.queries import muted_among
@@ -317,7 +318,11 @@ def report(request):
 # --- Linkwell: connections, invitations, mutuals and paths --------------------------------
 
 
-@router.post("/accounts/{int:account_id}/connect", auth=member_auth, response=Relationship)
+@router.post(
+    "/accounts/{int:account_id}/connect",
+    auth=member_auth,
+    response={200: Relationship, 409: Error, 429: Error},  # already connected (N6); N5's quota
+)
 def connect(request, account_id: int):
     """N1–N7, N10: invite with `note`, `reason` and `email`; connects at once if they asked."""
     require_scope(request, "write:follows")
@@ -392,7 +397,9 @@ def _answer(name):
 
 for _name in ("accept", "ignore", "dont_know", "withdraw"):
     router.post(
-        f"/invitations/{{int:invitation_id}}/{_name}", auth=member_auth, response=InvitationOut
+        f"/invitations/{{int:invitation_id}}/{_name}",
+        auth=member_auth,
+        response={200: InvitationOut, 409: Error},  # answered otherwise already (N3)
     )(_answer(_name))
 
 
