@@ -11,6 +11,8 @@ it is tested".
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -39,7 +41,18 @@ schema.app = application  # in-process WSGI: the test's database transaction, no
 
 
 @pytest.fixture
-def member_token(db, fast_hasher):
+def connection_kept():
+    """As Django's test client does: the WSGI handler closes the database connection after
+    each request, which on PostgreSQL would end the test's transaction mid-test."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def member_token(db, fast_hasher, connection_kept):
     from oauth.services import issue_token, register_app
     from tests.factories import make_member
 
