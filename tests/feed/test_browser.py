@@ -9,6 +9,7 @@ from tests.factories import make_member
 from tests.feed.conftest import png_upload
 from tests.feed.factories import connect
 from tests.network.test_browser import signed_in_page
+from tests.security.test_xss_browser import INJECTED
 
 pytestmark = [pytest.mark.browser]
 
@@ -88,6 +89,8 @@ def test_xss_in_posts_comments_alt_text_and_names_runs_no_script(browser, live_s
             page.goto(f"{live_server.url}{path}")
             expect(page.locator("main")).to_be_visible()
             assert page.evaluate("window.__xss") is None, path
+            # The CSP would stop the payload running even if it became markup: look for it.
+            assert page.locator(INJECTED).count() == 0, f"{path}: the payload became markup"
         page.goto(f"{live_server.url}/posts/{made.pk}/")
         expect(page.locator(".post-content").first).to_contain_text("<script>")
         page.wait_for_load_state("networkidle")  # SQLite: no write while the server still reads
