@@ -341,36 +341,33 @@ WEB = {
     "post_reactors": private_post("P2", api=False, anonymous=NOT_FOUND),
     "post_edit": owner_only("P1: the author's", api=False),
     "post_react": private_post("P2", api=False, method="post", owner=REDIRECT, connection=REDIRECT),
-    "post_unreact": expect(
-        "P2 (refusals are a sentence on the post's page)",
-        REDIRECT,
-        method="post",
-        anonymous=SIGN_IN,
+    "post_unreact": private_post(
+        "P2", api=False, method="post", owner=REDIRECT, connection=REDIRECT
     ),
-    "post_comment": expect(
-        "P2 (refusals are a sentence on the post's page)",
-        REDIRECT,
+    "post_comment": private_post(
+        "P2",
+        api=False,
         method="post",
         data={"text": "Matrix comment"},
-        anonymous=SIGN_IN,
+        owner=REDIRECT,
+        connection=REDIRECT,
     ),
-    "post_repost": expect(
-        "P2 (refusals are a sentence on the post's page)",
-        REDIRECT,
+    "post_repost": private_post(
+        "P2: a connections-only post can't be reposted (a sentence on its page)",
+        api=False,
         method="post",
-        anonymous=SIGN_IN,
+        owner=REDIRECT,
+        connection=REDIRECT,
     ),
-    "post_unrepost": expect(
-        "P2 (refusals are a sentence on the post's page)",
-        REDIRECT,
-        method="post",
-        anonymous=SIGN_IN,
+    "post_unrepost": private_post(
+        "P2", api=False, method="post", owner=REDIRECT, connection=REDIRECT
     ),
-    "post_delete": expect(
-        "P1 (refusals are a sentence on the post's page)",
-        REDIRECT,
+    "post_delete": private_post(
+        "P1: the author's; a reader who sees it is told only the author may (a sentence)",
+        api=False,
         method="post",
-        anonymous=SIGN_IN,
+        owner=REDIRECT,
+        connection=REDIRECT,
     ),
     # --- The admin: staff only; none of the readers is staff ----------------------------
     "admin:*": expect(

@@ -206,6 +206,7 @@ def react(request, post_id: int):
 @login_required
 @require_POST
 def unreact(request, post_id: int):
+    _visible_post(request, post_id)  # unseen: the 404 page, as for an unknown post (P1, B1)
     try:
         services.unreact(member=request.user, post_id=post_id)
     except Refused as exc:
@@ -218,6 +219,7 @@ def unreact(request, post_id: int):
 @login_required
 @require_POST
 def comment(request, post_id: int):
+    _visible_post(request, post_id)  # unseen: the 404 page, as for an unknown post (P1, B1)
     try:
         made = services.comment(
             author=request.user,
@@ -236,6 +238,7 @@ def comment(request, post_id: int):
 @require_POST
 def repost(request, post_id: int):
     """P2: plain, or with your own thoughts (the original embedded)."""
+    _visible_post(request, post_id)  # unseen: the 404 page, as for an unknown post (P1, B1)
     try:
         services.repost(
             author=request.user,
@@ -254,6 +257,7 @@ def repost(request, post_id: int):
 @login_required
 @require_POST
 def undo_repost(request, post_id: int):
+    _visible_post(request, post_id)  # unseen: the 404 page, as for an unknown post (P1, B1)
     try:
         services.undo_repost(author=request.user, original=post_id)
     except Refused as exc:
@@ -283,6 +287,7 @@ def edit(request, post_id: int):
 @login_required
 @require_POST
 def delete(request, post_id: int):
+    _visible_post(request, post_id)  # unseen: the 404 page, as for an unknown post (P1, B1)
     try:
         services.delete(by=request.user, post_id=post_id)
     except Refused as exc:
