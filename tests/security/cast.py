@@ -175,6 +175,7 @@ def build(session_cookie_for) -> Cast:
         "section": "positions",
         "token_id": personal.pk,
         "application_id": application.pk,
+        "client_id": application.client_id,
     }
     return Cast(
         members={**people, "hana": hana, "hsecret": hsecret, "ivan": ivan},

@@ -215,10 +215,15 @@ WEB = {
     ),
     "password_reset_complete": public("a fixed sentence"),
     "oauth-metadata": public("RFC 8414 metadata"),
-    "oauth2_provider:authorize": expect(
-        "the consent page: members must sign in; no client given is a 400",
-        REFUSED,
-        anonymous=SIGN_IN,
+    "oauth2_provider:authorize": members(
+        "the consent page, for a signed-in member",
+        api=False,
+        data={
+            "client_id": "{client_id}",
+            "redirect_uri": "https://client.example/callback",
+            "response_type": "code",
+            "scope": "read",
+        },
     ),
     "oauth2_provider:token": public(
         "the token endpoint; no grant given is a 400", REFUSED, method="post"
