@@ -25,7 +25,7 @@ XSS = (
 def mallory(db, fast_hasher):
     """Every text field Mallory can fill holds a payload; written before any browser runs."""
     ann = make_member(handle="ann", display_name="Ann Reader")
-    evil = make_member(handle="mallory", display_name=f"Mallory {XSS}")
+    evil = make_member(handle="mallory", display_name=XSS[:100])  # the column holds 100
     profiles.update_profile(
         member=evil, headline=XSS, location=XSS[:80], industry=XSS[:80], about=XSS
     )
