@@ -40,6 +40,9 @@ WEIGHT_CONNECTION = 3.0
 WEIGHT_CONNECTION_ACTIVITY = 2.0
 WEIGHT_FOLLOW = 1.5
 WEIGHT_HASHTAG = 1.0
+# S7 news ("Ann is now connected to Ben") ranks below what members wrote themselves.
+NEWS_FACTOR = 0.5
+FEED_KINDS = (PostKind.POST, PostKind.REPOST, PostKind.NEWS)
 
 
 @dataclass
@@ -90,9 +93,7 @@ def _sources(viewer, *, limit, max_id=None, since_id=None, min_id=None) -> list[
     leaders = FeedAuthor.objects.filter(
         read_time=True, member_id__in=network.followed_ids(viewer)
     ).values("member_id")
-    leader_posts = bound(
-        Post.objects.filter(author_id__in=leaders, kind__in=(PostKind.POST, PostKind.REPOST)), "id"
-    )
+    leader_posts = bound(Post.objects.filter(author_id__in=leaders, kind__in=FEED_KINDS), "id")
     found.update(
         leader_posts.order_by(order.replace("post_id", "id")).values_list("id", flat=True)[:limit]
     )
@@ -162,6 +163,8 @@ def _score(item: FeedItem, connected: set[int], now: datetime) -> float:
         "reacted": WEIGHT_CONNECTION_ACTIVITY,
     }
     relationship = max((weights[r.kind] for r in item.reasons), default=WEIGHT_OWN)
+    if post.kind == PostKind.NEWS:
+        relationship *= NEWS_FACTOR
     engagement = post.reactions_count + 2 * post.comments_count + 3 * post.reposts_count
     latest = max([item.post.created_at, *getattr(item.post, "activity_times", [])])
     age_hours = max((now - latest).total_seconds(), 0) / 3600
@@ -175,17 +178,34 @@ def _items(viewer, ids: list[int], sight: queries.Sight) -> list[FeedItem]:
     candidates = [p for p in candidates if p.kind != PostKind.COMMENT]
     visible = queries.visible_posts(viewer, candidates, sight=sight)
     reasons = _reasons(viewer, visible, sight)
-    items, seen = [], set()
+    items, seen, told = [], set(), set()
     for post in visible:
         why = reasons.get(post.pk) or []
         target = post.reblog_id or post.pk
-        if not why or target in seen:
+        if not why or target in seen or not _news_left(post, told):
             continue
         seen.add(target)
         items.append(FeedItem(post=post, reasons=why))
     filters = queries.active_filters(viewer, "home")
     kept = {p.pk for p in queries.apply_filters(filters, [i.post for i in items])}
     return [i for i in items if i.post.pk in kept]
+
+
+def _news_left(post: Post, told: set) -> bool:
+    """S7, never noise: "Ann is now connected to Ben" and "Ben is now connected to Ann" are
+    one piece of news, so a page tells each connection once (the newer item keeps it)."""
+    if post.kind != PostKind.NEWS:
+        return True
+    left = []
+    for subject in post.news_subjects:
+        if subject.member_id:
+            pair = tuple(sorted((post.author_id, subject.member_id)))
+            if pair in told:
+                continue
+            told.add(pair)
+        left.append(subject)
+    post.news_subjects = left
+    return bool(left)
 
 
 def home(

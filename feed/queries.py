@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from core import clock
 from core.errors import NotFound
+from feed import news
 from feed import text as texts
 from feed.models import (
     FilterKeyword,
@@ -25,6 +26,7 @@ from feed.models import (
     Media,
     Mention,
     Mute,
+    NewsSubject,
     Post,
     PostKind,
     PostTag,
@@ -124,7 +126,61 @@ def visible_posts(viewer, posts: Iterable[Post], *, sight: Sight | None = None) 
     for post in posts:
         if _may_see(post, me, unseen, connected):
             result.append(post)
+    news = [p for p in result if p.kind == PostKind.NEWS]
+    if news:
+        kept = _news_seen(sight, news)
+        result = [p for p in result if p.kind != PostKind.NEWS or p.pk in kept]
     return result
+
+
+def _news_seen(sight: Sight, posts: list[Post]) -> set[int]:
+    """S7 at read time: which news posts this viewer sees, each with the subjects it may see
+    (`post.news_subjects`). Never for a signed-out reader. "X is now connected to Y" needs
+    both members' `share_network_updates`, the connection still there, Y not hidden (B1,
+    mutes) and not the viewer, and, as S5 asks of any connection shown, a viewer who is X or
+    connected to X or Y; "X has a new position" needs X's `share_profile_updates`. Up to three
+    queries, only when a page holds news."""
+    if not sight.me:
+        return set()
+    by_post: dict[int, list[NewsSubject]] = {}
+    rows = NewsSubject.objects.filter(news_id__in=[p.pk for p in posts]).select_related(
+        "member__profile", "position"
+    )
+    for row in rows:
+        by_post.setdefault(row.news_id, []).append(row)
+    pairs = {
+        (p.author_id, s.member_id) for p in posts for s in by_post.get(p.pk, []) if s.member_id
+    }
+    still = network.connected_pairs(pairs) if pairs else set()
+    near = sight.connected({m for pair in pairs for m in pair}) if pairs else set()
+    kept = set()
+    for post in posts:
+        profile = getattr(post.author, "profile", None)
+        subjects = []
+        for row in by_post.get(post.pk, []):
+            if row.member_id is None:
+                if profile is not None and profile.share_profile_updates:
+                    subjects.append(row)
+                continue
+            other = row.member
+            if other.pk == sight.me:
+                continue  # the viewer knows whom they connected with
+            if not (profile is not None and profile.share_network_updates):
+                continue
+            if not (other.is_active and other.profile.share_network_updates):
+                continue
+            if other.pk in sight.unseen:
+                continue
+            if tuple(sorted((post.author_id, other.pk))) not in still:
+                continue
+            ends = {post.author_id, other.pk}
+            if sight.me not in ends and not (ends & near):
+                continue
+            subjects.append(row)
+        post.news_subjects = subjects
+        if subjects:
+            kept.add(post.pk)
+    return kept
 
 
 def _may_see(post: Post, me, unseen, connected) -> bool:
@@ -215,6 +271,8 @@ def decorate(viewer, posts: list[Post], *, sight: Sight | None = None) -> list[P
             )
         )
     for post in shown.values():
+        if post.kind == PostKind.NEWS:
+            post.html = news.render(post)  # for this reader, never saved
         post.media_list = media.get(post.pk, [])
         post.mention_list = mentions.get(post.pk, [])
         post.tag_list = tags.get(post.pk, [])

@@ -497,3 +497,15 @@ def connected_among(viewer, member_ids) -> set[int]:
         Q(member_a_id=me, member_b_id__in=ids) | Q(member_b_id=me, member_a_id__in=ids)
     ).values_list("member_a_id", "member_b_id")
     return {b if a == me else a for a, b in pairs}
+
+
+def connected_pairs(pairs) -> set[tuple[int, int]]:
+    """Which of these (x, y) member pairs are connected, as (smaller id, larger id), in one
+    query: S7's news checks that "X is now connected to Y" still holds."""
+    wanted = {tuple(sorted((int(x), int(y)))) for x, y in pairs if x != y}
+    if not wanted:
+        return set()
+    match = Q()
+    for a, b in wanted:
+        match |= Q(member_a_id=a, member_b_id=b)
+    return set(Connection.objects.filter(match).values_list("member_a_id", "member_b_id"))

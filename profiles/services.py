@@ -18,6 +18,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from accounts.models import User
 from accounts.services import check_shown_name
 from core.errors import Invalid
+from core.tasks import enqueue_after_commit
 from profiles.models import (
     ConnectionsVisibleTo,
     Education,
@@ -289,6 +290,8 @@ def add_position(
     if existing is not None:
         return existing
     position.save()
+    if ended_on is None:  # S7: feed (above profiles) decides whether it is news, by task name
+        enqueue_after_commit("jobs.feed.announce_position", member.pk, position.pk)
     return position
 
 
