@@ -198,7 +198,11 @@ def status_history(request, post_id: int):
             "created_at": iso(rev.created_at),
             "account": account,
             "poll": None,
-            "media_attachments": [media_entity(media[m]) for m in rev.media_ids if m in media],
+            "media_attachments": [
+                media_entity(media[m], viewer=me, public=post.visibility == "anyone")
+                for m in rev.media_ids
+                if m in media
+            ],
             "emojis": [],
         }
         for rev in post.revisions.all()
@@ -335,7 +339,7 @@ def _upload(request):
     media = services.upload_media(
         owner=request.auth, upload=upload, description=str(data.get("description") or "")
     )
-    return media_entity(media)
+    return media_entity(media, viewer=request.auth)
 
 
 @router.post(
@@ -356,7 +360,7 @@ def upload_v1(request):
 
 @router.get("/v1/media/{int:media_id}", auth=member_auth, response=MediaAttachment)
 def get_media(request, media_id: int):
-    return media_entity(queries.own_media(request.auth, media_id))
+    return media_entity(queries.own_media(request.auth, media_id), viewer=request.auth)
 
 
 @router.put("/v1/media/{int:media_id}", auth=member_auth, response=MediaAttachment)
@@ -367,7 +371,7 @@ def update_media(request, media_id: int):
     media = services.describe_media(
         owner=request.auth, media_id=media_id, description=str(data.get("description") or "")
     )
-    return media_entity(media)
+    return media_entity(media, viewer=request.auth)
 
 
 # --- Timelines --------------------------------------------------------------------------------

@@ -388,6 +388,19 @@ def own_media(owner, media_id: int) -> Media:
     return media
 
 
+def visible_media(viewer, media_id: int, *, sight: Sight | None = None) -> Media:
+    """P1/B1 for images: as visible as the post that carries it (a `connections` post's image
+    is NotFound to a non-connection, a blocked member's to the viewer); an image not on a post
+    (uploaded, or taken off in an edit) only to its uploader."""
+    media = Media.objects.filter(pk=media_id).select_related("post").first()
+    me = getattr(viewer, "pk", None) if viewer is not None and viewer.is_authenticated else None
+    if media is None or (media.post_id is None and media.owner_id != me):
+        raise NotFound(MEDIA_RECORD_NOT_FOUND, rule="P1")
+    if media.post_id is not None:
+        visible_post(viewer, media.post_id, sight=sight)
+    return media
+
+
 def post_count() -> int:
     return Post.objects.count()
 
