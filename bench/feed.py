@@ -71,6 +71,7 @@ def _run(args, connection) -> None:
     from api.schemas.statuses import status_entities
     from feed import fanout, home, services
     from feed.models import FeedAuthor, Post, TimelineEntry
+    from feed.queries import with_context as queries_with_context
     from network.models import Connection, Follow
 
     members = User.objects.count()
@@ -232,6 +233,31 @@ def _run(args, connection) -> None:
             f"{followers:>8,} followers: {rows:>8,} rows in {seconds * 1000:8.1f} ms "
             f"({seconds / max(rows, 1) * 1e6:.1f} µs per row; 100,000 followers ≈ "
             f"{seconds / max(rows, 1) * 100_000:.1f} s)"
+        )
+
+    from feed import impressions
+
+    print("\nimpressions (P4): recording a page of 20 posts, and one flush of a batch, ms:")
+    sample = list(Post.objects.order_by("-id").values_list("pk", flat=True)[:2000])
+    shown = list(queries_with_context(Post.objects.filter(pk__in=sample[:20])))
+    impressions.drain()
+    samples = []
+    for viewer_id in readers[:200]:
+        viewer = User(pk=viewer_id)
+        started = time.perf_counter()
+        impressions.record(viewer, shown)
+        samples.append(time.perf_counter() - started)
+    impressions.drain()
+    p50, p99 = _percentiles(samples)
+    print(f"record a page (cache look-up, buffer)  p50 {p50:6.2f}  p99 {p99:6.2f}")
+    for size in (500, 5000):
+        batch = [(sample[i % len(sample)], readers[i % len(readers)]) for i in range(size)]
+        started = time.perf_counter()
+        written = impressions.flush(batch)
+        seconds = time.perf_counter() - started
+        print(
+            f"flush {size:>5,} views ({written:,} new): {seconds * 1000:7.1f} ms "
+            f"({seconds / size * 1e6:.0f} µs per view)"
         )
 
     print("\nrows and bytes per post:")
