@@ -237,6 +237,8 @@ def status_context(request, post_id: int):
         descendants = [p for p in thread if p.in_reply_to_id == post.pk]
     else:
         ancestors, descendants = [], thread
+    ancestors = queries.filtered(me, "thread", ancestors)
+    descendants = queries.filtered(me, "thread", descendants)
     queries.decorate(me, ancestors + descendants, sight=sight)
     return {
         "ancestors": status_entities(me, ancestors),
@@ -446,4 +448,5 @@ def account_statuses(request, account_id: int, response: HttpResponse):
         only_media=as_bool("only_media", request.GET.get("only_media", "false")),
     )
     posts, below = queries.page_of(me, rows, limit=_limit(request), **_cursors(request))
+    posts = queries.filtered(me, "account", posts)
     return _answer_page(request, response, posts, below)

@@ -577,6 +577,12 @@ def apply_filters(filters, posts: list[Post]) -> list[Post]:
     return kept
 
 
+def filtered(viewer, context: str, posts: list[Post]) -> list[Post]:
+    """The member's keyword filters for one context (home, notifications, public, thread,
+    account) applied to a list: `hide` drops, `warn` marks (`post.filtered`)."""
+    return apply_filters(active_filters(viewer, context), posts)
+
+
 def trending_tags(viewer, *, days: int = 7, limit: int = 10) -> list[tuple[Hashtag, int, int]]:
     """(tag, uses, accounts) of the last days, from posts anyone may see."""
     from datetime import timedelta

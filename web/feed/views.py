@@ -140,6 +140,7 @@ def post_detail(request, post_id: int):
         return redirect(f"{reverse('post_detail', args=[post.root_id])}#post-{post.pk}")
     shown = post.reblog if post.reblog_id else post
     thread = queries.thread(request.user, shown, sight=_sight(request))
+    thread = queries.filtered(request.user, "thread", thread)
     queries.decorate(request.user, [post, *thread], sight=_sight(request))
     comments = [c for c in thread if c.in_reply_to_id == shown.pk]
     replies: dict[int, list] = {}
@@ -365,6 +366,7 @@ def activity(request, handle: str):
         max_id=_int(request.GET.get("max_id")),
         sight=_sight(request),
     )
+    posts = queries.filtered(request.user, "account", posts)
     queries.decorate(request.user, posts, sight=_sight(request))
     _prime(request, posts)
     context = {
