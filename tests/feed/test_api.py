@@ -326,9 +326,7 @@ def test_p3_keyword_filters_apply_in_every_context_they_name(api, cast):
     assert str(loud.pk) not in [s["id"] for s in account]
     context = api["ann"].get(f"/v1/statuses/{calm.pk}/context").json()
     assert [s["content"] for s in context["descendants"]] == ["<p>Nice one</p>"]
-    about = [
-        n["status"]["id"] for n in api["ann"].get("/v1/notifications").json() if n["status"]
-    ]
+    about = [n["status"]["id"] for n in api["ann"].get("/v1/notifications").json() if n["status"]]
     assert str(noisy_reply.pk) not in about
     assert len(about) == 1  # the comment without the keyword
     home = api["ann"].get("/v1/timelines/home").json()
