@@ -230,6 +230,16 @@ def connection_ids_of(member) -> QuerySet:
     ).values("pk")
 
 
+def among_connections_of(member, field: str) -> Q:
+    """`field` names one of the member's connections, as a filter: two indexed subqueries, one
+    per column, without the accounts table between them (PostgreSQL read every member for
+    `__in=connection_ids_of()`: 60 ms of a home page at 100,000 members)."""
+    pk = getattr(member, "pk", member)
+    return Q(
+        **{f"{field}__in": Connection.objects.filter(member_a_id=pk).values("member_b_id")}
+    ) | Q(**{f"{field}__in": Connection.objects.filter(member_b_id=pk).values("member_a_id")})
+
+
 def can_see_connections_of(viewer, member) -> bool:
     """S5: the owner always; their connections unless the owner chose `only_me`."""
     if viewer is None or not viewer.is_authenticated:
