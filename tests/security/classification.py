@@ -241,6 +241,13 @@ WEB = {
         NOT_FOUND,
         params={"path": "avatars/nothing.webp"},
     ),
+    "post_image": owner_only(
+        "P1: an upload not on a post is its uploader's (on a post: as visible as the post, "
+        "tests/feed/test_images.py); signed out the same 404, no sign-in page",
+        api=False,
+        anonymous=NOT_FOUND,
+        params={"size": "full"},
+    ),
     "tag_page": public("F3: public posts with the tag, cut by the reader's blocks"),
     # --- A member's pages (S1, S5, B1) --------------------------------------------------
     "profile": about_member(
