@@ -126,9 +126,9 @@ def visible_posts(viewer, posts: Iterable[Post], *, sight: Sight | None = None) 
     for post in posts:
         if _may_see(post, me, unseen, connected):
             result.append(post)
-    news = [p for p in result if p.kind == PostKind.NEWS]
-    if news:
-        kept = _news_seen(sight, news)
+    news_posts = [p for p in result if p.kind == PostKind.NEWS]
+    if news_posts:
+        kept = _news_seen(sight, news_posts)
         result = [p for p in result if p.kind != PostKind.NEWS or p.pk in kept]
     return result
 
