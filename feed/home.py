@@ -43,7 +43,6 @@ WEIGHT_FOLLOW = 1.5
 WEIGHT_HASHTAG = 1.0
 # S7 news ("Ann is now connected to Ben") ranks below what members wrote themselves.
 NEWS_FACTOR = 0.5
-FEED_KINDS = (PostKind.POST, PostKind.REPOST, PostKind.NEWS)
 
 
 @dataclass
@@ -119,7 +118,7 @@ def _sources(viewer, *, limit, max_id=None, since_id=None, min_id=None) -> list[
     found.update(
         _newest_of_each(
             [
-                bound(Post.objects.filter(author_id=leader, kind__in=FEED_KINDS), "id")
+                bound(Post.objects.filter(author_id=leader).exclude(kind=PostKind.COMMENT), "id")
                 .order_by(order.replace("post_id", "id"))
                 .values_list("id", flat=True)[:limit]
                 for leader in leaders

@@ -81,6 +81,13 @@ class Post(models.Model):
             models.Index(fields=["author", "-id"], name="post_author_id_desc"),
             models.Index(fields=["root", "id"], name="post_thread"),
             models.Index(fields=["kind", "-id"], name="post_kind_id_desc"),
+            # P3: a read-time author's newest posts, reposts and news (no comments), read
+            # from the index alone (feed.home._sources)
+            models.Index(
+                fields=["author", "-id"],
+                name="post_author_feed_id_desc",
+                condition=~Q(kind="comment"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
