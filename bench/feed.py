@@ -85,7 +85,12 @@ def _run(args, connection) -> None:
     heavy_id = degree.values_list("member_a_id", flat=True).first()
     counts = sorted(degree.values_list("n", flat=True))
     typical_n = counts[len(counts) // 2] if counts else 0
-    typical_id = degree.filter(n=typical_n).values_list("member_a_id", flat=True).first()
+    typical_id = (
+        degree.filter(n=typical_n)
+        .order_by("member_a_id")
+        .values_list("member_a_id", flat=True)
+        .first()
+    )
     heavy, typical = User.objects.get(pk=heavy_id), User.objects.get(pk=typical_id)
     readers = [m for m in User.objects.order_by("?").values_list("pk", flat=True)[:2000]]
 
