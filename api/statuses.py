@@ -18,7 +18,7 @@ from api.schemas.statuses import MediaAttachment, Status, media_entity, status_e
 from core.errors import Invalid
 from core.paging import keyset_page
 from feed import home, impressions, queries, services
-from feed.models import ReactionType
+from feed.models import ReactionType, Visibility
 from network import queries as network
 
 router = Router(tags=["statuses"])
@@ -199,7 +199,7 @@ def status_history(request, post_id: int):
             "account": account,
             "poll": None,
             "media_attachments": [
-                media_entity(media[m], viewer=me, public=post.visibility == "anyone")
+                media_entity(media[m], viewer=me, public=post.visibility == Visibility.ANYONE)
                 for m in rev.media_ids
                 if m in media
             ],
