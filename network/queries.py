@@ -427,6 +427,16 @@ def sent_invitations(member) -> QuerySet:
     )
 
 
+def invited_either_way(member) -> set[int]:
+    """Members with a pending invitation from or to `member`, ignored ones too (N3 keeps
+    them pending): who People You May Know must not suggest, in one query."""
+    pk = getattr(member, "pk", member)
+    pairs = Invitation.objects.filter(
+        Q(sender_id=pk) | Q(recipient_id=pk), status=InvitationStatus.PENDING
+    ).values_list("sender_id", "recipient_id")
+    return {b if a == pk else a for a, b in pairs}
+
+
 def blocked_members(member) -> QuerySet:
     return Block.objects.filter(blocker=member).select_related("blocked").order_by("-created_at")
 

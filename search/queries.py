@@ -1,0 +1,311 @@
+"""Finding people: search with filters, the top bar's typeahead, People You May Know.
+
+Every member returned comes through `network.queries.visible_members` (B1: blocked either
+way never appears; S1: a signed-out reader gets the public card and searches only what it
+shows). Degrees, mutuals and suggestions come from the request's Viewpoint (D1, D2, D4).
+Ranking, S5 and the bounds are written down in docs/search.md.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from core import clock
+from network import queries as network
+from network.queries import Viewpoint
+from profiles.models import PrimaryAction
+from profiles.queries import ProfileView
+from search import fulltext
+from search.fulltext import Filters, Scope, fold
+from search.models import (
+    DISMISS_DAYS,
+    PUBLIC_FACETS,
+    FacetKind,
+    MemberFacet,
+    SuggestionDismissal,
+)
+
+CANDIDATES = 1000  # a search ranks at most this many matches (LinkedIn shows 1,000 too)
+MAX_PAGE = 40
+DEGREE_IDS_MAX = 2000  # a 2nd-degree set up to this size narrows the SQL itself
+CLOSENESS = {1: 1.5, 2: 1.25, 3: 1.1, None: 1.0}  # relevance x closeness (docs/search.md)
+TYPEAHEAD_LIMIT = 8
+TYPEAHEAD_CANDIDATES = 50
+MUTUAL_NAMES = 2
+FILTERS = ("company", "past_company", "school", "location", "industry")
+
+
+@dataclass
+class Person:
+    """One member in a list: what the viewer may see, the badge and the mutuals (D1, D2)."""
+
+    view: ProfileView
+    degree: int | None = None
+    mutual_count: int = 0
+    mutual_names: list[str] = field(default_factory=list)
+    score: float = 0.0
+
+    @property
+    def member(self):
+        return self.view.member
+
+
+@dataclass
+class Results:
+    people: list[Person]
+    total: int  # matches among the ranked candidates (at most CANDIDATES)
+    offset: int
+    limit: int
+    approximate: bool = False  # names close to a misspelt query, not matches
+
+    @property
+    def has_more(self) -> bool:
+        return self.offset + self.limit < self.total
+
+
+def _signed_in(viewer) -> bool:
+    return viewer is not None and viewer.is_authenticated
+
+
+def _degree_order(degree: int | None) -> int:
+    return degree if degree else 4
+
+
+def _with_mutuals(viewer, people: list[Person], view: Viewpoint) -> list[Person]:
+    """D2 for a page: counts from the index, the first names through the one door."""
+    if not _signed_in(viewer):
+        return people
+    firsts = {}
+    for person in people:
+        if person.degree in (2, 3) or person.degree == 1:
+            count, ids = view.mutuals(person.member, limit=MUTUAL_NAMES)
+            person.mutual_count = count
+            firsts[person.member.pk] = ids
+    wanted = sorted({i for ids in firsts.values() for i in ids})
+    names = {v.member.pk: v.member.name for v in network.visible_members(viewer, wanted, view=view)}
+    for person in people:
+        person.mutual_names = [names[i] for i in firsts.get(person.member.pk, []) if i in names]
+    return people
+
+
+def _facets(viewer, chosen: dict) -> tuple[tuple[str, str], ...]:
+    """S1: a signed-out reader filters only on what the public card shows."""
+    allowed = FILTERS if _signed_in(viewer) else tuple(k.value for k in PUBLIC_FACETS)
+    picked = []
+    for kind in FILTERS:
+        value = fold(" ".join((chosen.get(kind) or "").split()))
+        if value and kind in allowed:
+            picked.append((kind, value))
+    return tuple(picked)
+
+
+def _degree_ids(viewer, degrees: set[int], view: Viewpoint) -> list[int] | None:
+    """The ids a 1st (and 2nd) degree filter allows, when small enough to hand to SQL."""
+    if not degrees or 3 in degrees:
+        return None
+    index, me, hidden = view.index, viewer.pk, view.hidden
+    ids = [int(i) for i in index.connections_of(me) if int(i) not in hidden]
+    if 2 in degrees:
+        if index.second_degree_count(me, hidden=hidden) > DEGREE_IDS_MAX:
+            return None
+        found = index.suggestions(me, k=DEGREE_IDS_MAX, hidden=hidden)
+        ids = ids + [i for i, _count in found] if 1 in degrees else [i for i, _ in found]
+    return ids
+
+
+def people(
+    viewer,
+    *,
+    q: str = "",
+    degrees=(),
+    offset: int = 0,
+    limit: int = 10,
+    view: Viewpoint | None = None,
+    **chosen,
+) -> Results:
+    """People search: every term of `q` as a prefix of a word of the profile (a signed-out
+    reader: of the public card), narrowed by the filters (`degrees` among 1, 2, 3 where 3
+    means 3rd and beyond; company, past_company, school, location, industry), ordered by
+    relevance x closeness, then degree, then id. Bounded: offset + limit <= CANDIDATES."""
+    view = view or Viewpoint(viewer)
+    limit = max(1, min(int(limit), MAX_PAGE))
+    offset = max(0, min(int(offset), CANDIDATES - limit))
+    signed_in = _signed_in(viewer)
+    wanted = {int(d) for d in degrees if int(d) in (1, 2, 3)} if signed_in else set()
+    facets = _facets(viewer, chosen)
+    if not fulltext.terms(q) and not facets and not wanted:
+        return Results([], 0, offset, limit)
+    scope = Scope.ALL if signed_in else Scope.CARD
+    filters = Filters(ids=_degree_ids(viewer, wanted, view) if wanted else None, facets=facets)
+    found = fulltext.match(q, scope=scope, limit=CANDIDATES, filters=filters)
+    approximate = False
+    if not found and fulltext.terms(q):
+        found, approximate = fulltext.similar_names(q, limit=CANDIDATES, filters=filters), True
+    me = viewer.pk if signed_in else None
+    hidden = view.hidden
+    found = [(i, score) for i, score in found if i != me and i not in hidden]
+    view.prime([i for i, _ in found])
+    ranked = []
+    for member_id, score in found:
+        degree = view.degree(member_id)
+        if wanted and (3 if degree in (3, None) else degree) not in wanted:
+            continue
+        relevance = max(score, 0.0) * CLOSENESS[degree]
+        ranked.append((-relevance, _degree_order(degree), member_id, degree, relevance))
+    ranked.sort()
+    page = ranked[offset : offset + limit]
+    views = {
+        v.member.pk: v for v in network.visible_members(viewer, [r[2] for r in page], view=view)
+    }
+    persons = [Person(views[r[2]], degree=r[3], score=r[4]) for r in page if r[2] in views]
+    return Results(_with_mutuals(viewer, persons, view), len(ranked), offset, limit, approximate)
+
+
+def typeahead(viewer, q: str, *, limit: int = TYPEAHEAD_LIMIT, view=None) -> list[Person]:
+    """The top bar and @mentions: names and handles starting with what was typed, the
+    viewer's 1st degree first (all of them are looked at), then 2nd, 3rd and everyone among
+    the first TYPEAHEAD_CANDIDATES other matches; within a degree by name."""
+    if not fulltext.terms(q):
+        return []
+    view = view or Viewpoint(viewer)
+    limit = max(1, min(int(limit), 20))
+    ids: list[int] = []
+    if _signed_in(viewer):
+        mine = [int(i) for i in view.index.connections_of(viewer.pk)]
+        if mine:
+            first = fulltext.match(
+                q, scope=Scope.NAME, limit=limit, filters=Filters(ids=mine), ranked=False
+            )
+            ids = [i for i, _ in first]
+    everyone = fulltext.match(q, scope=Scope.NAME, limit=TYPEAHEAD_CANDIDATES, ranked=False)
+    ids += [i for i, _ in everyone if i not in ids]
+    me = viewer.pk if _signed_in(viewer) else None
+    ids = [i for i in ids if i != me and i not in view.hidden]
+    view.prime(ids)
+    people_ = [
+        Person(v, degree=view.degree(v.member))
+        for v in network.visible_members(viewer, ids, view=view)
+    ]
+    people_.sort(key=lambda p: (_degree_order(p.degree), fold(p.member.name), p.member.pk))
+    return people_[:limit]
+
+
+# --- People You May Know ------------------------------------------------------------------
+
+
+@dataclass
+class Suggestion:
+    person: Person
+    reasons: list[str]
+    sources: list[str]  # Mastodon's Suggestion sources
+    action: str  # connect or follow (S2)
+
+
+SHARED_KINDS = (FacetKind.COMPANY, FacetKind.PAST_COMPANY, FacetKind.SCHOOL, FacetKind.LOCATION)
+PER_KIND = 100  # members read per shared company, school or place
+
+
+def dismissal_cutoff():
+    return clock.now() - timedelta(days=DISMISS_DAYS)
+
+
+def dismissed_ids(viewer) -> set[int]:
+    return set(
+        SuggestionDismissal.objects.filter(
+            member=viewer, dismissed_at__gte=dismissal_cutoff()
+        ).values_list("dismissed_id", flat=True)
+    )
+
+
+def _reason(kind: str, label: str, mine: set[tuple[str, str]], value: str) -> str:
+    if kind == FacetKind.SCHOOL:
+        return _("Studied at %(school)s") % {"school": label}
+    if kind == FacetKind.LOCATION:
+        return _("Also in %(place)s") % {"place": label}
+    if kind == FacetKind.COMPANY and (FacetKind.COMPANY.value, value) in mine:
+        return _("Also works at %(company)s") % {"company": label}
+    return _("Also worked at %(company)s") % {"company": label}
+
+
+def _shared(viewer, excluded: set[int]) -> dict[int, list[tuple[str, str]]]:
+    """Members sharing a company (current or past), a school or a place with the viewer:
+    at most PER_KIND per kind, read by the facets' index."""
+    mine = list(
+        MemberFacet.objects.filter(member=viewer, kind__in=SHARED_KINDS).values_list(
+            "kind", "value"
+        )
+    )
+    mine_set = set(mine)
+    found: dict[int, list[tuple[str, str]]] = {}
+    companies = [v for k, v in mine if k in (FacetKind.COMPANY, FacetKind.PAST_COMPANY)]
+    groups = [
+        ((FacetKind.COMPANY, FacetKind.PAST_COMPANY), companies),
+        ((FacetKind.SCHOOL,), [v for k, v in mine if k == FacetKind.SCHOOL]),
+        ((FacetKind.LOCATION,), [v for k, v in mine if k == FacetKind.LOCATION]),
+    ]
+    for kinds, values in groups:
+        if not values:
+            continue
+        rows = (
+            MemberFacet.objects.filter(kind__in=kinds, value__in=values)
+            .exclude(member_id__in=excluded | {viewer.pk})
+            .order_by("kind", "value", "member_id")
+            .values_list("member_id", "kind", "value", "label")[:PER_KIND]
+        )
+        for member_id, kind, value, label in rows:
+            reason = _reason(kind, label, mine_set, value)
+            if reason not in [r for r, _k in found.get(member_id, [])]:
+                found.setdefault(member_id, []).append((reason, kind))
+    return found
+
+
+def suggestions(viewer, *, limit: int = 20, view: Viewpoint | None = None) -> list[Suggestion]:
+    """People You May Know: 2nd-degree members with the most mutual connections first (the
+    graph index), then members sharing a company, school or place; never a member already
+    connected, invited either way, blocked either way (D4), dismissed in the last
+    DISMISS_DAYS, or followed when they are to be followed (S2)."""
+    if not _signed_in(viewer):
+        return []
+    view = view or Viewpoint(viewer)
+    limit = max(1, min(int(limit), 80))
+    excluded = dismissed_ids(viewer) | network.invited_either_way(viewer) | set(view.hidden)
+    graph = [
+        (i, c)
+        for i, c in view.index.suggestions(viewer.pk, k=limit + len(excluded), hidden=view.hidden)
+        if i not in excluded
+    ]
+    shared = _shared(viewer, excluded)
+    order = [i for i, _ in graph] + sorted(
+        (i for i in shared if i not in dict(graph)), key=lambda i: (-len(shared[i]), i)
+    )
+    view.prime(order)
+    order = [i for i in order if view.degree(i) != 1]
+    counts = dict(graph)
+    candidates = network.visible_members(viewer, order[: limit * 2], view=view)
+    follow_first = [v.member.pk for v in candidates if v.member.profile.primary_action == "follow"]
+    followed = network.followed_among(viewer, follow_first)
+    found = []
+    for v in candidates:
+        member_id = v.member.pk
+        action = v.member.profile.primary_action
+        if action == PrimaryAction.FOLLOW and member_id in followed:
+            continue
+        reasons, sources = [], []
+        count = counts.get(member_id, 0)
+        if count:
+            reasons.append(
+                ngettext("%(count)d mutual connection", "%(count)d mutual connections", count)
+                % {"count": count}
+            )
+            sources.append("friends_of_friends")
+        if member_id in shared:
+            reasons += [r for r, _kind in shared[member_id]]
+            sources.append("similar_to_recently_followed")
+        person = Person(v, degree=view.degree(member_id), mutual_count=count)
+        found.append(Suggestion(person, reasons, sources, action))
+        if len(found) == limit:
+            break
+    _with_mutuals(viewer, [s.person for s in found], view)
+    return found
