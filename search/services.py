@@ -13,8 +13,8 @@ from django.db import transaction
 from accounts.models import User
 from core import clock
 from core.errors import NotFound
-from search.fulltext import fold
 from network import queries as network
+from search.fulltext import fold
 from search.models import DISMISS_DAYS, FacetKind, MemberDocument, MemberFacet, SuggestionDismissal
 
 BATCH = 1000
