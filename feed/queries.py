@@ -353,6 +353,11 @@ def hashtag_named(name: str) -> Hashtag:
     return tag
 
 
+def hashtags_starting(prefix: str, *, limit: int = 10) -> list[Hashtag]:
+    """Tags whose key starts with `prefix` (search's typeahead and Mastodon's search)."""
+    return list(Hashtag.objects.filter(key__startswith=prefix.lower()).order_by("key")[:limit])
+
+
 def followed_hashtags(member) -> QuerySet:
     return Hashtag.objects.filter(followers__member=member).order_by("followers__id")
 

@@ -6,13 +6,16 @@ shows). Degrees, mutuals and suggestions come from the request's Viewpoint (D1, 
 Ranking, S5 and the bounds are written down in docs/search.md.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts import queries as accounts_queries
 from core import clock
+from feed import queries as feed_queries
 from network import queries as network
 from network.queries import Viewpoint
 from profiles.models import PrimaryAction
@@ -123,12 +126,14 @@ def people(
     offset: int = 0,
     limit: int = 10,
     view: Viewpoint | None = None,
+    handle: str | None = None,
     **chosen,
 ) -> Results:
     """People search: every term of `q` as a prefix of a word of the profile (a signed-out
     reader: of the public card), narrowed by the filters (`degrees` among 1, 2, 3 where 3
     means 3rd and beyond; company, past_company, school, location, industry), ordered by
-    relevance x closeness, then degree, then id. Bounded: offset + limit <= CANDIDATES."""
+    relevance x closeness, then degree, then id. Bounded: offset + limit <= CANDIDATES.
+    `handle`: a handle the query names exactly ("@ana", an acct): that member comes first."""
     view = view or Viewpoint(viewer)
     limit = max(1, min(int(limit), MAX_PAGE))
     offset = max(0, min(int(offset), CANDIDATES - limit))
@@ -145,6 +150,10 @@ def people(
         found, approximate = fulltext.similar_names(q, limit=CANDIDATES, filters=filters), True
     me = viewer.pk if signed_in else None
     hidden = view.hidden
+    exact = accounts_queries.id_with_handle(handle) if handle else None
+    if exact is not None:
+        top = max((score for _i, score in found), default=1.0) * 10
+        found = [(exact, top)] + [(i, score) for i, score in found if i != exact]
     found = [(i, score) for i, score in found if i != me and i not in hidden]
     view.prime([i for i, _ in found])
     ranked = []
@@ -190,6 +199,12 @@ def typeahead(viewer, q: str, *, limit: int = TYPEAHEAD_LIMIT, view=None) -> lis
     ]
     people_.sort(key=lambda p: (_degree_order(p.degree), fold(p.member.name), p.member.pk))
     return people_[:limit]
+
+
+def hashtags(q: str, *, limit: int = 10) -> list:
+    """Hashtags whose name starts with the query (F3's lower-cased key)."""
+    name = q.strip().lstrip("#").lower()
+    return feed_queries.hashtags_starting(name, limit=limit) if re.fullmatch(r"\w+", name) else []
 
 
 # --- People You May Know ------------------------------------------------------------------
