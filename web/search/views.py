@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from network import queries as network
 from search import queries, services
 from web.network.badges import viewpoint
 
@@ -53,6 +54,9 @@ def search_page(request):
         view=viewpoint(request),
         **chosen,
     )
+    view = viewpoint(request)
+    rels = network.relationships(request.user, [p.member for p in results.people], view=view)
+    rows = [{"person": p, "rel": r} for p, r in zip(results.people, rels, strict=True)]
     params = {"q": [q], "degree": degrees, **{k: [v] for k, v in chosen.items()}}
     degree_chips = []
     for value, label in DEGREES:
@@ -69,6 +73,7 @@ def search_page(request):
     context = {
         "q": q,
         "results": results,
+        "rows": rows,
         "degree_chips": degree_chips,
         "active_filters": active,
         "chosen": chosen,
