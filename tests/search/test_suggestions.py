@@ -4,10 +4,10 @@ from datetime import timedelta
 
 import pytest
 
-from core import clock
 from core.errors import NotFound
 from network import services as network
 from search import queries, services
+from search.models import SuggestionDismissal
 from tests.network.factories import connect, set_profile
 
 
@@ -78,17 +78,20 @@ def test_d4_a_blocked_member_is_no_mutual_and_no_suggestion(make_person):
     assert set(suggested(me)) == {"target"}
 
 
-def test_dismissed_is_not_suggested_for_90_days_then_again(make_person, monkeypatch):
+def test_dismissed_is_not_suggested_for_90_days_then_again(make_person, frozen_now):
     me = make_person("me", "Me Self", company="Hazelmark")
     other = make_person("other", "O", company="Hazelmark")
-    start = clock.now()
     services.dismiss_suggestion(member=me, dismissed_id=other.pk)
-    services.dismiss_suggestion(member=me, dismissed_id=other.pk)  # a double click: one row
+    frozen_now.advance(days=1)
+    services.dismiss_suggestion(member=me, dismissed_id=other.pk)  # again: the first date holds
+    assert SuggestionDismissal.objects.get().dismissed_at == frozen_now() - timedelta(days=1)
     assert suggested(me) == {}
-    monkeypatch.setattr(clock, "now", lambda: start + timedelta(days=89))
+    frozen_now.advance(days=88, hours=23)
     assert suggested(me) == {}
-    monkeypatch.setattr(clock, "now", lambda: start + timedelta(days=91))
+    frozen_now.advance(hours=2)
     assert set(suggested(me)) == {"other"}
+    services.dismiss_suggestion(member=me, dismissed_id=other.pk)  # lapsed: a new window
+    assert suggested(me) == {}
 
 
 def test_b1_dismissing_a_member_who_blocked_you_answers_as_unknown(make_person):
