@@ -93,3 +93,11 @@ def test_search_page_query_count_does_not_grow_with_results(
         make_person(f"ana{i}", "Ana Lima", company="Hazelmark")
     with django_assert_max_num_queries(len(few.captured_queries)):
         browser_client.get("/search/", {"q": "ana"})
+
+
+def test_home_loads_suggestions_as_a_fragment(make_person, me, browser_client):
+    make_person("colleague", "Col League", company="Hazelmark")
+    assert 'hx-get="/mynetwork/suggestions/?limit=3"' in browser_client.get("/").content.decode()
+    fragment = browser_client.get("/mynetwork/suggestions/", {"limit": 3}).content.decode()
+    assert "Col League" in fragment and "Also works at Hazelmark" in fragment
+    assert "<html" not in fragment

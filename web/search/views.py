@@ -100,6 +100,14 @@ def typeahead(request):
 
 
 @login_required
+def suggestions(request):
+    """People you may know as a fragment (the home page loads it after the feed, htmx)."""
+    limit = min(max(_int(request.GET.get("limit"), 3), 1), 12)
+    found = queries.suggestions(request.user, limit=limit, view=viewpoint(request))
+    return render(request, "web/search/_suggestions.html", {"suggestions": found, "compact": True})
+
+
+@login_required
 @require_POST
 def dismiss_suggestion(request, member_id: int):
     """ "Not now": gone from the list (htmx swaps the card out) and not suggested for 90 days."""
