@@ -230,6 +230,16 @@ def connection_ids_of(member) -> QuerySet:
     ).values("pk")
 
 
+def connections_hiding_lists(member) -> frozenset[int]:
+    """The member's connections whose own list is `only_me` (S5), in one query: search and
+    suggestions leave them out as intermediaries, so nothing they show rests on such a list."""
+    return frozenset(
+        Profile.objects.filter(
+            pk__in=connection_ids_of(member), connections_visible_to=ConnectionsVisibleTo.ONLY_ME
+        ).values_list("pk", flat=True)
+    )
+
+
 def can_see_connections_of(viewer, member) -> bool:
     """S5: the owner always; their connections unless the owner chose `only_me`."""
     if viewer is None or not viewer.is_authenticated:

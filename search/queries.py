@@ -72,18 +72,81 @@ def _signed_in(viewer) -> bool:
     return viewer is not None and viewer.is_authenticated
 
 
+class Closeness:
+    """The graph as search may show it (S5, D4): the index asked with the blocked members
+    and, as intermediaries, the viewer's connections who hide their list removed, so no
+    degree, filter, mutual or suggestion rests on a hidden list (docs/search.md). Those
+    connections are still 1st degree themselves. Two queries, once per request."""
+
+    def __init__(self, viewer, view: Viewpoint):
+        self.viewer = viewer if _signed_in(viewer) else None
+        self.view = view
+        self._mine = None
+        self._masked = None
+        self._degrees: dict[int, int | None] = {}
+
+    @property
+    def index(self):
+        return self.view.index
+
+    @property
+    def mine(self) -> frozenset[int]:
+        """The viewer's connections (not blocked)."""
+        if self._mine is None:
+            hidden = self.view.hidden
+            ids = self.index.connections_of(self.viewer.pk) if self.viewer else []
+            self._mine = frozenset(int(i) for i in ids if int(i) not in hidden)
+        return self._mine
+
+    @property
+    def masked(self) -> frozenset[int]:
+        if self._masked is None:
+            hiding = network.connections_hiding_lists(self.viewer) if self.viewer else ()
+            self._masked = self.view.hidden | frozenset(hiding)
+        return self._masked
+
+    def prime(self, ids) -> None:
+        if self.viewer is None:
+            return
+        missing = [i for i in ids if i not in self._degrees]
+        if missing:
+            found = self.index.degrees(self.viewer.pk, missing, hidden=self.masked)
+            for member_id, degree in zip(missing, found, strict=True):
+                self._degrees[member_id] = 1 if member_id in self.mine else (degree or None)
+
+    def degree(self, member_id: int) -> int | None:
+        if self.viewer is None or member_id == self.viewer.pk:
+            return None
+        self.prime([member_id])
+        return self._degrees[member_id]
+
+    def mutuals(self, member_id: int, *, limit: int) -> tuple[int, list[int]]:
+        if self.viewer is None or member_id == self.viewer.pk:
+            return 0, []
+        me, masked = self.viewer.pk, self.masked
+        count = self.index.mutual_count(me, member_id, hidden=masked)
+        return count, self.index.mutuals(me, member_id, limit=limit, hidden=masked)
+
+    def second_degree_count(self) -> int:
+        return self.index.second_degree_count(self.viewer.pk, hidden=self.masked)
+
+    def suggestions(self, k: int) -> list[tuple[int, int]]:
+        return self.index.suggestions(self.viewer.pk, k=k, hidden=self.masked)
+
+
 def _degree_order(degree: int | None) -> int:
     return degree if degree else 4
 
 
-def _with_mutuals(viewer, people: list[Person], view: Viewpoint) -> list[Person]:
+def _with_mutuals(viewer, people: list[Person], close: Closeness) -> list[Person]:
     """D2 for a page: counts from the index, the first names through the one door."""
     if not _signed_in(viewer):
         return people
+    view = close.view
     firsts = {}
     for person in people:
-        if person.degree in (2, 3) or person.degree == 1:
-            count, ids = view.mutuals(person.member, limit=MUTUAL_NAMES)
+        if person.degree is not None:
+            count, ids = close.mutuals(person.member.pk, limit=MUTUAL_NAMES)
             person.mutual_count = count
             firsts[person.member.pk] = ids
     wanted = sorted({i for ids in firsts.values() for i in ids})
@@ -104,16 +167,15 @@ def _facets(viewer, chosen: dict) -> tuple[tuple[str, str], ...]:
     return tuple(picked)
 
 
-def _degree_ids(viewer, degrees: set[int], view: Viewpoint) -> list[int] | None:
+def _degree_ids(degrees: set[int], close: Closeness) -> list[int] | None:
     """The ids a 1st (and 2nd) degree filter allows, when small enough to hand to SQL."""
     if not degrees or 3 in degrees:
         return None
-    index, me, hidden = view.index, viewer.pk, view.hidden
-    ids = [int(i) for i in index.connections_of(me) if int(i) not in hidden]
+    ids = sorted(close.mine)
     if 2 in degrees:
-        if index.second_degree_count(me, hidden=hidden) > DEGREE_IDS_MAX:
+        if close.second_degree_count() > DEGREE_IDS_MAX:
             return None
-        found = index.suggestions(me, k=DEGREE_IDS_MAX, hidden=hidden)
+        found = close.suggestions(DEGREE_IDS_MAX)
         ids = ids + [i for i, _count in found] if 1 in degrees else [i for i, _ in found]
     return ids
 
@@ -135,6 +197,7 @@ def people(
     relevance x closeness, then degree, then id. Bounded: offset + limit <= CANDIDATES.
     `handle`: a handle the query names exactly ("@ana", an acct): that member comes first."""
     view = view or Viewpoint(viewer)
+    close = Closeness(viewer, view)
     limit = max(1, min(int(limit), MAX_PAGE))
     offset = max(0, min(int(offset), CANDIDATES - limit))
     signed_in = _signed_in(viewer)
@@ -143,22 +206,21 @@ def people(
     if not fulltext.terms(q) and not facets and not wanted:
         return Results([], 0, offset, limit)
     scope = Scope.ALL if signed_in else Scope.CARD
-    filters = Filters(ids=_degree_ids(viewer, wanted, view) if wanted else None, facets=facets)
+    filters = Filters(ids=_degree_ids(wanted, close) if wanted else None, facets=facets)
     found = fulltext.match(q, scope=scope, limit=CANDIDATES, filters=filters)
     approximate = False
     if not found and fulltext.terms(q):
         found, approximate = fulltext.similar_names(q, limit=CANDIDATES, filters=filters), True
-    me = viewer.pk if signed_in else None
     hidden = view.hidden
     exact = accounts_queries.id_with_handle(handle) if handle else None
     if exact is not None:
         top = max((score for _i, score in found), default=1.0) * 10
         found = [(exact, top)] + [(i, score) for i, score in found if i != exact]
-    found = [(i, score) for i, score in found if i != me and i not in hidden]
-    view.prime([i for i, _ in found])
+    found = [(i, score) for i, score in found if i not in hidden]
+    close.prime([i for i, _ in found])
     ranked = []
     for member_id, score in found:
-        degree = view.degree(member_id)
+        degree = close.degree(member_id)
         if wanted and (3 if degree in (3, None) else degree) not in wanted:
             continue
         relevance = max(score, 0.0) * CLOSENESS[degree]
@@ -169,7 +231,7 @@ def people(
         v.member.pk: v for v in network.visible_members(viewer, [r[2] for r in page], view=view)
     }
     persons = [Person(views[r[2]], degree=r[3], score=r[4]) for r in page if r[2] in views]
-    return Results(_with_mutuals(viewer, persons, view), len(ranked), offset, limit, approximate)
+    return Results(_with_mutuals(viewer, persons, close), len(ranked), offset, limit, approximate)
 
 
 def typeahead(viewer, q: str, *, limit: int = TYPEAHEAD_LIMIT, view=None) -> list[Person]:
@@ -179,22 +241,21 @@ def typeahead(viewer, q: str, *, limit: int = TYPEAHEAD_LIMIT, view=None) -> lis
     if not fulltext.terms(q):
         return []
     view = view or Viewpoint(viewer)
+    close = Closeness(viewer, view)
     limit = max(1, min(int(limit), 20))
     ids: list[int] = []
-    if _signed_in(viewer):
-        mine = [int(i) for i in view.index.connections_of(viewer.pk)]
-        if mine:
-            first = fulltext.match(
-                q, scope=Scope.NAME, limit=limit, filters=Filters(ids=mine), ranked=False
-            )
-            ids = [i for i, _ in first]
+    if close.mine:
+        first = fulltext.match(
+            q, scope=Scope.NAME, limit=limit, filters=Filters(ids=sorted(close.mine)), ranked=False
+        )
+        ids = [i for i, _ in first]
     everyone = fulltext.match(q, scope=Scope.NAME, limit=TYPEAHEAD_CANDIDATES, ranked=False)
     ids += [i for i, _ in everyone if i not in ids]
     me = viewer.pk if _signed_in(viewer) else None
     ids = [i for i in ids if i != me and i not in view.hidden]
-    view.prime(ids)
+    close.prime(ids)
     people_ = [
-        Person(v, degree=view.degree(v.member))
+        Person(v, degree=close.degree(v.member.pk))
         for v in network.visible_members(viewer, ids, view=view)
     ]
     people_.sort(key=lambda p: (_degree_order(p.degree), fold(p.member.name), p.member.pk))
@@ -284,19 +345,16 @@ def suggestions(viewer, *, limit: int = 20, view: Viewpoint | None = None) -> li
     if not _signed_in(viewer):
         return []
     view = view or Viewpoint(viewer)
+    close = Closeness(viewer, view)
     limit = max(1, min(int(limit), 80))
     excluded = dismissed_ids(viewer) | network.invited_either_way(viewer) | set(view.hidden)
-    graph = [
-        (i, c)
-        for i, c in view.index.suggestions(viewer.pk, k=limit + len(excluded), hidden=view.hidden)
-        if i not in excluded
-    ]
+    graph = [(i, c) for i, c in close.suggestions(limit + len(excluded)) if i not in excluded]
     shared = _shared(viewer, excluded)
     order = [i for i, _ in graph] + sorted(
         (i for i in shared if i not in dict(graph)), key=lambda i: (-len(shared[i]), i)
     )
-    view.prime(order)
-    order = [i for i in order if view.degree(i) != 1]
+    order = [i for i in order if i not in close.mine]
+    close.prime(order[: limit * 2])
     counts = dict(graph)
     candidates = network.visible_members(viewer, order[: limit * 2], view=view)
     follow_first = [v.member.pk for v in candidates if v.member.profile.primary_action == "follow"]
@@ -318,9 +376,9 @@ def suggestions(viewer, *, limit: int = 20, view: Viewpoint | None = None) -> li
         if member_id in shared:
             reasons += [r for r, _kind in shared[member_id]]
             sources.append("similar_to_recently_followed")
-        person = Person(v, degree=view.degree(member_id), mutual_count=count)
+        person = Person(v, degree=close.degree(member_id), mutual_count=count)
         found.append(Suggestion(person, reasons, sources, action))
         if len(found) == limit:
             break
-    _with_mutuals(viewer, [s.person for s in found], view)
+    _with_mutuals(viewer, [s.person for s in found], close)
     return found

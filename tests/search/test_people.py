@@ -107,6 +107,28 @@ def test_s5_a_hidden_connection_list_still_gives_no_more_than_the_badge(make_per
     assert third.people[0].mutual_names == []  # nothing of hider's list is named
 
 
+def test_s5_a_connection_who_hides_their_list_is_no_intermediary_of_search(make_person):
+    """Through a connection whose list is `only_me`, search shows no degree, filter match,
+    mutual or suggestion: listing "2nd" would list that connection's hidden connections."""
+    me = make_person("me", "Me Self")
+    hider = make_person("hider", "Hidden Lists")
+    secret = make_person("secret", "Secret Friend")
+    friend = make_person("friend", "Open Friend")
+    target = make_person("target", "Target Person")
+    connect(me, hider)
+    connect(hider, secret)
+    connect(me, friend)
+    connect(friend, target)
+    set_profile(hider, connections_visible_to="only_me")
+    assert handles(queries.people(me, degrees=[2])) == ["target"]
+    [found] = queries.people(me, q="secret").people  # still findable
+    assert found.degree is None and found.mutual_count == 0 and found.mutual_names == []
+    assert handles(queries.people(me, q="secret", degrees=[2])) == []
+    assert [p.degree for p in queries.people(me, q="hidden").people] == [1]
+    assert [p.degree for p in queries.typeahead(me, "secr")] == [None]
+    assert [s.person.member.username for s in queries.suggestions(me)] == ["target"]
+
+
 def test_paging_is_bounded_and_counts_the_matches(make_person):
     me = make_person("me", "Me Self")
     for i in range(5):
