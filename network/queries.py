@@ -230,14 +230,18 @@ def connection_ids_of(member) -> QuerySet:
     ).values("pk")
 
 
-def connections_hiding_lists(member) -> frozenset[int]:
-    """The member's connections whose own list is `only_me` (S5), in one query: search and
-    suggestions leave them out as intermediaries, so nothing they show rests on such a list."""
-    return frozenset(
-        Profile.objects.filter(
-            pk__in=connection_ids_of(member), connections_visible_to=ConnectionsVisibleTo.ONLY_ME
-        ).values_list("pk", flat=True)
-    )
+def hiding_lists_among(member_ids) -> frozenset[int]:
+    """Which of `member_ids` keep their connection list to themselves (S5's `only_me`), by
+    primary key in chunks: search and suggestions leave them out as intermediaries."""
+    ids, found = list(member_ids), set()
+    for start in range(0, len(ids), 5000):
+        found.update(
+            Profile.objects.filter(
+                pk__in=ids[start : start + 5000],
+                connections_visible_to=ConnectionsVisibleTo.ONLY_ME,
+            ).values_list("pk", flat=True)
+        )
+    return frozenset(found)
 
 
 def can_see_connections_of(viewer, member) -> bool:

@@ -55,7 +55,8 @@ def _filter_sql(filters: Filters, column: str) -> tuple[str, list]:
             clauses.append(f"{column} = ANY(%s)")
             params.append(list(filters.ids))
         else:  # one parameter whatever the count (SQLite caps a statement's parameters)
-            clauses.append(f"{column} IN (SELECT value FROM json_each(%s))")
+            # "+": not a constraint FTS5 would take, which made it run the MATCH once per id
+            clauses.append(f"+{column} IN (SELECT value FROM json_each(%s))")
             params.append(json.dumps(list(filters.ids)))
     for kind, value in filters.facets:
         clauses.append(
@@ -118,6 +119,49 @@ def match(
         f" WHERE search_memberdocument_fts MATCH %s{where} ORDER BY {order} LIMIT %s"
     )
     return _fetch(sql, [_fts5_query(words, scope), *params, limit])
+
+
+def names_matching(query: str, member_ids: list[int]) -> list[tuple[int, str]]:
+    """Which of `member_ids` have a name matching every term of `query` as a prefix, as
+    `match(scope=NAME)` would, read by primary key: for a short list (the viewer's
+    connections) this beats asking the engine for every "a..." and keeping a few."""
+    words = terms(query)
+    if not words or not member_ids:
+        return []
+    where, params = _filter_sql(Filters(ids=member_ids), "member_id")
+    sql = f"SELECT member_id, name FROM search_memberdocument WHERE 1=1{where} ORDER BY member_id"
+    with connection.cursor() as cursor:
+        cursor.execute(sql.replace("+member_id", "member_id"), params)
+        rows = cursor.fetchall()
+    found = []
+    for member_id, name in rows:
+        tokens = _TERM.findall(name)
+        if all(any(t.startswith(w) for t in tokens) for w in words):
+            found.append((int(member_id), name))
+    return found
+
+
+def prefix_names(query: str, *, limit: int) -> list[tuple[int, str]]:
+    """(member id, folded name) of up to `limit` names matching every term as a prefix, in
+    no particular order: the engine stops at `limit` instead of ranking every "a..."."""
+    words = terms(query)
+    if not words:
+        return []
+    if _postgres():
+        sql = (
+            "SELECT member_id, name FROM search_memberdocument, to_tsquery('simple', %s) q"
+            " WHERE name_vector @@ q LIMIT %s"
+        )
+        params = [_tsquery(words), limit]
+    else:
+        sql = (
+            "SELECT rowid, name FROM search_memberdocument_fts"
+            " WHERE search_memberdocument_fts MATCH %s LIMIT %s"
+        )
+        params = [_fts5_query(words, Scope.NAME), limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(int(i), name) for i, name in cursor.fetchall()]
 
 
 def similar_names(

@@ -101,8 +101,7 @@ class Closeness:
     @property
     def masked(self) -> frozenset[int]:
         if self._masked is None:
-            hiding = network.connections_hiding_lists(self.viewer) if self.viewer else ()
-            self._masked = self.view.hidden | frozenset(hiding)
+            self._masked = self.view.hidden | network.hiding_lists_among(self.mine)
         return self._masked
 
     def prime(self, ids) -> None:
@@ -237,29 +236,22 @@ def people(
 def typeahead(viewer, q: str, *, limit: int = TYPEAHEAD_LIMIT, view=None) -> list[Person]:
     """The top bar and @mentions: names and handles starting with what was typed, the
     viewer's 1st degree first (all of them are looked at), then 2nd, 3rd and everyone among
-    the first TYPEAHEAD_CANDIDATES other matches; within a degree by name."""
+    TYPEAHEAD_CANDIDATES other matches; within a degree by folded name. Only the members
+    shown are loaded."""
     if not fulltext.terms(q):
         return []
     view = view or Viewpoint(viewer)
     close = Closeness(viewer, view)
     limit = max(1, min(int(limit), 20))
-    ids: list[int] = []
-    if close.mine:
-        first = fulltext.match(
-            q, scope=Scope.NAME, limit=limit, filters=Filters(ids=sorted(close.mine)), ranked=False
-        )
-        ids = [i for i, _ in first]
-    everyone = fulltext.match(q, scope=Scope.NAME, limit=TYPEAHEAD_CANDIDATES, ranked=False)
-    ids += [i for i, _ in everyone if i not in ids]
+    found = dict(fulltext.names_matching(q, sorted(close.mine))) if close.mine else {}
+    for member_id, name in fulltext.prefix_names(q, limit=TYPEAHEAD_CANDIDATES):
+        found.setdefault(member_id, name)
     me = viewer.pk if _signed_in(viewer) else None
-    ids = [i for i in ids if i != me and i not in view.hidden]
+    ids = [i for i in found if i != me and i not in view.hidden]
     close.prime(ids)
-    people_ = [
-        Person(v, degree=close.degree(v.member.pk))
-        for v in network.visible_members(viewer, ids, view=view)
-    ]
-    people_.sort(key=lambda p: (_degree_order(p.degree), fold(p.member.name), p.member.pk))
-    return people_[:limit]
+    ids.sort(key=lambda i: (_degree_order(close.degree(i)), found[i], i))
+    shown = network.visible_members(viewer, ids[: limit + 4], view=view)  # + a few inactive
+    return [Person(v, degree=close.degree(v.member.pk)) for v in shown][:limit]
 
 
 def hashtags(q: str, *, limit: int = 10) -> list:
