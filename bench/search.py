@@ -48,7 +48,6 @@ def main(argv: list[str]) -> int:
     from network import queries as network
     from network.models import Connection
     from search import fulltext, queries, services
-    from search.fulltext import Scope
     from search.models import MemberDocument, MemberFacet
 
     rng = np.random.default_rng(args.seed)
@@ -94,15 +93,11 @@ def main(argv: list[str]) -> int:
         queries.people(viewers[call], q=words[call])
     for length in (1, 2, 3, 4):
         figures[f"typeahead_{length}"] = _timed(
-            (lambda i=i: queries.typeahead(pick(viewers, i), pick(names, i)[:length]))
+            (lambda i=i, n=length: queries.typeahead(pick(viewers, i), pick(names, i)[:n]))
             for i in range(runs)
         )
         figures[f"engine_prefix_{length}"] = _timed(
-            (
-                lambda i=i: fulltext.match(
-                    pick(names, i)[:length], scope=Scope.NAME, limit=50, ranked=False
-                )
-            )
+            (lambda i=i, n=length: fulltext.prefix_names(pick(names, i)[:n], limit=50))
             for i in range(runs)
         )
     figures["search"] = _timed(

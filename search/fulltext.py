@@ -1,7 +1,7 @@
 """One interface over each database's own full-text machinery (docs/search.md).
 
-SQLite: FTS5 (`search_memberdocument_fts`, bm25). PostgreSQL: tsvector columns with GIN
-indexes (`ts_rank`) and pg_trgm. Both index text folded here first (`fold`), so accents and
+SQLite: FTS5 (`search_memberdocument_fts`). PostgreSQL: tsvector columns with GIN indexes
+and pg_trgm. Both index text folded here first (`fold`), so accents and
 case fold the same way on both ("muller" finds "Müller"); callers get member ids and a score
 where higher is better, and never see which engine answered.
 """
@@ -48,15 +48,17 @@ def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _filter_sql(filters: Filters, column: str) -> tuple[str, list]:
+def _filter_sql(filters: Filters, column: str, *, fts5: bool = False) -> tuple[str, list]:
     clauses, params = [], []
     if filters.ids is not None:
         if _postgres():
             clauses.append(f"{column} = ANY(%s)")
             params.append(list(filters.ids))
         else:  # one parameter whatever the count (SQLite caps a statement's parameters)
-            # "+": not a constraint FTS5 would take, which made it run the MATCH once per id
-            clauses.append(f"+{column} IN (SELECT value FROM json_each(%s))")
+            # On FTS5, "+" keeps the list from being a constraint it takes: it then ran the
+            # MATCH once per id (32 s for a 2nd-degree list of 2,000 at 100k members).
+            plus = "+" if fts5 else ""
+            clauses.append(f"{plus}{column} IN (SELECT value FROM json_each(%s))")
             params.append(json.dumps(list(filters.ids)))
     for kind, value in filters.facets:
         clauses.append(
@@ -72,11 +74,11 @@ def _fetch(sql: str, params: list) -> list[tuple[int, float]]:
         return [(int(row[0]), float(row[1])) for row in cursor.fetchall()]
 
 
-# SQLite: bm25 weights per column (name, card, rest); PostgreSQL: ts_rank's {D, C, B, A}.
-_BM25 = "bm25(search_memberdocument_fts, 10.0, 4.0, 1.0)"
-_PG_WEIGHTS = "'{0.0, 0.1, 0.4, 1.0}'"
 _FTS_COLUMNS = {Scope.NAME: "name", Scope.CARD: "{name card}", Scope.ALL: "{name card rest}"}
 _PG_VECTOR = {Scope.NAME: "name_vector", Scope.CARD: "card_vector", Scope.ALL: "all_vector"}
+# Relevance by where every term matched: the name, else name and card, else anywhere.
+TIERS = ((Scope.NAME, None, 3.0), (Scope.CARD, Scope.NAME, 2.0), (Scope.ALL, Scope.CARD, 1.0))
+_WIDTH = {Scope.NAME: 1, Scope.CARD: 2, Scope.ALL: 3}
 
 
 def _fts5_query(words: list[str], scope: Scope) -> str:
@@ -88,37 +90,56 @@ def _tsquery(words: list[str]) -> str:
     return " & ".join(f"{w}:*" for w in words)  # letters and digits only: no tsquery syntax
 
 
+def _tier(words, scope: Scope, minus: Scope | None, limit: int, filters: Filters) -> list[int]:
+    """Up to `limit` ids matching every term within `scope` but not within `minus`, in the
+    engine's own order, which lets it stop at `limit` instead of scoring every match."""
+    if _postgres():
+        where, params = _filter_sql(filters, "member_id")
+        vector = _PG_VECTOR[scope]
+        but = f" AND NOT {_PG_VECTOR[minus]} @@ q" if minus else ""
+        sql = (
+            "SELECT member_id FROM search_memberdocument, to_tsquery('simple', %s) q"
+            f" WHERE {vector} @@ q{but}{where} LIMIT %s"
+        )
+        params = [_tsquery(words), *params, limit]
+    else:
+        where, params = _filter_sql(filters, "rowid", fts5=True)
+        text = _fts5_query(words, scope)
+        if minus:
+            text = f"({text}) NOT ({_fts5_query(words, minus)})"
+        sql = (
+            "SELECT rowid FROM search_memberdocument_fts"
+            f" WHERE search_memberdocument_fts MATCH %s{where} LIMIT %s"
+        )
+        params = [text, *params, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [int(row[0]) for row in cursor.fetchall()]
+
+
 def match(
-    query: str, *, scope: Scope, limit: int, filters: Filters = Filters(), ranked: bool = True
+    query: str, *, scope: Scope, limit: int, filters: Filters = Filters()
 ) -> list[tuple[int, float]]:
-    """(member id, relevance) of the documents matching every term of `query` as a prefix,
-    best first when `ranked` (unranked: in id order, which lets the engine stop at `limit`,
-    the typeahead's case). No terms: the filtered members in id order, relevance 0."""
+    """(member id, relevance) of up to `limit` documents matching every term of `query` as
+    a prefix within `scope`: relevance 3 where all terms are in the name or handle, 2 in name
+    and public card, 1 anywhere, best tier first (within a tier in the engine's order: the
+    caller ranks by closeness). No terms: the filtered members in id order, relevance 0."""
     words = terms(query)
     if filters.ids is not None and not filters.ids:
         return []
     if not words:
         where, params = _filter_sql(filters, "member_id")
         sql = f"SELECT member_id, 0 FROM search_memberdocument WHERE 1=1{where} ORDER BY member_id LIMIT %s"  # noqa: E501
-        return _fetch(sql, [*params, limit])
-    if _postgres():
-        vector = _PG_VECTOR[scope]
-        where, params = _filter_sql(filters, "member_id")
-        rank = f"ts_rank({_PG_WEIGHTS}, {vector}, q)" if ranked else "0"
-        order = "2 DESC, 1" if ranked else "1"
-        sql = (
-            f"SELECT member_id, {rank} FROM search_memberdocument, to_tsquery('simple', %s) q"
-            f" WHERE {vector} @@ q{where} ORDER BY {order} LIMIT %s"
-        )
-        return _fetch(sql, [_tsquery(words), *params, limit])
-    where, params = _filter_sql(filters, "rowid")
-    rank = f"-{_BM25}" if ranked else "0"
-    order = f"{_BM25}, rowid" if ranked else "rowid"
-    sql = (
-        f"SELECT rowid, {rank} FROM search_memberdocument_fts"
-        f" WHERE search_memberdocument_fts MATCH %s{where} ORDER BY {order} LIMIT %s"
-    )
-    return _fetch(sql, [_fts5_query(words, scope), *params, limit])
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, limit])
+            return [(int(i), 0.0) for i, _zero in cursor.fetchall()]
+    found: list[tuple[int, float]] = []
+    for tier_scope, minus, relevance in TIERS[: _WIDTH[scope]]:
+        ids = _tier(words, tier_scope, minus, limit - len(found), filters)
+        found += [(i, relevance) for i in ids]
+        if len(found) >= limit:
+            break
+    return found
 
 
 def names_matching(query: str, member_ids: list[int]) -> list[tuple[int, str]]:
@@ -131,7 +152,7 @@ def names_matching(query: str, member_ids: list[int]) -> list[tuple[int, str]]:
     where, params = _filter_sql(Filters(ids=member_ids), "member_id")
     sql = f"SELECT member_id, name FROM search_memberdocument WHERE 1=1{where} ORDER BY member_id"
     with connection.cursor() as cursor:
-        cursor.execute(sql.replace("+member_id", "member_id"), params)
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     found = []
     for member_id, name in rows:
