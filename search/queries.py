@@ -272,7 +272,8 @@ class Suggestion:
 
 
 SHARED_KINDS = (FacetKind.COMPANY, FacetKind.PAST_COMPANY, FacetKind.SCHOOL, FacetKind.LOCATION)
-PER_KIND = 100  # members read per shared company, school or place
+PER_VALUE = 50  # members read per shared company, school or place
+MAX_VALUES = 8  # the viewer's shared values looked at (companies count twice: now and past)
 
 
 def dismissal_cutoff():
@@ -299,30 +300,31 @@ def _reason(kind: str, label: str, mine: set[tuple[str, str]], value: str) -> st
 
 def _shared(viewer, excluded: set[int]) -> dict[int, list[tuple[str, str]]]:
     """Members sharing a company (current or past), a school or a place with the viewer:
-    at most PER_KIND per kind, read by the facets' index."""
-    mine = list(
+    one index range of (kind, value, member) per shared value, at most PER_VALUE members
+    each, for the viewer's first MAX_VALUES values (one query over several values made
+    PostgreSQL walk the whole kind: 52 ms at 100k members)."""
+    mine = sorted(
         MemberFacet.objects.filter(member=viewer, kind__in=SHARED_KINDS).values_list(
             "kind", "value"
-        )
+        ),
+        key=lambda pair: (SHARED_KINDS.index(pair[0]), pair[1]),
     )
     mine_set = set(mine)
+    pairs = []
+    for kind, value in mine:
+        if kind in (FacetKind.COMPANY, FacetKind.PAST_COMPANY):
+            pairs += [(FacetKind.COMPANY, value), (FacetKind.PAST_COMPANY, value)]
+        else:
+            pairs.append((kind, value))
     found: dict[int, list[tuple[str, str]]] = {}
-    companies = [v for k, v in mine if k in (FacetKind.COMPANY, FacetKind.PAST_COMPANY)]
-    groups = [
-        ((FacetKind.COMPANY, FacetKind.PAST_COMPANY), companies),
-        ((FacetKind.SCHOOL,), [v for k, v in mine if k == FacetKind.SCHOOL]),
-        ((FacetKind.LOCATION,), [v for k, v in mine if k == FacetKind.LOCATION]),
-    ]
-    for kinds, values in groups:
-        if not values:
-            continue
+    for kind, value in list(dict.fromkeys(pairs))[:MAX_VALUES]:
         rows = (
-            MemberFacet.objects.filter(kind__in=kinds, value__in=values)
+            MemberFacet.objects.filter(kind=kind, value=value)
             .exclude(member_id__in=excluded | {viewer.pk})
-            .order_by("kind", "value", "member_id")
-            .values_list("member_id", "kind", "value", "label")[:PER_KIND]
+            .order_by("member_id")
+            .values_list("member_id", "label")[:PER_VALUE]
         )
-        for member_id, kind, value, label in rows:
+        for member_id, label in rows:
             reason = _reason(kind, label, mine_set, value)
             if reason not in [r for r, _k in found.get(member_id, [])]:
                 found.setdefault(member_id, []).append((reason, kind))
