@@ -2,7 +2,8 @@
 
 Every member returned comes through `network.queries.visible_members` (B1: blocked either
 way never appears; S1: a signed-out reader gets the public card and searches only what it
-shows). Degrees, mutuals and suggestions come from the request's Viewpoint (D1, D2, D4).
+shows). Degrees, mutuals and suggestions come from the graph index through `Closeness`
+(D1, D2, D4, and S5: never through a connection who hides their list).
 Ranking, S5 and the bounds are written down in docs/search.md.
 """
 
@@ -343,13 +344,13 @@ def suggestions(viewer, *, limit: int = 20, view: Viewpoint | None = None) -> li
     limit = max(1, min(int(limit), 80))
     excluded = dismissed_ids(viewer) | network.invited_either_way(viewer) | set(view.hidden)
     graph = [(i, c) for i, c in close.suggestions(limit + len(excluded)) if i not in excluded]
+    counts = dict(graph)
     shared = _shared(viewer, excluded)
     order = [i for i, _ in graph] + sorted(
-        (i for i in shared if i not in dict(graph)), key=lambda i: (-len(shared[i]), i)
+        (i for i in shared if i not in counts), key=lambda i: (-len(shared[i]), i)
     )
     order = [i for i in order if i not in close.mine]
     close.prime(order[: limit * 2])
-    counts = dict(graph)
     candidates = network.visible_members(viewer, order[: limit * 2], view=view)
     follow_first = [v.member.pk for v in candidates if v.member.profile.primary_action == "follow"]
     followed = network.followed_among(viewer, follow_first)
