@@ -9,6 +9,7 @@ commit that changes what a document holds they enqueue `jobs.search.index_member
 from datetime import timedelta
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core import clock
@@ -18,7 +19,7 @@ from search.fulltext import fold
 from search.models import DISMISS_DAYS, FacetKind, MemberDocument, MemberFacet, SuggestionDismissal
 
 BATCH = 1000
-NOT_SUGGESTED = "That member is not among your suggestions."
+NOT_SUGGESTED = gettext_lazy("That member is not among your suggestions.")
 
 
 def _members(ids=None):
