@@ -8,7 +8,7 @@ from django.conf import settings
 from ninja import Router, Schema
 
 from api.auth import member_auth, optional_auth, require_scope, viewer
-from api.payload import as_bool, as_list
+from api.payload import as_bool
 from api.schemas.accounts import Account, account_entities
 from api.schemas.statuses import tag_entity
 from network import queries as network
@@ -57,7 +57,7 @@ def _local_handle(request, q: str) -> str | None:
 def _accounts(request, q: str, *, limit: int, offset: int) -> list[dict]:
     me = viewer(request)
     view = network.Viewpoint(me)
-    degrees = [d for d in as_list(request.GET.getlist("degree")) for d in d.split(",") if d]
+    degrees = [part for value in request.GET.getlist("degree") for part in value.split(",")]
     chosen = {k: request.GET.get(k, "") for k in FILTERS}
     if as_bool("following", request.GET.get("following", "false")) and me is not None:
         degrees = degrees or ["1"]  # Mastodon's "only accounts you follow": connections here
@@ -110,8 +110,8 @@ def search_v2(request, q: str = "", type: str = "", limit: int = 20, offset: int
 def accounts_search(request, q: str = "", limit: int = 40, offset: int = 0):
     if getattr(request, "oauth_token", None) is not None:
         require_scope(request, "read:accounts", "read")
-    limit = min(max(_int(limit, 40), 1), 80 if offset == 0 else 40)
-    return _accounts(request, q, limit=min(limit, 40), offset=max(_int(offset, 0), 0))
+    limit = min(max(_int(limit, 40), 1), 40)
+    return _accounts(request, q, limit=limit, offset=max(_int(offset, 0), 0))
 
 
 @router.get(
