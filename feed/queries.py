@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
 from core import clock
 from core.errors import NotFound
 from feed import news
@@ -424,6 +423,11 @@ def hashtag_named(name: str) -> Hashtag:
     return tag
 
 
+def hashtags_starting(prefix: str, *, limit: int = 10) -> list[Hashtag]:
+    """Tags whose key starts with `prefix` (search's typeahead and Mastodon's search)."""
+    return list(Hashtag.objects.filter(key__startswith=prefix.lower()).order_by("key")[:limit])
+
+
 def followed_hashtags(member) -> QuerySet:
     return Hashtag.objects.filter(followers__member=member).order_by("followers__id")
 
@@ -460,24 +464,6 @@ def reposters(viewer, post: Post, *, sight: Sight | None = None) -> QuerySet:
     if sight.hidden:
         rows = rows.exclude(author_id__in=list(sight.hidden))
     return rows.order_by("-id")
-
-
-def mention_candidates(viewer, typed: str, *, limit: int = 8) -> list:
-    """@mention autocomplete: members whose handle or name starts with the typed letters,
-    the viewer's connections first; members hidden by a block are left out (B1)."""
-    typed = texts.clean_text(typed or "").lstrip("@")[:30]
-    if not typed:
-        return []
-    hidden = network.hidden_for(viewer)
-    rows = list(
-        User.objects.filter(is_active=True)
-        .filter(Q(username__istartswith=typed) | Q(display_name__istartswith=typed))
-        .exclude(pk__in=[*hidden, viewer.pk])
-        .order_by("username")[:20]
-    )
-    connected = network.connected_among(viewer, [m.pk for m in rows])
-    rows.sort(key=lambda m: (m.pk not in connected, m.username.lower()))
-    return rows[:limit]
 
 
 def mutes_of(member) -> QuerySet:

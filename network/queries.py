@@ -240,6 +240,20 @@ def among_connections_of(member, field: str) -> Q:
     ) | Q(**{f"{field}__in": Connection.objects.filter(member_b_id=pk).values("member_a_id")})
 
 
+def hiding_lists_among(member_ids) -> frozenset[int]:
+    """Which of `member_ids` keep their connection list to themselves (S5's `only_me`), by
+    primary key in chunks: search and suggestions leave them out as intermediaries."""
+    ids, found = list(member_ids), set()
+    for start in range(0, len(ids), 5000):
+        found.update(
+            Profile.objects.filter(
+                pk__in=ids[start : start + 5000],
+                connections_visible_to=ConnectionsVisibleTo.ONLY_ME,
+            ).values_list("pk", flat=True)
+        )
+    return frozenset(found)
+
+
 def can_see_connections_of(viewer, member) -> bool:
     """S5: the owner always; their connections unless the owner chose `only_me`."""
     if viewer is None or not viewer.is_authenticated:
@@ -435,6 +449,16 @@ def sent_invitations(member) -> QuerySet:
         .select_related("recipient__profile")
         .order_by("-created_at", "-pk")
     )
+
+
+def invited_either_way(member) -> set[int]:
+    """Members with a pending invitation from or to `member`, ignored ones too (N3 keeps
+    them pending): who People You May Know must not suggest, in one query."""
+    pk = getattr(member, "pk", member)
+    pairs = Invitation.objects.filter(
+        Q(sender_id=pk) | Q(recipient_id=pk), status=InvitationStatus.PENDING
+    ).values_list("sender_id", "recipient_id")
+    return {b if a == pk else a for a, b in pairs}
 
 
 def blocked_members(member) -> QuerySet:

@@ -12,4 +12,5 @@ urlpatterns = [
     # P1: posts' images only through the door, whatever DEBUG says; MEDIA_URL serves avatars
     path("images/<int:media_id>/<str:size>/", media.post_image, name="post_image"),
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.serve_media, name="media"),
+    path("", include("web.search.urls")),  # issue 14
 ]

@@ -19,6 +19,7 @@ from feed.models import ReactionType
 from network import queries as network
 from notifications import services as notices
 from profiles.queries import current_position
+from search import queries as search_queries
 from web.accounts.views import FIRST_VISIT
 from web.network.badges import viewpoint
 
@@ -350,10 +351,13 @@ def notifications_badge(request):
 
 @login_required
 def mention_suggestions(request):
-    """@mention autocomplete: members whose handle or name starts with the typed letters,
-    the viewer's connections first; members hidden by a block are left out (B1)."""
-    found = queries.mention_candidates(request.user, request.GET.get("q", ""))
-    return JsonResponse({"members": [{"handle": m.username, "name": m.name} for m in found]})
+    """@mention autocomplete: search's typeahead (names and handles by prefix, accents
+    folded, the viewer's connections first; members hidden by a block are left out, B1)."""
+    typed = request.GET.get("q", "").lstrip("@")[:30]
+    found = search_queries.typeahead(request.user, typed, view=viewpoint(request))
+    return JsonResponse(
+        {"members": [{"handle": p.member.username, "name": p.member.name} for p in found]}
+    )
 
 
 def activity(request, handle: str):
