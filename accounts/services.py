@@ -17,6 +17,7 @@ from django.core.mail import send_mail
 from django.core.signing import BadSignature, TimestampSigner
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from accounts import throttle
 from accounts.models import PasswordResetRequest, User, email_is
@@ -25,9 +26,9 @@ from accounts.throttle import TOO_MANY_FOR_ACCOUNT, TOO_MANY_FROM_IP  # noqa: F4
 from core import clock
 from core.errors import Conflict, Forbidden, Invalid, Refused
 
-HANDLE_TAKEN = "That handle is taken."
-EMAIL_TAKEN = "An account with that e-mail address already exists."
-NAME_HAS_HIDDEN_CHARACTERS = (
+HANDLE_TAKEN = _("That handle is taken.")
+EMAIL_TAKEN = _("An account with that e-mail address already exists.")
+NAME_HAS_HIDDEN_CHARACTERS = _(
     "A name can't contain control characters, invisible (zero-width) characters or "
     "text-direction overrides; type it as it should read."
 )
@@ -105,11 +106,11 @@ def _first_message(exc: ValidationError) -> str:
 
 CONFIRMATION_SALT = "linkwell.accounts.confirm-email"
 CONFIRMATION_MAX_AGE = timedelta(days=3)
-CONFIRMATION_INVALID = (
+CONFIRMATION_INVALID = _(
     "This confirmation link is not valid or has expired (links last 3 days). "
     "Ask for a new one below."
 )
-EMAIL_NOT_CONFIRMED = (
+EMAIL_NOT_CONFIRMED = _(
     "Please confirm your e-mail address first: open the link we sent you. "
     "No e-mail? Send the link again."
 )
@@ -177,7 +178,7 @@ def confirm_email(*, token: str) -> User:
 
 # --- Signing in ---------------------------------------------------------------------------
 
-WRONG_CREDENTIALS = "That handle or e-mail address and password do not match."
+WRONG_CREDENTIALS = _("That handle or e-mail address and password do not match.")
 
 
 def authenticate_member(*, request, identifier: str, password: str) -> User:

@@ -9,6 +9,7 @@ reaction, `reblog` for a repost), Linkwell's own for the rest (`connection_reque
 from urllib.parse import urlencode
 
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
 from ninja import Router
 
 from api.auth import member_auth, require_scope
@@ -36,7 +37,7 @@ MASTODON_TYPE = {
     Kind.MESSAGE: "message",
     Kind.MESSAGE_REQUEST: "message_request",
 }
-BAD_TIMELINE = "Validation failed: a marker's timeline is home or notifications"
+BAD_TIMELINE = _("Validation failed: a marker's timeline is home or notifications")
 
 
 def _kinds(names) -> list[str]:

@@ -5,9 +5,11 @@ Arrays arrive as `key[]=a&key[]=b` in forms and as lists in JSON; both come out 
 
 import json
 
+from django.utils.translation import gettext_lazy as _
+
 from core.errors import Invalid
 
-BAD_JSON = "Validation failed: the request body is not valid JSON"
+BAD_JSON = _("Validation failed: the request body is not valid JSON")
 
 
 def payload(request) -> tuple[dict, dict]:

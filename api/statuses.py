@@ -8,6 +8,7 @@ Visibility: `public` and `unlisted` are Linkwell's `anyone`, `private` is `conne
 from urllib.parse import urlencode
 
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
 from ninja import Router
 
 from api.auth import member_auth, optional_auth, require_scope, viewer
@@ -24,8 +25,8 @@ from network import queries as network
 router = Router(tags=["statuses"])
 
 VISIBILITIES = {"public": "anyone", "unlisted": "anyone", "private": "connections"}
-DIRECT_REFUSED = "Linkwell has no direct posts; send a message instead."
-BAD_VISIBILITY = "Validation failed: visibility must be public, unlisted or private"
+DIRECT_REFUSED = _("Linkwell has no direct posts; send a message instead.")
+BAD_VISIBILITY = _("Validation failed: visibility must be public, unlisted or private")
 MEDIA_FORM = {
     "requestBody": {
         "content": {

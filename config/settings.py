@@ -60,9 +60,13 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.edge.EdgeMiddleware",  # refuses NUL, lone surrogates, ids past 64 bits: docs/security.md
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The browser's language (the footer's cookie, else Accept-Language, else LANGUAGE_CODE);
+    # after the session, before CommonMiddleware, as Django asks. docs/i18n.md
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "web.i18n.MemberLanguage",  # S8: a signed-in member's own choice wins over the browser's
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -242,7 +246,17 @@ SILENCED_SYSTEM_CHECKS = [
 ]
 
 # --- Internationalisation and static files ---------------------------------------------
-LANGUAGE_CODE = "en-us"
+# S8 (docs/i18n.md): the member's choice, else the browser's Accept-Language, else the
+# operator's LINKWELL_LANGUAGE. One catalogue for the whole project, in locale/ at the root.
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+LANGUAGE_CODE = env_str("LINKWELL_LANGUAGE", "en")
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ValueError(
+        f"LINKWELL_LANGUAGE must be one of {', '.join(dict(LANGUAGES))}, not {LANGUAGE_CODE!r}"
+    )
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

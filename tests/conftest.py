@@ -140,3 +140,12 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A German request leaves German active in this thread; the next test starts afresh."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()

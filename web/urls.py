@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import include, path
 
-from web import media
+from web import i18n, media
 
 urlpatterns = [
     path("", include("web.accounts.urls")),
@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("web.network.urls")),
     path("", include("web.tokens.urls")),
     path("", include("web.feed.urls")),  # issue 12
+    path("language/", i18n.set_language, name="set_language"),  # S8: the footer's switch
 ]
 
 if not settings.DEBUG:

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts import services, throttle
@@ -21,12 +22,12 @@ from web.accounts.forms import (
 )
 from web.redirects import same_site_next
 
-CHECK_YOUR_EMAIL = "We sent a confirmation link to {email}. Open it within 3 days to sign in."
-LINK_SENT_AGAIN = "If an unconfirmed account matches, we sent it a new confirmation link."
-CONFIRMED = "Your e-mail address is confirmed. Welcome to Linkwell!"
-SIGNED_OUT = "You are signed out."
-PASSWORD_CHANGED = "Your password was changed."
-ACCOUNT_DELETED = "Your account and everything in it were deleted."
+CHECK_YOUR_EMAIL = _("We sent a confirmation link to {email}. Open it within 3 days to sign in.")
+LINK_SENT_AGAIN = _("If an unconfirmed account matches, we sent it a new confirmation link.")
+CONFIRMED = _("Your e-mail address is confirmed. Welcome to Linkwell!")
+SIGNED_OUT = _("You are signed out.")
+PASSWORD_CHANGED = _("Your password was changed.")
+ACCOUNT_DELETED = _("Your account and everything in it were deleted.")
 FIRST_VISIT = "linkwell:first-visit"  # session key: this sign-in is the member's first ever
 
 
