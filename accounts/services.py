@@ -129,16 +129,20 @@ def send_confirmation(*, member: User, base_url: str) -> None:
         return
     link = f"{base_url.rstrip('/')}/confirm/{confirmation_token(member=member)}/"
     send_mail(
-        subject="Confirm your e-mail address for Linkwell",
-        message=(
-            f"Hello {member.name},\n\n"
-            f"Open this link within 3 days to confirm your e-mail address:\n\n{link}\n\n"
-            "If you did not join Linkwell, ignore this message.\n"
-        ),
+        subject=str(CONFIRMATION_SUBJECT),
+        message=CONFIRMATION_MAIL.format(name=member.name, link=link),
         from_email=None,
         recipient_list=[member.email],
     )
 
+
+# In the language of the request that asks for it: the member's browser, as they just joined.
+CONFIRMATION_SUBJECT = _("Confirm your e-mail address for Linkwell")
+CONFIRMATION_MAIL = _(
+    "Hello {name},\n\n"
+    "Open this link within 3 days to confirm your e-mail address:\n\n{link}\n\n"
+    "If you did not join Linkwell, ignore this message.\n"
+)
 
 RESEND_INTERVAL_SECONDS = 60
 

@@ -25,6 +25,7 @@ from web.profiles.forms import (
     SkillForm,
 )
 
+OWN_PROFILE_ONLY = _("You can only edit your own profile.")
 PROFILE_SAVED = _("Your profile was saved.")
 PHOTO_SAVED = _("Your profile photo was updated.")
 PHOTO_REMOVED = _("Your profile photo was removed.")
@@ -56,7 +57,7 @@ def _own_member(request, handle: str):
     """Only the member edits their profile: unknown handles 404, someone else's 403."""
     member = network_queries.visible_member(request.user, handle=handle).member
     if member.pk != request.user.pk:
-        raise PermissionDenied("You can only edit your own profile.")
+        raise PermissionDenied(OWN_PROFILE_ONLY)
     return with_details(member)
 
 
