@@ -28,6 +28,7 @@ from core.errors import Conflict, Forbidden, Invalid, Refused
 
 HANDLE_TAKEN = _("That handle is taken.")
 EMAIL_TAKEN = _("An account with that e-mail address already exists.")
+HANDLE_OR_EMAIL_TAKEN = _("{handle} Or: {email}")
 NAME_HAS_HIDDEN_CHARACTERS = _(
     "A name can't contain control characters, invisible (zero-width) characters or "
     "text-direction overrides; type it as it should read."
@@ -91,7 +92,8 @@ def create_account(
         with transaction.atomic():
             member.save()
     except IntegrityError as exc:  # a concurrent sign-up took the handle or e-mail
-        raise Conflict(f"{HANDLE_TAKEN} Or: {EMAIL_TAKEN}", rule="U1") from exc
+        taken = HANDLE_OR_EMAIL_TAKEN.format(handle=HANDLE_TAKEN, email=EMAIL_TAKEN)
+        raise Conflict(taken, rule="U1") from exc
     return member
 
 

@@ -37,6 +37,7 @@ MASTODON_TYPE = {
     Kind.MESSAGE: "message",
     Kind.MESSAGE_REQUEST: "message_request",
 }
+BAD_LAST_READ = _("Validation failed: last_read_id must be an id")
 BAD_TIMELINE = _("Validation failed: a marker's timeline is home or notifications")
 
 
@@ -227,7 +228,7 @@ def set_markers(request):
             continue
         last = _int(value)
         if last is None:
-            raise Invalid("Validation failed: last_read_id must be an id", rule="P5")
+            raise Invalid(BAD_LAST_READ, rule="P5")
         result[timeline] = _marker(
             notices.set_marker(member=request.auth, timeline=timeline, last_read_id=last)
         )

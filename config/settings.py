@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str, local_site_url, secret_key_file
 
@@ -214,11 +215,11 @@ OAUTH2_PROVIDER = {
     "SCOPES_BACKEND_CLASS": "oauth.scopes.MastodonScopes",
     "OAUTH2_VALIDATOR_CLASS": "oauth.validators.MastodonValidator",
     "SCOPES": {
-        "read": "Read your account and network",
-        "write": "Change your account and network",
-        "follow": "Follow, connect and block",
-        "push": "Receive push notifications",
-        "profile": "Read your profile only",
+        "read": _("Read your account and network"),
+        "write": _("Change your account and network"),
+        "follow": _("Follow, connect and block"),
+        "push": _("Receive push notifications"),
+        "profile": _("Read your profile only"),
     },
     "DEFAULT_SCOPES": ["read"],
     "PKCE_REQUIRED": False,  # Mastodon clients may omit PKCE; when sent it is verified.
