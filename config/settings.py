@@ -59,11 +59,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The browser's language (the footer's cookie, else Accept-Language, else LANGUAGE_CODE),
+    # before the edge so that its refusals speak it too; it reads no session. docs/i18n.md
+    "django.middleware.locale.LocaleMiddleware",
     "core.edge.EdgeMiddleware",  # refuses NUL, lone surrogates, ids past 64 bits: docs/security.md
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # The browser's language (the footer's cookie, else Accept-Language, else LANGUAGE_CODE);
-    # after the session, before CommonMiddleware, as Django asks. docs/i18n.md
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

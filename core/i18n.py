@@ -16,6 +16,6 @@ def use_language(request, code: str) -> None:
 
 
 def moment(when) -> str:
-    """A date and time as the active language writes it (12. März 2026, 14:30 / March 12,
-    2026, 2:30 p.m.), in the site's time zone; refusals that lapse say when with it."""
+    """A date and time as the active language writes it (12. März 2026, 14:30 / Mar 12, 2026,
+    14:30: config/formats), in the site's time zone; refusals that lapse say when with it."""
     return formats.date_format(timezone.localtime(when), "DATETIME_FORMAT")

@@ -256,3 +256,12 @@ def test_s8_sign_up_in_german_sends_the_confirmation_in_german(settings):
     (sent,) = mail.outbox
     assert sent.subject == "Bestätigen Sie Ihre E-Mail-Adresse für Linkwell"
     assert sent.body.startswith("Hallo Greta Gruber,")
+
+
+def test_s8_the_edges_refusals_speak_the_browsers_language_not_the_last_requests():
+    greta = member("greta", "de")
+    signed_in(greta).get("/mynetwork/")  # leaves German active in this thread
+    refused = Client().get("/api/v1/accounts/search", {"q": "a\x00b"}, **ENGLISH)
+    assert refused.status_code == 400 and "contains a NUL character" in refused.json()["error"]
+    german = Client().get("/api/v1/accounts/search", {"q": "a\x00b"}, **GERMAN)
+    assert "enthält ein NUL-Zeichen" in german.json()["error"]
