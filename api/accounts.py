@@ -217,7 +217,7 @@ def update_credentials(request):
     for name in BOOLEAN_SETTINGS:
         if name in data:
             chosen[name] = as_bool(name, data[name])
-    # S8: Mastodon's source[language] (a form field, or {"source": {"language": ..}} in JSON)
+    # Mastodon's source[language] (a form field, or {"source": {"language": ..}} in JSON)
     # is the member's interface language here; "" follows the browser again.
     source = data.get("source") if isinstance(data.get("source"), dict) else {}
     if "source[language]" in data or "language" in source:

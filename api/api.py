@@ -10,7 +10,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from api.auth import TOKEN_INVALID
 from core.errors import Refused
 
-# Mastodon's own wording, in the request's language (S8) like every other error here.
+# Mastodon's own wording, in the request's language like every other error here.
 RECORD_NOT_FOUND = gettext_lazy("Record not found")
 
 api = NinjaAPI(

@@ -63,7 +63,7 @@ class BearerToken(HttpBearer):
             if self.member_required:
                 raise Invalid(MEMBER_REQUIRED)
             return AnonymousUser()
-        # S8: the token owner's language, else the Accept-Language LocaleMiddleware chose.
+        # The token owner's language, else the Accept-Language LocaleMiddleware chose.
         use_language(request, language_of(member))
         if settings.LINKWELL_REQUIRE_EMAIL_CONFIRMATION and not member.email_confirmed:
             raise Forbidden(EMAIL_NOT_CONFIRMED, rule="U2")

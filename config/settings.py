@@ -67,7 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "web.i18n.MemberLanguage",  # S8: a signed-in member's own choice wins over the browser's
+    "web.i18n.MemberLanguage",  # a signed-in member's own language wins over the browser's
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -247,7 +247,7 @@ SILENCED_SYSTEM_CHECKS = [
 ]
 
 # --- Internationalisation and static files ---------------------------------------------
-# S8 (docs/i18n.md): the member's choice, else the browser's Accept-Language, else the
+# Languages (docs/i18n.md): the member's choice, else the browser's Accept-Language, else the
 # operator's LINKWELL_LANGUAGE. One catalogue for the whole project, in locale/ at the root.
 LANGUAGES = [("en", "English"), ("de", "Deutsch")]
 LANGUAGE_CODE = env_str("LINKWELL_LANGUAGE", "en")

@@ -1,4 +1,4 @@
-"""The language a request is answered in (S8), shared by the web and the API; no rule here.
+"""The language a request is answered in, shared by the web and the API (docs/i18n.md).
 
 LocaleMiddleware has already chosen the browser's (cookie, Accept-Language, LINKWELL_LANGUAGE);
 a signed-in member's stored choice replaces it once they are known.

@@ -57,7 +57,8 @@ class Profile(models.Model):
     share_profile_updates = models.BooleanField(default=True)  # S7
     share_network_updates = models.BooleanField(default=False)  # S7
     refuse_inmail = models.BooleanField(default=False)  # M3
-    # S8: a code of settings.LANGUAGES, or "" to follow the browser (then LINKWELL_LANGUAGE).
+    # The interface language (docs/i18n.md): a code of settings.LANGUAGES, or "" to follow
+    # the browser (then LINKWELL_LANGUAGE).
     # No choices here, so adding a language needs no migration.
     language = models.CharField(max_length=8, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)

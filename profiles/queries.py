@@ -116,6 +116,6 @@ def initials(member) -> str:
 
 
 def language_of(member: User) -> str:
-    """S8: the member's chosen interface language, or "" when they follow their browser."""
+    """The member's chosen interface language, or "" when they follow their browser."""
     found = Profile.objects.filter(member_id=member.pk).values_list("language", flat=True).first()
     return found or ""

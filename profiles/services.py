@@ -53,7 +53,6 @@ SETTING_RULES = {
     "share_profile_updates": "S7",
     "share_network_updates": "S7",
     "refuse_inmail": "M3",
-    "language": "S8",
 }
 
 UNKNOWN_FIELD = _("{name} is not a profile field.")
@@ -162,8 +161,8 @@ def update_settings(*, member: User, **settings) -> Profile:
             codes = [code for code, _name in conf.LANGUAGES]
             if value and value not in codes:
                 raise Invalid(
-                    BAD_CHOICE.format(name=name, choices=", ".join(codes)), rule=SETTING_RULES[name]
-                )
+                    BAD_CHOICE.format(name=name, choices=", ".join(codes))
+                )  # the interface language is no product rule: no rule id
         elif name in BOOLEAN_SETTINGS:
             if not isinstance(value, bool):
                 raise Invalid(BAD_BOOLEAN.format(name=name), rule=SETTING_RULES[name])

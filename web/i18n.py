@@ -1,4 +1,4 @@
-"""S8 on the web: the member's stored language, and the footer's language switch."""
+"""On the web: the member's stored language, and the footer's language switch (docs/i18n.md)."""
 
 from django.conf import settings
 from django.views.decorators.http import require_POST

@@ -9,7 +9,7 @@ urlpatterns = [
     path("", include("web.network.urls")),
     path("", include("web.tokens.urls")),
     path("", include("web.feed.urls")),  # issue 12
-    path("language/", i18n.set_language, name="set_language"),  # S8: the footer's switch
+    path("language/", i18n.set_language, name="set_language"),  # the footer's language switch
 ]
 
 if not settings.DEBUG:

@@ -189,7 +189,7 @@ def test_relationships_cost_the_same_for_1_or_25_members(api, cast, django_asser
     connect(cast["ann"], others[0])
     caller = api["ann"]
     caller.get("/accounts/relationships", **{"id[]": [others[0].pk]})  # warm the index
-    # token+member, the member's language (S8), known ids, blocks, events, follows,
+    # token+member, the member's language, known ids, blocks, events, follows,
     # connections, invitations, profiles, mutes (issue 12: Relationship.muting)
     with django_assert_num_queries(10):
         one = caller.get("/accounts/relationships", **{"id[]": [others[0].pk]})

@@ -346,7 +346,7 @@ def test_d1_d2_d3_profile_page_costs_the_same_queries_for_1_or_31_mutuals(
         assert "31 mutual connections" in client.get("/in/ben/").content.decode()
 
 
-# 14 before the follower count (one COUNT on the follow table); 16 with the member's language (S8)
+# 14 before the follower count (one COUNT on the follow table); 16 with the member's language
 PROFILE_PAGE_QUERIES = 16
 
 
@@ -370,7 +370,7 @@ def test_my_network_with_200_connections_query_count_is_pinned(cast, django_asse
     client = signed_in(ann)
     client.get("/mynetwork/connections/")
     counts = {}
-    # session + member + language (S8), then each page's own: counts (5), the Viewpoint (2),
+    # session + member + language, then each page's own: counts (5), the Viewpoint (2),
     # the list
     pinned = {"/mynetwork/": 10, "/mynetwork/connections/": 12, "/mynetwork/followers/": 12}
     for path, expected in pinned.items():

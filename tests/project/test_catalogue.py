@@ -1,4 +1,4 @@
-"""The catalogue check in `make test` (S8, docs/i18n.md): every marked string is extracted,
+"""The catalogue check in `make test` (docs/i18n.md): every marked string is extracted,
 every German entry is translated and not fuzzy, and the catalogue compiles."""
 
 import gettext
@@ -22,18 +22,18 @@ NOT_COPIED = shutil.ignore_patterns(
 )  # fmt: skip
 
 
-def test_s8_there_is_a_german_catalogue():
+def test_i18n_there_is_a_german_catalogue():
     assert [p.relative_to(ROOT).as_posix() for p in po_files()] == [
         "locale/de/LC_MESSAGES/django.po"
     ]
 
 
-def test_s8_every_german_entry_is_translated_not_fuzzy_and_keeps_its_placeholders():
+def test_i18n_every_german_entry_is_translated_not_fuzzy_and_keeps_its_placeholders():
     found = [str(problem) for path in po_files() for problem in problems(path)]
     assert found == []
 
 
-def test_s8_the_problem_check_catches_untranslated_fuzzy_and_lost_placeholders(tmp_path):
+def test_i18n_the_problem_check_catches_untranslated_fuzzy_and_lost_placeholders(tmp_path):
     po = tmp_path / "de" / "LC_MESSAGES" / "django.po"
     po.parent.mkdir(parents=True)
     po.write_text(
@@ -52,7 +52,7 @@ def test_s8_the_problem_check_catches_untranslated_fuzzy_and_lost_placeholders(t
     ]
 
 
-def test_s8_the_catalogue_compiles_in_pure_python_and_reads_back(tmp_path):
+def test_i18n_the_catalogue_compiles_in_pure_python_and_reads_back(tmp_path):
     locale = tmp_path / "locale"
     shutil.copytree(ROOT / "locale", locale, ignore=shutil.ignore_patterns("*.mo"))
     written = compile_catalogues(locale)
@@ -67,12 +67,12 @@ def test_s8_the_catalogue_compiles_in_pure_python_and_reads_back(tmp_path):
 
 
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU msgfmt not installed")
-def test_s8_gnu_msgfmt_accepts_the_catalogue_too():
+def test_i18n_gnu_msgfmt_accepts_the_catalogue_too():
     for path in po_files():
         subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(path)], check=True)
 
 
-def test_s8_makemessages_would_not_change_the_catalogue(tmp_path):
+def test_i18n_makemessages_would_not_change_the_catalogue(tmp_path):
     """A string marked but not extracted (or extracted but since removed) fails here: run
     makemessages on a copy of the sources and compare what it asks to translate."""
     if shutil.which("xgettext") is None or shutil.which("msgmerge") is None:

@@ -1,4 +1,4 @@
-"""S8 in Chromium: the footer's language switch turns the page German, signed out and in."""
+"""In Chromium: the footer's language switch turns the page German, signed out and in."""
 
 import pytest
 from django.conf import settings
@@ -12,7 +12,7 @@ from tests.network.factories import connect
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_s8_the_footer_switch_shows_the_profile_in_german(browser, live_server):
+def test_i18n_the_footer_switch_shows_the_profile_in_german(browser, live_server):
     greta = make_member(handle="greta", display_name="Greta")
     ben = make_member(handle="ben", display_name="Ben")
     cat = make_member(handle="cat", display_name="Cat")
@@ -50,7 +50,7 @@ def test_s8_the_footer_switch_shows_the_profile_in_german(browser, live_server):
         context.close()
 
 
-def test_s8_signed_out_the_switch_keeps_german_across_pages(browser, live_server):
+def test_i18n_signed_out_the_switch_keeps_german_across_pages(browser, live_server):
     context = browser.new_context(locale="en-GB")
     try:
         page = context.new_page()

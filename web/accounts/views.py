@@ -142,7 +142,7 @@ def resend_confirmation(request):
 
 
 class MemberLanguageResetForm(PasswordResetForm):
-    """S8: the reset mail speaks the member's chosen language, else the asking browser's."""
+    """The reset mail speaks the member's chosen language, else the asking browser's."""
 
     def send_mail(self, subject_template, email_template, context, *args, **kwargs):
         member = context.get("user")

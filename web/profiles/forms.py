@@ -127,7 +127,7 @@ class SettingsForm(forms.Form):
     )
     language = forms.ChoiceField(
         label=_("Language"),
-        # S8: the languages' own names, so anyone finds theirs whatever the page speaks.
+        # The languages' own names, so anyone finds theirs whatever the page speaks.
         choices=[("", _("The language of your browser")), *settings.LANGUAGES],
         required=False,
         widget=forms.RadioSelect,

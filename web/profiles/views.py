@@ -209,7 +209,7 @@ def settings_page(request):
             except Refused as exc:
                 form.add_error(None, exc.message)
             else:
-                # S8: a new language speaks at once, from this confirmation on.
+                # A new language speaks at once, from this confirmation on.
                 use_language(request, form.cleaned_data.get("language", ""))
                 messages.success(request, SETTINGS_SAVED)
                 return redirect("settings")
