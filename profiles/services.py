@@ -58,6 +58,8 @@ SETTING_RULES = {
 UNKNOWN_FIELD = _("{name} is not a profile field.")
 UNKNOWN_SETTING = _("{name} is not a setting.")
 BAD_CHOICE = _("{name} must be one of: {choices}.")
+# The interface language is no product rule, so its refusal carries no rule id.
+UNKNOWN_LANGUAGE = _("The language must be one of: {choices}.")
 BAD_BOOLEAN = _("{name} must be true or false.")
 TOO_LONG = _("{label} can be at most {limit} characters.")
 NAME_REQUIRED = _("Your name can't be empty.")
@@ -160,9 +162,7 @@ def update_settings(*, member: User, **settings) -> Profile:
             value = value or ""
             codes = [code for code, _name in conf.LANGUAGES]
             if value and value not in codes:
-                raise Invalid(
-                    BAD_CHOICE.format(name=name, choices=", ".join(codes))
-                )  # the interface language is no product rule: no rule id
+                raise Invalid(UNKNOWN_LANGUAGE.format(choices=", ".join(codes)))
         elif name in BOOLEAN_SETTINGS:
             if not isinstance(value, bool):
                 raise Invalid(BAD_BOOLEAN.format(name=name), rule=SETTING_RULES[name])

@@ -62,6 +62,7 @@ WITHOUT_A_RULE = {
     "INVITATION_NOT_FOUND",
     "INVITATION_ANSWERED",
     "UNKNOWN_SETTING",
+    "UNKNOWN_LANGUAGE",  # the interface language: docs/i18n.md, no product rule
     "MEMBER_NOT_FOUND",
 }
 

@@ -223,7 +223,7 @@ def test_i18n_update_credentials_sets_the_language_as_mastodons_source_language(
         **token,
     )
     assert refused.status_code == 422 and "rule" not in refused.json()
-    assert refused.json()["error"] == "language muss einer dieser Werte sein: en, de."
+    assert refused.json()["error"] == "Die Sprache muss eine der folgenden sein: en, de."
 
 
 def test_i18n_password_reset_mail_speaks_the_members_language_whatever_the_browser(settings):
