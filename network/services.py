@@ -17,8 +17,8 @@ from accounts.models import User
 from accounts.queries import MEMBER_NOT_FOUND
 from core import clock
 from core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, Refused
-from core.tasks import enqueue_after_commit
 from core.i18n import moment
+from core.tasks import enqueue_after_commit
 from network import notices, queries
 from network.models import (
     Block,
