@@ -8,6 +8,7 @@ Visibility: `public` and `unlisted` are Linkwell's `anyone`, `private` is `conne
 from urllib.parse import urlencode
 
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
 from ninja import Router
 
 from api.auth import member_auth, optional_auth, require_scope, viewer
@@ -18,14 +19,16 @@ from api.schemas.statuses import MediaAttachment, Status, media_entity, status_e
 from core.errors import Invalid
 from core.paging import keyset_page
 from feed import home, impressions, queries, services
-from feed.models import ReactionType
+from feed.models import ReactionType, Visibility
 from network import queries as network
 
 router = Router(tags=["statuses"])
 
 VISIBILITIES = {"public": "anyone", "unlisted": "anyone", "private": "connections"}
-DIRECT_REFUSED = "Linkwell has no direct posts; send a message instead."
-BAD_VISIBILITY = "Validation failed: visibility must be public, unlisted or private"
+DIRECT_REFUSED = _("Linkwell has no direct posts; send a message instead.")
+FILE_REQUIRED = _("Validation failed: file is required")
+BAD_ORDER = _("Validation failed: order must be top or recent")
+BAD_VISIBILITY = _("Validation failed: visibility must be public, unlisted or private")
 MEDIA_FORM = {
     "requestBody": {
         "content": {
@@ -198,7 +201,11 @@ def status_history(request, post_id: int):
             "created_at": iso(rev.created_at),
             "account": account,
             "poll": None,
-            "media_attachments": [media_entity(media[m]) for m in rev.media_ids if m in media],
+            "media_attachments": [
+                media_entity(media[m], viewer=me, public=post.visibility == Visibility.ANYONE)
+                for m in rev.media_ids
+                if m in media
+            ],
             "emojis": [],
         }
         for rev in post.revisions.all()
@@ -233,6 +240,8 @@ def status_context(request, post_id: int):
         descendants = [p for p in thread if p.in_reply_to_id == post.pk]
     else:
         ancestors, descendants = [], thread
+    ancestors = queries.filtered(me, "thread", ancestors)
+    descendants = queries.filtered(me, "thread", descendants)
     queries.decorate(me, ancestors + descendants, sight=sight)
     return {
         "ancestors": status_entities(me, ancestors),
@@ -331,11 +340,11 @@ def _upload(request):
     data, files = payload(request)
     upload = files.get("file")
     if upload is None:
-        raise Invalid("Validation failed: file is required", rule="P1")
+        raise Invalid(FILE_REQUIRED, rule="P1")
     media = services.upload_media(
         owner=request.auth, upload=upload, description=str(data.get("description") or "")
     )
-    return media_entity(media)
+    return media_entity(media, viewer=request.auth)
 
 
 @router.post(
@@ -356,7 +365,7 @@ def upload_v1(request):
 
 @router.get("/v1/media/{int:media_id}", auth=member_auth, response=MediaAttachment)
 def get_media(request, media_id: int):
-    return media_entity(queries.own_media(request.auth, media_id))
+    return media_entity(queries.own_media(request.auth, media_id), viewer=request.auth)
 
 
 @router.put("/v1/media/{int:media_id}", auth=member_auth, response=MediaAttachment)
@@ -367,7 +376,7 @@ def update_media(request, media_id: int):
     media = services.describe_media(
         owner=request.auth, media_id=media_id, description=str(data.get("description") or "")
     )
-    return media_entity(media)
+    return media_entity(media, viewer=request.auth)
 
 
 # --- Timelines --------------------------------------------------------------------------------
@@ -380,7 +389,7 @@ def home_timeline(request, response: HttpResponse):
     me = request.auth
     order = request.GET.get("order", "recent")
     if order not in home.ORDERS:
-        raise Invalid("Validation failed: order must be top or recent", rule="P3")
+        raise Invalid(BAD_ORDER, rule="P3")
     sight = queries.Sight(me)
     page = home.home(
         me,
@@ -442,4 +451,5 @@ def account_statuses(request, account_id: int, response: HttpResponse):
         only_media=as_bool("only_media", request.GET.get("only_media", "false")),
     )
     posts, below = queries.page_of(me, rows, limit=_limit(request), **_cursors(request))
+    posts = queries.filtered(me, "account", posts)
     return _answer_page(request, response, posts, below)

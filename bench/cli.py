@@ -20,7 +20,17 @@ def _feed(argv: list[str]) -> int:
     return main(argv)
 
 
-BENCHMARKS: dict[str, Callable[[list[str]], int]] = {"graph": _graph, "feed": _feed}
+def _search(argv: list[str]) -> int:
+    from bench.search import main
+
+    return main(argv)
+
+
+BENCHMARKS: dict[str, Callable[[list[str]], int]] = {
+    "graph": _graph,
+    "feed": _feed,
+    "search": _search,
+}
 
 
 def main(argv: list[str]) -> int:

@@ -13,7 +13,7 @@ from datetime import date
 from django.db.models import F, Prefetch, prefetch_related_objects
 
 from accounts.models import User
-from profiles.models import Position
+from profiles.models import Position, Profile
 
 
 @dataclass(frozen=True)
@@ -113,3 +113,9 @@ def current_position(member) -> Position | None:
 def initials(member) -> str:
     words = [w for w in member.name.replace("_", " ").split() if w[:1].isalnum()]
     return ("".join(w[0] for w in words[:2]) or member.username[:1]).upper()
+
+
+def language_of(member: User) -> str:
+    """The member's chosen interface language, or "" when they follow their browser."""
+    found = Profile.objects.filter(member_id=member.pk).values_list("language", flat=True).first()
+    return found or ""

@@ -13,11 +13,13 @@ from django.conf import settings as conf
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from accounts.models import User
 from accounts.services import check_shown_name
 from core.errors import Invalid
+from core.tasks import enqueue_after_commit
 from profiles.models import (
     ConnectionsVisibleTo,
     Education,
@@ -54,29 +56,59 @@ SETTING_RULES = {
     "refuse_inmail": "M3",
 }
 
-UNKNOWN_FIELD = "{name} is not a profile field."
-UNKNOWN_SETTING = "{name} is not a setting."
-BAD_CHOICE = "{name} must be one of: {choices}."
-BAD_BOOLEAN = "{name} must be true or false."
-TOO_LONG = "{label} can be at most {limit} characters."
-NAME_REQUIRED = "Your name can't be empty."
-AVATAR_BAD_TYPE = "A profile photo must be a JPEG, PNG, WebP or GIF image."
-AVATAR_TOO_BIG = "A profile photo can be at most {limit} MB."
-AVATAR_TOO_MANY_PIXELS = "That image is too large in pixels; use one under 40 megapixels."
+UNKNOWN_FIELD = _("{name} is not a profile field.")
+UNKNOWN_SETTING = _("{name} is not a setting.")
+BAD_CHOICE = _("{name} must be one of: {choices}.")
+# The interface language is no product rule, so its refusal carries no rule id.
+UNKNOWN_LANGUAGE = _("The language must be one of: {choices}.")
+BAD_BOOLEAN = _("{name} must be true or false.")
+TOO_LONG = _("{label} can be at most {limit} characters.")
+NAME_REQUIRED = _("Your name can't be empty.")
+AVATAR_BAD_TYPE = _("A profile photo must be a JPEG, PNG, WebP or GIF image.")
+AVATAR_TOO_BIG = _("A profile photo can be at most {limit} MB.")
+AVATAR_TOO_MANY_PIXELS = _("That image is too large in pixels; use one under 40 megapixels.")
 AVATAR_TYPES = {"JPEG", "PNG", "WEBP", "GIF"}
 AVATAR_MAX_PIXELS = 40_000_000
-POSITION_ENDS_BEFORE_START = "A position can't end before it starts."
-EDUCATION_ENDS_BEFORE_START = "Education can't end before it starts."
-REQUIRED = "{label} is required."
+POSITION_ENDS_BEFORE_START = _("A position can't end before it starts.")
+EDUCATION_ENDS_BEFORE_START = _("Education can't end before it starts.")
+REQUIRED = _("{label} is required.")
 SKILL_LIMIT = 100
-TOO_MANY_SKILLS = f"A profile can list at most {SKILL_LIMIT} skills."
+TOO_MANY_SKILLS = _("A profile can list at most {limit} skills.")
+# What a refusal calls a field, in the member's language (a model's verbose_name is English).
+FIELD_LABELS = {
+    "display_name": _("Name"),
+    "headline": _("Headline"),
+    "location": _("Location"),
+    "industry": _("Industry"),
+    "about": _("About"),
+    "title": _("Title"),
+    "company": _("Company"),
+    "description": _("Description"),
+    "school": _("School"),
+    "degree": _("Degree"),
+    "field_of_study": _("Field of study"),
+    "start_year": _("From (year)"),
+    "end_year": _("To (year)"),
+    "started_on": _("From"),
+    "ended_on": _("To"),
+    "name": _("Skill"),
+}
+
+
+def _label(name: str) -> str:
+    return str(FIELD_LABELS.get(name) or name.replace("_", " ").capitalize())
+
+
+def _reindex(member: User) -> None:
+    """Search sits above profiles: its document is rebuilt after commit, by task name."""
+    enqueue_after_commit("jobs.search.index_member", member.pk)
 
 
 def _check_length(model, name: str, value: str, rule: str = "S1") -> None:
     field = model._meta.get_field(name)
     if field.max_length and len(value) > field.max_length:
         raise Invalid(
-            TOO_LONG.format(label=field.verbose_name.capitalize(), limit=field.max_length),
+            TOO_LONG.format(label=_label(name), limit=field.max_length),
             rule=rule,
         )
 
@@ -84,7 +116,9 @@ def _check_length(model, name: str, value: str, rule: str = "S1") -> None:
 @transaction.atomic
 def create_profile(*, member: User) -> Profile:
     """S1: every member has a profile, empty at first, with the settings' defaults."""
-    profile, _ = Profile.objects.get_or_create(member=member)
+    profile, created = Profile.objects.get_or_create(member=member)
+    if created:
+        _reindex(member)
     return profile
 
 
@@ -116,6 +150,8 @@ def update_profile(*, member: User, **fields) -> Profile:
             changed.append(name)
     if changed:
         profile.save(update_fields=[*changed, "updated_at"])
+    if changed or changed_member:
+        _reindex(member)
     return profile
 
 
@@ -132,6 +168,11 @@ def update_settings(*, member: User, **settings) -> Profile:
                 raise Invalid(
                     BAD_CHOICE.format(name=name, choices=choices_text), rule=SETTING_RULES[name]
                 )
+        elif name == "language":
+            value = value or ""
+            codes = [code for code, _name in conf.LANGUAGES]
+            if value and value not in codes:
+                raise Invalid(UNKNOWN_LANGUAGE.format(choices=", ".join(codes)))
         elif name in BOOLEAN_SETTINGS:
             if not isinstance(value, bool):
                 raise Invalid(BAD_BOOLEAN.format(name=name), rule=SETTING_RULES[name])
@@ -254,8 +295,7 @@ def _full_clean(obj) -> None:
         obj.full_clean(exclude=["member"], validate_constraints=False)
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
-        label = field.replace("_", " ").capitalize()
-        raise Invalid(f"{label}: {messages[0]}", rule="S1") from exc
+        raise Invalid(f"{_label(field)}: {messages[0]}", rule="S1") from exc
 
 
 @transaction.atomic
@@ -270,7 +310,7 @@ def add_position(
     description: str = "",
 ) -> Position:
     """Adding the same position twice (a double click) keeps one."""
-    title, company = _required("Title", title), _required("Company", company)
+    title, company = _required(_label("title"), title), _required(_label("company"), company)
     if ended_on is not None and ended_on < started_on:
         raise Invalid(POSITION_ENDS_BEFORE_START, rule="S1")
     position = Position(
@@ -289,12 +329,16 @@ def add_position(
     if existing is not None:
         return existing
     position.save()
+    if ended_on is None:  # S7: feed (above profiles) decides whether it is news, by task name
+        enqueue_after_commit("jobs.feed.announce_position", member.pk, position.pk)
+    _reindex(member)
     return position
 
 
 @transaction.atomic
 def remove_position(*, member: User, position_id: int) -> None:
-    Position.objects.filter(member=member, pk=position_id).delete()
+    if Position.objects.filter(member=member, pk=position_id).delete()[0]:
+        _reindex(member)
 
 
 @transaction.atomic
@@ -307,7 +351,7 @@ def add_education(
     start_year: int | None = None,
     end_year: int | None = None,
 ) -> Education:
-    school = _required("School", school)
+    school = _required(_label("school"), school)
     if start_year is not None and end_year is not None and end_year < start_year:
         raise Invalid(EDUCATION_ENDS_BEFORE_START, rule="S1")
     education = Education(
@@ -330,27 +374,32 @@ def add_education(
     if existing is not None:
         return existing
     education.save()
+    _reindex(member)
     return education
 
 
 @transaction.atomic
 def remove_education(*, member: User, education_id: int) -> None:
-    Education.objects.filter(member=member, pk=education_id).delete()
+    if Education.objects.filter(member=member, pk=education_id).delete()[0]:
+        _reindex(member)
 
 
 @transaction.atomic
 def add_skill(*, member: User, name: str) -> Skill:
     """Skills are unique per member ignoring case; adding one again returns it."""
-    name = " ".join(_required("Skill", name).split())
+    name = " ".join(_required(_label("name"), name).split())
     _check_length(Skill, "name", name)
     existing = Skill.objects.filter(member=member, name__iexact=name).first()
     if existing is not None:
         return existing
     if Skill.objects.filter(member=member).count() >= SKILL_LIMIT:
-        raise Invalid(TOO_MANY_SKILLS, rule="S1")
-    return Skill.objects.create(member=member, name=name)
+        raise Invalid(TOO_MANY_SKILLS.format(limit=SKILL_LIMIT), rule="S1")
+    skill = Skill.objects.create(member=member, name=name)
+    _reindex(member)
+    return skill
 
 
 @transaction.atomic
 def remove_skill(*, member: User, skill_id: int) -> None:
-    Skill.objects.filter(member=member, pk=skill_id).delete()
+    if Skill.objects.filter(member=member, pk=skill_id).delete()[0]:
+        _reindex(member)

@@ -24,6 +24,15 @@ def chromium_path() -> str | None:
     return None
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _catalogues_compiled():
+    """The .mo files are built, not committed (make test builds them; this covers a bare
+    `pytest` after editing a .po): Django reads them at the first German request."""
+    from core.catalogues import compile_catalogues
+
+    compile_catalogues()
+
+
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Uploaded avatars and images go to a throwaway folder, never var/media."""
@@ -140,3 +149,22 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_impressions_left_at_exit():
+    """P4: views the tests buffered are dropped, so the worker's flush at exit (atexit) never
+    writes them into whatever database the connection points at once the test one is gone."""
+    yield
+    from feed import impressions
+
+    impressions.drain()
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A German request leaves German active in this thread; the next test starts afresh."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
