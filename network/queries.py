@@ -9,7 +9,7 @@ loader or the Viewpoint's module: docs/architecture.md, "The doors".
 
 from dataclasses import dataclass
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from accounts import queries as accounts_queries
@@ -19,7 +19,7 @@ from core.errors import NotFound
 from network.models import Block, Connection, Follow, Invitation, InvitationStatus
 from network.viewpoint import Viewpoint
 from profiles.models import ConnectionsVisibleTo, Profile
-from profiles.queries import ProfileView
+from profiles.queries import ProfileView, fresh_counts
 
 CONNECTIONS_HIDDEN = (
     "This member shows their connections only to themselves; you see the connections you share."  # noqa: E501
@@ -127,7 +127,7 @@ def visible_members(
             if blocked_as_card:
                 seen.append(ProfileView(member, full=False))
         elif member.pk not in blocked_viewer:
-            seen.append(ProfileView(member, full=True))
+            seen.append(ProfileView(member, full=True, own=member.pk == me))
     return seen
 
 
@@ -276,13 +276,47 @@ def connections_of(member, viewer, *, search: str = "", order: str = "recent") -
 
 
 def connection_count(member) -> int:
+    """The kept count (N7's limit reads it in the locked transaction); counted only for a
+    member whose counter row is missing."""
+    kept = _kept(member)
+    if kept is not None:
+        return kept.connections
     return Connection.objects.filter(Q(member_a=member) | Q(member_b=member)).count()
 
 
 def follower_count(member) -> int:
-    """All of the member's followers, as the API's `followers_count`: a number names no one,
-    so it shows the total even where S5 cuts the list (docs/security.md)."""
+    """All of the member's followers (the fan-out's threshold), kept, not counted."""
+    kept = _kept(member)
+    if kept is not None:
+        return kept.followers
     return Follow.objects.filter(followee_id=getattr(member, "pk", member)).count()
+
+
+def _kept(member):
+    return fresh_counts(getattr(member, "pk", member))
+
+
+def counted_in_range(lo: int, hi: int) -> dict[int, dict[str, int]]:
+    """Followers, following and connections counted from the rows for members with
+    lo <= id < hi: four grouped statements, each on an index led by the member column."""
+    found: dict[int, dict[str, int]] = {}
+
+    def add(rows, key: str, field: str) -> None:
+        grouped = (
+            rows.filter(**{f"{key}__gte": lo, f"{key}__lt": hi})
+            .order_by()
+            .values_list(key)
+            .annotate(n=Count("pk"))
+        )
+        for member_id, n in grouped:
+            counts = found.setdefault(member_id, {})
+            counts[field] = counts.get(field, 0) + n
+
+    add(Follow.objects.all(), "followee_id", "followers")
+    add(Follow.objects.all(), "follower_id", "following")
+    add(Connection.objects.all(), "member_a_id", "connections")
+    add(Connection.objects.all(), "member_b_id", "connections")
+    return found
 
 
 def follow_list(member, viewer, *, direction: str) -> QuerySet:
@@ -432,11 +466,13 @@ def blocked_members(member) -> QuerySet:
 
 
 def counts(member) -> dict:
-    """Counts for My Network: connections, followers, following and invitations."""
+    """Counts for My Network: the kept connections, followers and following (the member's
+    own, so nothing is hidden), and the pending invitations counted on their index."""
+    kept = visible_member(member, member=member).counts
     return {
-        "connections": connection_count(member),
-        "followers": follower_count(member),
-        "following": Follow.objects.filter(follower=member).count(),
+        "connections": kept.connections,
+        "followers": kept.followers,
+        "following": kept.following,
         "received": received_invitations(member).count(),
         "sent": sent_invitations(member).count(),
     }
