@@ -58,6 +58,7 @@ def _run(args, connection) -> None:
     from api.schemas.statuses import status_entities
     from feed import fanout, home, seeding, services
     from feed.models import FeedAuthor, Post, Reaction, TimelineEntry
+    from membership.services import recount
     from network.models import Connection, Follow
 
     rng = np.random.default_rng(args.seed)
@@ -77,6 +78,7 @@ def _run(args, connection) -> None:
             .values_list("followee_id", flat=True)[: max(3, len(ids) // 1000)]
         )
         report = seeding.seed_activity(ids, leaders, rng, connections=(a, b), posts_per_member=2.0)
+        recount()  # bulk rows: their kept counts, once
         print(f"seeded activity in {time.perf_counter() - started:.1f}s: {report}")
 
     degree = Connection.objects.values("member_a_id").annotate(n=Count("id")).order_by("-n")
@@ -116,6 +118,7 @@ def _run(args, connection) -> None:
         ],
         ignore_conflicts=True,
     )
+    recount(member_ids=[heavy.pk, *leaders[:50]])
     for member in (typical, heavy):  # their timelines as the fan-out would have written them
         followed = set(Follow.objects.filter(follower=member).values_list("followee_id", flat=True))
         posts = Post.objects.filter(author_id__in=followed).exclude(author_id__in=leaders)
@@ -184,6 +187,7 @@ def _run(args, connection) -> None:
             ],
             ignore_conflicts=True,
         )
+        recount(member_ids=[author.pk, *readers[:count]])  # the fan-out reads the kept count
         followers = Follow.objects.filter(followee=author).count()
         settings.LINKWELL_FEED_FANOUT_MAX_FOLLOWERS = 10**9
         post = services.publish(author=author, text="Fan-out timing")

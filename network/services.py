@@ -397,9 +397,7 @@ def block(*, blocker: User, blocked: User) -> None:
         raise Refused(REBLOCK_TOO_SOON.format(until=until), rule="B2", until=until)
     _disconnect(blocker.pk, blocked.pk, now)
     profiles.adjust_counts(
-        _end_follows(
-            Q(follower=blocker, followee=blocked) | Q(follower=blocked, followee=blocker)
-        )
+        _end_follows(Q(follower=blocker, followee=blocked) | Q(follower=blocked, followee=blocker))
     )
     Invitation.objects.filter(
         Q(sender=blocker, recipient=blocked) | Q(sender=blocked, recipient=blocker),

@@ -127,8 +127,7 @@ def adjust_counts(changes: dict[int, dict[str, int]]) -> None:
     missing: list[int] = []
     for signature, members in sorted(groups.items(), key=lambda group: min(group[1])):
         update = {
-            field: _moved(field, delta) if field in COUNTED else delta
-            for field, delta in signature
+            field: _moved(field, delta) if field in COUNTED else delta for field, delta in signature
         }
         members.sort()
         for start in range(0, len(members), BATCH):
