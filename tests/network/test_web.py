@@ -373,7 +373,8 @@ def test_my_network_with_200_connections_query_count_is_pinned(cast, django_asse
     counts = {}
     # session + member, then each page's own: the kept counts (1) and the two invitation
     # counts, the Viewpoint (2), the list
-    pinned = {"/mynetwork/": 7, "/mynetwork/connections/": 9, "/mynetwork/followers/": 9}
+    # (the followers page has no COUNT for a paginator: it pages by keyset)
+    pinned = {"/mynetwork/": 7, "/mynetwork/connections/": 9, "/mynetwork/followers/": 8}
     for path, expected in pinned.items():
         with django_assert_num_queries(expected) as counted:
             response = client.get(path)
