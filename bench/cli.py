@@ -20,7 +20,13 @@ def _feed(argv: list[str]) -> int:
     return main(argv)
 
 
-BENCHMARKS: dict[str, Callable[[list[str]], int]] = {"graph": _graph, "feed": _feed}
+def _api(argv: list[str]) -> int:
+    from bench.api import main
+
+    return main(argv)
+
+
+BENCHMARKS: dict[str, Callable[[list[str]], int]] = {"graph": _graph, "feed": _feed, "api": _api}
 
 
 def main(argv: list[str]) -> int:
