@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from core.paging import keyset_page
@@ -176,3 +177,39 @@ def test_list_endpoints_cost_the_same_queries_for_3_or_30_members(
     grow(27)
     with django_assert_max_num_queries(len(few)):
         assert len(caller.get(f"/accounts/{ben.pk}/{path}").json()) >= 30
+
+
+# --- The web: "Load more" by keyset ------------------------------------------------------
+
+
+def test_my_followers_load_more_pages_by_keyset(cast, monkeypatch):
+    from web.network import views
+
+    monkeypatch.setattr(views, "LIST_PAGE", 2)
+    ann = cast["ann"]
+    for name in ("ben", "cat", "dan"):
+        services.follow(follower=cast[name], followee=ann)
+    client = Client()
+    client.force_login(ann)
+    first = client.get("/mynetwork/followers/").content.decode()
+    assert "/in/dan/" in first and "/in/cat/" in first and "/in/ben/" not in first
+    more = re.search(r'href="\?max_id=(\d+)"', first)
+    assert more and "Load more" in first
+    second = client.get(f"/mynetwork/followers/?max_id={more.group(1)}").content.decode()
+    assert "/in/ben/" in second and "/in/cat/" not in second and "Load more" not in second
+
+
+def test_member_connections_load_more_pages_by_keyset(cast, monkeypatch):
+    from web.network import views
+
+    monkeypatch.setattr(views, "LIST_PAGE", 2)
+    ann = cast["ann"]
+    for name in ("ben", "cat", "dan"):
+        connect(ann, cast[name])
+    client = Client()
+    client.force_login(ann)
+    first = client.get("/in/ann/connections/").content.decode()
+    more = re.search(r'href="\?max_id=(\d+)"', first)
+    assert more and "/in/dan/" in first and "/in/ben/" not in first
+    second = client.get(f"/in/ann/connections/?max_id={more.group(1)}").content.decode()
+    assert "/in/ben/" in second and "/in/dan/" not in second
