@@ -1,6 +1,6 @@
 """(prefix, router) pairs mounted on the API; each context adds its own line."""
 
-from api import accounts, applications, feed_extras, instance, notifications, statuses
+from api import accounts, applications, feed_extras, instance, notifications, search, statuses
 from api.network import router as network_router
 
 ALL: list = [
@@ -11,4 +11,5 @@ ALL: list = [
     ("", statuses.router),  # issue 12: statuses, media, timelines
     ("", notifications.router),
     ("", feed_extras.router),
+    ("", search.router),  # issue 14: /v2/search, /v1/accounts/search, suggestions
 ]

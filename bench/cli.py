@@ -26,7 +26,18 @@ def _api(argv: list[str]) -> int:
     return main(argv)
 
 
-BENCHMARKS: dict[str, Callable[[list[str]], int]] = {"graph": _graph, "feed": _feed, "api": _api}
+def _search(argv: list[str]) -> int:
+    from bench.search import main
+
+    return main(argv)
+
+
+BENCHMARKS: dict[str, Callable[[list[str]], int]] = {
+    "graph": _graph,
+    "feed": _feed,
+    "search": _search,
+    "api": _api,
+}
 
 
 def main(argv: list[str]) -> int:

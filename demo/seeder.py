@@ -40,6 +40,8 @@ from feed.models import Post, Visibility
 from membership.services import RECOUNT_RANGE, recount
 from network.models import Connection, Follow, Invitation, InvitationReason, InvitationStatus
 from profiles.models import Education, MemberCounts, Position, PrimaryAction, Profile, Skill
+from search import services as search_services
+from search.models import MemberDocument, MemberFacet
 
 DEMO_HANDLE = "demo"
 DEMO_PASSWORD = "linkwell-demo"  # every seeded member shares it: one hash, not a million
@@ -211,6 +213,10 @@ def seed_network(
         progress.start("counts", ranges)
         recount(progress=lambda done, _total: progress.update(done))
         analyze_after_bulk_load(connection, [MemberCounts])
+    # Bulk rows bypass the profile services that keep search current: index them all once.
+    progress.start("search index", n)
+    search_services.reindex(progress=lambda done, total: progress.update(done))
+    analyze_after_bulk_load(connection, [MemberDocument, MemberFacet])
 
     handles = dict(
         User.objects.filter(id__in=[int(x) + base for x in leaders]).values_list("id", "username")
