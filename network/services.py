@@ -317,8 +317,8 @@ def _end_follows(which: Q) -> dict[int, dict[str, int]]:
     changes: dict[int, dict[str, int]] = {}
     found = list(Follow.objects.filter(which).values_list("pk", "follower_id", "followee_id"))
     if found:
-        Follow.objects.filter(pk__in=[pk for pk, _, _ in found]).delete()
-    for _, follower, followee in found:
+        Follow.objects.filter(pk__in=[pk for pk, _follower, _followee in found]).delete()
+    for _pk, follower, followee in found:
         _add(changes, follower, "following", -1)
         _add(changes, followee, "followers", -1)
     return changes
