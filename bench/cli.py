@@ -20,6 +20,12 @@ def _feed(argv: list[str]) -> int:
     return main(argv)
 
 
+def _api(argv: list[str]) -> int:
+    from bench.api import main
+
+    return main(argv)
+
+
 def _search(argv: list[str]) -> int:
     from bench.search import main
 
@@ -30,6 +36,7 @@ BENCHMARKS: dict[str, Callable[[list[str]], int]] = {
     "graph": _graph,
     "feed": _feed,
     "search": _search,
+    "api": _api,
 }
 
 
