@@ -15,18 +15,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import time
 
-
-def _percentiles(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    return statistics.median(ordered) * 1000, p99 * 1000
-
-
-class _Rollback(Exception):
-    pass
+from bench.timing import Rollback, percentiles_ms
 
 
 def main(argv: list[str]) -> int:
@@ -53,8 +44,8 @@ def main(argv: list[str]) -> int:
     try:
         with transaction.atomic():
             _run(args, connection)
-            raise _Rollback
-    except _Rollback:
+            raise Rollback
+    except Rollback:
         pass
     return 0
 
@@ -174,7 +165,7 @@ def _run(args, connection) -> None:
                 samples.append(time.perf_counter() - started)
             with CaptureQueriesContext(connection) as captured:
                 response = client.get(path, **headers)
-            p50, p99 = _percentiles(samples)
+            p50, p99 = percentiles_ms(samples)
             body = response.json()
             size = len(body) if isinstance(body, list) else response.status_code
             print(f"{label:8} {name:30} {p50:8.1f} {p99:8.1f} {len(captured):8} {size:>7}")

@@ -14,15 +14,7 @@ import time
 
 import numpy as np
 
-
-def _percentiles(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    return statistics.median(ordered) * 1000, p99 * 1000
-
-
-class _Rollback(Exception):
-    pass
+from bench.timing import Rollback, percentiles_ms
 
 
 def main(argv: list[str]) -> int:
@@ -57,8 +49,8 @@ def main(argv: list[str]) -> int:
     try:
         with transaction.atomic():
             _run(args, connection)
-            raise _Rollback
-    except _Rollback:
+            raise Rollback
+    except Rollback:
         pass
     return 0
 
@@ -171,8 +163,8 @@ def _run(args, connection) -> None:
                         status_entities(member, [i.post for i in page.items])
                     samples.append(time.perf_counter() - started)
                     queries_seen = len(captured)
-                f50, f99 = _percentiles(feed_samples)
-                p50, p99 = _percentiles(samples)
+                f50, f99 = percentiles_ms(feed_samples)
+                p50, p99 = percentiles_ms(samples)
                 print(
                     f"{label:10} {order:7} {which:6} {f50:9.1f} {f99:9.1f} "
                     f"{p50:14.1f} {p99:8.1f} {queries_seen:8}"
@@ -189,7 +181,7 @@ def _run(args, connection) -> None:
                     author=author, text=f"Benchmark post {i} #bench @{author.username}"
                 )
             samples.append(time.perf_counter() - started)
-        p50, p99 = _percentiles(samples)
+        p50, p99 = percentiles_ms(samples)
         print(f"{label:10} {followers:>8,} followers  p50 {p50:6.1f}  p99 {p99:6.1f}")
 
     threshold = settings.LINKWELL_FEED_FANOUT_MAX_FOLLOWERS
@@ -222,7 +214,7 @@ def _run(args, connection) -> None:
                 started = time.perf_counter()
                 rows = fanout.fan_out_post(post.pk)
                 jobs.append(time.perf_counter() - started)
-        p50, p99 = _percentiles(samples)
+        p50, p99 = percentiles_ms(samples)
         job = statistics.median(jobs) * 1000
         print(
             f"{followers:>8,} followers  publish p50 {p50:6.1f}  p99 {p99:6.1f}   "
@@ -267,7 +259,7 @@ def _run(args, connection) -> None:
         impressions.record(viewer, shown)
         samples.append(time.perf_counter() - started)
     impressions.drain()
-    p50, p99 = _percentiles(samples)
+    p50, p99 = percentiles_ms(samples)
     print(f"record a page (cache look-up, buffer)  p50 {p50:6.2f}  p99 {p99:6.2f}")
     for size in (500, 5000):
         batch = [(sample[i % len(sample)], readers[i % len(readers)]) for i in range(size)]
