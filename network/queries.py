@@ -18,7 +18,7 @@ from accounts.queries import MEMBER_NOT_FOUND
 from core.errors import NotFound
 from network.models import Block, Connection, Follow, Invitation, InvitationStatus
 from network.viewpoint import Viewpoint
-from profiles.models import ConnectionsVisibleTo, Profile
+from profiles.models import ConnectionsVisibleTo
 from profiles.queries import ProfileView
 
 CONNECTIONS_HIDDEN = (
@@ -43,7 +43,6 @@ class Relationship:
     invitation_received_id: int | None = None
     degree: int | None = None
     mutual_connections_count: int = 0
-    can_message: bool = False
     note: str = ""
 
 
@@ -165,8 +164,9 @@ def relationship(viewer, member, *, view=None) -> Relationship:
 
 
 def relationships(viewer, members, *, view=None) -> list[Relationship]:
-    """Six queries for any number of members (blocks, follows, connections, invitations,
-    profiles, and the index's event replay); fewer when `view` (a Viewpoint) has them."""
+    """Five queries for any number of members (blocks, follows, connections, invitations,
+    and the index's event replay); fewer when `view` (a Viewpoint) has them. Who may
+    message whom is messaging's (`messaging.queries.can_message`)."""
     ids = [getattr(m, "pk", m) for m in members]
     result = {i: Relationship(id=i) for i in ids}
     if not ids or viewer is None or not viewer.is_authenticated:
@@ -203,9 +203,6 @@ def relationships(viewer, members, *, view=None) -> list[Relationship]:
         elif recipient == me and sender in result and ignored_at is None:  # N3: ignored is gone
             result[sender].invitation_received = True
             result[sender].invitation_received_id = pk
-    open_profiles = set(
-        Profile.objects.filter(pk__in=ids, open_profile=True).values_list("pk", flat=True)
-    )
     view.prime(ids)
     for member_id in ids:
         rel = result[member_id]
@@ -214,7 +211,6 @@ def relationships(viewer, members, *, view=None) -> list[Relationship]:
             rel.degree = None
             continue
         rel.mutual_connections_count = view.mutual_count(member_id)
-        rel.can_message = rel.connected or member_id in open_profiles  # M1, M2
     return [result[i] for i in ids]
 
 

@@ -1,0 +1,167 @@
+"""Live events for open streams: `publish(member_id, event, data)` and `subscribe(member_ids)`.
+
+In-process by default (one process serves every stream, as the embedded default does); with
+`REDIS_URL` set, events go through Redis pub/sub so whichever worker holds a member's stream
+delivers it. Areas publish after commit (`publish_after_commit`), so a stream never tells of
+a row a reader could not yet load. Events carry ids only: the stream's surface builds what
+it sends through the same reads as any other answer, for the member who listens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import queue
+import threading
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+
+PREFIX = "linkwell:live:"
+
+
+@dataclass(frozen=True)
+class Event:
+    member_id: int
+    name: str  # Mastodon's event names: update, notification, conversation, delete
+    data: dict
+
+
+def _channel(member_id: int) -> str:
+    return f"{PREFIX}{member_id}"
+
+
+class _Hub:
+    """The in-process fan-out: subscribers by member id, each a queue (sync or asyncio)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._subscribers: dict[int, set[Subscription]] = {}
+
+    def add(self, subscription: Subscription) -> None:
+        with self._lock:
+            for member_id in subscription.member_ids:
+                self._subscribers.setdefault(member_id, set()).add(subscription)
+
+    def remove(self, subscription: Subscription) -> None:
+        with self._lock:
+            for member_id in subscription.member_ids:
+                found = self._subscribers.get(member_id)
+                if found is not None:
+                    found.discard(subscription)
+                    if not found:
+                        del self._subscribers[member_id]
+
+    def deliver(self, event: Event) -> int:
+        with self._lock:
+            targets = list(self._subscribers.get(event.member_id, ()))
+        for subscription in targets:
+            subscription.put(event)
+        return len(targets)
+
+    def count(self) -> int:
+        with self._lock:
+            return len({s for subs in self._subscribers.values() for s in subs})
+
+
+HUB = _Hub()
+
+
+class Subscription:
+    """One open stream's inbox. `get(timeout)` (a sync server) or `await aget(timeout)` (ASGI);
+    both return an Event or None when the timeout passed (time for a heartbeat)."""
+
+    def __init__(self, member_ids, *, loop: asyncio.AbstractEventLoop | None = None):
+        self.member_ids = tuple(member_ids)
+        self._loop = loop
+        self._sync: queue.SimpleQueue | None = None if loop else queue.SimpleQueue()
+        self._async: asyncio.Queue | None = asyncio.Queue() if loop else None
+        self._redis = None
+        self._reader: threading.Thread | None = None
+        self._closed = threading.Event()
+
+    def put(self, event: Event) -> None:
+        if self._async is not None:
+            self._loop.call_soon_threadsafe(self._async.put_nowait, event)
+        else:
+            self._sync.put(event)
+
+    def get(self, timeout: float) -> Event | None:
+        try:
+            return self._sync.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+    async def aget(self, timeout: float) -> Event | None:
+        try:
+            return await asyncio.wait_for(self._async.get(), timeout)
+        except TimeoutError:
+            return None
+
+    def close(self) -> None:
+        self._closed.set()
+        HUB.remove(self)
+        if self._redis is not None:
+            with contextlib.suppress(Exception):  # closing a dead connection is fine
+                self._redis.close()
+
+
+_CLIENTS: dict[str, object] = {}
+
+
+def _redis_client():
+    """One client (a connection pool) per URL and process."""
+    client = _CLIENTS.get(settings.REDIS_URL)
+    if client is None:
+        import redis
+
+        client = _CLIENTS[settings.REDIS_URL] = redis.Redis.from_url(settings.REDIS_URL)
+    return client
+
+
+def _read_redis(subscription: Subscription, pubsub) -> None:
+    """A thread per stream reading its member's Redis channel into its queue."""
+    while not subscription._closed.is_set():
+        try:
+            message = pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
+        except Exception:  # noqa: BLE001 - the connection closed under us: the stream ended
+            return
+        if message and message.get("type") == "message":
+            body = json.loads(message["data"])
+            subscription.put(Event(body["member_id"], body["name"], body["data"]))
+
+
+def subscribe(member_ids, *, loop: asyncio.AbstractEventLoop | None = None) -> Subscription:
+    """Start listening for these members' events; close() the subscription when done."""
+    subscription = Subscription(member_ids, loop=loop)
+    if settings.REDIS_URL:
+        client = _redis_client()
+        pubsub = client.pubsub()
+        pubsub.subscribe(*[_channel(m) for m in subscription.member_ids])
+        subscription._redis = pubsub
+        subscription._reader = threading.Thread(
+            target=_read_redis, args=(subscription, pubsub), daemon=True
+        )
+        subscription._reader.start()
+    else:
+        HUB.add(subscription)
+    return subscription
+
+
+def publish(member_id: int, name: str, data: dict) -> None:
+    """Tell the member's open streams; nobody listening is not an error."""
+    event = Event(member_id, name, data)
+    if settings.REDIS_URL:
+        body = json.dumps({"member_id": member_id, "name": name, "data": data})
+        try:
+            _redis_client().publish(_channel(member_id), body)
+        except Exception:  # noqa: BLE001 - a live event is a courtesy: the write stands
+            return
+    else:
+        HUB.deliver(event)
+
+
+def publish_after_commit(member_id: int, name: str, data: dict) -> None:
+    transaction.on_commit(lambda: publish(member_id, name, data))
