@@ -153,10 +153,12 @@ def _pair(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
 
 
-def routes_for(sender: User, recipients: list[User]) -> list[MessageRoute]:
+def routes_for(sender: User, recipients: list[User], *, known=None) -> list[MessageRoute]:
     """M1–M6 for a list of members, in order, in a constant number of queries: blocks,
     connections, follows, conversations, requests, current companies, credits. A member
-    blocked either way (B1) is refused with the same NotFound as an unknown one."""
+    blocked either way (B1) is refused with the same NotFound as an unknown one. `known`:
+    the viewer's `network.queries.Relationship`s with them, already read (the profile page),
+    whose blocks, connection and follow are then not read again."""
     me = sender.pk
     ids = [r.pk for r in recipients]
     result = [MessageRoute(member_id=i) for i in ids]
@@ -165,9 +167,15 @@ def routes_for(sender: User, recipients: list[User]) -> list[MessageRoute]:
         for route in result:
             route.refusal = Invalid(CANNOT_MESSAGE_SELF, rule="M1")
         return result
-    hidden = {b if a == me else a for a, b in network.blocks_involving(me, others)}
-    connected = network.connected_among(sender, others)
-    following = network.followed_among(sender, others)
+    if known is not None:
+        rels = [known[i] for i in others]
+        hidden = {r.id for r in rels if r.blocking or r.blocked_by}
+        connected = {r.id for r in rels if r.connected}
+        following = {r.id for r in rels if r.following}
+    else:
+        hidden = {b if a == me else a for a, b in network.blocks_involving(me, others)}
+        connected = network.connected_among(sender, others)
+        following = network.followed_among(sender, others)
     pairs = Q()
     for other in others:
         a, b = _pair(me, other)
@@ -255,10 +263,11 @@ def routes_for(sender: User, recipients: list[User]) -> list[MessageRoute]:
     return result
 
 
-def can_message(sender: User, recipient: User) -> MessageRoute:
+def can_message(sender: User, recipient: User, *, relationship=None) -> MessageRoute:
     """The one answer to "may sender write to recipient, and how": the profile's Message
     button, the web composer and the API all ask it (M1–M6, B1)."""
-    return routes_for(sender, [recipient])[0]
+    known = {recipient.pk: relationship} if relationship is not None else None
+    return routes_for(sender, [recipient], known=known)[0]
 
 
 def inmail_hint(route: MessageRoute, name: str) -> str:

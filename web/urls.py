@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("web.network.urls")),
     path("", include("web.tokens.urls")),
     path("", include("web.feed.urls")),  # issue 12
+    path("", include("web.messaging.urls")),  # issue 13
 ]
 
 if not settings.DEBUG:
