@@ -1,6 +1,14 @@
 """(prefix, router) pairs mounted on the API; each context adds its own line."""
 
-from api import accounts, applications, feed_extras, instance, notifications, statuses
+from api import (
+    accounts,
+    applications,
+    feed_extras,
+    instance,
+    messaging,
+    notifications,
+    statuses,
+)
 from api.network import router as network_router
 
 ALL: list = [
@@ -11,4 +19,5 @@ ALL: list = [
     ("", statuses.router),  # issue 12: statuses, media, timelines
     ("", notifications.router),
     ("", feed_extras.router),
+    ("", messaging.router),  # issue 13: conversations, messages, requests, InMail
 ]

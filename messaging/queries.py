@@ -455,3 +455,21 @@ def messageable(sender: User, member_ids) -> set[int]:
     found = active_members([i for i in member_ids if i != sender.pk])
     members = [found[i] for i in member_ids if i in found]
     return {route.member_id for route in routes_for(sender, members) if route.allowed}
+
+
+def message_for(viewer: User, message_id: int) -> tuple[Thread, Message]:
+    """One message, through its conversation's door: NotFound unless the viewer is a
+    participant who still sees it (not cleared, not blocked)."""
+    found = Message.objects.filter(pk=message_id).values_list("conversation_id", flat=True)
+    conversation_id = next(iter(found), None)
+    if conversation_id is None:
+        raise NotFound(CONVERSATION_NOT_FOUND)
+    thread = conversation_for(viewer, conversation_id)
+    message = (
+        Message.objects.filter(pk=message_id, pk__gt=thread.me.cleared_up_to)
+        .select_related("sender__profile")
+        .first()
+    )
+    if message is None:
+        raise NotFound(CONVERSATION_NOT_FOUND)
+    return thread, message
