@@ -107,6 +107,7 @@ def _limit(request, default=20, maximum=40) -> int:
 
 
 @router.get("/v1/conversations", auth=member_auth)
+@router.get("/v1/conversations/", auth=member_auth, include_in_schema=False)  # Mastodon.py
 def conversations(request, response: HttpResponse):
     """The caller's direct conversations, newest first; message requests waiting for the
     caller's answer are in `/api/v1/message_requests` (M4)."""

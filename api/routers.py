@@ -8,6 +8,7 @@ from api import (
     messaging,
     notifications,
     statuses,
+    streaming,
 )
 from api.network import router as network_router
 
@@ -20,4 +21,5 @@ ALL: list = [
     ("", notifications.router),
     ("", feed_extras.router),
     ("", messaging.router),  # issue 13: conversations, messages, requests, InMail
+    ("", streaming.router),  # issue 13: Mastodon's streaming API over server-sent events
 ]

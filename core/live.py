@@ -165,3 +165,79 @@ def publish(member_id: int, name: str, data: dict) -> None:
 
 def publish_after_commit(member_id: int, name: str, data: dict) -> None:
     transaction.on_commit(lambda: publish(member_id, name, data))
+
+
+# --- Server-sent events: one stream per open page or client ---------------------------------
+
+
+def sse(name: str, data: str) -> str:
+    lines = "".join(f"data: {line}\n" for line in (data.splitlines() or [""]))
+    return f"event: {name}\n{lines}\n"
+
+
+def _closing_connections(render):
+    """An event rendered off the request's thread must not leave a database connection
+    open in the pool's thread."""
+    from django.db import connections
+
+    def run(event):
+        try:
+            return render(event)
+        finally:
+            connections.close_all()
+
+    return run
+
+
+def event_stream(request, member_id: int, render, *, heartbeat: float | None = None):
+    """A `text/event-stream` response of the member's events, each turned into
+    `(event name, data)` pairs by `render(event)` (which reads, through the usual doors, what
+    this member may see; an empty list skips the event). Async under ASGI, so an open stream
+    holds no worker thread; a plain generator under WSGI (the embedded server, tests)."""
+    from django.core.handlers.asgi import ASGIRequest
+    from django.http import StreamingHttpResponse
+
+    # Mastodon's `:thump` comment keeps proxies from closing an idle stream, and tells a
+    # worker that its client left (the write fails), so the subscription ends.
+    beat = settings.LINKWELL_STREAM_HEARTBEAT_SECONDS if heartbeat is None else heartbeat
+    if isinstance(request, ASGIRequest):
+        from asgiref.sync import sync_to_async
+
+        rendered = sync_to_async(_closing_connections(render), thread_sensitive=False)
+
+        async def events():
+            subscription = subscribe([member_id], loop=asyncio.get_running_loop())
+            try:
+                yield ":)\n\n"
+                while True:
+                    event = await subscription.aget(beat)
+                    if event is None:
+                        yield ":thump\n\n"
+                        continue
+                    for name, data in await rendered(event):
+                        yield sse(name, data)
+            finally:
+                subscription.close()
+
+        content = events()
+    else:
+        subscription = subscribe([member_id])
+
+        def events():
+            try:
+                yield ":)\n\n"
+                while True:
+                    event = subscription.get(beat)
+                    if event is None:
+                        yield ":thump\n\n"
+                        continue
+                    for name, data in render(event):
+                        yield sse(name, data)
+            finally:
+                subscription.close()
+
+        content = events()
+    response = StreamingHttpResponse(content, content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
+    return response

@@ -7,7 +7,7 @@ to tell: nobody is notified of their own actions.
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from core import clock
+from core import clock, live
 from core.errors import NotFound
 from notifications.models import GROUPED, Kind, Marker, Notification
 
@@ -55,6 +55,7 @@ def notify(
     if not notification.group_key:
         notification.group_key = f"ungrouped-{notification.pk}"
         notification.save(update_fields=["group_key"])
+    live.publish_after_commit(recipient_id, "notification", {"notification_id": notification.pk})
     return notification
 
 

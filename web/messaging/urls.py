@@ -6,6 +6,7 @@ urlpatterns = [
     path("messaging/", views.inbox, name="messaging"),
     path("messaging/requests/", views.requests, name="messaging_requests"),
     path("messaging/badge/", views.badge, name="messaging_badge"),
+    path("messaging/stream/", views.stream, name="messaging_stream"),
     path("messaging/new/", views.new, name="messaging_new"),
     path("messaging/new/<str:handle>/", views.compose, name="messaging_compose"),
     path("messaging/<int:conversation_id>/", views.conversation, name="messaging_thread"),

@@ -3,6 +3,8 @@ composer (by the route `can_message` allows), the unread badge. Forms in, messag
 services and queries out; no rules here.
 """
 
+import json
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import live
 from core.errors import NotFound, Refused
 from messaging import queries, services
 from network import queries as network
@@ -202,3 +205,24 @@ def delete(request, conversation_id: int):
     services.delete_for_me(member=request.user, conversation_id=conversation_id)
     messages.success(request, CONVERSATION_DELETED)
     return redirect("messaging")
+
+
+@login_required
+def stream(request):
+    """The page's live stream (server-sent events, the same core.live feed as the API's
+    streaming): `conversation` with the thread's id when a message the member may read
+    arrives, `notification` for the badge; the page then fetches what changed."""
+    member = request.user
+
+    def render(event):
+        if event.name == "conversation":
+            try:
+                thread = queries.conversation_for(member, event.data["conversation_id"])
+            except NotFound:
+                return []
+            return [("conversation", json.dumps({"conversation_id": thread.pk}))]
+        if event.name == "notification":
+            return [("notification", "{}")]
+        return []
+
+    return live.event_stream(request, member.pk, render)
