@@ -10,10 +10,10 @@ it sends through the same reads as any other answer, for the member who listens.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import queue
 import threading
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -27,10 +27,6 @@ class Event:
     member_id: int
     name: str  # Mastodon's event names: update, notification, conversation, delete
     data: dict
-
-
-def _channel(member_id: int) -> str:
-    return f"{PREFIX}{member_id}"
 
 
 class _Hub:
@@ -78,9 +74,6 @@ class Subscription:
         self._loop = loop
         self._sync: queue.SimpleQueue | None = None if loop else queue.SimpleQueue()
         self._async: asyncio.Queue | None = asyncio.Queue() if loop else None
-        self._redis = None
-        self._reader: threading.Thread | None = None
-        self._closed = threading.Event()
 
     def put(self, event: Event) -> None:
         if self._async is not None:
@@ -101,14 +94,13 @@ class Subscription:
             return None
 
     def close(self) -> None:
-        self._closed.set()
         HUB.remove(self)
-        if self._redis is not None:
-            with contextlib.suppress(Exception):  # closing a dead connection is fine
-                self._redis.close()
 
 
 _CLIENTS: dict[str, object] = {}
+_LISTENERS: dict[str, threading.Thread] = {}
+_LISTENER_LOCK = threading.Lock()
+_READY: dict[str, threading.Event] = {}
 
 
 def _redis_client():
@@ -121,46 +113,58 @@ def _redis_client():
     return client
 
 
-def _read_redis(subscription: Subscription, pubsub) -> None:
-    """A thread per stream reading its member's Redis channel into its queue."""
-    while not subscription._closed.is_set():
+def _listen(url: str, ready: threading.Event) -> None:
+    """The process's one Redis subscriber: every live event of the site, handed to this
+    process's hub, which passes it to the streams open here (none: dropped at once)."""
+    import redis
+
+    while True:
         try:
-            message = pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
-        except Exception:  # noqa: BLE001 - the connection closed under us: the stream ended
-            return
-        if message and message.get("type") == "message":
-            body = json.loads(message["data"])
-            subscription.put(Event(body["member_id"], body["name"], body["data"]))
+            pubsub = redis.Redis.from_url(url).pubsub(ignore_subscribe_messages=True)
+            pubsub.psubscribe(f"{PREFIX}*")
+            ready.set()
+            for message in pubsub.listen():
+                if message.get("type") != "pmessage":
+                    continue
+                body = json.loads(message["data"])
+                HUB.deliver(Event(body["member_id"], body["name"], body["data"]))
+        except Exception:  # noqa: BLE001 - Redis went away: try again in a moment
+            time.sleep(1.0)
+
+
+def _ensure_listener() -> None:
+    url = settings.REDIS_URL
+    with _LISTENER_LOCK:
+        found = _LISTENERS.get(url)
+        if found is None or not found.is_alive():
+            ready = _READY[url] = threading.Event()
+            found = threading.Thread(
+                target=_listen, args=(url, ready), daemon=True, name="live-redis"
+            )
+            _LISTENERS[url] = found
+            found.start()
+            ready.wait(2.0)  # the first stream of a process hears what follows its opening
 
 
 def subscribe(member_ids, *, loop: asyncio.AbstractEventLoop | None = None) -> Subscription:
     """Start listening for these members' events; close() the subscription when done."""
     subscription = Subscription(member_ids, loop=loop)
     if settings.REDIS_URL:
-        client = _redis_client()
-        pubsub = client.pubsub()
-        pubsub.subscribe(*[_channel(m) for m in subscription.member_ids])
-        subscription._redis = pubsub
-        subscription._reader = threading.Thread(
-            target=_read_redis, args=(subscription, pubsub), daemon=True
-        )
-        subscription._reader.start()
-    else:
-        HUB.add(subscription)
+        _ensure_listener()
+    HUB.add(subscription)
     return subscription
 
 
 def publish(member_id: int, name: str, data: dict) -> None:
-    """Tell the member's open streams; nobody listening is not an error."""
-    event = Event(member_id, name, data)
+    """Tell the member's open streams, wherever they are open; nobody listening is fine."""
     if settings.REDIS_URL:
         body = json.dumps({"member_id": member_id, "name": name, "data": data})
         try:
-            _redis_client().publish(_channel(member_id), body)
+            _redis_client().publish(f"{PREFIX}{member_id}", body)
         except Exception:  # noqa: BLE001 - a live event is a courtesy: the write stands
             return
     else:
-        HUB.deliver(event)
+        HUB.deliver(Event(member_id, name, data))
 
 
 def publish_after_commit(member_id: int, name: str, data: dict) -> None:
