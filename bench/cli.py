@@ -20,7 +20,17 @@ def _feed(argv: list[str]) -> int:
     return main(argv)
 
 
-BENCHMARKS: dict[str, Callable[[list[str]], int]] = {"graph": _graph, "feed": _feed}
+def _streaming(argv: list[str]) -> int:
+    from bench.streaming import main
+
+    return main(argv)
+
+
+BENCHMARKS: dict[str, Callable[[list[str]], int]] = {
+    "graph": _graph,
+    "feed": _feed,
+    "streaming": _streaming,
+}
 
 
 def main(argv: list[str]) -> int:

@@ -179,6 +179,12 @@ def sse(name: str, data: str) -> str:
     return f"event: {name}\n{lines}\n"
 
 
+def _close_connections() -> None:
+    from django.db import connections
+
+    connections.close_all()
+
+
 def _closing_connections(render):
     """An event rendered off the request's thread must not leave a database connection
     open in the pool's thread."""
@@ -211,6 +217,9 @@ def event_stream(request, member_id: int, render, *, heartbeat: float | None = N
 
         async def events():
             subscription = subscribe([member_id], loop=asyncio.get_running_loop())
+            # The request's database connection would stay open as long as the stream: let
+            # it go (in the request's own thread) before waiting.
+            await sync_to_async(_close_connections, thread_sensitive=True)()
             try:
                 yield ":)\n\n"
                 while True:
@@ -226,8 +235,10 @@ def event_stream(request, member_id: int, render, *, heartbeat: float | None = N
         content = events()
     else:
         subscription = subscribe([member_id])
+        render = _closing_connections(render)
 
         def events():
+            _close_connections()
             try:
                 yield ":)\n\n"
                 while True:
