@@ -224,17 +224,21 @@ async def _run(args, port: int, master: int, sender, recipients) -> None:
 
         client = redis.Redis.from_url(args.redis)
         member, _ = recipients[0]
-        conversation = (
-            Conversation.objects.filter(member_b=member).first()
-            or Conversation.objects.filter(member_a=member).first()
-        )
+
+        def conversation_id() -> int:
+            found = Conversation.objects.filter(member_a=member) | Conversation.objects.filter(
+                member_b=member
+            )
+            return found.values_list("pk", flat=True).first()
+
+        conversation_pk = await asyncio.to_thread(conversation_id)
         published = []
         for _ in range(args.messages):
             body = json.dumps(
                 {
                     "member_id": member.pk,
                     "name": "conversation",
-                    "data": {"conversation_id": conversation.pk},
+                    "data": {"conversation_id": conversation_pk},
                 }
             )
             t0 = time.perf_counter()
@@ -315,5 +319,9 @@ def main(argv: list[str]) -> int:
         asyncio.run(_run(args, port, server.pid, sender, recipients))
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # streams still open: no graceful wait
+            server.kill()
+            server.wait()
     return 0
