@@ -252,5 +252,11 @@ def _publish(conversation: Conversation, message: Message) -> None:
     """After commit: both members' open streams hear of the conversation (`conversation`)."""
     for member_id in (conversation.member_a_id, conversation.member_b_id):
         live.publish_after_commit(
-            member_id, "conversation", {"conversation_id": conversation.pk, "message": message.pk}
+            member_id,
+            "conversation",
+            {
+                "conversation_id": conversation.pk,
+                "message": message.pk,
+                "sender": message.sender_id,
+            },
         )

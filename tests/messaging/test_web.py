@@ -151,3 +151,19 @@ def test_b1_a_block_mid_conversation_hides_the_thread_and_the_composer_404s(cast
 def test_messaging_pages_need_a_signed_in_member(cast):
     response = Client().get("/messaging/")
     assert response.status_code == 302 and "/login" in response["Location"]
+
+
+def test_live_fetch_since_id_answers_only_the_new_messages_and_reads_them(cast):
+    ann, ben = cast["ann"], cast["ben"]
+    connect(ann, ben)
+    first = services.send(sender=ann, recipient=ben, text="First")
+    client = signed_in(ben)
+    client.get(f"/messaging/{first.conversation_id}/")
+    services.send(sender=ann, recipient=ben, text="Second")
+    fresh = client.get(
+        f"/messaging/{first.conversation_id}/",
+        {"since_id": first.pk},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "Second" in fresh and "First" not in fresh and "Load earlier" not in fresh
+    assert queries.unread_count(ben) == 0

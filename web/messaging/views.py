@@ -220,7 +220,12 @@ def stream(request):
                 thread = queries.conversation_for(member, event.data["conversation_id"])
             except NotFound:
                 return []
-            return [("conversation", json.dumps({"conversation_id": thread.pk}))]
+            found = {
+                "conversation_id": thread.pk,
+                "message_id": event.data.get("message"),
+                "sender_id": event.data.get("sender"),
+            }
+            return [("conversation", json.dumps(found))]
         if event.name == "notification":
             return [("notification", "{}")]
         return []

@@ -19,9 +19,16 @@
       field.value = newKey();
     }
   }, true);
+  var sending = 0; // sends from this page in flight: their own echo on the stream is skipped
   document.addEventListener("htmx:configRequest", function (event) {
     var form = event.detail.elt;
-    var field = form.querySelector && form.querySelector("[data-idempotency-key]");
+    if (!(form instanceof HTMLFormElement)) {
+      return;
+    }
+    if (form.hasAttribute("data-reset-after-send")) {
+      sending += 1;
+    }
+    var field = form.querySelector("[data-idempotency-key]");
     if (field) {
       if (!field.value) {
         field.value = newKey();
@@ -32,6 +39,9 @@
 
   document.addEventListener("htmx:afterRequest", function (event) {
     var form = event.detail.elt;
+    if (form.hasAttribute && form.hasAttribute("data-reset-after-send")) {
+      sending = Math.max(0, sending - 1);
+    }
     if (form.hasAttribute && form.hasAttribute("data-reset-after-send") && event.detail.successful
         && !event.detail.xhr.getResponseHeader("HX-Retarget")) {
       form.reset();
@@ -41,6 +51,18 @@
       }
       scrollDown();
     }
+  });
+
+  // A message can come twice (the send's answer and the stream's fetch): keep the first.
+  document.addEventListener("htmx:afterSwap", function () {
+    var seen = {};
+    document.querySelectorAll("#messages [data-message-id]").forEach(function (item) {
+      var id = item.getAttribute("data-message-id");
+      if (seen[id]) {
+        item.remove();
+      }
+      seen[id] = true;
+    });
   });
 
   function scrollDown() {
@@ -85,6 +107,10 @@
     document.body.dispatchEvent(new CustomEvent("linkwell:messaging"));
     var open = document.getElementById("conversation");
     if (open && String(data.conversation_id) === open.getAttribute("data-conversation")) {
+      if (document.getElementById("message-" + data.message_id)
+          || (sending > 0 && String(data.sender_id) === document.body.getAttribute("data-me"))) {
+        return; // already shown, or this page's own send, whose answer shows it
+      }
       window.htmx.ajax("GET", open.getAttribute("data-live-url") + "?since_id=" + lastMessageId(),
         {target: "#messages", swap: "beforeend"}).then(scrollDown);
       return;
