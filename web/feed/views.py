@@ -82,8 +82,10 @@ def home_page(request):
     return render(request, "web/home.html")
 
 
+@login_required
 def home_feed(request):
-    """P3: the composer and the feed, `top` by default on the web."""
+    """P3: the composer and the feed, `top` by default on the web. Signed out, /feed/ is the
+    sign-in page (it was a 500: the matrix found it)."""
     if request.GET.get("order") in home.ORDERS:
         request.session["feed_order"] = request.GET["order"]
     order, page = _feed_page(request)

@@ -1,0 +1,427 @@
+"""Who may do what, for every route: route → what each kind of reader gets, and why.
+
+This is the one file a new endpoint adds itself to. Keys: API operations as "METHOD /path"
+from the OpenAPI document; web routes by URL name (with namespace), or by pattern where they
+have none; `*` globs a family (the admin). The readers and the cast are in cast.py, the
+shapes (public, members, about_member, owner_only, private_post, expect) in expect.py, and
+what the matrix checks besides the outcome (no private marker in a body it doesn't belong
+to) in test_matrix.py. How to classify: docs/security.md, "The authorization matrix".
+
+Path parameters are filled from the cast: the member is Olga (Hana for the `hidden` reader),
+`post_id` is Olga's connections-only post, `invitation_id` one Olga received with a note,
+`media_id`, `filter_id`, `keyword_id`, `notification_id`, `token_id` and `pk` are Olga's.
+"""
+
+from tests.security.cast import ABOUT, PRIVATE_POST, png
+from tests.security.expect import (
+    CARD,
+    FORBIDDEN,
+    NOT_FOUND,
+    OK,
+    REDIRECT,
+    REFUSED,
+    SIGN_IN,
+    UNAUTHORIZED,
+    Expect,
+    about_member,
+    expect,
+    members,
+    owner_only,
+    private_post,
+    public,
+)
+
+SELF = REFUSED  # acting on yourself (follow, connect, mute, report yourself): 422
+
+API = {
+    # --- The instance and apps ---------------------------------------------------------
+    "GET /api/v1/instance": public("instance metadata"),
+    "GET /api/v2/instance": public("instance metadata"),
+    "GET /api/v1/instance/": public("instance metadata (Mastodon clients add the slash)"),
+    "GET /api/v2/instance/": public("instance metadata (Mastodon clients add the slash)"),
+    "GET /api/v1/custom_emojis": public("none, but clients ask before signing in"),
+    "GET /api/v1/announcements": public("none, but clients ask before signing in"),
+    "POST /api/v1/apps": public(
+        "registering a client needs no account",
+        data={"client_name": "Matrix app", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob"},
+    ),
+    "GET /api/v1/apps/verify_credentials": members("the client's own registration"),
+    "POST /api/v1/accounts": expect(
+        "registration takes an app token without a member; a member's token is refused",
+        FORBIDDEN,
+        anonymous=UNAUTHORIZED,
+    ),
+    # --- Accounts (S1, B1) -------------------------------------------------------------
+    "GET /api/v1/accounts/verify_credentials": members("your own account"),
+    "PATCH /api/v1/accounts/update_credentials": members(
+        "your own account", data={"display_name": "Matrix Name"}
+    ),
+    "GET /api/v1/accounts/{account_id}": about_member(
+        "S1: the whole profile to members, the card to anonymous readers; B1: 404 across a block",
+        anonymous=CARD,
+        shows=(ABOUT,),
+    ),
+    "GET /api/v1/accounts/lookup": about_member(
+        "the same read as the account, by handle",
+        data={"acct": "{handle}"},
+        anonymous=CARD,
+        shows=(ABOUT,),
+    ),
+    "GET /api/v1/accounts/relationships": members(
+        "the reader's own ties; nothing of the other member's profile",
+        data={"id[]": "{account_id}"},
+    ),
+    "GET /api/v1/accounts/{account_id}/followers": about_member(
+        "S5: follow_list (only_me: empty to others); B1"
+    ),
+    "GET /api/v1/accounts/{account_id}/following": about_member(
+        "S5: follow_list (only_me: empty to others); B1"
+    ),
+    "GET /api/v1/accounts/{account_id}/connections": about_member(
+        "S5: the owner and, unless only_me, their connections; others are told they see "
+        "only shared connections",
+        second=FORBIDDEN,
+        stranger=FORBIDDEN,
+        hidden=FORBIDDEN,
+    ),
+    "GET /api/v1/accounts/{account_id}/mutual_connections": about_member("D2, cut by D4; B1"),
+    "GET /api/v1/accounts/{account_id}/paths": about_member("D3, naming by may_see_connection"),
+    "GET /api/v1/accounts/{account_id}/statuses": about_member(
+        "P1: what the reader may see of the member's posts; anonymous readers see public ones",
+        anonymous=OK,
+    ),
+    # --- Acting on a member (F1, N1, B1) ------------------------------------------------
+    "POST /api/v1/accounts/{account_id}/follow": about_member(
+        "F1; across a block a 403 with the B1 reason",
+        owner=SELF,
+        blocked=FORBIDDEN,
+        blocking=FORBIDDEN,
+    ),
+    "POST /api/v1/accounts/{account_id}/unfollow": about_member(
+        "F1 (nothing to undo is no error)", blocked=OK, blocking=OK
+    ),
+    "POST /api/v1/accounts/{account_id}/remove_from_followers": about_member(
+        "F2 (nothing to undo is no error)", blocked=OK, blocking=OK
+    ),
+    "POST /api/v1/accounts/{account_id}/connect": about_member(
+        "N1: an invitation; already connected is a 409; across a block a 403 (N6)",
+        owner=SELF,
+        connection=REFUSED,
+        hidden=REFUSED,
+        blocked=FORBIDDEN,
+        blocking=FORBIDDEN,
+    ),
+    "POST /api/v1/accounts/{account_id}/disconnect": about_member(
+        "N8 (nothing to undo is no error)", blocked=OK, blocking=OK
+    ),
+    "POST /api/v1/accounts/{account_id}/block": members(
+        "B1: block reaches any active member, across a block too", owner=SELF
+    ),
+    "POST /api/v1/accounts/{account_id}/unblock": members("B1: any active member"),
+    "POST /api/v1/accounts/{account_id}/mute": about_member("mutes; B1", owner=SELF),
+    "POST /api/v1/accounts/{account_id}/unmute": about_member("mutes; B1"),
+    "GET /api/v1/blocks": members("your own blocks, as cards"),
+    "GET /api/v1/mutes": members("your own mutes"),
+    "POST /api/v1/reports": about_member(
+        "B3: a member who blocked you is a 404; one you blocked may be reported (the card)",
+        data={"account_id": "{account_id}", "comment": "Matrix report"},
+        owner=SELF,
+        blocking=OK,
+    ),
+    # --- Invitations (N1–N4) -----------------------------------------------------------
+    "GET /api/v1/invitations": members("your own invitations"),
+    "POST /api/v1/invitations/{invitation_id}/accept": owner_only("N3: the recipient's"),
+    "POST /api/v1/invitations/{invitation_id}/ignore": owner_only("N3: the recipient's"),
+    "POST /api/v1/invitations/{invitation_id}/dont_know": owner_only("N3: the recipient's"),
+    "POST /api/v1/invitations/{invitation_id}/withdraw": owner_only(
+        "N4: the sender's (Ivan's, not a reader): a 404 to everyone else", owner=NOT_FOUND
+    ),
+    # --- Posts (P1, P2) ----------------------------------------------------------------
+    "POST /api/v1/statuses": members("P1: you post as yourself", data={"status": "Matrix hi"}),
+    "GET /api/v1/statuses/{post_id}": private_post(
+        "P1", anonymous=NOT_FOUND, shows=(PRIVATE_POST,)
+    ),
+    "PUT /api/v1/statuses/{post_id}": private_post(
+        "P1: the author's; a reader who sees it is told only the author may",
+        connection=FORBIDDEN,
+        data={"status": "Matrix edit"},
+    ),
+    "DELETE /api/v1/statuses/{post_id}": private_post("P1: the author's", connection=FORBIDDEN),
+    "GET /api/v1/statuses/{post_id}/source": private_post("P1: the author's text"),
+    "GET /api/v1/statuses/{post_id}/history": private_post("P1", anonymous=NOT_FOUND),
+    "GET /api/v1/statuses/{post_id}/context": private_post("P1", anonymous=NOT_FOUND),
+    "GET /api/v1/statuses/{post_id}/favourited_by": private_post("P2", anonymous=NOT_FOUND),
+    "GET /api/v1/statuses/{post_id}/reblogged_by": private_post("P2", anonymous=NOT_FOUND),
+    "POST /api/v1/statuses/{post_id}/favourite": private_post("P2"),
+    "POST /api/v1/statuses/{post_id}/unfavourite": private_post("P2"),
+    "PUT /api/v1/statuses/{post_id}/reactions/{kind}": private_post("P2"),
+    "DELETE /api/v1/statuses/{post_id}/reactions/{kind}": private_post("P2"),
+    "POST /api/v1/statuses/{post_id}/reblog": private_post(
+        "P2: a connections-only post can't be reposted", owner=FORBIDDEN, connection=FORBIDDEN
+    ),
+    "POST /api/v1/statuses/{post_id}/unreblog": private_post("P2"),
+    "POST /api/v1/media": members("P1: your own upload", data={"file": png}, json=False),
+    "POST /api/v2/media": members("P1: your own upload", data={"file": png}, json=False),
+    "GET /api/v1/media/{media_id}": owner_only("P1: the uploader's until attached"),
+    "PUT /api/v1/media/{media_id}": owner_only(
+        "P1: the uploader's", data={"description": "Matrix alt"}
+    ),
+    # --- Timelines and tags (P3, F3) ----------------------------------------------------
+    "GET /api/v1/timelines/home": members("P3: your own feed"),
+    "GET /api/v1/timelines/public": public("P1: public posts, cut by the reader's blocks"),
+    "GET /api/v1/timelines/tag/{tag}": public("F3: public posts, cut by the reader's blocks"),
+    "GET /api/v1/tags/{name}": public("F3"),
+    "POST /api/v1/tags/{name}/follow": members("F3: your own follows"),
+    "POST /api/v1/tags/{name}/unfollow": members("F3: your own follows"),
+    "GET /api/v1/followed_tags": members("F3: your own follows"),
+    "GET /api/v1/trends": public("trending tags (the old path)"),
+    "GET /api/v1/trends/tags": public("trending tags"),
+    "GET /api/v1/trends/statuses": public("trending public posts, cut by blocks"),
+    # --- Notifications and markers (P5) ------------------------------------------------
+    "GET /api/v1/notifications": members("P5: your own inbox"),
+    "GET /api/v2/notifications": members("P5: your own inbox"),
+    "GET /api/v1/notifications/unread_count": members("P5: your own inbox"),
+    "GET /api/v1/notifications/{notification_id}": owner_only("P5: the recipient's"),
+    "POST /api/v1/notifications/{notification_id}/dismiss": owner_only("P5: the recipient's"),
+    "POST /api/v1/notifications/clear": members("P5: your own inbox"),
+    "GET /api/v1/markers": members("your own read markers"),
+    "POST /api/v1/markers": members("your own read markers", data={"home": {"last_read_id": "1"}}),
+    # --- Filters, preferences ------------------------------------------------------------
+    "GET /api/v2/filters": members("your own filters"),
+    "POST /api/v2/filters": members(
+        "your own filters", data={"title": "Matrix", "context": ["home"]}
+    ),
+    "GET /api/v2/filters/{filter_id}": owner_only("the filter's owner's"),
+    "PUT /api/v2/filters/{filter_id}": owner_only("the filter's owner's"),
+    "DELETE /api/v2/filters/{filter_id}": owner_only("the filter's owner's"),
+    "POST /api/v2/filters/{filter_id}/keywords": owner_only(
+        "the filter's owner's", data={"keyword": "matrix"}
+    ),
+    "DELETE /api/v2/filters/keywords/{keyword_id}": owner_only("the filter's owner's"),
+    "GET /api/v1/filters": members("your own filters"),
+    "POST /api/v1/filters": members(
+        "your own filters", data={"phrase": "matrix", "context": ["home"]}
+    ),
+    "DELETE /api/v1/filters/{keyword_id}": owner_only("the filter's owner's"),
+    "GET /api/v1/preferences": members("your own preferences"),
+    "GET /api/v1/follow_requests": members("your own (always empty: follows need no approval)"),
+}
+
+WEB = {
+    # --- Public pages --------------------------------------------------------------------
+    "home": public("the landing page signed out, the feed signed in"),
+    "login": public("the sign-in page"),
+    "signup": expect("signing up: a signed-in member is sent home", REDIRECT, anonymous=OK),
+    "logout": expect("signing out (POST only)", REDIRECT, method="post"),
+    "resend_confirmation": public("asks for an address; says the same whatever it is"),
+    "confirm_email": public("a bad link is a 400 page", REFUSED, params={"token": "not-a-token"}),
+    "password_reset": public("asks for an address; says the same whatever it is"),
+    "password_reset_done": public("a fixed sentence"),
+    "password_reset_confirm": public(
+        "a bad link says so", params={"uidb64": "x", "token": "not-a-token"}
+    ),
+    "password_reset_complete": public("a fixed sentence"),
+    "oauth-metadata": public("RFC 8414 metadata"),
+    "oauth2_provider:authorize": expect(
+        "the consent page: members must sign in; no client given is a 400",
+        REFUSED,
+        anonymous=SIGN_IN,
+    ),
+    "oauth2_provider:token": public(
+        "the token endpoint; no grant given is a 400", REFUSED, method="post"
+    ),
+    "oauth2_provider:revoke-token": public(
+        "token revocation; no token given is a 400", REFUSED, method="post"
+    ),
+    "api:openapi-json": public("the OpenAPI document"),
+    "api:openapi-view": public("the API docs"),
+    "^api/": public("an unknown API path: a JSON 404", NOT_FOUND, path="/api/v1/no-such-endpoint"),
+    "media": public(
+        "uploaded files by unguessable name; nothing here by that name",
+        NOT_FOUND,
+        params={"path": "avatars/nothing.webp"},
+    ),
+    "tag_page": public("F3: public posts with the tag, cut by the reader's blocks"),
+    # --- A member's pages (S1, S5, B1) --------------------------------------------------
+    "profile": about_member(
+        "S1: the whole profile to members, the card signed out; B1: 404 across a block",
+        api=False,
+        anonymous=CARD,
+        shows=(ABOUT,),
+    ),
+    "profile_activity": about_member(
+        "P1: the member's posts the reader may see", api=False, anonymous=OK
+    ),
+    "member_connections": about_member("S5: the list, or only the shared connections", api=False),
+    "mutual_connections": about_member("D2, cut by D4", api=False),
+    "network_invite": about_member(
+        "N1: the invitation form; yourself: sent to your profile", api=False, owner=REDIRECT
+    ),
+    "network_report": about_member(
+        "B3: a member who blocked you is a 404; one you blocked may be reported",
+        api=False,
+        blocking=OK,
+    ),
+    "profile_edit": expect(
+        "S1: the owner's; others are refused, and across a block it doesn't exist",
+        FORBIDDEN,
+        owner=OK,
+        blocked=NOT_FOUND,
+        blocking=NOT_FOUND,
+        anonymous=SIGN_IN,
+    ),
+    "profile_avatar": expect(
+        "S1: the owner's (no file sent: a 400)",
+        FORBIDDEN,
+        method="post",
+        owner=REFUSED,
+        blocked=NOT_FOUND,
+        blocking=NOT_FOUND,
+        anonymous=SIGN_IN,
+    ),
+    "profile_section_add": expect(
+        "S1: the owner's",
+        FORBIDDEN,
+        method="post",
+        data={
+            "position-title": "Matrix Tester",
+            "position-company": "Grid",
+            "position-started_on": "2021-01-01",
+        },
+        owner=REDIRECT,
+        blocked=NOT_FOUND,
+        blocking=NOT_FOUND,
+        anonymous=SIGN_IN,
+    ),
+    "profile_section_remove": expect(
+        "S1: the owner's",
+        FORBIDDEN,
+        method="post",
+        owner=REDIRECT,
+        blocked=NOT_FOUND,
+        blocking=NOT_FOUND,
+        anonymous=SIGN_IN,
+    ),
+    # --- Your own pages ------------------------------------------------------------------
+    "settings": members("your own settings", api=False),
+    "password_change": members("your own password", api=False),
+    "delete_account": members("your own account", api=False),
+    "tokens": members("your own tokens", api=False),
+    "token_revoke": expect(
+        "your own token; another's is refused with a sentence",
+        REDIRECT,
+        method="post",
+        anonymous=SIGN_IN,
+    ),
+    "app_revoke": expect(
+        "U5: revokes your own tokens for that app only",
+        REDIRECT,
+        method="post",
+        anonymous=SIGN_IN,
+    ),
+    "mynetwork": members("your own network", api=False),
+    "my_connections": members("your own connections", api=False),
+    "my_followers": members("your own followers", api=False),
+    "my_following": members("your own follows", api=False),
+    "network_blocks": members("your own blocks", api=False),
+    "notifications": members("P5: your own inbox", api=False),
+    "notifications_badge": members("P5: your own count", api=False),
+    "mention_suggestions": members("members you may mention", api=False),
+    "feed_more": members("P3: your own feed", api=False),
+    "invitation_action": expect(
+        "N3: the recipient's; anyone else is told there is no such invitation",
+        REDIRECT,
+        method="post",
+        params={"action": "accept"},
+        anonymous=SIGN_IN,
+    ),
+    "tag_follow": expect("F3: your own follows", REDIRECT, method="post", anonymous=SIGN_IN),
+    # --- Posts (P1, P2) ------------------------------------------------------------------
+    "compose": expect(
+        "P1: you post as yourself",
+        REDIRECT,
+        method="post",
+        data={"text": "Matrix post", "visibility": "anyone"},
+        anonymous=SIGN_IN,
+    ),
+    "post_detail": private_post("P1", api=False, anonymous=NOT_FOUND, shows=(PRIVATE_POST,)),
+    "post_reactors": private_post("P2", api=False, anonymous=NOT_FOUND),
+    "post_edit": owner_only("P1: the author's", api=False),
+    "post_react": private_post("P2", api=False, method="post", owner=REDIRECT, connection=REDIRECT),
+    "post_unreact": expect(
+        "P2 (refusals are a sentence on the post's page)",
+        REDIRECT,
+        method="post",
+        anonymous=SIGN_IN,
+    ),
+    "post_comment": expect(
+        "P2 (refusals are a sentence on the post's page)",
+        REDIRECT,
+        method="post",
+        data={"text": "Matrix comment"},
+        anonymous=SIGN_IN,
+    ),
+    "post_repost": expect(
+        "P2 (refusals are a sentence on the post's page)",
+        REDIRECT,
+        method="post",
+        anonymous=SIGN_IN,
+    ),
+    "post_unrepost": expect(
+        "P2 (refusals are a sentence on the post's page)",
+        REDIRECT,
+        method="post",
+        anonymous=SIGN_IN,
+    ),
+    "post_delete": expect(
+        "P1 (refusals are a sentence on the post's page)",
+        REDIRECT,
+        method="post",
+        anonymous=SIGN_IN,
+    ),
+    # --- The admin: staff only; none of the readers is staff ----------------------------
+    "admin:*": expect(
+        "staff only: everyone here is sent to the admin's sign-in",
+        SIGN_IN,
+        params={"object_id": "1", "content_type_id": "1", "app_label": "auth"},
+    ),
+    "admin/*": expect(
+        "staff only (the admin's unnamed object URLs and its catch-all)",
+        SIGN_IN,
+        params={"object_id": "1", "url": "nothing/"},
+    ),
+    "admin:login": public("the admin's sign-in page"),
+    "admin:logout": expect("signing out of the admin", REDIRECT, method="post"),
+}
+
+
+# One route, one case per action (web.network.views.PROFILE_ACTIONS): B1 makes every one a
+# 404 across a block but block and unblock, which reach any active member.
+def _action(action: str, reason: str, **outcomes) -> Expect:
+    outcomes.setdefault("blocked", NOT_FOUND)
+    outcomes.setdefault("blocking", NOT_FOUND)
+    return expect(
+        reason,
+        REDIRECT,
+        method="post",
+        params={"action": action},
+        anonymous=SIGN_IN,
+        **outcomes,
+    )
+
+
+WEB["network_action"] = {
+    "connect": _action(
+        "connect",
+        "N1; already connected: the form again with the sentence (400)",
+        connection=REFUSED,
+        hidden=REFUSED,
+    ),
+    "withdraw": _action("withdraw", "N4 (nothing to withdraw is no error)"),
+    "follow": _action("follow", "F1"),
+    "unfollow": _action("unfollow", "F1"),
+    "disconnect": _action("disconnect", "N8"),
+    "remove_follower": _action("remove_follower", "F2"),
+    "block": _action("block", "B1: any active member", blocked=REDIRECT, blocking=REDIRECT),
+    "unblock": _action("unblock", "B1: any active member", blocked=REDIRECT, blocking=REDIRECT),
+}

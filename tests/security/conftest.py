@@ -1,0 +1,42 @@
+"""One cast per test module, rolled back at its end; each request in a savepoint of its own.
+
+The cast is written once inside an outer transaction (as Django's setUpTestData does), each
+test's own transaction is a savepoint inside it, and each request the matrix sends is one more
+savepoint rolled back after it, so a follow or a delete sent for one reader changes nothing
+for the next.
+"""
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+from django.test import Client, override_settings
+
+from network import loader
+from tests.security import cast as cast_module
+
+
+@pytest.fixture(scope="module")
+def cast(django_db_setup, django_db_blocker, tmp_path_factory):
+    def session_cookie_for(member):
+        client = Client()
+        client.force_login(member)
+        return client.cookies["sessionid"].value
+
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            MEDIA_ROOT=tmp_path_factory.mktemp("matrix-media"),
+        ),
+    ):
+        loader.reset()
+        cache.clear()
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield cast_module.build(session_cookie_for)
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            loader.reset()
+            cache.clear()
