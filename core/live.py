@@ -234,10 +234,10 @@ def event_stream(request, member_id: int, render, *, heartbeat: float | None = N
 
         content = events()
     else:
-        subscription = subscribe([member_id])
         render = _closing_connections(render)
 
         def events():
+            subscription = subscribe([member_id])  # on the first read: an unread stream holds none
             _close_connections()
             try:
                 yield ":)\n\n"
