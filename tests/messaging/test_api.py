@@ -174,3 +174,17 @@ def test_a_direct_status_names_exactly_one_member(api, cast):
     response = api["ann"].post("/statuses", {"status": "Hi all", "visibility": "direct"})
     assert response.status_code == 422
     assert queries.conversations(cast["ann"])[0] == []
+
+
+def test_m3_refuse_inmail_through_update_credentials(api, cast):
+    response = api["ann"].client.patch(
+        "/api/v1/accounts/update_credentials",
+        {"refuse_inmail": True},
+        content_type="application/json",
+        **api["ann"].headers,
+    )
+    assert response.status_code == 200, response.content
+    cast["ann"].profile.refresh_from_db()
+    assert cast["ann"].profile.refuse_inmail is True
+    refused = api["dan"].post("/messages", {"to": "ann", "text": "Hi"})
+    assert refused.status_code == 403 and refused.json()["rule"] == "M3"

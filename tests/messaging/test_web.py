@@ -167,3 +167,19 @@ def test_live_fetch_since_id_answers_only_the_new_messages_and_reads_them(cast):
     ).content.decode()
     assert "Second" in fresh and "First" not in fresh and "Load earlier" not in fresh
     assert queries.unread_count(ben) == 0
+
+
+def test_m3_a_member_refuses_inmail_from_the_settings_page(cast):
+    ann, dan = cast["ann"], cast["dan"]
+    client = signed_in(ann)
+    assert 'name="refuse_inmail"' in client.get("/settings/").content.decode()
+    settings_now = {
+        "primary_action": "connect",
+        "followers_allowed": "everyone",
+        "invitations_from": "everyone",
+        "connections_visible_to": "connections",
+        "refuse_inmail": "on",
+    }
+    assert client.post("/settings/", settings_now).status_code == 302
+    ann.refresh_from_db()
+    assert queries.can_message(dan, ann).refusal.rule == "M3"

@@ -1,6 +1,7 @@
 """Profile, experience, education, skills and settings forms: shapes only."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from profiles.models import (
     ConnectionsVisibleTo,
@@ -100,6 +101,14 @@ class SettingsForm(forms.Form):
         label="Open profile",
         required=False,
         help_text="Anyone may message you, without a connection or an InMail credit.",
+    )
+    refuse_inmail = forms.BooleanField(
+        label=_("Refuse InMail"),
+        required=False,
+        help_text=_(
+            "People you aren't connected with can't spend an InMail credit to write to you. "
+            "Coworkers and, with an open profile, anyone may still send a message request."
+        ),
     )
     share_profile_updates = forms.BooleanField(
         label="Share profile updates",
