@@ -183,3 +183,16 @@ def test_m3_a_member_refuses_inmail_from_the_settings_page(cast):
     assert client.post("/settings/", settings_now).status_code == 302
     ann.refresh_from_db()
     assert queries.can_message(dan, ann).refusal.rule == "M3"
+
+
+def test_p5_the_notifications_page_tells_of_a_message_and_a_request(cast):
+    from django.test import TestCase
+
+    ann, ben, dan = cast["ann"], cast["ben"], cast["dan"]
+    connect(ann, ben)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.send(sender=ann, recipient=ben, text="Hello")
+        services.send(sender=dan, recipient=ben, text="We haven't met")
+    page = signed_in(ben).get("/notifications/").content.decode()
+    assert "sent you a message." in page and "sent you a message request." in page
+    assert "We haven't met" not in page  # the text stays in Messaging
