@@ -149,7 +149,8 @@ def next_grant_at(now: datetime) -> datetime:
 # --- Who may write to whom (M1–M6, B1) ------------------------------------------------------
 
 
-def _pair(a: int, b: int) -> tuple[int, int]:
+def pair(a: int, b: int) -> tuple[int, int]:
+    """A conversation's members as stored: lower id first."""
     return (a, b) if a < b else (b, a)
 
 
@@ -178,7 +179,7 @@ def routes_for(sender: User, recipients: list[User], *, known=None) -> list[Mess
         following = network.followed_among(sender, others)
     pairs = Q()
     for other in others:
-        a, b = _pair(me, other)
+        a, b = pair(me, other)
         pairs |= Q(member_a_id=a, member_b_id=b)
     conversations = {c.other(me): c for c in Conversation.objects.filter(pairs)}
     requests = {}
@@ -390,7 +391,7 @@ def conversation_for(viewer: User, conversation_id: int) -> Thread:
 
 def conversation_with(viewer: User, other: User) -> Thread | None:
     """The viewer's conversation with `other`, if there is one they may read."""
-    a, b = _pair(viewer.pk, other.pk)
+    a, b = pair(viewer.pk, other.pk)
     found = Conversation.objects.filter(member_a_id=a, member_b_id=b).values_list("pk", flat=True)
     for pk in found:
         try:

@@ -145,7 +145,7 @@ def _send_locked(sender, recipient, text_in, subject_in, key) -> Message:
 
 
 def _conversation(x: int, y: int, now) -> Conversation:
-    a, b = queries._pair(x, y)
+    a, b = queries.pair(x, y)
     conversation, _ = Conversation.objects.get_or_create(
         member_a_id=a, member_b_id=b, defaults={"created_at": now}
     )
