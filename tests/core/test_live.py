@@ -3,12 +3,32 @@ through Redis pub/sub (REDIS_URL), sync and asyncio subscribers alike."""
 
 import asyncio
 import os
+import threading
 
 import pytest
 
 from core import live
 
 REDIS = os.environ.get("LINKWELL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def run_coroutine(make):
+    """asyncio.run in a thread of its own: a browser test earlier in the same process leaves
+    Playwright's event loop running in this one."""
+    found = []
+
+    def run():
+        try:
+            found.append(asyncio.run(make()))
+        except BaseException as exc:  # noqa: BLE001 - raised again in the test's thread
+            found.append(exc)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join(30)
+    if isinstance(found[0], BaseException):
+        raise found[0]
+    return found[0]
 
 
 def _redis_up() -> bool:
@@ -54,7 +74,7 @@ def test_an_asyncio_subscriber_hears_a_publish_from_another_thread(transport):
         finally:
             subscription.close()
 
-    assert asyncio.run(scenario()).name == "notification"
+    assert run_coroutine(scenario).name == "notification"
 
 
 def test_a_closed_subscription_hears_nothing_and_publishing_to_nobody_is_fine(transport):

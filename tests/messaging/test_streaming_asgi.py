@@ -10,6 +10,7 @@ from django.test import AsyncClient
 
 from messaging import services
 from tests.api.factories import member_token
+from tests.core.test_live import run_coroutine
 from tests.messaging.factories import connect
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -37,7 +38,7 @@ def test_m1_an_asgi_stream_delivers_a_message_sent_meanwhile(cast, settings):
         finally:
             await chunks.aclose()
 
-    chunk = asyncio.run(scenario())
+    chunk = run_coroutine(scenario)
     name, data = chunk.split("\n", 1)
     assert name == "event: conversation"
     entity = json.loads(data.removeprefix("data: ").strip())
