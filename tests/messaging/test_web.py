@@ -196,3 +196,10 @@ def test_p5_the_notifications_page_tells_of_a_message_and_a_request(cast):
     page = signed_in(ben).get("/notifications/").content.decode()
     assert "sent you a message." in page and "sent you a message request." in page
     assert "We haven't met" not in page  # the text stays in Messaging
+
+
+def test_the_new_message_page_takes_a_handle_and_refuses_anything_else(cast):
+    client = signed_in(cast["ann"])
+    assert client.get("/messaging/new/", {"to": "@ben"})["Location"] == "/messaging/new/ben/"
+    odd = client.get("/messaging/new/", {"to": "a/b c"})
+    assert odd.status_code == 200 and "letters, digits and underscores" in odd.content.decode()

@@ -22,6 +22,7 @@ from web.network.badges import viewpoint
 REQUEST_ACCEPTED = _("You accepted the message request; you can now write to each other.")
 REQUEST_DECLINED = _("Message request declined.")
 CONVERSATION_DELETED = _("The conversation was deleted for you.")
+NO_SUCH_HANDLE = _("Type a member's @handle: letters, digits and underscores.")
 
 
 def _int(value):
@@ -179,9 +180,10 @@ def compose(request, handle: str):
 def new(request):
     """Write to a connection: the name field suggests them as you type (`mention_suggestions`)."""
     handle = (request.GET.get("to") or "").strip().lstrip("@")
-    if handle:
+    if handle and handle.replace("_", "").isalnum() and handle.isascii():
         return redirect("messaging_compose", handle=handle)
-    return render(request, "web/messaging/new.html")
+    error = NO_SUCH_HANDLE if handle else ""
+    return render(request, "web/messaging/new.html", {"error": error, "typed": handle})
 
 
 @login_required
