@@ -6,6 +6,7 @@ import json
 
 import pytest
 from asgiref.sync import sync_to_async
+from django.db import connections
 from django.test import AsyncClient
 
 from messaging import services
@@ -22,6 +23,14 @@ def test_m1_an_asgi_stream_delivers_a_message_sent_meanwhile(cast, settings):
     connect(ann, ben)
     token = member_token(ben)
 
+    def send_and_let_go():
+        """Sent from asgiref's thread, whose connection must not outlive the test (PostgreSQL
+        can't drop a test database someone is still connected to)."""
+        try:
+            services.send(sender=ann, recipient=ben, text="Via ASGI")
+        finally:
+            connections.close_all()
+
     async def scenario():
         response = await AsyncClient().get(
             "/api/v1/streaming/direct", headers={"Authorization": f"Bearer {token}"}
@@ -30,7 +39,7 @@ def test_m1_an_asgi_stream_delivers_a_message_sent_meanwhile(cast, settings):
         chunks = aiter(response.streaming_content)
         try:
             assert await anext(chunks) == b":)\n\n"
-            await sync_to_async(services.send)(sender=ann, recipient=ben, text="Via ASGI")
+            await sync_to_async(send_and_let_go)()
             while True:
                 chunk = (await asyncio.wait_for(anext(chunks), 5)).decode()
                 if chunk.startswith("event:"):
