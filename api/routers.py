@@ -7,6 +7,7 @@ from api import (
     instance,
     messaging,
     notifications,
+    search,
     statuses,
     streaming,
 )
@@ -22,4 +23,5 @@ ALL: list = [
     ("", feed_extras.router),
     ("", messaging.router),  # issue 13: conversations, messages, requests, InMail
     ("", streaming.router),  # issue 13: Mastodon's streaming API over server-sent events
+    ("", search.router),  # issue 14: /v2/search, /v1/accounts/search, suggestions
 ]

@@ -20,7 +20,7 @@ from api.schemas.statuses import MediaAttachment, Status, media_entity, status_e
 from core.errors import Invalid, NotFound
 from core.paging import keyset_page
 from feed import home, impressions, queries, services
-from feed.models import ReactionType
+from feed.models import ReactionType, Visibility
 from network import queries as network
 
 router = Router(tags=["statuses"])
@@ -207,7 +207,11 @@ def status_history(request, post_id: int):
             "created_at": iso(rev.created_at),
             "account": account,
             "poll": None,
-            "media_attachments": [media_entity(media[m]) for m in rev.media_ids if m in media],
+            "media_attachments": [
+                media_entity(media[m], viewer=me, public=post.visibility == Visibility.ANYONE)
+                for m in rev.media_ids
+                if m in media
+            ],
             "emojis": [],
         }
         for rev in post.revisions.all()
@@ -242,6 +246,8 @@ def status_context(request, post_id: int):
         descendants = [p for p in thread if p.in_reply_to_id == post.pk]
     else:
         ancestors, descendants = [], thread
+    ancestors = queries.filtered(me, "thread", ancestors)
+    descendants = queries.filtered(me, "thread", descendants)
     queries.decorate(me, ancestors + descendants, sight=sight)
     return {
         "ancestors": status_entities(me, ancestors),
@@ -344,7 +350,7 @@ def _upload(request):
     media = services.upload_media(
         owner=request.auth, upload=upload, description=str(data.get("description") or "")
     )
-    return media_entity(media)
+    return media_entity(media, viewer=request.auth)
 
 
 @router.post(
@@ -365,7 +371,7 @@ def upload_v1(request):
 
 @router.get("/v1/media/{int:media_id}", auth=member_auth, response=MediaAttachment)
 def get_media(request, media_id: int):
-    return media_entity(queries.own_media(request.auth, media_id))
+    return media_entity(queries.own_media(request.auth, media_id), viewer=request.auth)
 
 
 @router.put("/v1/media/{int:media_id}", auth=member_auth, response=MediaAttachment)
@@ -376,7 +382,7 @@ def update_media(request, media_id: int):
     media = services.describe_media(
         owner=request.auth, media_id=media_id, description=str(data.get("description") or "")
     )
-    return media_entity(media)
+    return media_entity(media, viewer=request.auth)
 
 
 # --- Timelines --------------------------------------------------------------------------------
@@ -451,4 +457,5 @@ def account_statuses(request, account_id: int, response: HttpResponse):
         only_media=as_bool("only_media", request.GET.get("only_media", "false")),
     )
     posts, below = queries.page_of(me, rows, limit=_limit(request), **_cursors(request))
+    posts = queries.filtered(me, "account", posts)
     return _answer_page(request, response, posts, below)

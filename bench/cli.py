@@ -26,10 +26,17 @@ def _streaming(argv: list[str]) -> int:
     return main(argv)
 
 
+def _search(argv: list[str]) -> int:
+    from bench.search import main
+
+    return main(argv)
+
+
 BENCHMARKS: dict[str, Callable[[list[str]], int]] = {
     "graph": _graph,
     "feed": _feed,
     "streaming": _streaming,
+    "search": _search,
 }
 
 

@@ -34,6 +34,16 @@ def main(argv: list[str]) -> int:
         help="follower counts to time the fan-out job at (comma separated)",
     )
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--keep-activity",
+        action="store_true",
+        help="commit the activity added to a seed that has none, so later runs reuse it",
+    )
+    parser.add_argument(
+        "--reach",
+        default="100,100000",
+        help="follower counts of the authors whose publish and fan-out are timed as configured",
+    )
     args = parser.parse_args(argv)
 
     import django
@@ -41,6 +51,9 @@ def main(argv: list[str]) -> int:
     django.setup()
     from django.db import connection, transaction
 
+    if args.keep_activity:
+        with transaction.atomic():
+            _seed_activity(args)
     try:
         with transaction.atomic():
             _run(args, connection)
@@ -56,34 +69,28 @@ def _run(args, connection) -> None:
 
     from accounts.models import User
     from api.schemas.statuses import status_entities
-    from feed import fanout, home, seeding, services
-    from feed.models import FeedAuthor, Post, Reaction, TimelineEntry
+    from feed import fanout, home, services
+    from feed.models import FeedAuthor, Post, TimelineEntry
+    from feed.queries import with_context as queries_with_context
     from network.models import Connection, Follow
 
-    rng = np.random.default_rng(args.seed)
     members = User.objects.count()
     print(
         f"database: {connection.vendor}, {members:,} members, "
         f"{Connection.objects.count():,} connections, {Follow.objects.count():,} follows"
     )
-    if not Reaction.objects.exists():
-        started = time.perf_counter()
-        ids = list(User.objects.values_list("pk", flat=True))
-        a, b = zip(*Connection.objects.values_list("member_a_id", "member_b_id"), strict=True)
-        leaders = list(
-            Follow.objects.values("followee_id")
-            .annotate(n=Count("id"))
-            .order_by("-n")
-            .values_list("followee_id", flat=True)[: max(3, len(ids) // 1000)]
-        )
-        report = seeding.seed_activity(ids, leaders, rng, connections=(a, b), posts_per_member=2.0)
-        print(f"seeded activity in {time.perf_counter() - started:.1f}s: {report}")
+    _seed_activity(args)
 
     degree = Connection.objects.values("member_a_id").annotate(n=Count("id")).order_by("-n")
     heavy_id = degree.values_list("member_a_id", flat=True).first()
     counts = sorted(degree.values_list("n", flat=True))
     typical_n = counts[len(counts) // 2] if counts else 0
-    typical_id = degree.filter(n=typical_n).values_list("member_a_id", flat=True).first()
+    typical_id = (
+        degree.filter(n=typical_n)
+        .order_by("member_a_id")
+        .values_list("member_a_id", flat=True)
+        .first()
+    )
     heavy, typical = User.objects.get(pk=heavy_id), User.objects.get(pk=typical_id)
     readers = [m for m in User.objects.order_by("?").values_list("pk", flat=True)[:2000]]
 
@@ -132,31 +139,42 @@ def _run(args, connection) -> None:
         f" heavy member: {Connection.objects.filter(member_a=heavy).count()}+ connections,"
         f" {min(50, len(leaders))} followed leaders"
     )
-    print("\nhome feed (feed.home.home + Status entities), ms:")
-    print(f"{'member':10} {'order':7} {'page':6} {'p50':>8} {'p99':>8} {'queries':>8}")
+    print(
+        "\nhome feed, ms: the page (feed.home.home) and the page with its Status entities "
+        "(the Account entities' counts included); `next` times the second page alone:"
+    )
+    print(
+        f"{'member':10} {'order':7} {'page':6} {'feed p50':>9} {'feed p99':>9} "
+        f"{'+entities p50':>14} {'p99':>8} {'queries':>8}"
+    )
     from django.test.utils import CaptureQueriesContext
 
     for label, member in (("typical", typical), ("heavy", heavy)):
         for order in ("recent", "top"):
+            first = home.home(member, order=order)
             for which in ("first", "next"):
-                samples, queries_seen = [], 0
+                cursor = {}
+                if which == "next":
+                    cursor = {
+                        "max_id": first.next_max_id,
+                        "offset": first.next_offset or 0,
+                        "anchor": first.anchor,
+                    }
+                feed_samples, samples, queries_seen = [], [], 0
                 for _ in range(args.runs):
                     started = time.perf_counter()
                     with CaptureQueriesContext(connection) as captured:
-                        page = home.home(member, order=order)
-                        if which == "next":
-                            page = home.home(
-                                member,
-                                order=order,
-                                max_id=page.next_max_id,
-                                offset=page.next_offset or 0,
-                                anchor=page.anchor,
-                            )
+                        page = home.home(member, order=order, **cursor)
+                        feed_samples.append(time.perf_counter() - started)
                         status_entities(member, [i.post for i in page.items])
                     samples.append(time.perf_counter() - started)
                     queries_seen = len(captured)
+                f50, f99 = _percentiles(feed_samples)
                 p50, p99 = _percentiles(samples)
-                print(f"{label:10} {order:7} {which:6} {p50:8.1f} {p99:8.1f} {queries_seen:8}")
+                print(
+                    f"{label:10} {order:7} {which:6} {f50:9.1f} {f99:9.1f} "
+                    f"{p50:14.1f} {p99:8.1f} {queries_seen:8}"
+                )
 
     print("\npublish (the request: services.publish, fan-out deferred to after commit), ms:")
     for label, author in (("typical", typical), ("leader", User.objects.get(pk=leaders[0]))):
@@ -171,6 +189,43 @@ def _run(args, connection) -> None:
             samples.append(time.perf_counter() - started)
         p50, p99 = _percentiles(samples)
         print(f"{label:10} {followers:>8,} followers  p50 {p50:6.1f}  p99 {p99:6.1f}")
+
+    threshold = settings.LINKWELL_FEED_FANOUT_MAX_FOLLOWERS
+    print(
+        f"\npublish request and fan-out job as configured (fan-out under {threshold:,} "
+        "followers, read-time above), by follower count, ms:"
+    )
+    everyone = list(User.objects.order_by("pk").values_list("pk", flat=True))
+    taken = {typical.pk, heavy.pk, *leaders}
+    quiet = [m for m in everyone if m not in taken]
+    for n, count in enumerate(int(c) for c in args.reach.split(",")):
+        author = User.objects.get(pk=quiet[-1 - n])
+        pool = [m for m in everyone if m != author.pk][:count]
+        Follow.objects.bulk_create(
+            [
+                Follow(follower_id=r, followee_id=author.pk, created_at=author.date_joined)
+                for r in pool
+            ],
+            ignore_conflicts=True,
+            batch_size=10_000,
+        )
+        followers = Follow.objects.filter(followee=author).count()
+        samples, jobs, rows = [], [], 0
+        for i in range(args.runs):
+            started = time.perf_counter()
+            with transaction_savepoint():
+                post = services.publish(author=author, text=f"Reach {i} #bench")
+            samples.append(time.perf_counter() - started)
+            if i < 5:
+                started = time.perf_counter()
+                rows = fanout.fan_out_post(post.pk)
+                jobs.append(time.perf_counter() - started)
+        p50, p99 = _percentiles(samples)
+        job = statistics.median(jobs) * 1000
+        print(
+            f"{followers:>8,} followers  publish p50 {p50:6.1f}  p99 {p99:6.1f}   "
+            f"fan-out job {job:8.1f} ms ({rows:,} rows)"
+        )
 
     print("\nfan-out job (feed.fanout.fan_out_post), by follower count:")
     for count in [int(c) for c in args.fanout.split(",")]:
@@ -196,6 +251,31 @@ def _run(args, connection) -> None:
             f"{seconds / max(rows, 1) * 100_000:.1f} s)"
         )
 
+    from feed import impressions
+
+    print("\nimpressions (P4): recording a page of 20 posts, and one flush of a batch, ms:")
+    sample = list(Post.objects.order_by("-id").values_list("pk", flat=True)[:2000])
+    shown = list(queries_with_context(Post.objects.filter(pk__in=sample[:20])))
+    impressions.drain()
+    samples = []
+    for viewer_id in readers[:200]:
+        viewer = User(pk=viewer_id)
+        started = time.perf_counter()
+        impressions.record(viewer, shown)
+        samples.append(time.perf_counter() - started)
+    impressions.drain()
+    p50, p99 = _percentiles(samples)
+    print(f"record a page (cache look-up, buffer)  p50 {p50:6.2f}  p99 {p99:6.2f}")
+    for size in (500, 5000):
+        batch = [(sample[i % len(sample)], readers[i % len(readers)]) for i in range(size)]
+        started = time.perf_counter()
+        written = impressions.flush(batch)
+        seconds = time.perf_counter() - started
+        print(
+            f"flush {size:>5,} views ({written:,} new): {seconds * 1000:7.1f} ms "
+            f"({seconds / size * 1e6:.0f} µs per view)"
+        )
+
     print("\nrows and bytes per post:")
     posts = Post.objects.count()
     entries = TimelineEntry.objects.count()
@@ -208,6 +288,31 @@ def _run(args, connection) -> None:
                 print(
                     f"{table:22} {size / 1e6:10.1f} MB  {size / max(posts, 1):8.0f} bytes per post"
                 )
+
+
+def _seed_activity(args) -> None:
+    """Posts, comments and reactions when the seed has none (`feed.seeding`)."""
+    from django.db.models import Count
+
+    from accounts.models import User
+    from feed import seeding
+    from feed.models import Reaction
+    from network.models import Connection, Follow
+
+    if Reaction.objects.exists():
+        return
+    rng = np.random.default_rng(args.seed)
+    started = time.perf_counter()
+    ids = list(User.objects.values_list("pk", flat=True))
+    a, b = zip(*Connection.objects.values_list("member_a_id", "member_b_id"), strict=True)
+    leaders = list(
+        Follow.objects.values("followee_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .values_list("followee_id", flat=True)[: max(3, len(ids) // 1000)]
+    )
+    report = seeding.seed_activity(ids, leaders, rng, connections=(a, b), posts_per_member=2.0)
+    print(f"seeded activity in {time.perf_counter() - started:.1f}s: {report}")
 
 
 class transaction_savepoint:

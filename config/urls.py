@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -7,8 +6,5 @@ urlpatterns = [
     path("", include("api.urls")),
     path("", include("web.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# MEDIA is served by web.media in DEBUG too: avatars, and posts' images through the door
+# (Django's static() would serve a `connections` post's image to anyone).

@@ -38,6 +38,8 @@ from demo.progress import Progress
 from feed.models import Post, Visibility
 from network.models import Connection, Follow, Invitation, InvitationReason, InvitationStatus
 from profiles.models import Education, Position, PrimaryAction, Profile, Skill
+from search import services as search_services
+from search.models import MemberDocument, MemberFacet
 
 DEMO_HANDLE = "demo"
 DEMO_PASSWORD = "linkwell-demo"  # every seeded member shares it: one hash, not a million
@@ -203,6 +205,10 @@ def seed_network(
             writers["invitations"], a, b, demo, is_leader, base, n, seed, now
         )
         analyze_after_bulk_load(connection, [writer.model for writer in writers.values()])
+    # Bulk rows bypass the profile services that keep search current: index them all once.
+    progress.start("search index", n)
+    search_services.reindex(progress=lambda done, total: progress.update(done))
+    analyze_after_bulk_load(connection, [MemberDocument, MemberFacet])
 
     handles = dict(
         User.objects.filter(id__in=[int(x) + base for x in leaders]).values_list("id", "username")

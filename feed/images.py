@@ -5,9 +5,11 @@ resized so no upload is served at its full size."""
 import io
 
 from django.conf import settings
+from django.core import signing
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from core import clock
 from core.errors import Invalid
 
 IMAGE_TYPES = {"JPEG", "PNG", "WEBP", "GIF"}
@@ -56,3 +58,37 @@ def prepare(upload) -> dict:
     full, width, height = _encode(image, settings.LINKWELL_MEDIA_MAX_SIDE)
     preview, _, _ = _encode(image, 400)
     return {"full": full, "preview": preview, "width": width, "height": height}
+
+
+# --- Where a post's image is served (web.feed.views.post_image) ------------------------------
+
+SIZES = ("full", "preview")
+TOKEN_DAYS = 7  # a signed URL lasts this long: clients re-read timelines far more often
+
+
+def _signer(media_id: int) -> signing.Signer:
+    return signing.Signer(salt=f"linkwell.post-image.{media_id}")
+
+
+def _today() -> int:
+    return int(clock.now().timestamp() // 86400)
+
+
+def image_path(media_id: int, size: str, *, viewer_id: int | None = None) -> str:
+    """The path of a post's image. Mastodon clients fetch images without their token, so an
+    image only some members may see carries the viewer it was given to, signed (`v`); the
+    view then checks that this viewer may see the post, now. Stable for a day (caches)."""
+    path = f"/images/{media_id}/{size}/"
+    if viewer_id:
+        path += "?v=" + _signer(media_id).sign(f"{viewer_id}.{_today()}")
+    return path
+
+
+def viewer_in(media_id: int, token: str) -> int | None:
+    """The member a signed image URL was given to, while it is valid; None otherwise."""
+    try:
+        viewer, day = _signer(media_id).unsign(token or "").split(".")
+        viewer_id, day = int(viewer), int(day)
+    except (signing.BadSignature, ValueError):
+        return None
+    return viewer_id if 0 <= _today() - day < TOKEN_DAYS else None

@@ -4,20 +4,28 @@ A view is first deduplicated in the cache (`cache.add` of a per-post-and-viewer 
 same viewer seen again costs one cache look-up), then buffered in the process; the buffer is
 flushed as one batch through the `jobs.feed.flush_impressions` task when it holds
 LINKWELL_IMPRESSIONS_FLUSH_SIZE views or is LINKWELL_IMPRESSIONS_FLUSH_SECONDS old, and by
-`linkwell flush_impressions` (run it from cron, and at shutdown). The flush inserts
-(post, viewer) rows whose unique key makes the count exact across processes, then sets each
-touched post's counter from those rows. A crash loses at most one buffer of views.
+the process exits (`atexit`: gunicorn's workers exit through it on a graceful stop or
+restart). The flush inserts (post, viewer) rows whose unique key makes them unique across
+processes and adds to each post's counter exactly the rows that were new (the insert's
+`RETURNING`), so two processes flushing the same post at once both count right. A crash
+(SIGKILL, power loss) loses at most one buffer: at most FLUSH_SIZE views or FLUSH_SECONDS of
+one worker's views.
 """
 
+import atexit
+import logging
 import threading
 import time
+from collections import Counter
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Count
+from django.db import connection, transaction
+from django.db.models import F
 
 from feed.models import Post, PostView
+
+log = logging.getLogger(__name__)
 
 SEEN_FOR = 60 * 60 * 24 * 30  # a viewer's key lives 30 days in the cache
 
@@ -40,16 +48,17 @@ def record(viewer, posts) -> None:
     keys = {f"linkwell:seen:{p}:{v}": (p, v) for p, v in pairs}
     known = cache.get_many(list(keys))
     fresh = {k: pair for k, pair in keys.items() if k not in known}
-    if not fresh:
-        return
-    cache.set_many(dict.fromkeys(fresh, 1), SEEN_FOR)
-    _buffer_views(list(fresh.values()))
+    if fresh:
+        cache.set_many(dict.fromkeys(fresh, 1), SEEN_FOR)
+    _buffer_views(list(fresh.values()))  # even with nothing new: an old buffer goes now
 
 
 def _buffer_views(pairs) -> None:
     global _since
     with _lock:
         _buffer.extend(pairs)
+        if not _buffer:
+            return
         full = len(_buffer) >= settings.LINKWELL_IMPRESSIONS_FLUSH_SIZE
         old = time.monotonic() - _since >= settings.LINKWELL_IMPRESSIONS_FLUSH_SECONDS
         if not (full or old):
@@ -72,21 +81,45 @@ def drain() -> list[tuple[int, int]]:
     return batch
 
 
+INSERT_BATCH = 500  # 1,000 parameters a statement: under SQLite's limit
+
+
 @transaction.atomic
 def flush(pairs) -> int:
-    """Store a batch of views and bring the touched posts' counters up to date."""
-    pairs = {(int(p), int(v)) for p, v in pairs}
+    """Store a batch of views; each post's counter grows by the views that were new. Returns
+    the number of new views."""
+    pairs = sorted({(int(p), int(v)) for p, v in pairs})
     if not pairs:
         return 0
     existing = set(Post.objects.filter(pk__in={p for p, _ in pairs}).values_list("pk", flat=True))
-    rows = [PostView(post_id=p, viewer_id=v) for p, v in pairs if p in existing]
-    PostView.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-    counts = (
-        PostView.objects.filter(post_id__in=existing)
-        .values("post_id")
-        .annotate(n=Count("viewer_id"))
-        .values_list("post_id", "n")
-    )
-    for post_id, n in counts:
-        Post.objects.filter(pk=post_id).update(impressions_count=n)
-    return len(rows)
+    pairs = [(p, v) for p, v in pairs if p in existing]
+    new: Counter = Counter()
+    table = connection.ops.quote_name(PostView._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(pairs), INSERT_BATCH):
+            chunk = pairs[start : start + INSERT_BATCH]
+            values = ", ".join(["(%s, %s)"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {table} (post_id, viewer_id) VALUES {values} "  # noqa: S608
+                "ON CONFLICT DO NOTHING RETURNING post_id",
+                [x for pair in chunk for x in pair],
+            )
+            new.update(row[0] for row in cursor.fetchall())
+    by_amount: dict[int, list[int]] = {}
+    for post_id, n in new.items():
+        by_amount.setdefault(n, []).append(post_id)
+    for n, post_ids in by_amount.items():  # a handful of statements, not one per post
+        Post.objects.filter(pk__in=post_ids).update(impressions_count=F("impressions_count") + n)
+    return sum(new.values())
+
+
+@atexit.register
+def _flush_at_exit() -> None:
+    """A worker stopping (gunicorn's graceful stop or restart) writes what it buffered."""
+    batch = drain()
+    if not batch:
+        return
+    try:
+        flush(batch)
+    except Exception:  # the interpreter is going away: say so, don't raise
+        log.exception("could not flush %s buffered impressions at exit", len(batch))

@@ -65,7 +65,8 @@ def _resolve(viewer, rows: list[Notification], sight) -> list[Notice]:
     posts = {}
     if post_ids:
         candidates = queries.with_context(Post.objects.filter(pk__in=post_ids))
-        posts = {p.pk: p for p in queries.visible_posts(viewer, candidates, sight=sight)}
+        seen = queries.visible_posts(viewer, candidates, sight=sight)
+        posts = {p.pk: p for p in queries.filtered(viewer, "notifications", seen)}
         queries.decorate(viewer, list(posts.values()), sight=sight)
     result = []
     for n in rows:

@@ -23,6 +23,7 @@ class PostKind(models.TextChoices):
     POST = "post", _("Post")
     COMMENT = "comment", _("Comment")
     REPOST = "repost", _("Repost")
+    NEWS = "news", _("Update")  # S7: "X is now connected to Y", "X has a new position"
 
 
 class ReactionType(models.TextChoices):  # P2
@@ -80,6 +81,13 @@ class Post(models.Model):
             models.Index(fields=["author", "-id"], name="post_author_id_desc"),
             models.Index(fields=["root", "id"], name="post_thread"),
             models.Index(fields=["kind", "-id"], name="post_kind_id_desc"),
+            # P3: a read-time author's newest posts, reposts and news (no comments), read
+            # from the index alone (feed.home._sources)
+            models.Index(
+                fields=["author", "-id"],
+                name="post_author_feed_id_desc",
+                condition=~Q(kind="comment"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -103,6 +111,54 @@ class Post(models.Model):
                 fields=["author", "idempotency_key"],
                 condition=~Q(idempotency_key=""),
                 name="post_idempotency_key_unique",
+            ),
+        ]
+
+
+class NewsKind(models.TextChoices):  # S7
+    CONNECTED = "connected", _("New connections")
+    POSITION = "position", _("New position")
+
+
+class News(models.Model):
+    """S7: the facts behind a `news` post. At most one per member, kind and day: a second
+    connection the same day joins the day's item instead of making another (never noise)."""
+
+    post = models.OneToOneField(
+        Post, on_delete=models.CASCADE, primary_key=True, related_name="news"
+    )
+    member = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=NewsKind.choices)
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "kind", "day"], name="news_one_per_day"),
+            models.CheckConstraint(condition=Q(kind__in=NewsKind.values), name="news_kind_valid"),
+        ]
+
+
+class NewsSubject(models.Model):
+    """Who the member connected with, or the position they started; the read drops a subject
+    that no longer holds (disconnected, setting off, blocked, position removed)."""
+
+    news = models.ForeignKey(News, on_delete=models.CASCADE, related_name="subjects")
+    member = models.ForeignKey(MEMBER, on_delete=models.CASCADE, null=True, related_name="+")
+    position = models.ForeignKey(
+        "profiles.Position", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["news", "member"], name="news_subject_member_unique"),
+            models.UniqueConstraint(
+                fields=["news", "position"], name="news_subject_position_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(member__isnull=False) | Q(position__isnull=False),
+                name="news_subject_is_someone_or_a_position",
             ),
         ]
 

@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
 from core import clock
 from core.errors import NotFound
+from feed import news
 from feed import text as texts
 from feed.models import (
     FilterKeyword,
@@ -25,6 +25,7 @@ from feed.models import (
     Media,
     Mention,
     Mute,
+    NewsSubject,
     Post,
     PostKind,
     PostTag,
@@ -124,7 +125,61 @@ def visible_posts(viewer, posts: Iterable[Post], *, sight: Sight | None = None) 
     for post in posts:
         if _may_see(post, me, unseen, connected):
             result.append(post)
+    news_posts = [p for p in result if p.kind == PostKind.NEWS]
+    if news_posts:
+        kept = _news_seen(sight, news_posts)
+        result = [p for p in result if p.kind != PostKind.NEWS or p.pk in kept]
     return result
+
+
+def _news_seen(sight: Sight, posts: list[Post]) -> set[int]:
+    """S7 at read time: which news posts this viewer sees, each with the subjects it may see
+    (`post.news_subjects`). Never for a signed-out reader. "X is now connected to Y" needs
+    both members' `share_network_updates`, the connection still there, Y not hidden (B1,
+    mutes) and not the viewer, and, as S5 asks of any connection shown, a viewer who is X or
+    connected to X or Y; "X has a new position" needs X's `share_profile_updates`. Up to three
+    queries, only when a page holds news."""
+    if not sight.me:
+        return set()
+    by_post: dict[int, list[NewsSubject]] = {}
+    rows = NewsSubject.objects.filter(news_id__in=[p.pk for p in posts]).select_related(
+        "member__profile", "position"
+    )
+    for row in rows:
+        by_post.setdefault(row.news_id, []).append(row)
+    pairs = {
+        (p.author_id, s.member_id) for p in posts for s in by_post.get(p.pk, []) if s.member_id
+    }
+    still = network.connected_pairs(pairs) if pairs else set()
+    near = sight.connected({m for pair in pairs for m in pair}) if pairs else set()
+    kept = set()
+    for post in posts:
+        profile = getattr(post.author, "profile", None)
+        subjects = []
+        for row in by_post.get(post.pk, []):
+            if row.member_id is None:
+                if profile is not None and profile.share_profile_updates:
+                    subjects.append(row)
+                continue
+            other = row.member
+            if other.pk == sight.me:
+                continue  # the viewer knows whom they connected with
+            if not (profile is not None and profile.share_network_updates):
+                continue
+            if not (other.is_active and other.profile.share_network_updates):
+                continue
+            if other.pk in sight.unseen:
+                continue
+            if tuple(sorted((post.author_id, other.pk))) not in still:
+                continue
+            ends = {post.author_id, other.pk}
+            if sight.me not in ends and not (ends & near):
+                continue
+            subjects.append(row)
+        post.news_subjects = subjects
+        if subjects:
+            kept.add(post.pk)
+    return kept
 
 
 def _may_see(post: Post, me, unseen, connected) -> bool:
@@ -215,6 +270,8 @@ def decorate(viewer, posts: list[Post], *, sight: Sight | None = None) -> list[P
             )
         )
     for post in shown.values():
+        if post.kind == PostKind.NEWS:
+            post.html = news.render(post)  # for this reader, never saved
         post.media_list = media.get(post.pk, [])
         post.mention_list = mentions.get(post.pk, [])
         post.tag_list = tags.get(post.pk, [])
@@ -330,6 +387,19 @@ def own_media(owner, media_id: int) -> Media:
     return media
 
 
+def visible_media(viewer, media_id: int, *, sight: Sight | None = None) -> Media:
+    """P1/B1 for images: as visible as the post that carries it (a `connections` post's image
+    is NotFound to a non-connection, a blocked member's to the viewer); an image not on a post
+    (uploaded, or taken off in an edit) only to its uploader."""
+    media = Media.objects.filter(pk=media_id).select_related("post").first()
+    me = getattr(viewer, "pk", None) if viewer is not None and viewer.is_authenticated else None
+    if media is None or (media.post_id is None and media.owner_id != me):
+        raise NotFound(MEDIA_RECORD_NOT_FOUND, rule="P1")
+    if media.post_id is not None:
+        visible_post(viewer, media.post_id, sight=sight)
+    return media
+
+
 def post_count() -> int:
     return Post.objects.count()
 
@@ -351,6 +421,11 @@ def hashtag_named(name: str) -> Hashtag:
     if tag is None:
         raise NotFound(TAG_NOT_FOUND, rule="F3")
     return tag
+
+
+def hashtags_starting(prefix: str, *, limit: int = 10) -> list[Hashtag]:
+    """Tags whose key starts with `prefix` (search's typeahead and Mastodon's search)."""
+    return list(Hashtag.objects.filter(key__startswith=prefix.lower()).order_by("key")[:limit])
 
 
 def followed_hashtags(member) -> QuerySet:
@@ -389,24 +464,6 @@ def reposters(viewer, post: Post, *, sight: Sight | None = None) -> QuerySet:
     if sight.hidden:
         rows = rows.exclude(author_id__in=list(sight.hidden))
     return rows.order_by("-id")
-
-
-def mention_candidates(viewer, typed: str, *, limit: int = 8) -> list:
-    """@mention autocomplete: members whose handle or name starts with the typed letters,
-    the viewer's connections first; members hidden by a block are left out (B1)."""
-    typed = texts.clean_text(typed or "").lstrip("@")[:30]
-    if not typed:
-        return []
-    hidden = network.hidden_for(viewer)
-    rows = list(
-        User.objects.filter(is_active=True)
-        .filter(Q(username__istartswith=typed) | Q(display_name__istartswith=typed))
-        .exclude(pk__in=[*hidden, viewer.pk])
-        .order_by("username")[:20]
-    )
-    connected = network.connected_among(viewer, [m.pk for m in rows])
-    rows.sort(key=lambda m: (m.pk not in connected, m.username.lower()))
-    return rows[:limit]
 
 
 def mutes_of(member) -> QuerySet:
@@ -504,6 +561,12 @@ def apply_filters(filters, posts: list[Post]) -> list[Post]:
         post.filtered = matches
         kept.append(post)
     return kept
+
+
+def filtered(viewer, context: str, posts: list[Post]) -> list[Post]:
+    """The member's keyword filters for one context (home, notifications, public, thread,
+    account) applied to a list: `hide` drops, `warn` marks (`post.filtered`)."""
+    return apply_filters(active_filters(viewer, context), posts)
 
 
 def trending_tags(viewer, *, days: int = 7, limit: int = 10) -> list[tuple[Hashtag, int, int]]:

@@ -58,6 +58,8 @@ REPOST_CONNECTIONS_ONLY = _(
 REPOST_COMMENT = _("Comments can't be reposted; repost the post instead.")
 NOT_THE_AUTHOR = _("Only the author can change or delete this post.")
 PLAIN_REPOST_EDIT = _("A plain repost has no text to edit; undo it instead.")
+NEWS_EDIT = _("An update has no text to edit; delete it instead.")
+REPOST_NEWS = _("Updates about members can't be reposted; react or comment instead.")
 ALT_TOO_LONG = _("Alt text is at most 1500 characters.")
 TAG_INVALID = _("A hashtag is letters, digits and underscores, up to 100 characters.")
 CANNOT_MUTE_SELF = _("You can't mute yourself.")
@@ -288,6 +290,8 @@ def repost(
         target = queries.visible_post(author, target.reblog_id)
     if target.kind == PostKind.COMMENT:
         raise Invalid(REPOST_COMMENT, rule="P2")
+    if target.kind == PostKind.NEWS:
+        raise Invalid(REPOST_NEWS, rule="S7")
     if target.visibility != Visibility.ANYONE:
         raise Forbidden(REPOST_CONNECTIONS_ONLY, rule="P1")
     text = _clean(text, allow_empty=True)
@@ -370,6 +374,8 @@ def edit(*, editor: User, post_id: int, text: str, media_ids=None) -> Post:
     post = Post.objects.select_for_update().get(pk=post.pk)
     if post.reblog_id:
         raise Invalid(PLAIN_REPOST_EDIT, rule="P1")
+    if post.kind == PostKind.NEWS:
+        raise Invalid(NEWS_EDIT, rule="S7")
     current_media = list(post.media.values_list("pk", flat=True))
     wanted_media = current_media if media_ids is None else [int(m) for m in media_ids]
     text = _clean(text, allow_empty=bool(wanted_media) or post.kind == PostKind.REPOST)

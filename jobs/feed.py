@@ -3,7 +3,7 @@ feed.impressions, so a queue worker and the inline backend run exactly the same 
 
 from django_tasks import task
 
-from feed import fanout, impressions
+from feed import fanout, impressions, news
 
 
 @task()
@@ -22,3 +22,15 @@ def fan_out_activity(member_id: int, post_id: int) -> int:
 def flush_impressions(pairs: list) -> int:
     """P4: a batch of (post, viewer) views, deduplicated in the cache before they got here."""
     return impressions.flush(pairs)
+
+
+@task()
+def announce_connection(member_a: int, member_b: int) -> int:
+    """S7: "X is now connected to Y", when both members allow it (network enqueues it)."""
+    return news.announce_connection(member_a, member_b)
+
+
+@task()
+def announce_position(member_id: int, position_id: int) -> int:
+    """S7: "X has a new position", under `share_profile_updates` (profiles enqueues it)."""
+    return news.announce_position(member_id, position_id)

@@ -18,7 +18,7 @@ from accounts.queries import MEMBER_NOT_FOUND
 from core.errors import NotFound
 from network.models import Block, Connection, Follow, Invitation, InvitationStatus
 from network.viewpoint import Viewpoint
-from profiles.models import ConnectionsVisibleTo
+from profiles.models import ConnectionsVisibleTo, Profile
 from profiles.queries import ProfileView
 
 CONNECTIONS_HIDDEN = (
@@ -226,6 +226,30 @@ def connection_ids_of(member) -> QuerySet:
     ).values("pk")
 
 
+def among_connections_of(member, field: str) -> Q:
+    """`field` names one of the member's connections, as a filter: two indexed subqueries, one
+    per column, without the accounts table between them (PostgreSQL read every member for
+    `__in=connection_ids_of()`: 60 ms of a home page at 100,000 members)."""
+    pk = getattr(member, "pk", member)
+    return Q(
+        **{f"{field}__in": Connection.objects.filter(member_a_id=pk).values("member_b_id")}
+    ) | Q(**{f"{field}__in": Connection.objects.filter(member_b_id=pk).values("member_a_id")})
+
+
+def hiding_lists_among(member_ids) -> frozenset[int]:
+    """Which of `member_ids` keep their connection list to themselves (S5's `only_me`), by
+    primary key in chunks: search and suggestions leave them out as intermediaries."""
+    ids, found = list(member_ids), set()
+    for start in range(0, len(ids), 5000):
+        found.update(
+            Profile.objects.filter(
+                pk__in=ids[start : start + 5000],
+                connections_visible_to=ConnectionsVisibleTo.ONLY_ME,
+            ).values_list("pk", flat=True)
+        )
+    return frozenset(found)
+
+
 def can_see_connections_of(viewer, member) -> bool:
     """S5: the owner always; their connections unless the owner chose `only_me`."""
     if viewer is None or not viewer.is_authenticated:
@@ -423,6 +447,16 @@ def sent_invitations(member) -> QuerySet:
     )
 
 
+def invited_either_way(member) -> set[int]:
+    """Members with a pending invitation from or to `member`, ignored ones too (N3 keeps
+    them pending): who People You May Know must not suggest, in one query."""
+    pk = getattr(member, "pk", member)
+    pairs = Invitation.objects.filter(
+        Q(sender_id=pk) | Q(recipient_id=pk), status=InvitationStatus.PENDING
+    ).values_list("sender_id", "recipient_id")
+    return {b if a == pk else a for a, b in pairs}
+
+
 def blocked_members(member) -> QuerySet:
     return Block.objects.filter(blocker=member).select_related("blocked").order_by("-created_at")
 
@@ -493,3 +527,15 @@ def connected_among(viewer, member_ids) -> set[int]:
         Q(member_a_id=me, member_b_id__in=ids) | Q(member_b_id=me, member_a_id__in=ids)
     ).values_list("member_a_id", "member_b_id")
     return {b if a == me else a for a, b in pairs}
+
+
+def connected_pairs(pairs) -> set[tuple[int, int]]:
+    """Which of these (x, y) member pairs are connected, as (smaller id, larger id), in one
+    query: S7's news checks that "X is now connected to Y" still holds."""
+    wanted = {tuple(sorted((int(x), int(y)))) for x, y in pairs if x != y}
+    if not wanted:
+        return set()
+    match = Q()
+    for a, b in wanted:
+        match |= Q(member_a_id=a, member_b_id=b)
+    return set(Connection.objects.filter(match).values_list("member_a_id", "member_b_id"))

@@ -16,6 +16,7 @@ from accounts.models import User
 from accounts.queries import MEMBER_NOT_FOUND
 from core import clock
 from core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, Refused
+from core.tasks import enqueue_after_commit
 from network import notices, queries
 from network.models import (
     Block,
@@ -264,6 +265,8 @@ def _connect(x: int, y: int, now: datetime, invitation: Invitation | None) -> No
         _follow(a, b, now)
         _follow(b, a, now)
         ConnectionEvent.objects.create(member_a=a, member_b=b, connected=True, at=now)
+        # S7: feed sits above network, so its news job is named, not imported
+        enqueue_after_commit("jobs.feed.announce_connection", a, b)
 
 
 def _disconnect(x: int, y: int, now: datetime) -> None:

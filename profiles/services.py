@@ -18,6 +18,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from accounts.models import User
 from accounts.services import check_shown_name
 from core.errors import Invalid
+from core.tasks import enqueue_after_commit
 from profiles.models import (
     ConnectionsVisibleTo,
     Education,
@@ -72,6 +73,11 @@ SKILL_LIMIT = 100
 TOO_MANY_SKILLS = f"A profile can list at most {SKILL_LIMIT} skills."
 
 
+def _reindex(member: User) -> None:
+    """Search sits above profiles: its document is rebuilt after commit, by task name."""
+    enqueue_after_commit("jobs.search.index_member", member.pk)
+
+
 def _check_length(model, name: str, value: str, rule: str = "S1") -> None:
     field = model._meta.get_field(name)
     if field.max_length and len(value) > field.max_length:
@@ -84,7 +90,9 @@ def _check_length(model, name: str, value: str, rule: str = "S1") -> None:
 @transaction.atomic
 def create_profile(*, member: User) -> Profile:
     """S1: every member has a profile, empty at first, with the settings' defaults."""
-    profile, _ = Profile.objects.get_or_create(member=member)
+    profile, created = Profile.objects.get_or_create(member=member)
+    if created:
+        _reindex(member)
     return profile
 
 
@@ -116,6 +124,8 @@ def update_profile(*, member: User, **fields) -> Profile:
             changed.append(name)
     if changed:
         profile.save(update_fields=[*changed, "updated_at"])
+    if changed or changed_member:
+        _reindex(member)
     return profile
 
 
@@ -289,12 +299,16 @@ def add_position(
     if existing is not None:
         return existing
     position.save()
+    if ended_on is None:  # S7: feed (above profiles) decides whether it is news, by task name
+        enqueue_after_commit("jobs.feed.announce_position", member.pk, position.pk)
+    _reindex(member)
     return position
 
 
 @transaction.atomic
 def remove_position(*, member: User, position_id: int) -> None:
-    Position.objects.filter(member=member, pk=position_id).delete()
+    if Position.objects.filter(member=member, pk=position_id).delete()[0]:
+        _reindex(member)
 
 
 @transaction.atomic
@@ -330,12 +344,14 @@ def add_education(
     if existing is not None:
         return existing
     education.save()
+    _reindex(member)
     return education
 
 
 @transaction.atomic
 def remove_education(*, member: User, education_id: int) -> None:
-    Education.objects.filter(member=member, pk=education_id).delete()
+    if Education.objects.filter(member=member, pk=education_id).delete()[0]:
+        _reindex(member)
 
 
 @transaction.atomic
@@ -348,9 +364,12 @@ def add_skill(*, member: User, name: str) -> Skill:
         return existing
     if Skill.objects.filter(member=member).count() >= SKILL_LIMIT:
         raise Invalid(TOO_MANY_SKILLS, rule="S1")
-    return Skill.objects.create(member=member, name=name)
+    skill = Skill.objects.create(member=member, name=name)
+    _reindex(member)
+    return skill
 
 
 @transaction.atomic
 def remove_skill(*, member: User, skill_id: int) -> None:
-    Skill.objects.filter(member=member, pk=skill_id).delete()
+    if Skill.objects.filter(member=member, pk=skill_id).delete()[0]:
+        _reindex(member)

@@ -10,10 +10,8 @@ urlpatterns = [
     path("", include("web.tokens.urls")),
     path("", include("web.feed.urls")),  # issue 12
     path("", include("web.messaging.urls")),  # issue 13
+    # P1: posts' images only through the door, whatever DEBUG says; MEDIA_URL serves avatars
+    path("images/<int:media_id>/<str:size>/", media.post_image, name="post_image"),
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.serve_media, name="media"),
+    path("", include("web.search.urls")),  # issue 14
 ]
-
-if not settings.DEBUG:
-    # In DEBUG config/urls serves MEDIA itself; otherwise only avatars, safely, from here.
-    urlpatterns.append(
-        path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.serve_media, name="media")
-    )

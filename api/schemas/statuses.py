@@ -12,6 +12,7 @@ from ninja import Schema
 
 from api.schemas import iso
 from api.schemas.accounts import Account, account_entities
+from feed import images
 from feed.models import PostKind, Visibility
 from feed.queries import reaction_counts
 
@@ -86,7 +87,11 @@ def post_url(post_id: int) -> str:
     return f"{settings.SITE_URL}/posts/{post_id}/"
 
 
-def media_entity(media) -> dict:
+def media_entity(media, *, viewer=None, public: bool = False) -> dict:
+    """`url` and `preview_url` point at the image route, which asks the door; an image of a
+    post not everyone may see carries the viewer, signed (clients fetch images without
+    their token)."""
+    viewer_id = None if public else getattr(viewer, "pk", None)
     original = {
         "width": media.width,
         "height": media.height,
@@ -96,8 +101,8 @@ def media_entity(media) -> dict:
     return {
         "id": str(media.pk),
         "type": "image",
-        "url": _absolute(media.file.url),
-        "preview_url": _absolute(media.preview.url) if media.preview else _absolute(media.file.url),
+        "url": _absolute(images.image_path(media.pk, "full", viewer_id=viewer_id)),
+        "preview_url": _absolute(images.image_path(media.pk, "preview", viewer_id=viewer_id)),
         "remote_url": None,
         "text_url": None,
         "meta": {"original": original, "small": original},
@@ -179,7 +184,10 @@ def _status(viewer, post, accounts, *, with_text=False, nested=False) -> dict:
         "visibility": MASTODON_VISIBILITY.get(post.visibility, "public"),
         "sensitive": False,
         "spoiler_text": "",
-        "media_attachments": [media_entity(m) for m in getattr(post, "media_list", [])],
+        "media_attachments": [
+            media_entity(m, viewer=viewer, public=post.visibility == Visibility.ANYONE)
+            for m in getattr(post, "media_list", [])
+        ],
         "application": None,
         "mentions": [
             {

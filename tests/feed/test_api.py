@@ -312,6 +312,38 @@ def test_p3_v2_keyword_filter_really_filters_the_home_timeline(api, cast):
     assert len(api["ann"].get("/v1/timelines/home").json()) == 2
 
 
+def test_p3_keyword_filters_apply_in_every_context_they_name(api, cast):
+    ann, ben = cast["ann"], cast["ben"]
+    connect(ann, ben)
+    calm = post(ann, "A calm post")
+    loud = post(ben, "Buy crypto now")
+    noisy_reply = services.comment(author=ben, on=calm.pk, text="crypto crypto")
+    services.comment(author=ben, on=calm.pk, text="Nice one")
+    made = api["ann"].post(
+        "/v2/filters",
+        {
+            "title": "Crypto",
+            "context": ["notifications", "thread", "account"],
+            "filter_action": "hide",
+            "keywords_attributes": [{"keyword": "crypto"}],
+        },
+    )
+    assert made.status_code == 200
+    account = api["ann"].get(f"/v1/accounts/{ben.pk}/statuses").json()
+    assert str(loud.pk) not in [s["id"] for s in account]
+    context = api["ann"].get(f"/v1/statuses/{calm.pk}/context").json()
+    assert [s["content"] for s in context["descendants"]] == ["<p>Nice one</p>"]
+    about = [n["status"]["id"] for n in api["ann"].get("/v1/notifications").json() if n["status"]]
+    assert str(noisy_reply.pk) not in about
+    assert len(about) == 1  # the comment without the keyword
+    home = api["ann"].get("/v1/timelines/home").json()
+    assert str(loud.pk) in [s["id"] for s in home]  # "home" was not named
+    page = Client()
+    page.force_login(ann)
+    assert "crypto crypto" not in page.get(f"/posts/{calm.pk}/").content.decode()
+    assert "Buy crypto" not in page.get("/in/ben/activity/").content.decode()
+
+
 def test_b1_a_blocked_members_statuses_and_account_timeline_are_404(api, cast):
     made = post(cast["ben"], "Hidden from Ann")
     network_services.block(blocker=cast["ben"], blocked=cast["ann"])

@@ -232,3 +232,57 @@ def test_p4_impressions_count_unique_viewers_without_a_write_per_view(
     impressions.flush(impressions.drain())
     made.refresh_from_db()
     assert made.impressions_count == 2
+
+
+def test_p4_overlapping_flushes_from_two_workers_count_each_viewer_once(cast):
+    ann, ben, cat, dan = (cast[n] for n in ("ann", "ben", "cat", "dan"))
+    made = post(ann, "Seen by many")
+    assert impressions.flush([(made.pk, ben.pk), (made.pk, cat.pk)]) == 2
+    # another worker's buffer saw Cat too (its cache is its own) and Dan
+    assert impressions.flush([(made.pk, cat.pk), (made.pk, dan.pk)]) == 1
+    made.refresh_from_db()
+    assert made.impressions_count == 3 == PostView.objects.filter(post=made).count()
+
+
+def test_p4_a_worker_writes_its_buffer_when_it_is_old_or_when_it_exits(cast, settings):
+    settings.LINKWELL_IMPRESSIONS_FLUSH_SIZE = 1000
+    settings.LINKWELL_IMPRESSIONS_FLUSH_SECONDS = 3600
+    ann, ben, cat = cast["ann"], cast["ben"], cast["cat"]
+    made = post(ann, "Quiet worker")
+    impressions.drain()
+    impressions.record(ben, [made])
+    assert not PostView.objects.exists()
+    impressions._flush_at_exit()  # what atexit runs when gunicorn stops the worker
+    assert PostView.objects.filter(post=made, viewer=ben).exists()
+    impressions.record(cat, [made])
+    settings.LINKWELL_IMPRESSIONS_FLUSH_SECONDS = 0
+    impressions.record(cat, [made])  # nothing new, but the buffer is old: it goes now
+    made.refresh_from_db()
+    assert made.impressions_count == 2
+
+
+def test_p3_home_queries_do_not_grow_with_followed_tags_or_read_time_authors(cast, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.LINKWELL_FEED_FANOUT_MAX_FOLLOWERS = 1  # every author is read-time
+    ann = cast["ann"]
+
+    def queries_for_home():
+        with CaptureQueriesContext(connection) as captured:
+            page = home.home(ann)
+        return len(captured), len(page.items)
+
+    network_services.follow(follower=ann, followee=cast["ben"])
+    services.follow_hashtag(member=ann, name="one")
+    post(cast["ben"], "Ben #one")
+    post(cast["eve"], "Eve #one")
+    few = queries_for_home()
+    for name in ("cat", "dan", "eve"):
+        network_services.follow(follower=ann, followee=cast[name])
+        post(cast[name], f"{name} #two #three")
+    for tag in ("two", "three", "four"):
+        services.follow_hashtag(member=ann, name=tag)
+    many = queries_for_home()
+    assert few[1] == 2 and many[1] == 5
+    assert many[0] == few[0]

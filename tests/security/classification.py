@@ -244,6 +244,23 @@ API = {
     "GET /api/v1/streaming/user": members("your own live events (not read: a stream never ends)"),
     "GET /api/v1/streaming/user/notification": members("your own live notifications"),
     "GET /api/v1/streaming/direct": members("your own live conversations"),
+    # --- Search and suggestions (S1, S5, B1, D4) ---------------------------------------
+    "GET /api/v2/search": public(
+        "S1: whole profiles to members, the card to anonymous readers; B1: Olga is left out "
+        "of a blocked reader's results (an answer, not a 404: it is a search)",
+        data={"q": "olga"},
+        shows=(ABOUT,),
+    ),
+    "GET /api/v1/accounts/search": public(
+        "the same search as /api/v2/search", data={"q": "olga"}, shows=(ABOUT,)
+    ),
+    "GET /api/v2/suggestions": members(
+        "your own suggestions: never across a block (D4), never through a hidden list (S5)"
+    ),
+    "DELETE /api/v1/suggestions/{account_id}": about_member(
+        "Not now on a suggestion: B1 answers a block as an unknown member; yourself is unknown",
+        owner=NOT_FOUND,
+    ),
 }
 
 WEB = {
@@ -280,7 +297,19 @@ WEB = {
         NOT_FOUND,
         params={"path": "avatars/nothing.webp"},
     ),
+    "post_image": owner_only(
+        "P1: an upload not on a post is its uploader's (on a post: as visible as the post, "
+        "tests/feed/test_images.py); signed out the same 404, no sign-in page",
+        api=False,
+        anonymous=NOT_FOUND,
+        params={"size": "full"},
+    ),
     "tag_page": public("F3: public posts with the tag, cut by the reader's blocks"),
+    "search": public(
+        "people search: the card and no filters signed out (S1); B1 leaves Olga out of a "
+        "blocked reader's results",
+        data={"q": "olga"},
+    ),
     # --- A member's pages (S1, S5, B1) --------------------------------------------------
     "profile": about_member(
         "S1: the whole profile to members, the card signed out; B1: 404 across a block",
@@ -366,6 +395,20 @@ WEB = {
     "notifications": members("P5: your own inbox", api=False),
     "notifications_badge": members("P5: your own count", api=False),
     "mention_suggestions": members("members you may mention", api=False),
+    "search_typeahead": members(
+        "the top bar's suggestions: B1, S5 through search", api=False, data={"q": "ol"}
+    ),
+    "suggestions": members("your own People you may know (home page fragment)", api=False),
+    "dismiss_suggestion": expect(
+        "Not now: B1 answers a block as an unknown member; yourself is unknown",
+        REDIRECT,
+        method="post",
+        params={"member_id": "{account_id}"},
+        owner=NOT_FOUND,
+        blocked=NOT_FOUND,
+        blocking=NOT_FOUND,
+        anonymous=SIGN_IN,
+    ),
     "feed_more": members("P3: your own feed", api=False),
     "invitation_action": expect(
         "N3: the recipient's; anyone else is told there is no such invitation",

@@ -16,7 +16,19 @@ from tests.security import cast as cast_module
 
 
 @pytest.fixture(scope="module")
-def cast(django_db_setup, django_db_blocker, tmp_path_factory):
+def matrix_media(tmp_path_factory):
+    return tmp_path_factory.mktemp("matrix-media")
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, matrix_media):
+    """The cast's uploads stay where the cast wrote them (the image route reads the file)."""
+    settings.MEDIA_ROOT = matrix_media
+    return matrix_media
+
+
+@pytest.fixture(scope="module")
+def cast(django_db_setup, django_db_blocker, matrix_media):
     def session_cookie_for(member):
         client = Client()
         client.force_login(member)
@@ -26,7 +38,7 @@ def cast(django_db_setup, django_db_blocker, tmp_path_factory):
         django_db_blocker.unblock(),
         override_settings(
             PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-            MEDIA_ROOT=tmp_path_factory.mktemp("matrix-media"),
+            MEDIA_ROOT=matrix_media,
         ),
     ):
         loader.reset()

@@ -19,6 +19,7 @@ from feed.models import ReactionType
 from network import queries as network
 from notifications import services as notices
 from profiles.queries import current_position
+from search import queries as search_queries
 from web.accounts.views import FIRST_VISIT
 from web.network.badges import viewpoint
 
@@ -142,6 +143,7 @@ def post_detail(request, post_id: int):
         return redirect(f"{reverse('post_detail', args=[post.root_id])}#post-{post.pk}")
     shown = post.reblog if post.reblog_id else post
     thread = queries.thread(request.user, shown, sight=_sight(request))
+    thread = queries.filtered(request.user, "thread", thread)
     queries.decorate(request.user, [post, *thread], sight=_sight(request))
     comments = [c for c in thread if c.in_reply_to_id == shown.pk]
     replies: dict[int, list] = {}
@@ -349,10 +351,13 @@ def notifications_badge(request):
 
 @login_required
 def mention_suggestions(request):
-    """@mention autocomplete: members whose handle or name starts with the typed letters,
-    the viewer's connections first; members hidden by a block are left out (B1)."""
-    found = queries.mention_candidates(request.user, request.GET.get("q", ""))
-    return JsonResponse({"members": [{"handle": m.username, "name": m.name} for m in found]})
+    """@mention autocomplete: search's typeahead (names and handles by prefix, accents
+    folded, the viewer's connections first; members hidden by a block are left out, B1)."""
+    typed = request.GET.get("q", "").lstrip("@")[:30]
+    found = search_queries.typeahead(request.user, typed, view=viewpoint(request))
+    return JsonResponse(
+        {"members": [{"handle": p.member.username, "name": p.member.name} for p in found]}
+    )
 
 
 def activity(request, handle: str):
@@ -367,6 +372,7 @@ def activity(request, handle: str):
         max_id=_int(request.GET.get("max_id")),
         sight=_sight(request),
     )
+    posts = queries.filtered(request.user, "account", posts)
     queries.decorate(request.user, posts, sight=_sight(request))
     _prime(request, posts)
     context = {

@@ -16,6 +16,7 @@ from accounts.models import User
 from core.errors import Refused
 from network import queries, services
 from network.models import ReportReason
+from search import queries as search_queries
 from web.network.badges import viewpoint
 from web.network.panels import profile_panels
 from web.redirects import same_site_next
@@ -139,7 +140,13 @@ def mynetwork(request):
     return render(
         request,
         "web/network/mynetwork.html",
-        {"received": received, "sent": sent, "counts": queries.counts(me), "tab": "invitations"},
+        {
+            "received": received,
+            "sent": sent,
+            "counts": queries.counts(me),
+            "tab": "invitations",
+            "suggestions": search_queries.suggestions(me, limit=12, view=viewpoint(request)),
+        },
     )
 
 

@@ -15,8 +15,13 @@ def degree_badge(context, member):
     request = context.get("request")
     if request is None:
         return ""
-    degree = viewpoint(request).degree(member)
-    if degree is None:
+    return badge(viewpoint(request).degree(member))
+
+
+@register.simple_tag
+def badge(degree):
+    """The badge for a degree already read (search's, which never rests on a hidden list)."""
+    if degree not in LABELS:
         return ""
     return format_html(
         '<span class="degree-badge" title="{} degree connection">· {}</span>',

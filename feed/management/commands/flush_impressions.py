@@ -1,4 +1,5 @@
-"""`linkwell flush_impressions`: write this process's buffered views (P4); run it from cron."""
+"""`linkwell flush_impressions`: write this process's buffered views (P4). Workers flush their
+own buffers (when full, when old, and at exit), so this is for scripts that record views."""
 
 from django.core.management.base import BaseCommand
 
@@ -6,7 +7,7 @@ from feed import impressions
 
 
 class Command(BaseCommand):
-    help = "Flush buffered post impressions (unique viewers) to the database."
+    help = "Flush this process's buffered post impressions (unique viewers) to the database."
 
     def handle(self, *args, **options):
         written = impressions.flush(impressions.drain())

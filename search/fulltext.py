@@ -1,0 +1,201 @@
+"""One interface over each database's own full-text machinery (docs/search.md).
+
+SQLite: FTS5 (`search_memberdocument_fts`). PostgreSQL: tsvector columns with GIN indexes
+and pg_trgm. Both index text folded here first (`fold`), so accents and
+case fold the same way on both ("muller" finds "Müller"); callers get member ids and a score
+where higher is better, and never see which engine answered.
+"""
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import Enum
+
+from django.db import connection
+
+MAX_TERMS = 8
+_TERM = re.compile(r"[^\W_]+")  # letters and digits: what both engines treat as a token
+
+
+def fold(text: str) -> str:
+    """Accents off, case folded ("Müller" -> "muller", "Straße" -> "strasse")."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFKC", bare.casefold())
+
+
+def terms(query: str) -> list[str]:
+    """The folded tokens of a query, at most MAX_TERMS (a longer query adds nothing useful)."""
+    return _TERM.findall(fold(query))[:MAX_TERMS]
+
+
+class Scope(Enum):
+    NAME = "name"  # display name and handle: typeahead
+    CARD = "card"  # S1's public card: a signed-out reader's search
+    ALL = "all"  # the whole profile: a signed-in member's search
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Narrowing that is not text: ids (a degree's members) and facets ((kind, folded value))."""
+
+    ids: list[int] | None = None
+    facets: tuple[tuple[str, str], ...] = ()
+
+
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _filter_sql(filters: Filters, column: str, *, fts5: bool = False) -> tuple[str, list]:
+    clauses, params = [], []
+    if filters.ids is not None:
+        if _postgres():
+            clauses.append(f"{column} = ANY(%s)")
+            params.append(list(filters.ids))
+        else:  # one parameter whatever the count (SQLite caps a statement's parameters)
+            # On FTS5, "+" keeps the list from being a constraint it takes: it then ran the
+            # MATCH once per id (32 s for a 2nd-degree list of 2,000 at 100k members).
+            plus = "+" if fts5 else ""
+            clauses.append(f"{plus}{column} IN (SELECT value FROM json_each(%s))")
+            params.append(json.dumps(list(filters.ids)))
+    for kind, value in filters.facets:
+        clauses.append(
+            f"{column} IN (SELECT member_id FROM search_memberfacet WHERE kind = %s AND value = %s)"
+        )
+        params += [kind, value]
+    return "".join(f" AND {c}" for c in clauses), params
+
+
+def _fetch(sql: str, params: list) -> list[tuple[int, float]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(int(row[0]), float(row[1])) for row in cursor.fetchall()]
+
+
+_FTS_COLUMNS = {Scope.NAME: "name", Scope.CARD: "{name card}", Scope.ALL: "{name card rest}"}
+_PG_VECTOR = {Scope.NAME: "name_vector", Scope.CARD: "card_vector", Scope.ALL: "all_vector"}
+# Relevance by where every term matched: the name, else name and card, else anywhere.
+TIERS = ((Scope.NAME, None, 3.0), (Scope.CARD, Scope.NAME, 2.0), (Scope.ALL, Scope.CARD, 1.0))
+_WIDTH = {Scope.NAME: 1, Scope.CARD: 2, Scope.ALL: 3}
+
+
+def _fts5_query(words: list[str], scope: Scope) -> str:
+    # Every term a prefix ("eng" finds "engineer"); quoted, so no word is FTS5 syntax.
+    return f"{_FTS_COLUMNS[scope]} : (" + " AND ".join(f'"{w}"*' for w in words) + ")"
+
+
+def _tsquery(words: list[str]) -> str:
+    return " & ".join(f"{w}:*" for w in words)  # letters and digits only: no tsquery syntax
+
+
+def _tier(words, scope: Scope, minus: Scope | None, limit: int, filters: Filters) -> list[int]:
+    """Up to `limit` ids matching every term within `scope` but not within `minus`, in the
+    engine's own order, which lets it stop at `limit` instead of scoring every match."""
+    if _postgres():
+        where, params = _filter_sql(filters, "member_id")
+        vector = _PG_VECTOR[scope]
+        but = f" AND NOT {_PG_VECTOR[minus]} @@ q" if minus else ""
+        sql = (
+            "SELECT member_id FROM search_memberdocument, to_tsquery('simple', %s) q"
+            f" WHERE {vector} @@ q{but}{where} LIMIT %s"
+        )
+        params = [_tsquery(words), *params, limit]
+    else:
+        where, params = _filter_sql(filters, "rowid", fts5=True)
+        text = _fts5_query(words, scope)
+        if minus:
+            text = f"({text}) NOT ({_fts5_query(words, minus)})"
+        sql = (
+            "SELECT rowid FROM search_memberdocument_fts"
+            f" WHERE search_memberdocument_fts MATCH %s{where} LIMIT %s"
+        )
+        params = [text, *params, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [int(row[0]) for row in cursor.fetchall()]
+
+
+def match(
+    query: str, *, scope: Scope, limit: int, filters: Filters = Filters()
+) -> list[tuple[int, float]]:
+    """(member id, relevance) of up to `limit` documents matching every term of `query` as
+    a prefix within `scope`: relevance 3 where all terms are in the name or handle, 2 in name
+    and public card, 1 anywhere, best tier first (within a tier in the engine's order: the
+    caller ranks by closeness). No terms: the filtered members in id order, relevance 0."""
+    words = terms(query)
+    if filters.ids is not None and not filters.ids:
+        return []
+    if not words:
+        where, params = _filter_sql(filters, "member_id")
+        sql = f"SELECT member_id, 0 FROM search_memberdocument WHERE 1=1{where} ORDER BY member_id LIMIT %s"  # noqa: E501
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, limit])
+            return [(int(i), 0.0) for i, _zero in cursor.fetchall()]
+    found: list[tuple[int, float]] = []
+    for tier_scope, minus, relevance in TIERS[: _WIDTH[scope]]:
+        ids = _tier(words, tier_scope, minus, limit - len(found), filters)
+        found += [(i, relevance) for i in ids]
+        if len(found) >= limit:
+            break
+    return found
+
+
+def names_matching(query: str, member_ids: list[int]) -> list[tuple[int, str]]:
+    """Which of `member_ids` have a name matching every term of `query` as a prefix, as
+    `match(scope=NAME)` would, read by primary key: for a short list (the viewer's
+    connections) this beats asking the engine for every "a..." and keeping a few."""
+    words = terms(query)
+    if not words or not member_ids:
+        return []
+    where, params = _filter_sql(Filters(ids=member_ids), "member_id")
+    sql = f"SELECT member_id, name FROM search_memberdocument WHERE 1=1{where} ORDER BY member_id"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    found = []
+    for member_id, name in rows:
+        tokens = _TERM.findall(name)
+        if all(any(t.startswith(w) for t in tokens) for w in words):
+            found.append((int(member_id), name))
+    return found
+
+
+def prefix_names(query: str, *, limit: int) -> list[tuple[int, str]]:
+    """(member id, folded name) of up to `limit` names matching every term as a prefix, in
+    no particular order: the engine stops at `limit` instead of ranking every "a..."."""
+    words = terms(query)
+    if not words:
+        return []
+    if _postgres():
+        sql = (
+            "SELECT member_id, name FROM search_memberdocument, to_tsquery('simple', %s) q"
+            " WHERE name_vector @@ q LIMIT %s"
+        )
+        params = [_tsquery(words), limit]
+    else:
+        sql = (
+            "SELECT rowid, name FROM search_memberdocument_fts"
+            " WHERE search_memberdocument_fts MATCH %s LIMIT %s"
+        )
+        params = [_fts5_query(words, Scope.NAME), limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(int(i), name) for i, name in cursor.fetchall()]
+
+
+def similar_names(
+    query: str, *, limit: int, filters: Filters = Filters()
+) -> list[tuple[int, float]]:
+    """Names close to a misspelt query (pg_trgm's similarity) on PostgreSQL; none on SQLite,
+    which has no such index here: the caller offers it as "did you mean", never as a match."""
+    folded = " ".join(terms(query))
+    if not _postgres() or len(folded) < 3:
+        return []
+    where, params = _filter_sql(filters, "member_id")
+    sql = (
+        "SELECT member_id, similarity(name, %s) FROM search_memberdocument"
+        f" WHERE name %% %s{where} ORDER BY 2 DESC, 1 LIMIT %s"
+    )
+    return _fetch(sql, [folded, folded, *params, limit])

@@ -1,0 +1,21 @@
+"""`linkwell reindex`: every member's search document again (after a bulk load or restore)."""
+
+from django.core.management.base import BaseCommand
+
+from search import services
+
+
+class Command(BaseCommand):
+    help = "Rebuild the people search index (documents and facets) from the profiles."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--batch", type=int, default=services.BATCH)
+
+    def handle(self, *args, batch, **options):
+        def progress(done, total):
+            self.stdout.write(f"{done}/{total}")
+
+        count = services.reindex(
+            batch=batch, progress=progress if options["verbosity"] > 1 else None
+        )
+        self.stdout.write(f"Indexed {count} members.")

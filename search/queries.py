@@ -1,0 +1,379 @@
+"""Finding people: search with filters, the top bar's typeahead, People You May Know.
+
+Every member returned comes through `network.queries.visible_members` (B1: blocked either
+way never appears; S1: a signed-out reader gets the public card and searches only what it
+shows). Degrees, mutuals and suggestions come from the graph index through `Closeness`
+(D1, D2, D4, and S5: never through a connection who hides their list).
+Ranking, S5 and the bounds are written down in docs/search.md.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts import queries as accounts_queries
+from core import clock
+from feed import queries as feed_queries
+from network import queries as network
+from network.queries import Viewpoint
+from profiles.models import PrimaryAction
+from profiles.queries import ProfileView
+from search import fulltext
+from search.fulltext import Filters, Scope, fold
+from search.models import (
+    DISMISS_DAYS,
+    PUBLIC_FACETS,
+    FacetKind,
+    MemberFacet,
+    SuggestionDismissal,
+)
+
+CANDIDATES = 1000  # a search ranks at most this many matches (LinkedIn shows 1,000 too)
+MAX_PAGE = 40
+DEGREE_IDS_MAX = 2000  # a 2nd-degree set up to this size narrows the SQL itself
+CLOSENESS = {1: 1.5, 2: 1.25, 3: 1.1, None: 1.0}  # relevance x closeness (docs/search.md)
+TYPEAHEAD_LIMIT = 8
+TYPEAHEAD_CANDIDATES = 50
+MUTUAL_NAMES = 2
+FILTERS = ("company", "past_company", "school", "location", "industry")
+
+
+@dataclass
+class Person:
+    """One member in a list: what the viewer may see, the badge and the mutuals (D1, D2)."""
+
+    view: ProfileView
+    degree: int | None = None
+    mutual_count: int = 0
+    mutual_names: list[str] = field(default_factory=list)
+    score: float = 0.0
+
+    @property
+    def member(self):
+        return self.view.member
+
+
+@dataclass
+class Results:
+    people: list[Person]
+    total: int  # matches among the ranked candidates (at most CANDIDATES)
+    offset: int
+    limit: int
+    approximate: bool = False  # names close to a misspelt query, not matches
+
+    @property
+    def has_more(self) -> bool:
+        return self.offset + self.limit < self.total
+
+
+def _signed_in(viewer) -> bool:
+    return viewer is not None and viewer.is_authenticated
+
+
+class Closeness:
+    """The graph as search may show it (S5, D4): the index asked with the blocked members
+    and, as intermediaries, the viewer's connections who hide their list removed, so no
+    degree, filter, mutual or suggestion rests on a hidden list (docs/search.md). Those
+    connections are still 1st degree themselves. Two queries, once per request."""
+
+    def __init__(self, viewer, view: Viewpoint):
+        self.viewer = viewer if _signed_in(viewer) else None
+        self.view = view
+        self._mine = None
+        self._masked = None
+        self._degrees: dict[int, int | None] = {}
+
+    @property
+    def index(self):
+        return self.view.index
+
+    @property
+    def mine(self) -> frozenset[int]:
+        """The viewer's connections (not blocked)."""
+        if self._mine is None:
+            hidden = self.view.hidden
+            ids = self.index.connections_of(self.viewer.pk) if self.viewer else []
+            self._mine = frozenset(int(i) for i in ids if int(i) not in hidden)
+        return self._mine
+
+    @property
+    def masked(self) -> frozenset[int]:
+        if self._masked is None:
+            self._masked = self.view.hidden | network.hiding_lists_among(self.mine)
+        return self._masked
+
+    def prime(self, ids) -> None:
+        if self.viewer is None:
+            return
+        missing = [i for i in ids if i not in self._degrees]
+        if missing:
+            found = self.index.degrees(self.viewer.pk, missing, hidden=self.masked)
+            for member_id, degree in zip(missing, found, strict=True):
+                self._degrees[member_id] = 1 if member_id in self.mine else (degree or None)
+
+    def degree(self, member_id: int) -> int | None:
+        if self.viewer is None or member_id == self.viewer.pk:
+            return None
+        self.prime([member_id])
+        return self._degrees[member_id]
+
+    def mutuals(self, member_id: int, *, limit: int) -> tuple[int, list[int]]:
+        if self.viewer is None or member_id == self.viewer.pk:
+            return 0, []
+        me, masked = self.viewer.pk, self.masked
+        count = self.index.mutual_count(me, member_id, hidden=masked)
+        return count, self.index.mutuals(me, member_id, limit=limit, hidden=masked)
+
+    def second_degree_count(self) -> int:
+        return self.index.second_degree_count(self.viewer.pk, hidden=self.masked)
+
+    def suggestions(self, k: int) -> list[tuple[int, int]]:
+        return self.index.suggestions(self.viewer.pk, k=k, hidden=self.masked)
+
+
+def _degree_order(degree: int | None) -> int:
+    return degree if degree else 4
+
+
+def _with_mutuals(viewer, people: list[Person], close: Closeness) -> list[Person]:
+    """D2 for a page: counts from the index, the first names through the one door."""
+    if not _signed_in(viewer):
+        return people
+    view = close.view
+    firsts = {}
+    for person in people:
+        if person.degree is not None:
+            count, ids = close.mutuals(person.member.pk, limit=MUTUAL_NAMES)
+            person.mutual_count = count
+            firsts[person.member.pk] = ids
+    wanted = sorted({i for ids in firsts.values() for i in ids})
+    names = {v.member.pk: v.member.name for v in network.visible_members(viewer, wanted, view=view)}
+    for person in people:
+        person.mutual_names = [names[i] for i in firsts.get(person.member.pk, []) if i in names]
+    return people
+
+
+def _facets(viewer, chosen: dict) -> tuple[tuple[str, str], ...]:
+    """S1: a signed-out reader filters only on what the public card shows."""
+    allowed = FILTERS if _signed_in(viewer) else tuple(k.value for k in PUBLIC_FACETS)
+    picked = []
+    for kind in FILTERS:
+        value = fold(" ".join((chosen.get(kind) or "").split()))
+        if value and kind in allowed:
+            picked.append((kind, value))
+    return tuple(picked)
+
+
+def _degree_ids(degrees: set[int], close: Closeness) -> list[int] | None:
+    """The ids a 1st (and 2nd) degree filter allows, when small enough to hand to SQL."""
+    if not degrees or 3 in degrees:
+        return None
+    ids = sorted(close.mine)
+    if 2 in degrees:
+        if close.second_degree_count() > DEGREE_IDS_MAX:
+            return None
+        found = close.suggestions(DEGREE_IDS_MAX)
+        ids = ids + [i for i, _count in found] if 1 in degrees else [i for i, _ in found]
+    return ids
+
+
+def people(
+    viewer,
+    *,
+    q: str = "",
+    degrees=(),
+    offset: int = 0,
+    limit: int = 10,
+    view: Viewpoint | None = None,
+    handle: str | None = None,
+    **chosen,
+) -> Results:
+    """People search: every term of `q` as a prefix of a word of the profile (a signed-out
+    reader: of the public card), narrowed by the filters (`degrees` among 1, 2, 3 where 3
+    means 3rd and beyond; company, past_company, school, location, industry), ordered by
+    relevance x closeness, then degree, then id. Bounded: offset + limit <= CANDIDATES.
+    `handle`: a handle the query names exactly ("@ana", an acct): that member comes first."""
+    view = view or Viewpoint(viewer)
+    close = Closeness(viewer, view)
+    limit = max(1, min(int(limit), MAX_PAGE))
+    offset = max(0, min(int(offset), CANDIDATES - limit))
+    signed_in = _signed_in(viewer)
+    wanted = {int(d) for d in degrees if int(d) in (1, 2, 3)} if signed_in else set()
+    facets = _facets(viewer, chosen)
+    if not fulltext.terms(q) and not facets and not wanted:
+        return Results([], 0, offset, limit)
+    scope = Scope.ALL if signed_in else Scope.CARD
+    filters = Filters(ids=_degree_ids(wanted, close) if wanted else None, facets=facets)
+    found = fulltext.match(q, scope=scope, limit=CANDIDATES, filters=filters)
+    approximate = False
+    if not found and fulltext.terms(q):
+        found, approximate = fulltext.similar_names(q, limit=CANDIDATES, filters=filters), True
+    hidden = view.hidden
+    exact = accounts_queries.id_with_handle(handle) if handle else None
+    if exact is not None:
+        top = max((score for _i, score in found), default=1.0) * 10
+        found = [(exact, top)] + [(i, score) for i, score in found if i != exact]
+    found = [(i, score) for i, score in found if i not in hidden]
+    close.prime([i for i, _ in found])
+    ranked = []
+    for member_id, score in found:
+        degree = close.degree(member_id)
+        if wanted and (3 if degree in (3, None) else degree) not in wanted:
+            continue
+        relevance = max(score, 0.0) * CLOSENESS[degree]
+        ranked.append((-relevance, _degree_order(degree), member_id, degree, relevance))
+    ranked.sort()
+    page = ranked[offset : offset + limit]
+    views = {
+        v.member.pk: v for v in network.visible_members(viewer, [r[2] for r in page], view=view)
+    }
+    persons = [Person(views[r[2]], degree=r[3], score=r[4]) for r in page if r[2] in views]
+    return Results(_with_mutuals(viewer, persons, close), len(ranked), offset, limit, approximate)
+
+
+def typeahead(viewer, q: str, *, limit: int = TYPEAHEAD_LIMIT, view=None) -> list[Person]:
+    """The top bar and @mentions: names and handles starting with what was typed, the
+    viewer's 1st degree first (all of them are looked at), then 2nd, 3rd and everyone among
+    TYPEAHEAD_CANDIDATES other matches; within a degree by folded name. Only the members
+    shown are loaded."""
+    if not fulltext.terms(q):
+        return []
+    view = view or Viewpoint(viewer)
+    close = Closeness(viewer, view)
+    limit = max(1, min(int(limit), 20))
+    found = dict(fulltext.names_matching(q, sorted(close.mine))) if close.mine else {}
+    for member_id, name in fulltext.prefix_names(q, limit=TYPEAHEAD_CANDIDATES):
+        found.setdefault(member_id, name)
+    me = viewer.pk if _signed_in(viewer) else None
+    ids = [i for i in found if i != me and i not in view.hidden]
+    close.prime(ids)
+    ids.sort(key=lambda i: (_degree_order(close.degree(i)), found[i], i))
+    shown = network.visible_members(viewer, ids[: limit + 4], view=view)  # + a few inactive
+    return [Person(v, degree=close.degree(v.member.pk)) for v in shown][:limit]
+
+
+def hashtags(q: str, *, limit: int = 10) -> list:
+    """Hashtags whose name starts with the query (F3's lower-cased key)."""
+    name = q.strip().lstrip("#").lower()
+    return feed_queries.hashtags_starting(name, limit=limit) if re.fullmatch(r"\w+", name) else []
+
+
+# --- People You May Know ------------------------------------------------------------------
+
+
+@dataclass
+class Suggestion:
+    person: Person
+    reasons: list[str]
+    sources: list[str]  # Mastodon's Suggestion sources
+    action: str  # connect or follow (S2)
+
+
+SHARED_KINDS = (FacetKind.COMPANY, FacetKind.PAST_COMPANY, FacetKind.SCHOOL, FacetKind.LOCATION)
+PER_VALUE = 50  # members read per shared company, school or place
+MAX_VALUES = 8  # the viewer's shared values looked at (companies count twice: now and past)
+
+
+def dismissal_cutoff():
+    return clock.now() - timedelta(days=DISMISS_DAYS)
+
+
+def dismissed_ids(viewer) -> set[int]:
+    return set(
+        SuggestionDismissal.objects.filter(
+            member=viewer, dismissed_at__gte=dismissal_cutoff()
+        ).values_list("dismissed_id", flat=True)
+    )
+
+
+def _reason(kind: str, label: str, mine: set[tuple[str, str]], value: str) -> str:
+    if kind == FacetKind.SCHOOL:
+        return _("Studied at %(school)s") % {"school": label}
+    if kind == FacetKind.LOCATION:
+        return _("Also in %(place)s") % {"place": label}
+    if kind == FacetKind.COMPANY and (FacetKind.COMPANY.value, value) in mine:
+        return _("Also works at %(company)s") % {"company": label}
+    return _("Also worked at %(company)s") % {"company": label}
+
+
+def _shared(viewer, excluded: set[int]) -> dict[int, list[tuple[str, str]]]:
+    """Members sharing a company (current or past), a school or a place with the viewer:
+    one index range of (kind, value, member) per shared value, at most PER_VALUE members
+    each, for the viewer's first MAX_VALUES values (one query over several values made
+    PostgreSQL walk the whole kind: 52 ms at 100k members)."""
+    mine = sorted(
+        MemberFacet.objects.filter(member=viewer, kind__in=SHARED_KINDS).values_list(
+            "kind", "value"
+        ),
+        key=lambda pair: (SHARED_KINDS.index(pair[0]), pair[1]),
+    )
+    mine_set = set(mine)
+    pairs = []
+    for kind, value in mine:
+        if kind in (FacetKind.COMPANY, FacetKind.PAST_COMPANY):
+            pairs += [(FacetKind.COMPANY, value), (FacetKind.PAST_COMPANY, value)]
+        else:
+            pairs.append((kind, value))
+    found: dict[int, list[tuple[str, str]]] = {}
+    for kind, value in list(dict.fromkeys(pairs))[:MAX_VALUES]:
+        rows = (
+            MemberFacet.objects.filter(kind=kind, value=value)
+            .exclude(member_id__in=excluded | {viewer.pk})
+            .order_by("member_id")
+            .values_list("member_id", "label")[:PER_VALUE]
+        )
+        for member_id, label in rows:
+            reason = _reason(kind, label, mine_set, value)
+            if reason not in [r for r, _k in found.get(member_id, [])]:
+                found.setdefault(member_id, []).append((reason, kind))
+    return found
+
+
+def suggestions(viewer, *, limit: int = 20, view: Viewpoint | None = None) -> list[Suggestion]:
+    """People You May Know: 2nd-degree members with the most mutual connections first (the
+    graph index), then members sharing a company, school or place; never a member already
+    connected, invited either way, blocked either way (D4), dismissed in the last
+    DISMISS_DAYS, or followed when they are to be followed (S2)."""
+    if not _signed_in(viewer):
+        return []
+    view = view or Viewpoint(viewer)
+    close = Closeness(viewer, view)
+    limit = max(1, min(int(limit), 80))
+    excluded = dismissed_ids(viewer) | network.invited_either_way(viewer) | set(view.hidden)
+    graph = [(i, c) for i, c in close.suggestions(limit + len(excluded)) if i not in excluded]
+    counts = dict(graph)
+    shared = _shared(viewer, excluded)
+    order = [i for i, _ in graph] + sorted(
+        (i for i in shared if i not in counts), key=lambda i: (-len(shared[i]), i)
+    )
+    order = [i for i in order if i not in close.mine]
+    close.prime(order[: limit * 2])
+    candidates = network.visible_members(viewer, order[: limit * 2], view=view)
+    follow_first = [v.member.pk for v in candidates if v.member.profile.primary_action == "follow"]
+    followed = network.followed_among(viewer, follow_first)
+    found = []
+    for v in candidates:
+        member_id = v.member.pk
+        action = v.member.profile.primary_action
+        if action == PrimaryAction.FOLLOW and member_id in followed:
+            continue
+        reasons, sources = [], []
+        count = counts.get(member_id, 0)
+        if count:
+            reasons.append(
+                ngettext("%(count)d mutual connection", "%(count)d mutual connections", count)
+                % {"count": count}
+            )
+            sources.append("friends_of_friends")
+        if member_id in shared:
+            reasons += [r for r, _kind in shared[member_id]]
+            sources.append("similar_to_recently_followed")
+        person = Person(v, degree=close.degree(member_id), mutual_count=count)
+        found.append(Suggestion(person, reasons, sources, action))
+        if len(found) == limit:
+            break
+    _with_mutuals(viewer, [s.person for s in found], close)
+    return found

@@ -1,0 +1,99 @@
+"""The full-text interface, the same on SQLite (FTS5) and PostgreSQL (tsvector, pg_trgm):
+what it matches, not how each engine does it."""
+
+from profiles import services as profiles
+from search import fulltext, services
+from search.fulltext import Filters, Scope
+from search.models import MemberDocument, MemberFacet
+
+
+def ids(found):
+    return [member_id for member_id, _score in found]
+
+
+def test_fold_takes_accents_and_case_off():
+    assert fulltext.fold("Müller") == "muller"
+    assert fulltext.fold("ÉCOLE Straße") == "ecole strasse"
+
+
+def test_a_query_without_accents_finds_a_name_with_them(make_person):
+    muller = make_person("jmuller", "Jürgen Müller")
+    assert ids(fulltext.match("muller", scope=Scope.NAME, limit=10)) == [muller.pk]
+    assert ids(fulltext.match("MÜLL", scope=Scope.NAME, limit=10)) == [muller.pk]
+
+
+def test_every_term_is_a_prefix_and_all_must_match(make_person):
+    ana = make_person("ana", "Ana Lima", headline="Data engineer")
+    make_person("anabel", "Anabel Costa", headline="Designer")
+    assert ids(fulltext.match("an engin", scope=Scope.ALL, limit=10)) == [ana.pk]
+
+
+def test_query_syntax_is_only_text(make_person):
+    make_person("ana", "Ana Lima")
+    for hostile in ['"', "ana OR", "NEAR(a b)", "a:*", "'&|!", "name : x", "*"]:
+        fulltext.match(hostile, scope=Scope.ALL, limit=10)  # no engine error
+
+
+def test_a_profile_change_is_searchable_after_commit(make_person):
+    ana = make_person("ana", "Ana Lima")
+    assert not fulltext.match("hazelmark", scope=Scope.ALL, limit=10)
+    profiles.update_profile(member=ana, headline="Founder at Hazelmark")
+    assert ids(fulltext.match("hazelmark", scope=Scope.ALL, limit=10)) == [ana.pk]
+    profiles.update_profile(member=ana, display_name="Ana Ribeiro")
+    assert ids(fulltext.match("ribeiro", scope=Scope.NAME, limit=10)) == [ana.pk]
+    assert not fulltext.match("lima", scope=Scope.NAME, limit=10)
+
+
+def test_s1_card_scope_never_matches_what_the_public_card_hides(make_person):
+    make_person("ana", "Ana Lima", industry="Aerospace", skill="Rust", school="Porto Uni")
+    for hidden in ("aerospace", "rust", "porto"):
+        assert fulltext.match(hidden, scope=Scope.ALL, limit=10)
+        assert not fulltext.match(hidden, scope=Scope.CARD, limit=10)
+
+
+def test_a_name_match_ranks_above_a_headline_match(make_person):
+    by_headline = make_person("bo", "Bo Chen", headline="Works with Porter")
+    by_name = make_person("porter", "Sam Porter")
+    assert ids(fulltext.match("porter", scope=Scope.ALL, limit=10)) == [by_name.pk, by_headline.pk]
+
+
+def test_filters_narrow_by_ids_and_facets(make_person):
+    ana = make_person("ana", "Ana Lima", company="Hazelmark")
+    bea = make_person("bea", "Bea Lima", company="Other")
+    assert ids(
+        fulltext.match("lima", scope=Scope.ALL, limit=10, filters=Filters(ids=[bea.pk]))
+    ) == [bea.pk]
+    assert fulltext.match("lima", scope=Scope.ALL, limit=10, filters=Filters(ids=[])) == []
+    facet = Filters(facets=(("company", "hazelmark"),))
+    assert ids(fulltext.match("lima", scope=Scope.ALL, limit=10, filters=facet)) == [ana.pk]
+    assert ids(fulltext.match("", scope=Scope.ALL, limit=10, filters=facet)) == [ana.pk]
+
+
+def test_reindex_rebuilds_the_same_documents(make_person):
+    ana = make_person("ana", "Ana Lima", company="Hazelmark", school="Porto Uni")
+    before = list(MemberDocument.objects.values_list("member_id", "name", "card", "rest"))
+    facets = sorted(MemberFacet.objects.values_list("member_id", "kind", "value"))
+    MemberDocument.objects.all().delete()
+    assert not fulltext.match("ana", scope=Scope.NAME, limit=10)
+    assert services.reindex(batch=1) == 1
+    assert list(MemberDocument.objects.values_list("member_id", "name", "card", "rest")) == before
+    assert sorted(MemberFacet.objects.values_list("member_id", "kind", "value")) == facets
+    assert ids(fulltext.match("ana", scope=Scope.NAME, limit=10)) == [ana.pk]
+
+
+def test_indexing_twice_changes_nothing(make_person):
+    ana = make_person("ana", "Ana Lima", company="Hazelmark")
+    services.index_member(ana.pk)
+    services.index_member(ana.pk)
+    assert MemberDocument.objects.count() == 1
+    assert MemberFacet.objects.filter(member=ana, kind="company").count() == 1
+    assert ids(fulltext.match("ana", scope=Scope.NAME, limit=10)) == [ana.pk]
+
+
+def test_a_deleted_member_leaves_the_index(make_person):
+    from membership.services import delete_member
+
+    ana = make_person("ana", "Ana Lima", company="Hazelmark")
+    delete_member(member=ana)
+    assert not fulltext.match("ana", scope=Scope.NAME, limit=10)
+    assert not MemberFacet.objects.exists()
