@@ -9,7 +9,7 @@ DEMO_MEMBERS ?= 2000
 PYTEST_ARGS ?= -n auto
 BENCH ?= graph --members 100000
 
-.PHONY: run test bench lint format install clean
+.PHONY: run test bench lint format install clean messages catalogues
 
 # One stamp per set of packages: the runtime, the test tools (dev), the benchmark peers (bench).
 # A new top-level package (its __init__.py) needs the editable install redone, as pyproject does.
@@ -27,9 +27,17 @@ $(BIN)/.bench: $(BIN)/.runtime
 	$(BIN)/pip install --quiet -e '.[bench]'
 	touch $@
 
-install: $(BIN)/.dev
+install: $(BIN)/.dev catalogues
 
-run: $(BIN)/.runtime
+# The German (and any other) catalogue compiled in pure Python: no GNU gettext needed to run.
+catalogues: $(BIN)/.runtime
+	$(BIN)/linkwell compile_catalogues
+
+# After marking strings: extract them into locale/*/LC_MESSAGES/django.po (needs xgettext).
+messages: $(BIN)/.runtime
+	$(BIN)/linkwell update_catalogues
+
+run: $(BIN)/.runtime catalogues
 	LINKWELL_HTTPS=off LINKWELL_REQUIRE_EMAIL_CONFIRMATION=off $(BIN)/linkwell migrate --noinput
 	LINKWELL_HTTPS=off $(BIN)/linkwell seed --if-empty --members $(DEMO_MEMBERS) --seed 1
 	LINKWELL_HTTPS=off $(BIN)/linkwell graph_snapshot
@@ -41,7 +49,7 @@ lint: $(BIN)/.dev
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache --no-logo
 
-test: lint
+test: lint catalogues
 	LINKWELL_HTTPS=off $(BIN)/linkwell makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS) -rs
 

@@ -6,9 +6,10 @@ from django.db import models
 from django.db.models import Value
 from django.db.models.functions import Lower
 from django.db.models.lookups import Exact
+from django.utils.translation import gettext_lazy as _
 
 HANDLE_PATTERN = r"\A[A-Za-z0-9_]{3,30}\Z"  # \Z: "$" would let a trailing newline in (U1)
-HANDLE_RULE = "A handle is 3 to 30 letters, digits or underscores."
+HANDLE_RULE = _("A handle is 3 to 30 letters, digits or underscores.")
 
 
 def handle_is(handle: str) -> Exact:

@@ -17,6 +17,7 @@ from django.core.mail import send_mail
 from django.core.signing import BadSignature, TimestampSigner
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from accounts import throttle
 from accounts.models import PasswordResetRequest, User, email_is
@@ -25,9 +26,10 @@ from accounts.throttle import TOO_MANY_FOR_ACCOUNT, TOO_MANY_FROM_IP  # noqa: F4
 from core import clock
 from core.errors import Conflict, Forbidden, Invalid, Refused
 
-HANDLE_TAKEN = "That handle is taken."
-EMAIL_TAKEN = "An account with that e-mail address already exists."
-NAME_HAS_HIDDEN_CHARACTERS = (
+HANDLE_TAKEN = _("That handle is taken.")
+EMAIL_TAKEN = _("An account with that e-mail address already exists.")
+HANDLE_OR_EMAIL_TAKEN = _("{handle} Or: {email}")
+NAME_HAS_HIDDEN_CHARACTERS = _(
     "A name can't contain control characters, invisible (zero-width) characters or "
     "text-direction overrides; type it as it should read."
 )
@@ -90,7 +92,8 @@ def create_account(
         with transaction.atomic():
             member.save()
     except IntegrityError as exc:  # a concurrent sign-up took the handle or e-mail
-        raise Conflict(f"{HANDLE_TAKEN} Or: {EMAIL_TAKEN}", rule="U1") from exc
+        taken = HANDLE_OR_EMAIL_TAKEN.format(handle=HANDLE_TAKEN, email=EMAIL_TAKEN)
+        raise Conflict(taken, rule="U1") from exc
     return member
 
 
@@ -105,11 +108,11 @@ def _first_message(exc: ValidationError) -> str:
 
 CONFIRMATION_SALT = "linkwell.accounts.confirm-email"
 CONFIRMATION_MAX_AGE = timedelta(days=3)
-CONFIRMATION_INVALID = (
+CONFIRMATION_INVALID = _(
     "This confirmation link is not valid or has expired (links last 3 days). "
     "Ask for a new one below."
 )
-EMAIL_NOT_CONFIRMED = (
+EMAIL_NOT_CONFIRMED = _(
     "Please confirm your e-mail address first: open the link we sent you. "
     "No e-mail? Send the link again."
 )
@@ -128,16 +131,20 @@ def send_confirmation(*, member: User, base_url: str) -> None:
         return
     link = f"{base_url.rstrip('/')}/confirm/{confirmation_token(member=member)}/"
     send_mail(
-        subject="Confirm your e-mail address for Linkwell",
-        message=(
-            f"Hello {member.name},\n\n"
-            f"Open this link within 3 days to confirm your e-mail address:\n\n{link}\n\n"
-            "If you did not join Linkwell, ignore this message.\n"
-        ),
+        subject=str(CONFIRMATION_SUBJECT),
+        message=CONFIRMATION_MAIL.format(name=member.name, link=link),
         from_email=None,
         recipient_list=[member.email],
     )
 
+
+# In the language of the request that asks for it: the member's browser, as they just joined.
+CONFIRMATION_SUBJECT = _("Confirm your e-mail address for Linkwell")
+CONFIRMATION_MAIL = _(
+    "Hello {name},\n\n"
+    "Open this link within 3 days to confirm your e-mail address:\n\n{link}\n\n"
+    "If you did not join Linkwell, ignore this message.\n"
+)
 
 RESEND_INTERVAL_SECONDS = 60
 
@@ -177,7 +184,7 @@ def confirm_email(*, token: str) -> User:
 
 # --- Signing in ---------------------------------------------------------------------------
 
-WRONG_CREDENTIALS = "That handle or e-mail address and password do not match."
+WRONG_CREDENTIALS = _("That handle or e-mail address and password do not match.")
 
 
 def authenticate_member(*, request, identifier: str, password: str) -> User:

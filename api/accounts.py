@@ -6,6 +6,7 @@ call the same ones); this module only translates.
 
 from django.conf import settings
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema
 
 from accounts import queries as accounts_queries
@@ -25,8 +26,8 @@ from profiles import services as profile_services
 
 router = Router(tags=["accounts"])
 
-APP_TOKEN_REQUIRED = "This method requires an client credentials-authenticated token"
-NOT_FOUND = "Record not found"
+APP_TOKEN_REQUIRED = _("This method requires an client credentials-authenticated token")
+NOT_FOUND = _("Record not found")
 
 PROFILE_FIELDS = {
     "display_name": "display_name",
@@ -222,6 +223,11 @@ def update_credentials(request):
     for name in BOOLEAN_SETTINGS:
         if name in data:
             chosen[name] = as_bool(name, data[name])
+    # Mastodon's source[language] (a form field, or {"source": {"language": ..}} in JSON)
+    # is the member's interface language here; "" follows the browser again.
+    source = data.get("source") if isinstance(data.get("source"), dict) else {}
+    if "source[language]" in data or "language" in source:
+        chosen["language"] = str(data.get("source[language]", source.get("language")) or "")
     membership.update_profile_and_settings(
         member=member, fields=fields, settings=chosen, avatar=files.get("avatar")
     )

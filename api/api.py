@@ -1,12 +1,17 @@
 """The Mastodon-compatible API: one NinjaAPI, a router per context, refusals as 4xx JSON."""
 
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from api.auth import TOKEN_INVALID
 from core.errors import Refused
+
+# Mastodon's own wording, in the request's language like every other error here.
+RECORD_NOT_FOUND = gettext_lazy("Record not found")
 
 api = NinjaAPI(
     title="Linkwell API",
@@ -20,7 +25,7 @@ api = NinjaAPI(
 
 @api.exception_handler(Refused)
 def refused(request, exc: Refused):
-    body = {"error": exc.message}
+    body = {"error": str(exc.message)}  # a lazy message speaks the request's language now
     if exc.rule:
         body["rule"] = exc.rule
     if exc.until is not None:
@@ -33,12 +38,12 @@ def refused(request, exc: Refused):
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
-    return api.create_response(request, {"error": "Record not found"}, status=404)
+    return api.create_response(request, {"error": str(RECORD_NOT_FOUND)}, status=404)
 
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
-    return api.create_response(request, {"error": TOKEN_INVALID}, status=401)
+    return api.create_response(request, {"error": str(TOKEN_INVALID)}, status=401)
 
 
 @api.exception_handler(ValidationError)
@@ -47,13 +52,15 @@ def invalid(request, exc: ValidationError):
         f"{'.'.join(str(p) for p in e.get('loc', [])[1:]) or 'body'}: {e.get('msg')}"
         for e in exc.errors
     )
-    return api.create_response(request, {"error": f"Validation failed: {details}"}, status=422)
+    return api.create_response(
+        request, {"error": _("Validation failed: {details}").format(details=details)}, status=422
+    )
 
 
 @csrf_exempt
 def unknown_endpoint(request, *args, **kwargs):
     """Any /api/ path no router matches, on any method: a JSON 404, never the CSRF page."""
-    return JsonResponse({"error": "Record not found"}, status=404)
+    return JsonResponse({"error": str(RECORD_NOT_FOUND)}, status=404)
 
 
 def register_routers() -> None:

@@ -16,18 +16,21 @@ AnonymousUser rather than None; `viewer(request)` gives the None.
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext_lazy as _
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
 from accounts.models import User
 from core.errors import Forbidden, Invalid
+from core.i18n import use_language
 from oauth import scopes as scope_rules
 from oauth.queries import bearer_token
+from profiles.queries import language_of
 
-TOKEN_INVALID = "The access token is invalid"
-OUTSIDE_SCOPES = "This action is outside the authorized scopes"
-MEMBER_REQUIRED = "This method requires an authenticated user"
-EMAIL_NOT_CONFIRMED = "Your login is missing a confirmed e-mail address"
+TOKEN_INVALID = _("The access token is invalid")
+OUTSIDE_SCOPES = _("This action is outside the authorized scopes")
+MEMBER_REQUIRED = _("This method requires an authenticated user")
+EMAIL_NOT_CONFIRMED = _("Your login is missing a confirmed e-mail address")
 
 
 class BearerToken(HttpBearer):
@@ -60,6 +63,8 @@ class BearerToken(HttpBearer):
             if self.member_required:
                 raise Invalid(MEMBER_REQUIRED)
             return AnonymousUser()
+        # The token owner's language, else the Accept-Language LocaleMiddleware chose.
+        use_language(request, language_of(member))
         if settings.LINKWELL_REQUIRE_EMAIL_CONFIRMATION and not member.email_confirmed:
             raise Forbidden(EMAIL_NOT_CONFIRMED, rule="U2")
         return member

@@ -10,6 +10,7 @@ or request that isn't the caller's, or whose other member is blocked either way,
 from urllib.parse import urlencode
 
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
 from ninja import Router
 
 from api.auth import member_auth, require_scope
@@ -29,9 +30,9 @@ from network import queries as network
 
 router = Router(tags=["messaging"])
 
-ONE_RECIPIENT = "A direct message goes to one member: mention exactly one @handle."
-NO_ATTACHMENTS = "Attachments on messages aren't supported yet; send the text alone."
-RECIPIENT_REQUIRED = "Validation failed: to is required (an account id or a handle)"
+ONE_RECIPIENT = _("A direct message goes to one member: mention exactly one @handle.")
+NO_ATTACHMENTS = _("Attachments on messages aren't supported yet; send the text alone.")
+RECIPIENT_REQUIRED = _("Validation failed: to is required (an account id or a handle)")
 
 
 def _int(value):

@@ -7,6 +7,7 @@ the connection, invitations, mutual connections and paths. No rules here: servic
 from urllib.parse import urlencode
 
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema
 
 from accounts import queries as accounts_queries
@@ -24,8 +25,8 @@ from network.models import Invitation, ReportReason
 
 router = Router(tags=["network"])
 
-NOT_FOUND = "Record not found"
-BAD_DIRECTION = "direction must be received or sent"
+NOT_FOUND = _("Record not found")
+BAD_DIRECTION = _("direction must be received or sent")
 MASTODON_CATEGORIES = {"spam": "spam", "legal": "other", "violation": "harassment"}
 
 

@@ -9,6 +9,7 @@ reaction, `reblog` for a repost), Linkwell's own for the rest (`connection_reque
 from urllib.parse import urlencode
 
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
 from ninja import Router
 
 from api.auth import member_auth, require_scope
@@ -36,7 +37,8 @@ MASTODON_TYPE = {
     Kind.MESSAGE: "message",
     Kind.MESSAGE_REQUEST: "message_request",
 }
-BAD_TIMELINE = "Validation failed: a marker's timeline is home or notifications"
+BAD_LAST_READ = _("Validation failed: last_read_id must be an id")
+BAD_TIMELINE = _("Validation failed: a marker's timeline is home or notifications")
 
 
 def _kinds(names) -> list[str]:
@@ -226,7 +228,7 @@ def set_markers(request):
             continue
         last = _int(value)
         if last is None:
-            raise Invalid("Validation failed: last_read_id must be an id", rule="P5")
+            raise Invalid(BAD_LAST_READ, rule="P5")
         result[timeline] = _marker(
             notices.set_marker(member=request.auth, timeline=timeline, last_read_id=last)
         )

@@ -5,9 +5,12 @@ Arrays arrive as `key[]=a&key[]=b` in forms and as lists in JSON; both come out 
 
 import json
 
+from django.utils.translation import gettext_lazy as _
+
 from core.errors import Invalid
 
-BAD_JSON = "Validation failed: the request body is not valid JSON"
+BAD_BOOLEAN = _("Validation failed: {name} must be true or false")
+BAD_JSON = _("Validation failed: the request body is not valid JSON")
 
 
 def payload(request) -> tuple[dict, dict]:
@@ -56,4 +59,4 @@ def as_bool(name: str, value) -> bool:
         return True
     if text in FALSE:
         return False
-    raise Invalid(f"Validation failed: {name} must be true or false")
+    raise Invalid(BAD_BOOLEAN.format(name=name))

@@ -8,6 +8,7 @@ Visibility: `public` and `unlisted` are Linkwell's `anyone`, `private` is `conne
 from urllib.parse import urlencode
 
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
 from ninja import Router
 
 from api import messaging as messaging_api
@@ -26,8 +27,10 @@ from network import queries as network
 router = Router(tags=["statuses"])
 
 VISIBILITIES = {"public": "anyone", "unlisted": "anyone", "private": "connections"}
-DIRECT_REFUSED = "Linkwell has no direct posts; send a message instead."
-BAD_VISIBILITY = "Validation failed: visibility must be public, unlisted or private"
+DIRECT_REFUSED = _("Linkwell has no direct posts; send a message instead.")
+FILE_REQUIRED = _("Validation failed: file is required")
+BAD_ORDER = _("Validation failed: order must be top or recent")
+BAD_VISIBILITY = _("Validation failed: visibility must be public, unlisted or private")
 MEDIA_FORM = {
     "requestBody": {
         "content": {
@@ -346,7 +349,7 @@ def _upload(request):
     data, files = payload(request)
     upload = files.get("file")
     if upload is None:
-        raise Invalid("Validation failed: file is required", rule="P1")
+        raise Invalid(FILE_REQUIRED, rule="P1")
     media = services.upload_media(
         owner=request.auth, upload=upload, description=str(data.get("description") or "")
     )
@@ -395,7 +398,7 @@ def home_timeline(request, response: HttpResponse):
     me = request.auth
     order = request.GET.get("order", "recent")
     if order not in home.ORDERS:
-        raise Invalid("Validation failed: order must be top or recent", rule="P3")
+        raise Invalid(BAD_ORDER, rule="P3")
     sight = queries.Sight(me)
     page = home.home(
         me,

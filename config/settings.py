@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str, local_site_url, secret_key_file
 
@@ -58,11 +59,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The browser's language (the footer's cookie, else Accept-Language, else LANGUAGE_CODE),
+    # before the edge so that its refusals speak it too; it reads no session. docs/i18n.md
+    "django.middleware.locale.LocaleMiddleware",
     "core.edge.EdgeMiddleware",  # refuses NUL, lone surrogates, ids past 64 bits: docs/security.md
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "web.i18n.MemberLanguage",  # a signed-in member's own language wins over the browser's
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -214,11 +219,11 @@ OAUTH2_PROVIDER = {
     "SCOPES_BACKEND_CLASS": "oauth.scopes.MastodonScopes",
     "OAUTH2_VALIDATOR_CLASS": "oauth.validators.MastodonValidator",
     "SCOPES": {
-        "read": "Read your account and network",
-        "write": "Change your account and network",
-        "follow": "Follow, connect and block",
-        "push": "Receive push notifications",
-        "profile": "Read your profile only",
+        "read": _("Read your account and network"),
+        "write": _("Change your account and network"),
+        "follow": _("Follow, connect and block"),
+        "push": _("Receive push notifications"),
+        "profile": _("Read your profile only"),
     },
     "DEFAULT_SCOPES": ["read"],
     "PKCE_REQUIRED": False,  # Mastodon clients may omit PKCE; when sent it is verified.
@@ -246,7 +251,18 @@ SILENCED_SYSTEM_CHECKS = [
 ]
 
 # --- Internationalisation and static files ---------------------------------------------
-LANGUAGE_CODE = "en-us"
+# Languages (docs/i18n.md): the member's choice, else the browser's Accept-Language, else the
+# operator's LINKWELL_LANGUAGE. One catalogue for the whole project, in locale/ at the root.
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+LANGUAGE_CODE = env_str("LINKWELL_LANGUAGE", "en")
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ValueError(
+        f"LINKWELL_LANGUAGE must be one of {', '.join(dict(LANGUAGES))}, not {LANGUAGE_CODE!r}"
+    )
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["config.formats"]  # our date formats per language, over Django's
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -53,7 +53,7 @@ TOO_MANY_FIELDS = _("The request has too many fields: at most {limit}.")
 TOO_MANY_FILES = _("The request has too many files: at most {limit}.")
 BODY_UNREADABLE = _("The request body could not be read: {reason}.")
 JSON_TOO_DEEP = _("The JSON body is nested too deeply.")
-NOT_FOUND = "Record not found"  # Mastodon's words, as the API's own 404s
+NOT_FOUND = _("Record not found")  # Mastodon's words, as the API's own 404s
 METHOD_NOT_ALLOWED = _("This endpoint does not take {method}; it takes {allowed}.")
 STATUS_SENTENCES = {
     400: _("The request could not be read."),

@@ -5,6 +5,7 @@ The web pages and the API call these, so both doors behave alike.
 
 from django.conf import settings as conf
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from accounts import services as accounts
 from accounts.models import User
@@ -15,7 +16,7 @@ from network import services as network
 from profiles import services as profiles
 from profiles.models import FollowersAllowed, Profile
 
-WRONG_PASSWORD = "That password is not right; your account was not deleted."
+WRONG_PASSWORD = _("That password is not right; your account was not deleted.")
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ from accounts.models import User
 from accounts.queries import MEMBER_NOT_FOUND
 from core import clock
 from core.errors import Forbidden, Invalid, NotFound, Refused
+from core.i18n import moment
 from messaging.models import (
     Conversation,
     CreditSpend,
@@ -230,7 +231,7 @@ def routes_for(sender: User, recipients: list[User], *, known=None) -> list[Mess
         if declined:
             until = max(declined) + cooldown
             route.refusal = Forbidden(
-                REQUEST_DECLINED % {"name": name, "until": f"{until:%Y-%m-%d %H:%M}"},
+                REQUEST_DECLINED % {"name": name, "until": moment(until)},
                 rule="M4",
                 until=until,
             )
@@ -254,7 +255,7 @@ def routes_for(sender: User, recipients: list[User], *, known=None) -> list[Mess
         if available == 0:
             until = next_grant_at(now)
             route.refusal = Forbidden(
-                NO_CREDITS % {"name": name, "until": f"{until:%Y-%m-%d %H:%M}"},
+                NO_CREDITS % {"name": name, "until": moment(until)},
                 rule="M6" if follows else "M3",
                 until=until,
             )

@@ -10,7 +10,8 @@ loader or the Viewpoint's module: docs/architecture.md, "The doors".
 from dataclasses import dataclass
 
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts import queries as accounts_queries
 from accounts.models import User
@@ -21,10 +22,13 @@ from network.viewpoint import Viewpoint
 from profiles.models import ConnectionsVisibleTo, Profile
 from profiles.queries import ProfileView
 
-CONNECTIONS_HIDDEN = (
-    "This member shows their connections only to themselves; you see the connections you share."  # noqa: E501
+CONNECTIONS_HIDDEN = _(
+    "This member shows their connections only to themselves; you see the connections you share."
 )
-CONNECTIONS_FOR_CONNECTIONS = "This member shows their connections only to their connections; you see the connections you share."  # noqa: E501
+CONNECTIONS_FOR_CONNECTIONS = _(
+    "This member shows their connections only to their connections; you see the connections "
+    "you share."
+)
 
 
 @dataclass
@@ -418,8 +422,9 @@ def paths_for(viewer, member, *, limit: int = 3, view=None) -> list[list[Step]]:
                 steps.append(Step(member_id, person, person.name))
                 last_named = person
             else:
-                name = last_named.name if last_named else _("your network")
-                steps.append(Step(member_id, None, _("a connection of %(name)s") % {"name": name}))
+                name = last_named.name if last_named else gettext("your network")
+                text = gettext("a connection of %(name)s") % {"name": name}
+                steps.append(Step(member_id, None, text))
         result.append(steps)
     return result
 

@@ -11,11 +11,13 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.queries import MEMBER_NOT_FOUND
 from core import clock
 from core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, Refused
+from core.i18n import moment
 from core.tasks import enqueue_after_commit
 from network import notices, queries
 from network.models import (
@@ -35,28 +37,48 @@ from profiles.models import FollowersAllowed, InvitationsFrom, PrimaryAction
 
 PENDING = InvitationStatus.PENDING
 
-NOTE_TOO_LONG = "An invitation note is at most {max} characters."
-UNKNOWN_REASON = "The reason must be one of: " + ", ".join(InvitationReason.values) + "."
-CANNOT_INVITE_SELF = "You can't invite yourself."
-ALREADY_CONNECTED = "You are already connected."
-INVITE_BLOCKED = "You can't invite a member you blocked or who blocked you."
-INVITE_NEEDS_EMAIL = "This member accepts invitations only from people who know their e-mail address; type it correctly."  # noqa: E501
-SENDER_NEEDS_EMAIL = "{limit} members answered that they don't know you, so you may only invite people whose e-mail address you know; type it correctly."  # noqa: E501
-DONT_KNOW_REINVITE = "This member said they don't know you, so you can't invite them again."
-WITHDRAWN_REINVITE = "You withdrew an invitation to this member; you can invite them again after {until:%Y-%m-%d %H:%M} UTC (21 days)."  # noqa: E501
-WEEKLY_QUOTA = "You sent {limit} invitations in the last 7 days; you can invite again after {until:%Y-%m-%d %H:%M} UTC."  # noqa: E501
-TOO_MANY_CONNECTIONS = "{who} reached the limit of {max} connections; you can follow instead."
-INVITATION_NOT_FOUND = "No such invitation."
-INVITATION_ANSWERED = "This invitation was already {status}."
-CANNOT_FOLLOW_SELF = "You can't follow yourself."
-FOLLOW_BLOCKED = "You can't follow a member you blocked or who blocked you."
-FOLLOW_CONNECTIONS_ONLY = "This member accepts followers only from their connections."
-CANNOT_BLOCK_SELF = "You can't block yourself."
-REBLOCK_TOO_SOON = "You unblocked this member less than 48 hours ago; you can block them again after {until:%Y-%m-%d %H:%M} UTC."  # noqa: E501
-CANNOT_REPORT_SELF = "You can't report yourself."
-UNKNOWN_REPORT_REASON = "The reason must be one of: " + ", ".join(ReportReason.values) + "."
-UNKNOWN_REPORT_KIND = "You can report a " + ", ".join(ReportKind.values) + "."
-REPORT_COMMENT_TOO_LONG = "A report's comment is at most 1000 characters."
+NOTE_TOO_LONG = _("An invitation note is at most {max} characters.")
+UNKNOWN_REASON = _("The reason must be one of: {choices}.")
+CANNOT_INVITE_SELF = _("You can't invite yourself.")
+ALREADY_CONNECTED = _("You are already connected.")
+INVITE_BLOCKED = _("You can't invite a member you blocked or who blocked you.")
+INVITE_NEEDS_EMAIL = _(
+    "This member accepts invitations only from people who know their e-mail address; "
+    "type it correctly."
+)
+SENDER_NEEDS_EMAIL = _(
+    "{limit} members answered that they don't know you, so you may only invite people whose "
+    "e-mail address you know; type it correctly."
+)
+DONT_KNOW_REINVITE = _("This member said they don't know you, so you can't invite them again.")
+# {until} is core.i18n.moment(until): the date and time as the member's language writes them.
+WITHDRAWN_REINVITE = _(
+    "You withdrew an invitation to this member; you can invite them again after {until} UTC "
+    "(21 days)."
+)
+WEEKLY_QUOTA = _(
+    "You sent {limit} invitations in the last 7 days; you can invite again after {until} UTC."
+)
+TOO_MANY_CONNECTIONS = _("{who} reached the limit of {max} connections; you can follow instead.")
+INVITATION_NOT_FOUND = _("No such invitation.")
+INVITATION_ANSWERED = _("This invitation was already {status}.")
+# The word INVITATION_ANSWERED fills in, per status, so a language can decline it.
+ANSWERED_AS = {
+    InvitationStatus.ACCEPTED: _("accepted"),
+    InvitationStatus.WITHDRAWN: _("withdrawn"),
+    InvitationStatus.DONT_KNOW: _("declined"),
+}
+CANNOT_FOLLOW_SELF = _("You can't follow yourself.")
+FOLLOW_BLOCKED = _("You can't follow a member you blocked or who blocked you.")
+FOLLOW_CONNECTIONS_ONLY = _("This member accepts followers only from their connections.")
+CANNOT_BLOCK_SELF = _("You can't block yourself.")
+REBLOCK_TOO_SOON = _(
+    "You unblocked this member less than 48 hours ago; you can block them again after {until} UTC."
+)
+CANNOT_REPORT_SELF = _("You can't report yourself.")
+UNKNOWN_REPORT_REASON = _("The reason must be one of: {choices}.")
+UNKNOWN_REPORT_KIND = _("You can report a {choices}.")
+REPORT_COMMENT_TOO_LONG = _("A report's comment is at most 1000 characters.")
 
 
 # --- Invitations and connections -------------------------------------------------------
@@ -70,7 +92,7 @@ def invite(
     if len(note) > settings.LINKWELL_INVITATION_NOTE_MAX:
         raise Invalid(NOTE_TOO_LONG.format(max=settings.LINKWELL_INVITATION_NOTE_MAX), rule="N1")
     if reason and reason not in InvitationReason.values:
-        raise Invalid(UNKNOWN_REASON, rule="N1")
+        raise Invalid(UNKNOWN_REASON.format(choices=", ".join(InvitationReason.values)), rule="N1")
     if sender.pk == recipient.pk:
         raise Invalid(CANNOT_INVITE_SELF, rule="N6")
     for attempt in range(3):
@@ -122,7 +144,7 @@ def _check_may_invite(sender, recipient, email, now) -> None:
     )
     if withdrawn is not None:
         until = withdrawn + reinvite_window
-        raise Forbidden(WITHDRAWN_REINVITE.format(until=until), rule="N4", until=until)
+        raise Forbidden(WITHDRAWN_REINVITE.format(until=moment(until)), rule="N4", until=until)
     email_matches = bool(email) and email.strip().lower() == recipient.email.lower()
     if recipient.profile.invitations_from == InvitationsFrom.EMAIL and not email_matches:
         raise Forbidden(INVITE_NEEDS_EMAIL, rule="S4")
@@ -134,7 +156,9 @@ def _check_may_invite(sender, recipient, email, now) -> None:
     until = quota_lapses_at(sender=sender, now=now)
     if until is not None:
         per_week = settings.LINKWELL_INVITATIONS_PER_WEEK
-        raise RateLimited(WEEKLY_QUOTA.format(limit=per_week, until=until), rule="N5", until=until)
+        raise RateLimited(
+            WEEKLY_QUOTA.format(limit=per_week, until=moment(until)), rule="N5", until=until
+        )
 
 
 def quota_lapses_at(*, sender: User, now: datetime) -> datetime | None:
@@ -235,7 +259,9 @@ def _already_answered(invitation: Invitation, answer: str) -> bool:
     if invitation.status == answer:
         return True
     if invitation.status != PENDING:
-        raise Conflict(INVITATION_ANSWERED.format(status=invitation.get_status_display().lower()))
+        raise Conflict(
+            INVITATION_ANSWERED.format(status=ANSWERED_AS.get(invitation.status, invitation.status))
+        )
     return False
 
 
@@ -356,7 +382,7 @@ def block(*, blocker: User, blocked: User) -> None:
     )
     if lifted is not None:
         until = lifted + window
-        raise Refused(REBLOCK_TOO_SOON.format(until=until), rule="B2", until=until)
+        raise Refused(REBLOCK_TOO_SOON.format(until=moment(until)), rule="B2", until=until)
     _disconnect(blocker.pk, blocked.pk, now)
     Follow.objects.filter(
         Q(follower=blocker, followee=blocked) | Q(follower=blocked, followee=blocker)
@@ -394,9 +420,11 @@ def report(
     if queries.blocked_by(member, reporter):
         raise NotFound(MEMBER_NOT_FOUND)  # B1: they don't exist for the reporter
     if reason not in ReportReason.values:
-        raise Invalid(UNKNOWN_REPORT_REASON, rule="B3")
+        raise Invalid(
+            UNKNOWN_REPORT_REASON.format(choices=", ".join(ReportReason.values)), rule="B3"
+        )
     if kind not in ReportKind.values:
-        raise Invalid(UNKNOWN_REPORT_KIND, rule="B3")
+        raise Invalid(UNKNOWN_REPORT_KIND.format(choices=", ".join(ReportKind.values)), rule="B3")
     if len(comment or "") > 1000:
         raise Invalid(REPORT_COMMENT_TOO_LONG, rule="B3")
     return Report.objects.create(

@@ -6,13 +6,14 @@ to tell: nobody is notified of their own actions.
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils.translation import gettext_lazy as _
 
 from core import clock, live
 from core.errors import NotFound
 from notifications.models import GROUPED, Kind, Marker, Notification
 
 MARKER_TIMELINES = ("home", "notifications")
-NOTIFICATION_NOT_FOUND = "Record not found"
+NOTIFICATION_NOT_FOUND = _("Record not found")
 
 
 def _group_key(kind: str, subject_id: int, recipient_id: int) -> str:

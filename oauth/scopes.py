@@ -4,14 +4,17 @@ A token holding an umbrella holds every part under it; `follow` is Mastodon's le
 umbrella for follows, blocks and mutes.
 """
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from oauth2_provider.scopes import BaseScopes
 
+# What the consent page shows for each scope, in the member's language.
 UMBRELLAS = {
-    "read": "Read your account and network",
-    "write": "Change your account and network",
-    "follow": "Follow, connect and block",
-    "push": "Receive push notifications",
-    "profile": "Read only your own account",
+    "read": _("Read your account and network"),
+    "write": _("Change your account and network"),
+    "follow": _("Follow, connect and block"),
+    "push": _("Receive push notifications"),
+    "profile": _("Read only your own account"),
 }
 READ_PARTS = (
     "accounts",
@@ -45,8 +48,30 @@ FOLLOW_PARTS = ("read:blocks", "write:blocks", "read:follows", "write:follows", 
 FOLLOW_PARTS += ("write:mutes",)
 
 ALL_SCOPES: dict[str, str] = dict(UMBRELLAS)
-ALL_SCOPES.update({f"read:{part}": f"Read your {part}" for part in READ_PARTS})
-ALL_SCOPES.update({f"write:{part}": f"Change your {part}" for part in WRITE_PARTS})
+PART_NAMES = {
+    "accounts": _("accounts"),
+    "blocks": _("blocks"),
+    "bookmarks": _("bookmarks"),
+    "conversations": _("conversations"),
+    "favourites": _("favourites"),
+    "filters": _("filters"),
+    "follows": _("follows"),
+    "lists": _("lists"),
+    "media": _("media"),
+    "mutes": _("mutes"),
+    "notifications": _("notifications"),
+    "reports": _("reports"),
+    "search": _("search"),
+    "statuses": _("statuses"),
+}
+READ_PART = _("Read your {part}")
+WRITE_PART = _("Change your {part}")
+ALL_SCOPES.update(
+    {f"read:{part}": format_lazy(READ_PART, part=PART_NAMES[part]) for part in READ_PARTS}
+)
+ALL_SCOPES.update(
+    {f"write:{part}": format_lazy(WRITE_PART, part=PART_NAMES[part]) for part in WRITE_PARTS}
+)
 DEFAULT_SCOPES = ["read"]
 
 

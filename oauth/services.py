@@ -11,6 +11,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from oauth2_provider.models import (
     AccessToken,
     Application,
@@ -29,11 +30,11 @@ from oauth.models import RedeemedCode, Registration
 
 OOB = "urn:ietf:wg:oauth:2.0:oob"
 PERSONAL_APP_NAME = "Personal access tokens"
-NAME_REQUIRED = "Validation failed: Application name can't be blank"
-NAME_TOO_LONG = "Validation failed: Application name is too long (at most 60 characters)"
-REDIRECT_REQUIRED = "Validation failed: Redirect URI can't be blank"
-REDIRECT_INVALID = "Validation failed: Redirect URI must be an absolute URI: {uri}"
-REDIRECT_SCHEME_REFUSED = (
+NAME_REQUIRED = _("Validation failed: Application name can't be blank")
+NAME_TOO_LONG = _("Validation failed: Application name is too long (at most 60 characters)")
+REDIRECT_REQUIRED = _("Validation failed: Redirect URI can't be blank")
+REDIRECT_INVALID = _("Validation failed: Redirect URI must be an absolute URI: {uri}")
+REDIRECT_SCHEME_REFUSED = _(
     "Validation failed: Redirect URI can't use the {scheme}: scheme; use https, a loopback "
     "http address or your app's own scheme: {uri}"
 )
@@ -43,10 +44,10 @@ REFUSED_REDIRECT_SCHEMES = frozenset(
     {"javascript", "vbscript", "livescript", "data", "file", "blob", "filesystem", "about"}
     | {"view-source", "chrome", "chrome-extension", "resource", "jar", "ms-its", "mhtml"}
 )
-SCOPES_UNKNOWN = "Validation failed: Scopes are not known to this server: {scopes}"
-WEBSITE_INVALID = "Validation failed: Website must be an http or https URL"
-TOKEN_NOT_FOUND = "No such personal access token."
-SCOPES_REQUIRED = "Choose at least one scope for the token."
+SCOPES_UNKNOWN = _("Validation failed: Scopes are not known to this server: {scopes}")
+WEBSITE_INVALID = _("Validation failed: Website must be an http or https URL")
+TOKEN_NOT_FOUND = _("No such personal access token.")
+SCOPES_REQUIRED = _("Choose at least one scope for the token.")
 
 
 def _redirect_uris(redirect_uris: list[str]) -> list[str]:

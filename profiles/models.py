@@ -3,26 +3,27 @@
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 
 class PrimaryAction(models.TextChoices):  # S2
-    CONNECT = "connect", "Connect"
-    FOLLOW = "follow", "Follow"
+    CONNECT = "connect", _("Connect")
+    FOLLOW = "follow", _("Follow")
 
 
 class FollowersAllowed(models.TextChoices):  # S3
-    EVERYONE = "everyone", "Everyone"
-    CONNECTIONS = "connections", "Only my connections"
+    EVERYONE = "everyone", _("Everyone")
+    CONNECTIONS = "connections", _("Only my connections")
 
 
 class InvitationsFrom(models.TextChoices):  # S4
-    EVERYONE = "everyone", "Everyone"
-    EMAIL = "email", "Only people who know my e-mail address"
+    EVERYONE = "everyone", _("Everyone")
+    EMAIL = "email", _("Only people who know my e-mail address")
 
 
 class ConnectionsVisibleTo(models.TextChoices):  # S5
-    CONNECTIONS = "connections", "My connections"
-    ONLY_ME = "only_me", "Only me"
+    CONNECTIONS = "connections", _("My connections")
+    ONLY_ME = "only_me", _("Only me")
 
 
 class Profile(models.Model):
@@ -56,6 +57,10 @@ class Profile(models.Model):
     share_profile_updates = models.BooleanField(default=True)  # S7
     share_network_updates = models.BooleanField(default=False)  # S7
     refuse_inmail = models.BooleanField(default=False)  # M3
+    # The interface language (docs/i18n.md): a code of settings.LANGUAGES, or "" to follow
+    # the browser (then LINKWELL_LANGUAGE).
+    # No choices here, so adding a language needs no migration.
+    language = models.CharField(max_length=8, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

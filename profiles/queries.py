@@ -13,7 +13,7 @@ from datetime import date
 from django.db.models import F, Prefetch, prefetch_related_objects
 
 from accounts.models import User
-from profiles.models import Position
+from profiles.models import Position, Profile
 
 
 @dataclass(frozen=True)
@@ -125,3 +125,9 @@ def current_companies(member_ids) -> dict[int, set[str]]:
         if name:
             found.setdefault(member_id, set()).add(name)
     return found
+
+
+def language_of(member: User) -> str:
+    """The member's chosen interface language, or "" when they follow their browser."""
+    found = Profile.objects.filter(member_id=member.pk).values_list("language", flat=True).first()
+    return found or ""

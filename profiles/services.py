@@ -13,6 +13,7 @@ from django.conf import settings as conf
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from accounts.models import User
@@ -55,22 +56,47 @@ SETTING_RULES = {
     "refuse_inmail": "M3",
 }
 
-UNKNOWN_FIELD = "{name} is not a profile field."
-UNKNOWN_SETTING = "{name} is not a setting."
-BAD_CHOICE = "{name} must be one of: {choices}."
-BAD_BOOLEAN = "{name} must be true or false."
-TOO_LONG = "{label} can be at most {limit} characters."
-NAME_REQUIRED = "Your name can't be empty."
-AVATAR_BAD_TYPE = "A profile photo must be a JPEG, PNG, WebP or GIF image."
-AVATAR_TOO_BIG = "A profile photo can be at most {limit} MB."
-AVATAR_TOO_MANY_PIXELS = "That image is too large in pixels; use one under 40 megapixels."
+UNKNOWN_FIELD = _("{name} is not a profile field.")
+UNKNOWN_SETTING = _("{name} is not a setting.")
+BAD_CHOICE = _("{name} must be one of: {choices}.")
+# The interface language is no product rule, so its refusal carries no rule id.
+UNKNOWN_LANGUAGE = _("The language must be one of: {choices}.")
+BAD_BOOLEAN = _("{name} must be true or false.")
+TOO_LONG = _("{label} can be at most {limit} characters.")
+NAME_REQUIRED = _("Your name can't be empty.")
+AVATAR_BAD_TYPE = _("A profile photo must be a JPEG, PNG, WebP or GIF image.")
+AVATAR_TOO_BIG = _("A profile photo can be at most {limit} MB.")
+AVATAR_TOO_MANY_PIXELS = _("That image is too large in pixels; use one under 40 megapixels.")
 AVATAR_TYPES = {"JPEG", "PNG", "WEBP", "GIF"}
 AVATAR_MAX_PIXELS = 40_000_000
-POSITION_ENDS_BEFORE_START = "A position can't end before it starts."
-EDUCATION_ENDS_BEFORE_START = "Education can't end before it starts."
-REQUIRED = "{label} is required."
+POSITION_ENDS_BEFORE_START = _("A position can't end before it starts.")
+EDUCATION_ENDS_BEFORE_START = _("Education can't end before it starts.")
+REQUIRED = _("{label} is required.")
 SKILL_LIMIT = 100
-TOO_MANY_SKILLS = f"A profile can list at most {SKILL_LIMIT} skills."
+TOO_MANY_SKILLS = _("A profile can list at most {limit} skills.")
+# What a refusal calls a field, in the member's language (a model's verbose_name is English).
+FIELD_LABELS = {
+    "display_name": _("Name"),
+    "headline": _("Headline"),
+    "location": _("Location"),
+    "industry": _("Industry"),
+    "about": _("About"),
+    "title": _("Title"),
+    "company": _("Company"),
+    "description": _("Description"),
+    "school": _("School"),
+    "degree": _("Degree"),
+    "field_of_study": _("Field of study"),
+    "start_year": _("From (year)"),
+    "end_year": _("To (year)"),
+    "started_on": _("From"),
+    "ended_on": _("To"),
+    "name": _("Skill"),
+}
+
+
+def _label(name: str) -> str:
+    return str(FIELD_LABELS.get(name) or name.replace("_", " ").capitalize())
 
 
 def _reindex(member: User) -> None:
@@ -82,7 +108,7 @@ def _check_length(model, name: str, value: str, rule: str = "S1") -> None:
     field = model._meta.get_field(name)
     if field.max_length and len(value) > field.max_length:
         raise Invalid(
-            TOO_LONG.format(label=field.verbose_name.capitalize(), limit=field.max_length),
+            TOO_LONG.format(label=_label(name), limit=field.max_length),
             rule=rule,
         )
 
@@ -142,6 +168,11 @@ def update_settings(*, member: User, **settings) -> Profile:
                 raise Invalid(
                     BAD_CHOICE.format(name=name, choices=choices_text), rule=SETTING_RULES[name]
                 )
+        elif name == "language":
+            value = value or ""
+            codes = [code for code, _name in conf.LANGUAGES]
+            if value and value not in codes:
+                raise Invalid(UNKNOWN_LANGUAGE.format(choices=", ".join(codes)))
         elif name in BOOLEAN_SETTINGS:
             if not isinstance(value, bool):
                 raise Invalid(BAD_BOOLEAN.format(name=name), rule=SETTING_RULES[name])
@@ -264,8 +295,7 @@ def _full_clean(obj) -> None:
         obj.full_clean(exclude=["member"], validate_constraints=False)
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
-        label = field.replace("_", " ").capitalize()
-        raise Invalid(f"{label}: {messages[0]}", rule="S1") from exc
+        raise Invalid(f"{_label(field)}: {messages[0]}", rule="S1") from exc
 
 
 @transaction.atomic
@@ -280,7 +310,7 @@ def add_position(
     description: str = "",
 ) -> Position:
     """Adding the same position twice (a double click) keeps one."""
-    title, company = _required("Title", title), _required("Company", company)
+    title, company = _required(_label("title"), title), _required(_label("company"), company)
     if ended_on is not None and ended_on < started_on:
         raise Invalid(POSITION_ENDS_BEFORE_START, rule="S1")
     position = Position(
@@ -321,7 +351,7 @@ def add_education(
     start_year: int | None = None,
     end_year: int | None = None,
 ) -> Education:
-    school = _required("School", school)
+    school = _required(_label("school"), school)
     if start_year is not None and end_year is not None and end_year < start_year:
         raise Invalid(EDUCATION_ENDS_BEFORE_START, rule="S1")
     education = Education(
@@ -357,13 +387,13 @@ def remove_education(*, member: User, education_id: int) -> None:
 @transaction.atomic
 def add_skill(*, member: User, name: str) -> Skill:
     """Skills are unique per member ignoring case; adding one again returns it."""
-    name = " ".join(_required("Skill", name).split())
+    name = " ".join(_required(_label("name"), name).split())
     _check_length(Skill, "name", name)
     existing = Skill.objects.filter(member=member, name__iexact=name).first()
     if existing is not None:
         return existing
     if Skill.objects.filter(member=member).count() >= SKILL_LIMIT:
-        raise Invalid(TOO_MANY_SKILLS, rule="S1")
+        raise Invalid(TOO_MANY_SKILLS.format(limit=SKILL_LIMIT), rule="S1")
     skill = Skill.objects.create(member=member, name=name)
     _reindex(member)
     return skill

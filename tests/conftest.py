@@ -24,6 +24,15 @@ def chromium_path() -> str | None:
     return None
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _catalogues_compiled():
+    """The .mo files are built, not committed (make test builds them; this covers a bare
+    `pytest` after editing a .po): Django reads them at the first German request."""
+    from core.catalogues import compile_catalogues
+
+    compile_catalogues()
+
+
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Uploaded avatars and images go to a throwaway folder, never var/media."""
@@ -150,3 +159,12 @@ def no_impressions_left_at_exit():
     from feed import impressions
 
     impressions.drain()
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A German request leaves German active in this thread; the next test starts afresh."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import include, path
 
-from web import media
+from web import i18n, media
 
 urlpatterns = [
     path("", include("web.accounts.urls")),
@@ -14,4 +14,5 @@ urlpatterns = [
     path("images/<int:media_id>/<str:size>/", media.post_image, name="post_image"),
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.serve_media, name="media"),
     path("", include("web.search.urls")),  # issue 14
+    path("language/", i18n.set_language, name="set_language"),  # the footer's language switch
 ]

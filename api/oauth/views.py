@@ -7,6 +7,7 @@ from django.conf import settings
 from django.http import JsonResponse, QueryDict
 from django.shortcuts import render
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext_lazy as _
 from oauth2_provider import views as dot
 from oauth2_provider.http import OAuth2ResponseRedirect
 
@@ -14,7 +15,7 @@ from core import clock
 from oauth import scopes as scope_rules
 from oauth.services import OOB, redirect_schemes
 
-PASSWORD_GRANT_OFF = (
+PASSWORD_GRANT_OFF = _(
     "The password grant is turned off on this server; use the authorization code flow. "
     "An operator can turn it on with the setting LINKWELL_ENABLE_PASSWORD_GRANT=on."
 )

@@ -162,7 +162,7 @@ def credential_account_entity(member: User) -> dict:
         "fields": [],
         "privacy": "public",
         "sensitive": False,
-        "language": "",
+        "language": view.member.profile.language,  # the interface language, "" unset
         "follow_requests_count": 0,
     }
     return entity

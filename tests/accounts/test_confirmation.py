@@ -33,7 +33,7 @@ def newcomer():
 
 def test_unconfirmed_member_cannot_sign_in(newcomer, settings):
     settings.LINKWELL_REQUIRE_EMAIL_CONFIRMATION = True
-    with pytest.raises(Forbidden, match=re.escape(EMAIL_NOT_CONFIRMED)) as refused:
+    with pytest.raises(Forbidden, match=re.escape(str(EMAIL_NOT_CONFIRMED))) as refused:
         authenticate_member(request=None, identifier="carol", password=PASSWORD)
     assert refused.value.rule == "U2"
 
@@ -58,7 +58,7 @@ def test_link_expires_after_three_days(newcomer, monkeypatch):
     token = confirmation_token(member=newcomer)
     later = timezone.now() + timedelta(days=3, minutes=1)
     monkeypatch.setattr("time.time", lambda: later.timestamp())
-    with pytest.raises(Invalid, match=re.escape(CONFIRMATION_INVALID)):
+    with pytest.raises(Invalid, match=re.escape(str(CONFIRMATION_INVALID))):
         confirm_email(token=token)
 
 

@@ -35,7 +35,7 @@ def attempt(identifier, password, ip="203.0.113.7"):
 
 def fail(identifier, times, ip="203.0.113.7"):
     for _ in range(times):
-        with pytest.raises(Refused, match=re.escape(WRONG_CREDENTIALS)):
+        with pytest.raises(Refused, match=re.escape(str(WRONG_CREDENTIALS))):
             attempt(identifier, "wrong-password", ip=ip)
 
 

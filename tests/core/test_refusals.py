@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from django.utils.functional import Promise
 
+from core.i18n import moment
 from network import services as network_services
 from tests.api.factories import bearer, member_token
 from tests.factories import make_member
@@ -61,6 +62,7 @@ WITHOUT_A_RULE = {
     "INVITATION_NOT_FOUND",
     "INVITATION_ANSWERED",
     "UNKNOWN_SETTING",
+    "UNKNOWN_LANGUAGE",  # the interface language: docs/i18n.md, no product rule
     "MEMBER_NOT_FOUND",
 }
 
@@ -97,7 +99,7 @@ def test_the_api_puts_the_rule_id_in_rule_and_keeps_until(frozen_now, settings):
     until = invitation.answered_at + network_services.timedelta(days=21)
     assert response.status_code == 403
     assert response.json() == {
-        "error": network_services.WITHDRAWN_REINVITE.format(until=until),
+        "error": network_services.WITHDRAWN_REINVITE.format(until=moment(until)),
         "rule": "N4",
         "until": until.isoformat(),
     }

@@ -190,7 +190,7 @@ def test_if_empty_does_nothing_on_a_populated_database():
 
 def test_seed_refuses_a_populated_database_without_if_empty():
     make_member(handle="alice")
-    with pytest.raises(CommandError, match=re.escape(NOT_EMPTY)):
+    with pytest.raises(CommandError, match=re.escape(str(NOT_EMPTY))):
         seed()
     assert User.objects.count() == 1
 
@@ -212,7 +212,7 @@ def test_posts_per_member_zero_seeds_posts_only_for_the_leaders_and_demo():
 
 
 def test_seed_refuses_fewer_than_ten_members():
-    with pytest.raises(CommandError, match=re.escape(TOO_FEW)):
+    with pytest.raises(CommandError, match=re.escape(str(TOO_FEW))):
         call_command("seed", members=5, seed=1, verbosity=0)
     assert not User.objects.exists()
 
@@ -221,7 +221,7 @@ def test_seed_network_refuses_a_populated_database():
     from core.errors import Conflict
 
     make_member(handle="alice")
-    with pytest.raises(Conflict, match=re.escape(NOT_EMPTY)):
+    with pytest.raises(Conflict, match=re.escape(str(NOT_EMPTY))):
         seed_network(members=MEMBERS, seed=1)
 
 

@@ -49,7 +49,7 @@ def test_a_token_needs_a_scope(client, member):
     client.force_login(member)
     response = client.post("/settings/tokens/", {})
     assert response.status_code == 422
-    assert SCOPES_REQUIRED in response.content.decode()
+    assert str(SCOPES_REQUIRED) in response.content.decode()
     assert not AccessToken.objects.exists()
 
 

@@ -277,6 +277,12 @@ WEB = {
         "a bad link says so", params={"uidb64": "x", "token": "not-a-token"}
     ),
     "password_reset_complete": public("a fixed sentence"),
+    "set_language": public(
+        "the footer's language switch: a cookie, and a member's own choice; back to the page",
+        REDIRECT,
+        method="post",
+        data={"language": "en", "next": "/"},
+    ),
     "oauth-metadata": public("RFC 8414 metadata"),
     "oauth2_provider:authorize": expect(
         "the consent page: members must sign in; no client given is a 400",

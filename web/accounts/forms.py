@@ -6,25 +6,28 @@ from django.contrib.auth.password_validation import (
     validate_password,
 )
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import HANDLE_RULE, User
 
 
 class SignUpForm(forms.Form):
-    display_name = forms.CharField(label="Your name", max_length=100)
+    display_name = forms.CharField(label=_("Your name"), max_length=100)
     handle = forms.RegexField(
-        label="Handle",
+        label=_("Handle"),
         regex=r"^[A-Za-z0-9_]{3,30}$",
         max_length=30,
-        help_text=f"{HANDLE_RULE} Your profile will be at /in/your_handle/.",
+        help_text=format_lazy("{} {}", HANDLE_RULE, _("Your profile will be at /in/your_handle/.")),
         error_messages={"invalid": HANDLE_RULE},
     )
-    email = forms.EmailField(label="E-mail address", max_length=254)
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
     password = forms.CharField(
-        label="Password",
+        label=_("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validators_help_text_html(),
+        help_text=lazy(password_validators_help_text_html, str)(),  # in the request's language
     )
 
     def clean(self):
@@ -45,27 +48,29 @@ class SignUpForm(forms.Form):
 
 class SignInForm(forms.Form):
     identifier = forms.CharField(
-        label="Handle or e-mail address",
+        label=_("Handle or e-mail address"),
         max_length=254,
         widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
     )
     password = forms.CharField(
-        label="Password",
+        label=_("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
 
 class ResendConfirmationForm(forms.Form):
-    identifier = forms.CharField(label="Handle or e-mail address", max_length=254)
+    identifier = forms.CharField(label=_("Handle or e-mail address"), max_length=254)
 
 
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(
-        label="Your password",
+        label=_("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     confirm = forms.BooleanField(
-        label="I understand that my profile, connections, posts and messages are deleted for good.",
+        label=_(
+            "I understand that my profile, connections, posts and messages are deleted for good."
+        ),
     )

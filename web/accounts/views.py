@@ -5,14 +5,18 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts import services, throttle
 from core.errors import Forbidden, RateLimited, Refused
 from membership import services as membership
+from profiles.queries import language_of
 from web.accounts.forms import (
     DeleteAccountForm,
     ResendConfirmationForm,
@@ -21,12 +25,13 @@ from web.accounts.forms import (
 )
 from web.redirects import same_site_next
 
-CHECK_YOUR_EMAIL = "We sent a confirmation link to {email}. Open it within 3 days to sign in."
-LINK_SENT_AGAIN = "If an unconfirmed account matches, we sent it a new confirmation link."
-CONFIRMED = "Your e-mail address is confirmed. Welcome to Linkwell!"
-SIGNED_OUT = "You are signed out."
-PASSWORD_CHANGED = "Your password was changed."
-ACCOUNT_DELETED = "Your account and everything in it were deleted."
+CHECK_YOUR_EMAIL = _("We sent a confirmation link to {email}. Open it within 3 days to sign in.")
+LINK_SENT_AGAIN = _("If an unconfirmed account matches, we sent it a new confirmation link.")
+WELCOME = _("Welcome to Linkwell, {name}!")
+CONFIRMED = _("Your e-mail address is confirmed. Welcome to Linkwell!")
+SIGNED_OUT = _("You are signed out.")
+PASSWORD_CHANGED = _("Your password was changed.")
+ACCOUNT_DELETED = _("Your account and everything in it were deleted.")
 FIRST_VISIT = "linkwell:first-visit"  # session key: this sign-in is the member's first ever
 
 
@@ -67,7 +72,7 @@ def signup(request):
         else:
             if not settings.LINKWELL_REQUIRE_EMAIL_CONFIRMATION:
                 _sign_in(request, member, backend="accounts.backends.MemberBackend")
-                messages.success(request, f"Welcome to Linkwell, {member.name}!")
+                messages.success(request, WELCOME.format(name=member.name))
                 return redirect("home")
             return render(request, "web/accounts/check_email.html", {"email": member.email})
     return render(request, "web/accounts/signup.html", {"form": form}, status=_status(form))
@@ -136,8 +141,20 @@ def resend_confirmation(request):
     return render(request, "web/accounts/resend.html", {"form": form}, status=_status(form))
 
 
+class MemberLanguageResetForm(PasswordResetForm):
+    """The reset mail speaks the member's chosen language, else the asking browser's."""
+
+    def send_mail(self, subject_template, email_template, context, *args, **kwargs):
+        member = context.get("user")
+        chosen = language_of(member) if member is not None else ""
+        with translation.override(chosen or translation.get_language()):
+            super().send_mail(subject_template, email_template, context, *args, **kwargs)
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     """Past the per-address or per-IP limit (U3) no mail goes, and the page says the same."""
+
+    form_class = MemberLanguageResetForm
 
     def form_valid(self, form):
         if services.admit_password_reset(

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -22,18 +23,18 @@ from web.network.panels import profile_panels
 from web.redirects import same_site_next
 
 DONE = {
-    "connect": "Invitation sent.",
-    "withdraw": "Invitation withdrawn.",
-    "follow": "You are now following {name}.",
-    "unfollow": "You unfollowed {name}.",
-    "disconnect": "{name} was removed from your connections.",
-    "block": "You blocked {name}. You won't see each other on Linkwell.",
-    "unblock": "You unblocked {name}.",
-    "remove_follower": "{name} no longer follows you.",
-    "accept": "You are now connected with {name}.",
-    "ignore": "Invitation ignored.",
-    "dont_know": "Thanks. {name} can't invite you again.",
-    "report": "Thank you. Our moderators will review your report.",
+    "connect": _("Invitation sent."),
+    "withdraw": _("Invitation withdrawn."),
+    "follow": _("You are now following {name}."),
+    "unfollow": _("You unfollowed {name}."),
+    "disconnect": _("{name} was removed from your connections."),
+    "block": _("You blocked {name}. You won't see each other on Linkwell."),
+    "unblock": _("You unblocked {name}."),
+    "remove_follower": _("{name} no longer follows you."),
+    "accept": _("You are now connected with {name}."),
+    "ignore": _("Invitation ignored."),
+    "dont_know": _("Thanks. {name} can't invite you again."),
+    "report": _("Thank you. Our moderators will review your report."),
 }
 
 

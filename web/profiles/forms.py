@@ -1,6 +1,7 @@
 """Profile, experience, education, skills and settings forms: shapes only."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from profiles.models import (
@@ -16,24 +17,24 @@ class DateInput(forms.DateInput):
 
 
 class ProfileForm(forms.Form):
-    display_name = forms.CharField(label="Name", max_length=100)
+    display_name = forms.CharField(label=_("Name"), max_length=100)
     headline = forms.CharField(
-        label="Headline",
+        label=_("Headline"),
         max_length=220,
         required=False,
-        help_text="One line under your name, e.g. “Data engineer at Acme”.",
+        help_text=_("One line under your name, e.g. “Data engineer at Acme”."),
     )
-    location = forms.CharField(label="Location", max_length=100, required=False)
-    industry = forms.CharField(label="Industry", max_length=100, required=False)
+    location = forms.CharField(label=_("Location"), max_length=100, required=False)
+    industry = forms.CharField(label=_("Industry"), max_length=100, required=False)
     about = forms.CharField(
-        label="About", max_length=2600, required=False, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("About"), max_length=2600, required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
 
 
 class AvatarForm(forms.Form):
     avatar = forms.FileField(
-        label="Profile photo",
-        help_text="JPEG, PNG, WebP or GIF. It is cropped to a square.",
+        label=_("Profile photo"),
+        help_text=_("JPEG, PNG, WebP or GIF. It is cropped to a square."),
         widget=forms.ClearableFileInput(
             attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
         ),
@@ -41,15 +42,18 @@ class AvatarForm(forms.Form):
 
 
 class PositionForm(forms.Form):
-    title = forms.CharField(label="Title", max_length=100)
-    company = forms.CharField(label="Company", max_length=100)
-    location = forms.CharField(label="Location", max_length=100, required=False)
-    started_on = forms.DateField(label="From", widget=DateInput)
+    title = forms.CharField(label=_("Title"), max_length=100)
+    company = forms.CharField(label=_("Company"), max_length=100)
+    location = forms.CharField(label=_("Location"), max_length=100, required=False)
+    started_on = forms.DateField(label=_("From"), widget=DateInput)
     ended_on = forms.DateField(
-        label="To", required=False, widget=DateInput, help_text="Leave empty if you work here now."
+        label=_("To"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Leave empty if you work here now."),
     )
     description = forms.CharField(
-        label="Description",
+        label=_("Description"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -57,50 +61,56 @@ class PositionForm(forms.Form):
 
 
 class EducationForm(forms.Form):
-    school = forms.CharField(label="School", max_length=150)
-    degree = forms.CharField(label="Degree", max_length=100, required=False)
-    field_of_study = forms.CharField(label="Field of study", max_length=100, required=False)
+    school = forms.CharField(label=_("School"), max_length=150)
+    degree = forms.CharField(label=_("Degree"), max_length=100, required=False)
+    field_of_study = forms.CharField(label=_("Field of study"), max_length=100, required=False)
     start_year = forms.IntegerField(
-        label="From (year)", min_value=1900, max_value=2100, required=False
+        label=_("From (year)"), min_value=1900, max_value=2100, required=False
     )
-    end_year = forms.IntegerField(label="To (year)", min_value=1900, max_value=2100, required=False)
+    end_year = forms.IntegerField(
+        label=_("To (year)"), min_value=1900, max_value=2100, required=False
+    )
 
 
 class SkillForm(forms.Form):
-    name = forms.CharField(label="Skill", max_length=80)
+    name = forms.CharField(label=_("Skill"), max_length=80)
 
 
 class SettingsForm(forms.Form):
     primary_action = forms.ChoiceField(
-        label="Main button on your profile",
+        label=_("Main button on your profile"),
         choices=PrimaryAction.choices,
         widget=forms.RadioSelect,
-        help_text="Connect asks you to accept each person; Follow lets anyone see your public "
-        "posts without asking. The other button stays under “More”.",
+        help_text=_(
+            "Connect asks you to accept each person; Follow lets anyone see your public "
+            "posts without asking. The other button stays under “More”."
+        ),
     )
     followers_allowed = forms.ChoiceField(
-        label="Who can follow you",
+        label=_("Who can follow you"),
         choices=FollowersAllowed.choices,
         widget=forms.RadioSelect,
-        help_text="Choosing “Only my connections” also removes your current followers who are "
-        "not connected to you.",
+        help_text=_(
+            "Choosing “Only my connections” also removes your current followers who are "
+            "not connected to you."
+        ),
     )
     invitations_from = forms.ChoiceField(
-        label="Who can invite you to connect",
+        label=_("Who can invite you to connect"),
         choices=InvitationsFrom.choices,
         widget=forms.RadioSelect,
-        help_text="With the e-mail option, senders must type your e-mail address correctly.",
+        help_text=_("With the e-mail option, senders must type your e-mail address correctly."),
     )
     connections_visible_to = forms.ChoiceField(
-        label="Who can see your list of connections",
+        label=_("Who can see your list of connections"),
         choices=ConnectionsVisibleTo.choices,
         widget=forms.RadioSelect,
-        help_text="People always see the connections they share with you.",
+        help_text=_("People always see the connections they share with you."),
     )
     open_profile = forms.BooleanField(
-        label="Open profile",
+        label=_("Open profile"),
         required=False,
-        help_text="Anyone may message you, without a connection or an InMail credit.",
+        help_text=_("Anyone may message you, without a connection or an InMail credit."),
     )
     refuse_inmail = forms.BooleanField(
         label=_("Refuse InMail"),
@@ -111,13 +121,23 @@ class SettingsForm(forms.Form):
         ),
     )
     share_profile_updates = forms.BooleanField(
-        label="Share profile updates",
+        label=_("Share profile updates"),
         required=False,
-        help_text="Tell your network when you add a new position or change your profile.",
+        help_text=_("Tell your network when you add a new position or change your profile."),
     )
     share_network_updates = forms.BooleanField(
-        label="Share network updates",
+        label=_("Share network updates"),
         required=False,
-        help_text="Allow “You are now connected to …” to be shown. It only appears when both "
-        "people allow it.",
+        help_text=_(
+            "Allow “You are now connected to …” to be shown. It only appears when both "
+            "people allow it."
+        ),
+    )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        # The languages' own names, so anyone finds theirs whatever the page speaks.
+        choices=[("", _("The language of your browser")), *settings.LANGUAGES],
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("Linkwell's pages, e-mails and messages to apps use this language."),
     )

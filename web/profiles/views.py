@@ -5,9 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from core.errors import Refused
+from core.i18n import use_language
 from membership import services as membership
 from network import queries as network_queries
 from profiles import services
@@ -23,10 +25,11 @@ from web.profiles.forms import (
     SkillForm,
 )
 
-PROFILE_SAVED = "Your profile was saved."
-PHOTO_SAVED = "Your profile photo was updated."
-PHOTO_REMOVED = "Your profile photo was removed."
-SETTINGS_SAVED = "Your settings were saved."
+OWN_PROFILE_ONLY = _("You can only edit your own profile.")
+PROFILE_SAVED = _("Your profile was saved.")
+PHOTO_SAVED = _("Your profile photo was updated.")
+PHOTO_REMOVED = _("Your profile photo was removed.")
+SETTINGS_SAVED = _("Your settings were saved.")
 
 
 def profile(request, handle: str):
@@ -54,7 +57,7 @@ def _own_member(request, handle: str):
     """Only the member edits their profile: unknown handles 404, someone else's 403."""
     member = network_queries.visible_member(request.user, handle=handle).member
     if member.pk != request.user.pk:
-        raise PermissionDenied("You can only edit your own profile.")
+        raise PermissionDenied(OWN_PROFILE_ONLY)
     return with_details(member)
 
 
@@ -206,6 +209,8 @@ def settings_page(request):
             except Refused as exc:
                 form.add_error(None, exc.message)
             else:
+                # A new language speaks at once, from this confirmation on.
+                use_language(request, form.cleaned_data.get("language", ""))
                 messages.success(request, SETTINGS_SAVED)
                 return redirect("settings")
         return render(request, "web/profiles/settings.html", {"form": form}, status=400)

@@ -12,7 +12,7 @@ from oauth import queries, services
 from oauth.scopes import UMBRELLAS
 
 CHOICES = [(name, UMBRELLAS[name]) for name in ("read", "write", "follow", "push")]
-REVOKED = "The token was revoked; programs using it can no longer sign in."
+REVOKED = _("The token was revoked; programs using it can no longer sign in.")
 APP_REVOKED = _("The app's access was revoked; it can no longer use your account.")
 
 
