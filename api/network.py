@@ -202,27 +202,32 @@ def relationships(request):
 # --- Mastodon: lists with Link paging ------------------------------------------------------
 
 
+def _cursor(request, default: int = 40) -> dict:
+    """Mastodon's paging parameters: limit (1–80), max_id, since_id, min_id."""
+    return {
+        "limit": min(max(_int(request.GET.get("limit"), default), 1), 80),
+        "max_id": _int(request.GET.get("max_id"), None),
+        "since_id": _int(request.GET.get("since_id"), None),
+        "min_id": _int(request.GET.get("min_id"), None),
+    }
+
+
 def _paged(request, rows, key: str, default: int = 40):
     """Mastodon paging by record id: max_id / since_id / min_id / limit, with a Link header."""
-    limit = min(max(_int(request.GET.get("limit"), default), 1), 80)
-    page = keyset_page(
-        rows,
-        key,
-        limit=limit,
-        max_id=_int(request.GET.get("max_id"), None),
-        since_id=_int(request.GET.get("since_id"), None),
-        min_id=_int(request.GET.get("min_id"), None),
-    )
-    return page, _link(request, page, key, limit)
+    cursor = _cursor(request, default)
+    page = keyset_page(rows, key, **cursor)
+    keys = [getattr(row, key) for row in page]
+    return page, _link(request, keys, cursor["limit"])
 
 
-def _link(request, page, key: str, limit: int) -> str:
-    if not page:
+def _link(request, keys: list[int], limit: int) -> str:
+    """Link: `next` (older, max_id) when the page is full, `prev` (newer, min_id), as Mastodon."""
+    if not keys:
         return ""
     base = request.build_absolute_uri(request.path)
-    newest, oldest = getattr(page[0], key), getattr(page[-1], key)
+    newest, oldest = keys[0], keys[-1]
     links = [f'<{base}?{urlencode({"limit": limit, "min_id": newest})}>; rel="prev"']
-    if len(page) == limit:
+    if len(keys) == limit:
         links.insert(0, f'<{base}?{urlencode({"limit": limit, "max_id": oldest})}>; rel="next"')
     return ", ".join(links)
 
@@ -391,17 +396,20 @@ for _name in ("accept", "ignore", "dont_know", "withdraw"):
 
 
 @router.get("/accounts/{int:account_id}/connections", auth=member_auth, response=list[Account])
-def connections(request, response: HttpResponse, account_id: int, offset: int = 0, limit: int = 40):
-    """S5: 403 with the reason when the list is hidden from you (see mutual_connections)."""
+def connections(request, response: HttpResponse, account_id: int):
+    """S5: 403 with the reason when the list is hidden from you (see mutual_connections).
+    Newest connection first, paged by keyset (`max_id`, `min_id`, `since_id`, `limit`; the
+    ids are the connections', in the Link header as for followers)."""
     require_scope(request, "read:follows", "read:accounts")
     member = _visible_member(request, account_id)
-    members, only_shared = queries.connections_of(member, request.auth)
+    cursor = _cursor(request)
+    page, only_shared = queries.connection_page(member, request.auth, **cursor)
     if only_shared:
         raise Forbidden(queries.connections_hidden_reason(member), rule="S5")
-    limit = min(max(limit, 1), 80)
-    page = list(members[max(offset, 0) : max(offset, 0) + limit])
-    _offset_link(request, response, offset, limit, len(page))
-    return account_entities(page, viewer=request.auth)
+    link = _link(request, [connection_id for connection_id, _ in page], cursor["limit"])
+    if link:
+        response["Link"] = link
+    return account_entities([member_id for _, member_id in page], viewer=request.auth)
 
 
 @router.get(
@@ -411,13 +419,21 @@ def mutual_connections(
     request, response: HttpResponse, account_id: int, offset: int = 0, limit: int = 40
 ):
     """D2: the connections you share, always visible to you (S5); `X-Total-Count` holds the
-    count."""
+    count. Highest member id first, paged by keyset on the member id (`max_id`, `min_id`,
+    `since_id`, Link header); `offset` still works for older clients."""
     require_scope(request, "read:follows", "read:accounts")
     member = _visible_member(request, account_id)
-    limit = min(max(limit, 1), 80)
-    total, ids = queries.mutuals_for(request.auth, member, offset=max(offset, 0), limit=limit)
+    if offset > 0:
+        limit = min(max(limit, 1), 80)
+        total, ids = queries.mutuals_for(request.auth, member, offset=offset, limit=limit)
+        _offset_link(request, response, offset, limit, len(ids))
+    else:
+        cursor = _cursor(request)
+        total, ids = queries.mutual_page(request.auth, member, **cursor)
+        link = _link(request, ids, cursor["limit"])
+        if link:
+            response["Link"] = link
     response["X-Total-Count"] = str(total)
-    _offset_link(request, response, offset, limit, len(ids))
     return account_entities(ids, viewer=request.auth)
 
 

@@ -26,6 +26,12 @@ def _streaming(argv: list[str]) -> int:
     return main(argv)
 
 
+def _api(argv: list[str]) -> int:
+    from bench.api import main
+
+    return main(argv)
+
+
 def _search(argv: list[str]) -> int:
     from bench.search import main
 
@@ -37,6 +43,7 @@ BENCHMARKS: dict[str, Callable[[list[str]], int]] = {
     "feed": _feed,
     "streaming": _streaming,
     "search": _search,
+    "api": _api,
 }
 
 

@@ -72,6 +72,7 @@ def _run(args, connection) -> None:
     from feed import fanout, home, services
     from feed.models import FeedAuthor, Post, TimelineEntry
     from feed.queries import with_context as queries_with_context
+    from membership.services import recount
     from network.models import Connection, Follow
 
     members = User.objects.count()
@@ -123,6 +124,7 @@ def _run(args, connection) -> None:
         ],
         ignore_conflicts=True,
     )
+    recount(member_ids=[heavy.pk, *leaders[:50]])
     for member in (typical, heavy):  # their timelines as the fan-out would have written them
         followed = set(Follow.objects.filter(follower=member).values_list("followee_id", flat=True))
         posts = Post.objects.filter(author_id__in=followed).exclude(author_id__in=leaders)
@@ -239,6 +241,7 @@ def _run(args, connection) -> None:
             ],
             ignore_conflicts=True,
         )
+        recount(member_ids=[author.pk, *readers[:count]])  # the fan-out reads the kept count
         followers = Follow.objects.filter(followee=author).count()
         settings.LINKWELL_FEED_FANOUT_MAX_FOLLOWERS = 10**9
         post = services.publish(author=author, text="Fan-out timing")
@@ -297,6 +300,7 @@ def _seed_activity(args) -> None:
     from accounts.models import User
     from feed import seeding
     from feed.models import Reaction
+    from membership.services import recount
     from network.models import Connection, Follow
 
     if Reaction.objects.exists():
@@ -312,6 +316,7 @@ def _seed_activity(args) -> None:
         .values_list("followee_id", flat=True)[: max(3, len(ids) // 1000)]
     )
     report = seeding.seed_activity(ids, leaders, rng, connections=(a, b), posts_per_member=2.0)
+    recount()  # bulk rows: their kept counts, once
     print(f"seeded activity in {time.perf_counter() - started:.1f}s: {report}")
 
 

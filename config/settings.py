@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "messaging",
     "notifications",
     "search",
+    "membership",  # no models: `linkwell recount`
     "api",
     "web",
     "demo",

@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Greatest, Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +45,7 @@ from feed.models import (
 from feed.queries import FILTER_NOT_FOUND, MEDIA_RECORD_NOT_FOUND
 from notifications import services as notices
 from notifications.models import Kind
+from profiles import services as profiles
 
 EMPTY_POST = _("A post needs some text or an image.")
 POST_TOO_LONG = _("A post is at most %(max)s characters.")
@@ -167,7 +168,36 @@ def _create(author: User, key: str, **fields) -> tuple[Post, bool]:
         if found is None:
             raise
         return found, False
+    _count_new_post(post)
     return post, True
+
+
+def _count_new_post(post: Post) -> None:
+    """The author's kept `posts` (Mastodon's statuses_count: posts, comments and reposts)."""
+    profiles.adjust_counts({post.author_id: {"posts": 1, "last_post_at": post.created_at}})
+
+
+def _count_gone_posts(which) -> list[int]:
+    """Before `which` (a Q or a queryset's filter) is deleted: each author's kept `posts`
+    goes down by their rows among it. Returns the authors, for `_note_last_posts` after."""
+    rows = Post.objects.filter(which).order_by().values("author_id").annotate(n=Count("pk"))
+    changes = {row["author_id"]: {"posts": -row["n"]} for row in rows}
+    profiles.adjust_counts(changes)
+    return sorted(changes)
+
+
+def _note_last_posts(author_ids: list[int]) -> None:
+    """After a deletion: when each author last posted, from the rows left (index top-1)."""
+    for start in range(0, len(author_ids), BATCH):
+        batch = author_ids[start : start + BATCH]
+        last = dict(
+            Post.objects.filter(author_id__in=batch)
+            .order_by()
+            .values("author_id")
+            .annotate(last=Max("created_at"))
+            .values_list("author_id", "last")
+        )
+        profiles.note_last_posts({author: last.get(author) for author in batch})
 
 
 def _after_publish(post: Post, newly_mentioned: list[int]) -> None:
@@ -325,6 +355,7 @@ def repost(
                 )
         except IntegrityError:  # a concurrent click made it first
             return Post.objects.get(author=author, reblog=target)
+        _count_new_post(post)
         newly = []
     Post.objects.filter(pk=target.pk).update(reposts_count=F("reposts_count") + 1)
     transaction.on_commit(
@@ -345,7 +376,9 @@ def undo_repost(*, author: User, original: int) -> Post:
     target = queries.visible_post(author, original)
     if target.reblog_id:
         target = queries.visible_post(author, target.reblog_id)
+    authors = _count_gone_posts(Q(author=author, reblog=target))
     deleted, _ = Post.objects.filter(author=author, reblog=target).delete()
+    _note_last_posts(authors)
     if deleted:
         Post.objects.filter(pk=target.pk).update(reposts_count=Greatest(F("reposts_count") - 1, 0))
         transaction.on_commit(
@@ -428,7 +461,12 @@ def delete(*, by: User, post_id: int) -> Post:
     post.media_list = list(post.media.all())  # the answer shows what was deleted
     post.tag_list, post.mention_list = [], []
     post.deleted_id = post.pk
+    # What goes with it by cascade: its comments and replies, and plain reposts of it.
+    authors = _count_gone_posts(
+        Q(pk=post.pk) | Q(root=post.pk) | Q(in_reply_to=post.pk) | Q(reblog=post.pk)
+    )
     post.delete()
+    _note_last_posts(authors)
     kinds = [Kind.MENTION, Kind.COMMENT, Kind.REPLY, Kind.REACTION, Kind.REPOST]
     transaction.on_commit(lambda: notices.forget_subjects(kinds=kinds, subject_ids=gone))
     transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
@@ -466,7 +504,9 @@ def _forget_member(member: User) -> None:
         if name
     ]
     Reaction.objects.filter(member=member).delete()
+    others = _count_gone_posts(Q(pk__in=gone_posts.exclude(author=member).values("pk")))
     gone_posts.delete()  # by the same filter: no list of ids as long as the member's history
+    _note_last_posts(others)
     _recount(sorted(touched - gone))
     kinds = [Kind.MENTION, Kind.COMMENT, Kind.REPLY, Kind.REACTION, Kind.REPOST]
     ids = sorted(gone)

@@ -1,49 +1,37 @@
-"""Reads that span areas: a member as the API's Account entity shows them.
+"""Reads that span areas: a member as the API's Account entity and the profile page show them.
 
-The entity's counts come from three areas' tables (network's follows and connections, feed's
-posts), so the read that gathers them lives above all three. Who may see which member is still
-`network.queries.visible_members`' answer: these functions load, that one decides.
+The counts are the kept ones (`profiles.MemberCounts`, changed by network's and feed's
+writes), read with the member, never counted at read time; `ProfileView.counts` decides what a
+reader sees of them. Who may see which member is still `network.queries.visible_members`'
+answer: these functions load, that one decides.
 """
-
-from django.db.models import Count, IntegerField, Max, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from accounts.queries import MEMBER_NOT_FOUND
 from core.errors import NotFound
-from feed.models import Post
+from membership import services
 from network import queries as network
-from network.models import Connection, Follow
-from profiles.queries import ProfileView, current_first_positions
-
-
-def _count(queryset, key: str):
-    counted = queryset.order_by().values(key).annotate(n=Count("pk")).values("n")[:1]
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+from profiles.queries import ProfileView, current_first_positions, kept_counts
 
 
 def with_account_data(queryset):
-    """Annotates what the entity needs, so a page of accounts costs two queries (the members
-    with their counts and profile, then their positions)."""
-    member = OuterRef("pk")
-    return (
-        queryset.select_related("profile")
-        .annotate(
-            entity_followers=_count(Follow.objects.filter(followee=member), "followee"),
-            entity_following=_count(Follow.objects.filter(follower=member), "follower"),
-            entity_statuses=_count(Post.objects.filter(author=member), "author"),
-            entity_connections_a=_count(Connection.objects.filter(member_a=member), "member_a"),
-            entity_connections_b=_count(Connection.objects.filter(member_b=member), "member_b"),
-            entity_last_status=Subquery(
-                Post.objects.filter(author=member)
-                .order_by()
-                .values("author")
-                .annotate(last=Max("created_at"))
-                .values("last")[:1]
-            ),
-        )
-        .prefetch_related(current_first_positions())
-    )
+    """What the entity needs, so a page of accounts costs two queries (the members with
+    their profile and counts, then their positions)."""
+    return queryset.select_related("profile", "counts").prefetch_related(current_first_positions())
+
+
+def _with_counts(members: list[User]) -> list[User]:
+    """A member without a counter row (loaded in bulk, past the services) is counted from
+    the rows now, once: a repair, so no reader ever sees counts that were never kept."""
+    missing = [m.pk for m in members if kept_counts(m) is None]
+    if not missing:
+        return members
+    services.recount(member_ids=missing)
+    fresh = {m.pk: m for m in User.objects.filter(pk__in=missing).select_related("counts")}
+    for member in members:
+        if member.pk in fresh:
+            member.counts = fresh[member.pk].counts
+    return members
 
 
 def visible_accounts(viewer, members, *, blocked_as_card: bool = False) -> list[ProfileView]:
@@ -53,7 +41,7 @@ def visible_accounts(viewer, members, *, blocked_as_card: bool = False) -> list[
     if not ids:
         return []
     loaded = {m.pk: m for m in with_account_data(User.objects.filter(pk__in=ids))}
-    found = [loaded[pk] for pk in ids if pk in loaded]
+    found = _with_counts([loaded[pk] for pk in ids if pk in loaded])
     return network.visible_members(viewer, found, blocked_as_card=blocked_as_card)
 
 
@@ -67,7 +55,15 @@ def visible_account(viewer, member, *, blocked_as_card: bool = False) -> Profile
     return found[0]
 
 
+def visible_profile(viewer, *, handle: str | None = None, member=None, view=None) -> ProfileView:
+    """The profile page's member (by handle, any case, or already loaded) as
+    `visible_account` gives the API's: the same door, with the same kept counts."""
+    found = network.visible_member(viewer, handle=handle, member=member, view=view)
+    _with_counts([found.member])
+    return found
+
+
 def own_account(member: User) -> ProfileView:
     """The signed-in member's own account, whole."""
-    loaded = with_account_data(User.objects.filter(pk=member.pk)).get()
+    loaded = _with_counts([with_account_data(User.objects.filter(pk=member.pk)).get()])[0]
     return network.visible_member(member, member=loaded)

@@ -1,4 +1,5 @@
-"""Writes that span areas, one transaction each: sign-up (U1, U2), S3's settings, deletion (U4).
+"""Writes that span areas, one transaction each: sign-up (U1, U2), S3's settings, deletion (U4),
+and the recount of the kept counts from network's and feed's rows.
 
 The web pages and the API call these, so both doors behave alike.
 """
@@ -10,11 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from accounts import services as accounts
 from accounts.models import User
 from core.errors import Invalid
+from feed import queries as feed_queries
 from feed import services as feed
 from messaging import services as messaging
+from network import queries as network_queries
 from network import services as network
 from profiles import services as profiles
-from profiles.models import FollowersAllowed, Profile
+from profiles.models import FollowersAllowed, MemberCounts, Profile
 
 WRONG_PASSWORD = _("That password is not right; your account was not deleted.")
 
@@ -40,6 +43,7 @@ def create_member(
         validate=validate,
     )
     profiles.create_profile(member=member)
+    profiles.create_counts(member=member)
     return member
 
 
@@ -102,3 +106,64 @@ def delete_member(*, member: User, password: str | None = None) -> None:
     feed.forget_member(member=member)
     profiles.forget_member(member=member)
     accounts.delete_account(member=member)
+
+
+# --- Kept counts, counted again from the rows --------------------------------------------
+
+RECOUNT_RANGE = 10_000  # member ids per transaction: five grouped statements and one upsert
+
+
+def recount(*, member_ids=None, span: int = RECOUNT_RANGE, progress=None) -> int:
+    """Every member's (or these members') followers, following, connections and posts
+    counted from the rows and written over the kept counts: for repair and after bulk loads
+    (`linkwell recount`, the demo seed, the benchmarks' seeding). One transaction per range
+    of ids, the counter rows locked first (`profiles.services.lock_counts`), so writes
+    running meanwhile are neither lost nor counted twice. Returns how many were counted."""
+    if member_ids is None:
+        ids = User.objects.order_by("pk").values_list("pk", flat=True)
+        first, last = ids.first(), ids.last()
+        ranges = [] if first is None else [(lo, lo + span) for lo in range(first, last + 1, span)]
+        wanted = None
+    else:
+        wanted = sorted(set(member_ids))
+        ranges = []
+        for member_id in wanted:
+            if not ranges or member_id >= ranges[-1][0] + span:
+                ranges.append((member_id, member_id + 1))
+            else:
+                ranges[-1] = (ranges[-1][0], member_id + 1)
+    counted = 0
+    for done, (lo, hi) in enumerate(ranges, 1):
+        counted += _recount_range(lo, hi, wanted)
+        if progress is not None:
+            progress(done, len(ranges))
+    return counted
+
+
+@transaction.atomic
+def _recount_range(lo: int, hi: int, wanted: list[int] | None) -> int:
+    members = User.objects.filter(pk__gte=lo, pk__lt=hi)
+    if wanted is not None:
+        members = members.filter(pk__in=[m for m in wanted if lo <= m < hi])
+    ids = list(members.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    profiles.lock_counts(ids)
+    network_counts = network_queries.counted_in_range(lo, hi)
+    post_counts = feed_queries.posts_counted_in_range(lo, hi)
+    rows = []
+    for member_id in ids:
+        net = network_counts.get(member_id, {})
+        posts, last = post_counts.get(member_id, (0, None))
+        rows.append(
+            MemberCounts(
+                member_id=member_id,
+                followers=net.get("followers", 0),
+                following=net.get("following", 0),
+                connections=net.get("connections", 0),
+                posts=posts,
+                last_post_at=last,
+            )
+        )
+    profiles.store_counts(rows)
+    return len(rows)

@@ -56,6 +56,9 @@ class Invitation(models.Model):
         indexes = [
             models.Index(fields=["recipient", "status", "-created_at"]),
             models.Index(fields=["sender", "status", "-created_at"]),
+            # Keyset pages of one's invitations, newest first (issue 10).
+            models.Index(fields=["recipient", "status", "-id"], name="invitation_received_page"),
+            models.Index(fields=["sender", "status", "-id"], name="invitation_sent_page"),
         ]
 
 
@@ -78,7 +81,12 @@ class Connection(models.Model):
             ),
             models.UniqueConstraint(fields=["member_a", "member_b"], name="connection_unique"),
         ]
-        indexes = [models.Index(fields=["member_b", "member_a"])]
+        indexes = [
+            models.Index(fields=["member_b", "member_a"]),
+            # Keyset pages of one member's connections: one range per side (issue 10).
+            models.Index(fields=["member_a", "-id"], name="connection_a_page"),
+            models.Index(fields=["member_b", "-id"], name="connection_b_page"),
+        ]
 
 
 class ConnectionEvent(models.Model):
@@ -106,7 +114,12 @@ class Follow(models.Model):
             ),
             models.UniqueConstraint(fields=["follower", "followee"], name="follow_unique"),
         ]
-        indexes = [models.Index(fields=["followee", "-created_at"])]
+        indexes = [
+            models.Index(fields=["followee", "-created_at"]),
+            # Keyset pages of followers and following, newest follow first (issue 10).
+            models.Index(fields=["followee", "-id"], name="follow_followers_page"),
+            models.Index(fields=["follower", "-id"], name="follow_following_page"),
+        ]
 
 
 class Block(models.Model):
@@ -121,7 +134,10 @@ class Block(models.Model):
             ),
             models.UniqueConstraint(fields=["blocker", "blocked"], name="block_unique"),
         ]
-        indexes = [models.Index(fields=["blocked", "blocker"])]
+        indexes = [
+            models.Index(fields=["blocked", "blocker"]),
+            models.Index(fields=["blocker", "-id"], name="block_list_page"),  # issue 10
+        ]
 
 
 class Unblock(models.Model):

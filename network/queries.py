@@ -9,7 +9,7 @@ loader or the Viewpoint's module: docs/architecture.md, "The doors".
 
 from dataclasses import dataclass
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -17,10 +17,11 @@ from accounts import queries as accounts_queries
 from accounts.models import User
 from accounts.queries import MEMBER_NOT_FOUND
 from core.errors import NotFound
+from core.paging import keyset_page
 from network.models import Block, Connection, Follow, Invitation, InvitationStatus
 from network.viewpoint import Viewpoint
 from profiles.models import ConnectionsVisibleTo, Profile
-from profiles.queries import ProfileView
+from profiles.queries import ProfileView, fresh_counts
 
 CONNECTIONS_HIDDEN = _(
     "This member shows their connections only to themselves; you see the connections you share."
@@ -130,7 +131,7 @@ def visible_members(
             if blocked_as_card:
                 seen.append(ProfileView(member, full=False))
         elif member.pk not in blocked_viewer:
-            seen.append(ProfileView(member, full=True))
+            seen.append(ProfileView(member, full=True, own=member.pk == me))
     return seen
 
 
@@ -299,14 +300,86 @@ def connections_of(member, viewer, *, search: str = "", order: str = "recent") -
     return members.select_related("profile"), only_shared
 
 
+def connection_page(
+    member,
+    viewer,
+    *,
+    limit: int,
+    max_id: int | None = None,
+    since_id: int | None = None,
+    min_id: int | None = None,
+) -> tuple[list[tuple[int, int]], bool]:
+    """S5 and D4 as `connections_of`, one keyset page by the Connection's id, newest first:
+    ([(connection id, member id)], whether the list is cut to the shared connections). A pair
+    is stored once (member_a < member_b), so the member's connections are two index ranges,
+    `(member_a, -id)` and `(member_b, -id)`, each read for one page and merged: two
+    statements at any depth, whatever the list's length."""
+    pk = member.pk
+    only_shared = not can_see_connections_of(viewer, member)
+    if only_shared and (viewer is None or not viewer.is_authenticated):
+        return [], True
+    sides = (
+        Connection.objects.filter(member_a_id=pk).values_list("pk", "member_b_id"),
+        Connection.objects.filter(member_b_id=pk).values_list("pk", "member_a_id"),
+    )
+    found = []
+    for rows, other in zip(sides, ("member_b_id", "member_a_id"), strict=True):
+        if only_shared:
+            rows = rows.filter(**{f"{other}__in": connection_ids_of(viewer)})
+        if viewer is not None and viewer.is_authenticated:
+            rows = rows.exclude(
+                **{f"{other}__in": Block.objects.filter(blocker=viewer).values("blocked_id")}
+            ).exclude(**{f"{other}__in": Block.objects.filter(blocked=viewer).values("blocker_id")})
+        found += keyset_page(
+            rows, "pk", limit=limit, max_id=max_id, since_id=since_id, min_id=min_id
+        )
+    if min_id is not None:  # the nearest newer ones, still shown newest first
+        return sorted(found)[:limit][::-1], only_shared
+    return sorted(found, reverse=True)[:limit], only_shared
+
+
 def connection_count(member) -> int:
+    """The kept count (N7's limit reads it in the locked transaction); counted only for a
+    member whose counter row is missing."""
+    kept = _kept(member)
+    if kept is not None:
+        return kept.connections
     return Connection.objects.filter(Q(member_a=member) | Q(member_b=member)).count()
 
 
 def follower_count(member) -> int:
-    """All of the member's followers, as the API's `followers_count`: a number names no one,
-    so it shows the total even where S5 cuts the list (docs/security.md)."""
+    """All of the member's followers (the fan-out's threshold), kept, not counted."""
+    kept = _kept(member)
+    if kept is not None:
+        return kept.followers
     return Follow.objects.filter(followee_id=getattr(member, "pk", member)).count()
+
+
+def _kept(member):
+    return fresh_counts(getattr(member, "pk", member))
+
+
+def counted_in_range(lo: int, hi: int) -> dict[int, dict[str, int]]:
+    """Followers, following and connections counted from the rows for members with
+    lo <= id < hi: four grouped statements, each on an index led by the member column."""
+    found: dict[int, dict[str, int]] = {}
+
+    def add(rows, key: str, field: str) -> None:
+        grouped = (
+            rows.filter(**{f"{key}__gte": lo, f"{key}__lt": hi})
+            .order_by()
+            .values_list(key)
+            .annotate(n=Count("pk"))
+        )
+        for member_id, n in grouped:
+            counts = found.setdefault(member_id, {})
+            counts[field] = counts.get(field, 0) + n
+
+    add(Follow.objects.all(), "followee_id", "followers")
+    add(Follow.objects.all(), "follower_id", "following")
+    add(Connection.objects.all(), "member_a_id", "connections")
+    add(Connection.objects.all(), "member_b_id", "connections")
+    return found
 
 
 def follow_list(member, viewer, *, direction: str) -> QuerySet:
@@ -315,17 +388,20 @@ def follow_list(member, viewer, *, direction: str) -> QuerySet:
     show the member's connections: the owner sees everything; others see nothing when the
     member chose `only_me` (Mastodon's hide_collections); under `connections`, a viewer who
     may see the connection list sees it all, anyone else only pure follows plus the
-    connections they share with the member. Blocked members are left out (D4)."""
+    connections they share with the member. Blocked members are left out (D4).
+
+    `follow_id` is the joined Follow's own id, so a keyset page (`core.paging`) is one range
+    scan of the `(followee, -id)` or `(follower, -id)` index, as cheap on page 1,000 as on
+    page 1 (tests/network/test_paging.py pins the plans)."""
     pk = member.pk
     if direction == "followers":
         members = User.objects.filter(following_set__followee_id=pk)
-        follow = Follow.objects.filter(followee_id=pk, follower=OuterRef("pk"))
+        members = members.annotate(follow_id=F("following_set__id"))
     elif direction == "following":
         members = User.objects.filter(follower_set__follower_id=pk)
-        follow = Follow.objects.filter(follower_id=pk, followee=OuterRef("pk"))
+        members = members.annotate(follow_id=F("follower_set__id"))
     else:
         raise ValueError(f"direction must be followers or following, not {direction!r}")
-    members = members.annotate(follow_id=Subquery(follow.values("pk")[:1]))
     signed_in = viewer is not None and viewer.is_authenticated
     if not (signed_in and viewer.pk == pk):
         if member.profile.connections_visible_to == ConnectionsVisibleTo.ONLY_ME:
@@ -368,6 +444,27 @@ def degrees_for(viewer, members, *, view: Viewpoint | None = None) -> list[int |
 def mutuals_for(viewer, member, *, offset: int = 0, limit: int = 20, view=None):
     """D2 with D4: (count of shared connections, one page of their ids)."""
     return (view or Viewpoint(viewer)).mutuals(member, offset=offset, limit=limit)
+
+
+def mutual_page(
+    viewer,
+    member,
+    *,
+    limit: int,
+    max_id: int | None = None,
+    since_id: int | None = None,
+    min_id: int | None = None,
+    view=None,
+) -> tuple[int, list[int]]:
+    """D2 with D4 by keyset on the member id, highest first, as every other list pages: the
+    index intersects the two lists in memory whatever the page (bounded by N7's 30,000), so
+    a deep page costs what the first does. (count, one page of ids)."""
+    view = view or Viewpoint(viewer)
+    count, ids = view.mutuals(member, offset=0, limit=max(view.mutual_count(member), 1))
+    ids = [i for i in ids if (max_id is None or i < max_id) and (since_id is None or i > since_id)]
+    if min_id is not None:
+        return count, [i for i in ids if i > min_id][:limit][::-1]
+    return count, ids[::-1][:limit]
 
 
 def mutual_members(
@@ -440,7 +537,7 @@ def received_invitations(member) -> QuerySet:
             recipient=member, status=InvitationStatus.PENDING, ignored_at__isnull=True
         )
         .select_related("sender__profile")
-        .order_by("-created_at", "-pk")
+        .order_by("-pk")
     )
 
 
@@ -448,7 +545,7 @@ def sent_invitations(member) -> QuerySet:
     return (
         Invitation.objects.filter(sender=member, status=InvitationStatus.PENDING)
         .select_related("recipient__profile")
-        .order_by("-created_at", "-pk")
+        .order_by("-pk")
     )
 
 
@@ -463,15 +560,17 @@ def invited_either_way(member) -> set[int]:
 
 
 def blocked_members(member) -> QuerySet:
-    return Block.objects.filter(blocker=member).select_related("blocked").order_by("-created_at")
+    return Block.objects.filter(blocker=member).select_related("blocked").order_by("-pk")
 
 
 def counts(member) -> dict:
-    """Counts for My Network: connections, followers, following and invitations."""
+    """Counts for My Network: the kept connections, followers and following (the member's
+    own, so nothing is hidden), and the pending invitations counted on their index."""
+    kept = visible_member(member, member=member).counts
     return {
-        "connections": connection_count(member),
-        "followers": follower_count(member),
-        "following": Follow.objects.filter(follower=member).count(),
+        "connections": kept.connections,
+        "followers": kept.followers,
+        "following": kept.following,
         "received": received_invitations(member).count(),
         "sent": sent_invitations(member).count(),
     }

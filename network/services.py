@@ -33,6 +33,7 @@ from network.models import (
     ReportReason,
     Unblock,
 )
+from profiles import services as profiles
 from profiles.models import FollowersAllowed, InvitationsFrom, PrimaryAction
 
 PENDING = InvitationStatus.PENDING
@@ -288,8 +289,12 @@ def _connect(x: int, y: int, now: datetime, invitation: Invitation | None) -> No
             defaults={"created_at": now, "invitation": invitation, "reason": reason},
         )
     if created:
-        _follow(a, b, now)
-        _follow(b, a, now)
+        changes = {a: {"connections": 1}, b: {"connections": 1}}
+        for follower, followee in ((a, b), (b, a)):
+            if _follow(follower, followee, now, count=False):
+                _add(changes, follower, "following", 1)
+                _add(changes, followee, "followers", 1)
+        profiles.adjust_counts(changes)
         ConnectionEvent.objects.create(member_a=a, member_b=b, connected=True, at=now)
         # S7: feed sits above network, so its news job is named, not imported
         enqueue_after_commit("jobs.feed.announce_connection", a, b)
@@ -299,10 +304,29 @@ def _disconnect(x: int, y: int, now: datetime) -> None:
     a, b = sorted((x, y))
     deleted, _ = Connection.objects.filter(member_a_id=a, member_b_id=b).delete()
     if deleted:
-        Follow.objects.filter(
-            Q(follower_id=a, followee_id=b) | Q(follower_id=b, followee_id=a)
-        ).delete()
+        changes = _end_follows(Q(follower_id=a, followee_id=b) | Q(follower_id=b, followee_id=a))
+        _add(changes, a, "connections", -1)
+        _add(changes, b, "connections", -1)
+        profiles.adjust_counts(changes)
         ConnectionEvent.objects.create(member_a=a, member_b=b, connected=False, at=now)
+
+
+def _end_follows(which: Q) -> dict[int, dict[str, int]]:
+    """Deletes the follows `which` names (a pair's, at most two) and returns the counts'
+    changes for the caller to apply with its own."""
+    changes: dict[int, dict[str, int]] = {}
+    found = list(Follow.objects.filter(which).values_list("pk", "follower_id", "followee_id"))
+    if found:
+        Follow.objects.filter(pk__in=[pk for pk, _follower, _followee in found]).delete()
+    for _pk, follower, followee in found:
+        _add(changes, follower, "following", -1)
+        _add(changes, followee, "followers", -1)
+    return changes
+
+
+def _add(changes: dict[int, dict[str, int]], member_id: int, field: str, delta: int) -> None:
+    counts = changes.setdefault(member_id, {})
+    counts[field] = counts.get(field, 0) + delta
 
 
 # --- Following --------------------------------------------------------------------------
@@ -325,26 +349,35 @@ def follow(*, follower: User, followee: User) -> None:
 def unfollow(*, follower: User, followee: User) -> None:
     """N8: unfollowing a connection keeps the connection."""
     if Follow.objects.filter(follower=follower, followee=followee).delete()[0]:
+        _count_follow(follower.pk, followee.pk, -1)
         notices.follower_gone(follower.pk, followee.pk)
 
 
 @transaction.atomic
 def remove_from_followers(*, by: User, follower: User) -> None:
-    Follow.objects.filter(follower=follower, followee=by).delete()
+    if Follow.objects.filter(follower=follower, followee=by).delete()[0]:
+        _count_follow(follower.pk, by.pk, -1)
 
 
 @transaction.atomic
 def remove_non_connection_followers(*, member: User) -> int:
     """S3: a member who takes followers only from connections keeps only those; called in
     the settings change's transaction (membership.services.update_settings). Silent, as
-    removing a follower is; returns how many follows ended."""
-    deleted, _ = (
+    removing a follower is; returns how many follows ended. In batches, with the counts of
+    each batch, so a leader's hundreds of thousands of followers never make one statement."""
+    doomed = (
         Follow.objects.filter(followee=member)
         .exclude(follower__in=Connection.objects.filter(member_a=member).values("member_b"))
         .exclude(follower__in=Connection.objects.filter(member_b=member).values("member_a"))
-        .delete()
     )
-    return deleted
+    ended = 0
+    while rows := list(doomed.order_by("pk").values_list("pk", "follower_id")[: profiles.BATCH]):
+        Follow.objects.filter(pk__in=[pk for pk, _ in rows]).delete()
+        changes = {follower: {"following": -1} for _, follower in rows}
+        changes[member.pk] = {"followers": -len(rows)}
+        profiles.adjust_counts(changes)
+        ended += len(rows)
+    return ended
 
 
 def _may_follow(follower_id: int, followee: User) -> bool:
@@ -353,12 +386,20 @@ def _may_follow(follower_id: int, followee: User) -> bool:
     return queries.is_connected(follower_id, followee.pk)
 
 
-def _follow(follower_id: int, followee_id: int, now: datetime) -> bool:
+def _follow(follower_id: int, followee_id: int, now: datetime, *, count: bool = True) -> bool:
+    """True when the follow is new; its counts then change too, unless the caller
+    (`_connect`) applies them together with its own."""
     with transaction.atomic():
         _, created = Follow.objects.get_or_create(
             follower_id=follower_id, followee_id=followee_id, defaults={"created_at": now}
         )
+    if created and count:
+        _count_follow(follower_id, followee_id, 1)
     return created
+
+
+def _count_follow(follower_id: int, followee_id: int, delta: int) -> None:
+    profiles.adjust_counts({follower_id: {"following": delta}, followee_id: {"followers": delta}})
 
 
 # --- Blocking and reporting --------------------------------------------------------------
@@ -384,9 +425,9 @@ def block(*, blocker: User, blocked: User) -> None:
         until = lifted + window
         raise Refused(REBLOCK_TOO_SOON.format(until=moment(until)), rule="B2", until=until)
     _disconnect(blocker.pk, blocked.pk, now)
-    Follow.objects.filter(
-        Q(follower=blocker, followee=blocked) | Q(follower=blocked, followee=blocker)
-    ).delete()
+    profiles.adjust_counts(
+        _end_follows(Q(follower=blocker, followee=blocked) | Q(follower=blocked, followee=blocker))
+    )
     Invitation.objects.filter(
         Q(sender=blocker, recipient=blocked) | Q(sender=blocked, recipient=blocker),
         status=PENDING,
@@ -454,16 +495,28 @@ def forget_member(*, member: User) -> None:
     """U4, network's part: a disconnect event per connection, so every graph index drops the
     member's edges past its snapshot (only network writes ConnectionEvent; the log keeps bare
     ids). The member's connections, follows, invitations, blocks and reports go by cascade
-    with the account right after, in the same transaction."""
+    with the account right after, in the same transaction; the kept counts of everyone on
+    the other end go down here."""
     if connection.vendor == "postgresql":  # as _lock_pair: no connect can slip in meanwhile
         list(User.objects.select_for_update().filter(pk=member.pk).values("pk"))
     now = clock.now()
-    pairs = Connection.objects.filter(Q(member_a=member) | Q(member_b=member)).values_list(
-        "member_a_id", "member_b_id"
+    pk = member.pk
+    pairs = list(
+        Connection.objects.filter(Q(member_a=member) | Q(member_b=member)).values_list(
+            "member_a_id", "member_b_id"
+        )
     )
     ConnectionEvent.objects.bulk_create(
         [ConnectionEvent(member_a=a, member_b=b, connected=False, at=now) for a, b in pairs]
     )
+    changes: dict[int, dict[str, int]] = {}
+    for a, b in pairs:
+        _add(changes, b if a == pk else a, "connections", -1)
+    for follower in Follow.objects.filter(followee=member).values_list("follower_id", flat=True):
+        _add(changes, follower, "following", -1)
+    for followee in Follow.objects.filter(follower=member).values_list("followee_id", flat=True):
+        _add(changes, followee, "followers", -1)
+    profiles.adjust_counts(changes)
 
 
 # --- Helpers ----------------------------------------------------------------------------

@@ -145,3 +145,32 @@ class Skill(models.Model):
         constraints = [
             models.UniqueConstraint("member", Lower("name"), name="skill_unique_per_member"),
         ]
+
+
+class MemberCounts(models.Model):
+    """A member's followers, following, connections and posts, kept rather than counted.
+
+    Network's and feed's services change these in the transaction that changes the rows they
+    count, with F() updates in member id order, so concurrent follows lose no increment and
+    two writers never wait on each other's rows in opposite orders. `linkwell recount`
+    counts them again from the rows (docs/architecture.md, "Kept counts")."""
+
+    member = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="counts"
+    )
+    followers = models.IntegerField(default=0)
+    following = models.IntegerField(default=0)
+    connections = models.IntegerField(default=0)
+    posts = models.IntegerField(default=0)  # posts, comments and reposts (statuses_count)
+    last_post_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(followers__gte=0)
+                & models.Q(following__gte=0)
+                & models.Q(connections__gte=0)
+                & models.Q(posts__gte=0),
+                name="member_counts_not_negative",
+            ),
+        ]

@@ -8,12 +8,45 @@ through one door than through the other. docs/security.md, "What each reader see
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import F, Prefetch, prefetch_related_objects
 
 from accounts.models import User
-from profiles.models import Position, Profile
+from profiles.models import ConnectionsVisibleTo, MemberCounts, Position, Profile
+
+
+@dataclass(frozen=True)
+class Counts:
+    """A member's counts as one reader may see them: the kept counters (never counted at
+    read), with S1's public card showing none and S5's `only_me` showing others no network
+    numbers (docs/security.md, "Counts")."""
+
+    followers: int = 0
+    following: int = 0
+    connections: int = 0
+    posts: int = 0
+    last_post_at: datetime | None = None
+    shown: bool = False  # False: the public card, which shows no number at all
+    network_hidden: bool = False  # S5 `only_me`, seen by someone else: 0 for the three
+
+
+NO_COUNTS = Counts()
+
+
+def kept_counts(member) -> MemberCounts | None:
+    """The member's counter row, loaded with them (`select_related("counts")`) or read now;
+    None when the row is missing (membership's reads create it from the rows)."""
+    try:
+        return member.counts
+    except MemberCounts.DoesNotExist:
+        return None
+
+
+def fresh_counts(member_id: int) -> MemberCounts | None:
+    """The counter row as stored now (a write's check, such as N7's limit), never a copy
+    cached on a User loaded earlier."""
+    return MemberCounts.objects.filter(pk=member_id).first()
 
 
 @dataclass(frozen=True)
@@ -36,6 +69,7 @@ class ProfileView:
 
     member: User
     full: bool
+    own: bool = False  # the reader is the member
 
     @property
     def headline(self) -> str:
@@ -78,6 +112,28 @@ class ProfileView:
     def shows_counts(self) -> bool:
         """Followers, following, posts and connections counts: not on the public card."""
         return self.full
+
+    @property
+    def counts(self) -> Counts:
+        """The one read of a member's counts for every page and entity. S5: a list hidden
+        from this reader (`only_me`: followers and following are empty, connections cut to
+        the shared ones) shows 0, not the size of what it hides."""
+        if not self.full:
+            return NO_COUNTS
+        kept = kept_counts(self.member) or MemberCounts()
+        hidden = (
+            not self.own
+            and self.member.profile.connections_visible_to == ConnectionsVisibleTo.ONLY_ME
+        )
+        return Counts(
+            followers=0 if hidden else kept.followers,
+            following=0 if hidden else kept.following,
+            connections=0 if hidden else kept.connections,
+            posts=kept.posts,
+            last_post_at=kept.last_post_at,
+            shown=True,
+            network_hidden=hidden,
+        )
 
 
 def with_details(member):

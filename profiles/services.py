@@ -12,7 +12,9 @@ from datetime import date
 from django.conf import settings as conf
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -25,6 +27,7 @@ from profiles.models import (
     Education,
     FollowersAllowed,
     InvitationsFrom,
+    MemberCounts,
     Position,
     PrimaryAction,
     Profile,
@@ -120,6 +123,91 @@ def create_profile(*, member: User) -> Profile:
     if created:
         _reindex(member)
     return profile
+
+
+# --- Kept counts (docs/architecture.md, "Kept counts") ------------------------------------
+
+COUNTED = ("followers", "following", "connections", "posts")
+BATCH = 500  # ids per statement: SQLite's parameter limit is far above, old builds' 999 too
+RECOUNT_TASK = "jobs.counts.recount_members"
+
+
+def create_counts(*, member: User) -> MemberCounts:
+    """A new member's counts, all 0 (sign-up, with the profile)."""
+    counts, _ = MemberCounts.objects.get_or_create(member_id=member.pk)  # not cached on member
+    return counts
+
+
+def adjust_counts(changes: dict[int, dict[str, int]]) -> None:
+    """Adds each delta to a member's kept count with F() (`last_post_at` is set, not added),
+    in the caller's transaction, which
+    also changes the rows counted. Rows are taken in member-id order (PostgreSQL locks them
+    as it updates), so two writers never hold each other's rows in opposite orders. A member
+    without a row is counted from the rows after commit (`RECOUNT_TASK`)."""
+    groups: dict[tuple, list[int]] = {}
+    for member_id, deltas in changes.items():
+        signature = tuple(sorted((f, d) for f, d in deltas.items() if d))
+        if signature:
+            groups.setdefault(signature, []).append(member_id)
+    if not groups:
+        return
+    ids = sorted(m for members in groups.values() for m in members)
+    many = any(len(members) > 1 for members in groups.values())
+    if many and connection.vendor == "postgresql":
+        for start in range(0, len(ids), BATCH):
+            batch = ids[start : start + BATCH]
+            list(MemberCounts.objects.select_for_update().filter(pk__in=batch).order_by("pk"))
+    missing: list[int] = []
+    for signature, members in sorted(groups.items(), key=lambda group: min(group[1])):
+        update = {
+            field: _moved(field, delta) if field in COUNTED else delta for field, delta in signature
+        }
+        members.sort()
+        for start in range(0, len(members), BATCH):
+            batch = members[start : start + BATCH]
+            if MemberCounts.objects.filter(pk__in=batch).update(**update) < len(batch):
+                kept = set(MemberCounts.objects.filter(pk__in=batch).values_list("pk", flat=True))
+                missing += [m for m in batch if m not in kept]
+    if missing:
+        enqueue_after_commit(RECOUNT_TASK, sorted(set(missing)))
+
+
+def _moved(field: str, delta: int):
+    return F(field) + delta if delta > 0 else Greatest(F(field) + delta, 0)
+
+
+def note_last_posts(last: dict[int, object]) -> None:
+    """When each member last posted (None: no post left), as feed's writes know it."""
+    for member_id, at in sorted(last.items()):
+        MemberCounts.objects.filter(pk=member_id).update(last_post_at=at)
+
+
+def store_counts(rows: list[MemberCounts]) -> None:
+    """Counts computed from the rows (`membership.services.recount`), written over the kept
+    ones; the caller locked them first (`lock_counts`)."""
+    MemberCounts.objects.bulk_create(
+        rows,
+        batch_size=BATCH,
+        update_conflicts=True,
+        unique_fields=["member"],
+        update_fields=[*COUNTED, "last_post_at"],
+    )
+
+
+def lock_counts(member_ids: list[int]) -> None:
+    """Makes the members' rows exist and, on PostgreSQL, locks them in id order, so a write
+    that changes a counted row either commits before the recount reads or waits until after
+    it (and then adds its delta to the recounted value): a recount loses no change."""
+    MemberCounts.objects.bulk_create(
+        [MemberCounts(member_id=m) for m in member_ids], batch_size=BATCH, ignore_conflicts=True
+    )
+    if connection.vendor == "postgresql":
+        list(
+            MemberCounts.objects.select_for_update()
+            .filter(pk__in=member_ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
 
 
 @transaction.atomic

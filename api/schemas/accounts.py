@@ -86,13 +86,14 @@ def _absolute(path: str) -> str:
 
 def _serialise(view: ProfileView) -> dict:
     """Renders what `view` lets the viewer see; on the public card the hidden fields are
-    empty and the counts 0 (the signed-out page shows none)."""
+    empty and the counts 0 (the signed-out page shows none); the counts are `view.counts`,
+    the kept ones as this viewer may see them (S5: docs/security.md, "Counts")."""
     member, profile = view.member, view.member.profile
     url = f"{settings.SITE_URL}/in/{member.username}/"
     avatar = _absolute(profile.avatar.url if profile.avatar else static("api/avatar-missing.png"))
     header = _absolute(static("api/header-missing.png"))
-    counted = view.shows_counts
-    last_status = member.entity_last_status if counted else None
+    counts = view.counts
+    last_status = counts.last_post_at
     return {
         "id": str(member.pk),
         "username": member.username,
@@ -111,9 +112,9 @@ def _serialise(view: ProfileView) -> dict:
         "avatar_static": avatar,
         "header": header,
         "header_static": header,
-        "followers_count": member.entity_followers if counted else 0,
-        "following_count": member.entity_following if counted else 0,
-        "statuses_count": member.entity_statuses if counted else 0,
+        "followers_count": counts.followers,
+        "following_count": counts.following,
+        "statuses_count": counts.posts,
         "last_status_at": last_status.date().isoformat() if last_status else None,
         "hide_collections": profile.connections_visible_to == "only_me",
         "noindex": False,
@@ -132,9 +133,7 @@ def _serialise(view: ProfileView) -> dict:
             }
             for position in view.positions
         ],
-        "connections_count": (
-            member.entity_connections_a + member.entity_connections_b if counted else 0
-        ),
+        "connections_count": counts.connections,
         "primary_action": profile.primary_action,
     }
 

@@ -6,6 +6,7 @@ way never gets here (B1).
 
 from django.conf import settings
 
+from membership import queries as membership_queries
 from messaging import queries as messaging
 from network import queries
 from network.models import InvitationReason
@@ -13,15 +14,21 @@ from profiles.models import InvitationsFrom, PrimaryAction
 from web.network.badges import viewpoint
 
 
-def profile_panels(request, member, *, error: str = "", typed: dict | None = None) -> dict:
+def profile_panels(
+    request, member, *, error: str = "", typed: dict | None = None, counts=None
+) -> dict:
     """`net` for _profile_actions.html and _profile_network.html.
 
-    `typed` is what a refused invitation carried (note, reason, email): the form shows it again.
+    `typed` is what a refused invitation carried (note, reason, email): the form shows it
+    again. `counts`: the member's counts as the viewer sees them (`ProfileView.counts`), read
+    here through the same door when the caller has none.
     """
     viewer = request.user
     if not viewer.is_authenticated or viewer.pk == member.pk:
         return {"net": None}
     view = viewpoint(request)
+    if counts is None:
+        counts = membership_queries.visible_profile(viewer, member=member, view=view).counts
     rel = queries.relationship(viewer, member, view=view)
     mutual_count, mutuals = queries.mutual_members(viewer, member, limit=3, view=view)
     return {
@@ -29,8 +36,7 @@ def profile_panels(request, member, *, error: str = "", typed: dict | None = Non
             "rel": rel,
             "follow_first": member.profile.primary_action == PrimaryAction.FOLLOW,
             "mutual_count": mutual_count,
-            "connection_count": view.connection_count(member),
-            "follower_count": queries.follower_count(member),
+            "counts": counts,
             "mutuals": mutuals,
             "paths": queries.paths_for(viewer, member, view=view),
             "note_max": settings.LINKWELL_INVITATION_NOTE_MAX,

@@ -13,8 +13,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from accounts import queries as accounts_queries
 from accounts.models import User
 from core.errors import Refused
+from core.paging import keyset_page
 from network import queries, services
 from network.models import ReportReason
 from search import queries as search_queries
@@ -170,32 +172,48 @@ def my_connections(request):
     return render(request, template, context)
 
 
+LIST_PAGE = 100  # members per page of a list; "Load more" fetches the next by keyset
+
+
+def _max_id(request) -> int | None:
+    value = request.GET.get("max_id", "")
+    return int(value) if value.isdigit() else None
+
+
 @login_required
 def my_follows(request, direction: str):
+    """Newest follow first, by keyset: "Load more" (htmx, or a plain link) asks for the
+    follows older than the last one shown, so a page costs the same at any depth."""
     me = request.user
     rows = queries.follow_list(me, me, direction=direction)
-    page = Paginator(rows, 100).get_page(request.GET.get("page"))
-    _prime(request, page.object_list)
+    people = keyset_page(rows, "follow_id", limit=LIST_PAGE, max_id=_max_id(request))
+    _prime(request, people)
+    more = people[-1].follow_id if len(people) == LIST_PAGE else None
     return render(
         request,
         "web/network/follows.html",
-        {"page": page, "counts": queries.counts(me), "tab": direction},
+        {"people": people, "more": more, "counts": queries.counts(me), "tab": direction},
     )
 
 
 @login_required
 def member_connections(request, handle: str):
-    """S5: the whole list when allowed, otherwise the connections the viewer shares."""
+    """S5: the whole list when allowed, otherwise the connections the viewer shares; newest
+    connection first, by keyset ("Load more")."""
     member = _member(request, handle)
-    members, only_shared = queries.connections_of(member, request.user)
-    page = Paginator(members, 100).get_page(request.GET.get("page"))
-    _prime(request, page.object_list)
+    page, only_shared = queries.connection_page(
+        member, request.user, limit=LIST_PAGE, max_id=_max_id(request)
+    )
+    found = accounts_queries.members_by_id([member_id for _, member_id in page])
+    people = [found[m] for _, m in page if m in found and found[m].is_active]
+    _prime(request, people)
     return render(
         request,
         "web/network/member_connections.html",
         {
             "member": member,
-            "page": page,
+            "people": people,
+            "more": page[-1][0] if len(page) == LIST_PAGE else None,
             "only_shared": only_shared,
             "hidden_reason": queries.connections_hidden_reason(member) if only_shared else "",
         },

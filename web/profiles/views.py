@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import Refused
 from core.i18n import use_language
+from membership import queries as membership_queries
 from membership import services as membership
 from network import queries as network_queries
 from profiles import services
@@ -35,7 +36,7 @@ SETTINGS_SAVED = _("Your settings were saved.")
 def profile(request, handle: str):
     """S1, B1: what the page shows comes from the same read as the API's Account entity."""
     viewer = request.user if request.user.is_authenticated else None
-    view = network_queries.visible_member(viewer, handle=handle, view=viewpoint(request))
+    view = membership_queries.visible_profile(viewer, handle=handle, view=viewpoint(request))
     member = with_details(view.member)
     context = {
         "member": member,
@@ -44,12 +45,9 @@ def profile(request, handle: str):
         "is_owner": viewer is not None and viewer.pk == member.pk,
         "public_view": not view.full,
     }
-    context.update(profile_panels(request, member))
+    context.update(profile_panels(request, member, counts=view.counts))
     if context["is_owner"]:  # others see the counts in the network panel
-        context["own_counts"] = {
-            "connections": network_queries.connection_count(member),
-            "followers": network_queries.follower_count(member),
-        }
+        context["own_counts"] = view.counts
     return render(request, "web/profiles/profile.html", context)
 
 

@@ -1,0 +1,180 @@
+"""`linkwell bench api`: the account entity, relationships and follow lists through the API.
+
+Run it on a seeded network (`linkwell seed --members N`). For a typical member (the median
+connection count) and the most-followed one, it times `GET /api/v1/accounts/:id`,
+`relationships` for 25 ids, and the first and a deep page (90% down, by `max_id`) of
+followers, following and connections, each as a real request through Django's stack (the
+test client, in process, one thread: no network, no web server). `--leader-followers N`
+first gives the most-followed member at least N followers (COPY on PostgreSQL, executemany
+on SQLite, then `membership.services.recount` for the members it touched); those follows
+are kept, so the next run reuses them. The token it makes is rolled back. Prints figures,
+never asserts a time; the machine is shared, so its load is printed beside them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+
+
+def _percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    return statistics.median(ordered) * 1000, p99 * 1000
+
+
+class _Rollback(Exception):
+    pass
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="linkwell bench api", description=__doc__)
+    parser.add_argument("--runs", type=int, default=50, help="timed requests per figure")
+    parser.add_argument(
+        "--leader-followers",
+        type=int,
+        default=0,
+        help="first give the most-followed member at least this many followers (kept)",
+    )
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+
+    os.environ.setdefault("LINKWELL_HTTPS", "off")  # the in-process client speaks plain http
+    import django
+
+    django.setup()
+    from django.db import connection, transaction
+
+    if args.leader_followers:
+        with transaction.atomic():
+            _grow_leader(connection, args.leader_followers, args.seed)
+    try:
+        with transaction.atomic():
+            _run(args, connection)
+            raise _Rollback
+    except _Rollback:
+        pass
+    return 0
+
+
+def _most_followed():
+    from profiles.models import MemberCounts
+
+    return MemberCounts.objects.order_by("-followers", "pk").values_list("pk", flat=True).first()
+
+
+def _grow_leader(connection, wanted: int, seed: int) -> None:
+    """A "thought leader": the most-followed member gets followers until they have `wanted`."""
+    import numpy as np
+
+    from accounts.models import User
+    from core import clock
+    from core.bulk import TableWriter, analyze_after_bulk_load
+    from membership.services import recount
+    from network.models import Follow
+
+    leader = _most_followed()
+    have = set(Follow.objects.filter(followee_id=leader).values_list("follower_id", flat=True))
+    missing = wanted - len(have)
+    if missing <= 0:
+        return
+    ids = np.asarray(User.objects.values_list("pk", flat=True), np.int64)
+    ids = ids[~np.isin(ids, np.fromiter(have | {leader}, np.int64))]
+    chosen = np.sort(np.random.default_rng(seed).permutation(ids)[:missing])
+    started = time.perf_counter()
+    writer = TableWriter(connection, Follow, ["follower_id", "followee_id", "created_at"])
+    now = int(clock.now().timestamp())
+    for lo in range(0, len(chosen), 200_000):
+        part = chosen[lo : lo + 200_000]
+        writer.write([part, np.full(len(part), leader), np.full(len(part), now)])
+    recount(member_ids=[leader, *chosen.tolist()])
+    analyze_after_bulk_load(connection, [Follow])
+    print(
+        f"leader #{leader}: {len(chosen):,} more followers written and counted "
+        f"in {time.perf_counter() - started:.1f}s"
+    )
+
+
+def _run(args, connection) -> None:
+    from django.db.models import Q
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+    from network.models import Connection, Follow
+    from oauth.services import create_personal_token
+    from profiles.models import MemberCounts
+
+    members = User.objects.count()
+    load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
+    print(
+        f"database: {connection.vendor}, {members:,} members, "
+        f"{Connection.objects.count():,} connections, {Follow.objects.count():,} follows; "
+        f"machine shared with other work ({os.cpu_count()} CPUs, load {load[0]:.1f} "
+        f"{load[1]:.1f} {load[2]:.1f}), {args.runs} requests per figure"
+    )
+    by_connections = MemberCounts.objects.order_by("connections", "pk")
+    typical = by_connections.values_list("pk", flat=True)[members // 2]
+    leader = _most_followed()
+    client = Client()
+    print(f"\n{'member':8} {'call':30} {'p50 ms':>8} {'p99 ms':>8} {'queries':>8} {'answer':>7}")
+    for label, member_id in (("typical", typical), ("leader", leader)):
+        counts = MemberCounts.objects.get(pk=member_id)
+        pairs = Connection.objects.filter(Q(member_a_id=member_id) | Q(member_b_id=member_id))
+        a, b = pairs.values_list("member_a_id", "member_b_id").first() or (None, None)
+        viewer_id = (b if a == member_id else a) or member_id  # a connection sees whole lists
+        viewer = User.objects.get(pk=viewer_id)
+        _, raw = create_personal_token(member=viewer, scopes=["read"])
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+        print(
+            f"{label} #{member_id}: {counts.followers:,} followers, {counts.following:,} "
+            f"following, {counts.connections:,} connections (viewer #{viewer_id})"
+        )
+        followers = Follow.objects.filter(followee_id=member_id).order_by("-pk")
+        following = Follow.objects.filter(follower_id=member_id).order_by("-pk")
+        some = list(followers.values_list("follower_id", flat=True)[:25])
+        connection_ids = sorted(pairs.values_list("pk", flat=True), reverse=True)
+        calls = [
+            ("account", f"/api/v1/accounts/{member_id}"),
+            (
+                "relationships (25 ids)",
+                "/api/v1/accounts/relationships?" + "&".join(f"id[]={i}" for i in some),
+            ),
+        ]
+        for name, rows, total in (
+            ("followers", followers, counts.followers),
+            ("following", following, counts.following),
+        ):
+            calls.append((f"{name} first page", f"/api/v1/accounts/{member_id}/{name}"))
+            deep = rows.values_list("pk", flat=True)[int(total * 0.9)] if total > 40 else None
+            if deep is not None:
+                calls.append(
+                    (
+                        f"{name} deep page (90%)",
+                        f"/api/v1/accounts/{member_id}/{name}?max_id={deep}",
+                    )
+                )
+        calls.append(("connections first page", f"/api/v1/accounts/{member_id}/connections"))
+        if len(connection_ids) > 40:
+            deep = connection_ids[int(len(connection_ids) * 0.9)]
+            calls.append(
+                (
+                    "connections deep page (90%)",
+                    f"/api/v1/accounts/{member_id}/connections?max_id={deep}",
+                )
+            )
+        for name, path in calls:
+            response = client.get(path, **headers)  # warm: the token, the index's replay
+            samples = []
+            for _ in range(args.runs):
+                started = time.perf_counter()
+                response = client.get(path, **headers)
+                samples.append(time.perf_counter() - started)
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(path, **headers)
+            p50, p99 = _percentiles(samples)
+            body = response.json()
+            size = len(body) if isinstance(body, list) else response.status_code
+            print(f"{label:8} {name:30} {p50:8.1f} {p99:8.1f} {len(captured):8} {size:>7}")
