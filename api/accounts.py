@@ -38,7 +38,12 @@ PROFILE_FIELDS = {
 }
 CHOICE_SETTINGS = tuple(profile_services.CHOICE_SETTINGS)
 # S6 and S7; refuse_inmail (M3) joins them with messaging.
-BOOLEAN_SETTINGS = ("open_profile", "share_profile_updates", "share_network_updates")
+BOOLEAN_SETTINGS = (
+    "open_profile",
+    "share_profile_updates",
+    "share_network_updates",
+    "refuse_inmail",  # M3
+)
 
 
 class TokenOut(Schema):
@@ -102,6 +107,7 @@ UPDATE_FORM = {
                         "open_profile": _bool,
                         "share_profile_updates": _bool,
                         "share_network_updates": _bool,
+                        "refuse_inmail": _bool,
                     },
                 }
             }

@@ -84,9 +84,9 @@ def _member(request, account_id: int) -> User:
 
 
 def _relationship(request, member) -> dict:
-    from api.network import _relationship as relationship_entity
+    from api.network import relationship_entity
 
-    entity = relationship_entity(network.relationship(request.auth, member))
+    entity = relationship_entity(request.auth, member)
     mute = queries.mute_of(request.auth, member)
     entity["muting"] = mute is not None
     entity["muting_notifications"] = bool(mute and mute.notifications)

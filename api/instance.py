@@ -32,9 +32,15 @@ DESCRIPTION = (
 )
 
 
+def _streaming(request) -> str:
+    """Where the streaming API is served: this very site, over server-sent events, so http or
+    https as the request came (behind a TLS proxy, https through the forwarded scheme)."""
+    return f"{request.scheme}://{request.get_host()}"
+
+
 def _configuration(request) -> dict:
     return {
-        "urls": {"streaming": f"wss://{request.get_host()}", "status": None},
+        "urls": {"streaming": _streaming(request), "status": None},
         "vapid": {"public_key": ""},
         "accounts": {"max_featured_tags": 0, "max_pinned_statuses": 0},
         "statuses": {
@@ -74,7 +80,7 @@ def instance_v1(request):
         "description": DESCRIPTION,
         "email": _contact_email(),
         "version": VERSION,
-        "urls": {"streaming_api": f"wss://{request.get_host()}"},
+        "urls": {"streaming_api": _streaming(request)},
         "stats": {
             "user_count": accounts_queries.member_count(),
             "status_count": feed_queries.post_count(),

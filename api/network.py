@@ -20,6 +20,7 @@ from api.schemas.errors import Error
 from core.errors import Forbidden, Invalid
 from core.paging import keyset_page
 from feed.queries import muted_among
+from messaging import queries as messaging
 from network import queries, services
 from network.models import Invitation, ReportReason
 
@@ -81,7 +82,7 @@ class ReportOut(Schema):
     target_account: Account
 
 
-def _relationship(rel: queries.Relationship) -> dict:
+def _relationship(rel: queries.Relationship, *, can_message: bool = False) -> dict:
     return {
         "id": str(rel.id),
         "following": rel.following,
@@ -102,7 +103,7 @@ def _relationship(rel: queries.Relationship) -> dict:
         "degree": rel.degree,
         "invitation_sent": rel.invitation_sent,
         "invitation_received": rel.invitation_received,
-        "can_message": rel.can_message,
+        "can_message": can_message,
         "mutual_connections_count": rel.mutual_connections_count,
     }
 
@@ -123,7 +124,13 @@ def _visible_member(request, account_id: int) -> User:
 
 
 def _relationship_with(request, member: User) -> dict:
-    return _relationship(queries.relationship(request.auth, member))
+    return relationship_entity(request.auth, member)
+
+
+def relationship_entity(viewer: User, member: User) -> dict:
+    """One Relationship; `can_message` is messaging's answer (M1–M6)."""
+    rel = queries.relationship(viewer, member)
+    return _relationship(rel, can_message=bool(messaging.messageable(viewer, [member.pk])))
 
 
 def _act_on(request, account_id: int, scope: str, act, find=_visible_member) -> dict:
@@ -202,9 +209,10 @@ def relationships(request):
     ids = list(dict.fromkeys(i for i in ids if i in known))
     found = queries.relationships(request.auth, ids, omit_blocked_by=True)
     muted = muted_among(request.auth, ids)  # issue 12: mutes live with the feed
+    reachable = messaging.messageable(request.auth, ids)  # M1–M6
     for rel in found:
         rel.muting = rel.id in muted
-    return [_relationship(rel) for rel in found]
+    return [_relationship(rel, can_message=rel.id in reachable) for rel in found]
 
 
 # --- Mastodon: lists with Link paging ------------------------------------------------------

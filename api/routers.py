@@ -1,6 +1,16 @@
 """(prefix, router) pairs mounted on the API; each context adds its own line."""
 
-from api import accounts, applications, feed_extras, instance, notifications, search, statuses
+from api import (
+    accounts,
+    applications,
+    feed_extras,
+    instance,
+    messaging,
+    notifications,
+    search,
+    statuses,
+    streaming,
+)
 from api.network import router as network_router
 
 ALL: list = [
@@ -11,5 +21,7 @@ ALL: list = [
     ("", statuses.router),  # issue 12: statuses, media, timelines
     ("", notifications.router),
     ("", feed_extras.router),
+    ("", messaging.router),  # issue 13: conversations, messages, requests, InMail
+    ("", streaming.router),  # issue 13: Mastodon's streaming API over server-sent events
     ("", search.router),  # issue 14: /v2/search, /v1/accounts/search, suggestions
 ]

@@ -1,7 +1,7 @@
 """Mastodon's statuses, media and timelines (P1–P4, F3): forms in, feed services and queries out.
 
 Visibility: `public` and `unlisted` are Linkwell's `anyone`, `private` is `connections`;
-`direct` is refused (messages are messaging's). Reactions are an extension
+`direct` is a message under messaging's rules (api/messaging.py). Reactions are an extension
 (`PUT`/`DELETE /api/v1/statuses/:id/reactions/:type`); `favourite` is the `like` reaction.
 """
 
@@ -11,12 +11,14 @@ from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Router
 
+from api import messaging as messaging_api
 from api.auth import member_auth, optional_auth, require_scope, viewer
 from api.payload import as_bool, as_list, payload
 from api.schemas import iso
 from api.schemas.accounts import Account, account_entities
+from api.schemas.messages import message_pk
 from api.schemas.statuses import MediaAttachment, Status, media_entity, status_entities
-from core.errors import Invalid
+from core.errors import Invalid, NotFound
 from core.paging import keyset_page
 from feed import home, impressions, queries, services
 from feed.models import ReactionType, Visibility
@@ -118,6 +120,8 @@ def post_status(request):
     `quoted_status_id` reposts with your thoughts. `Idempotency-Key` makes a retry safe."""
     require_scope(request, "write:statuses")
     data, _ = payload(request)
+    if str(data.get("visibility") or "") == "direct":  # M1–M6: a message, not a post
+        return messaging_api.send_direct(request, data)
     me = request.auth
     text = str(data.get("status") or "")
     media_ids = as_list(data.get("media_ids"))
@@ -149,7 +153,12 @@ def post_status(request):
 
 @router.get("/v1/statuses/{int:post_id}", auth=optional_auth, response=Status)
 def get_status(request, post_id: int):
-    """P1: 404 when it doesn't exist or you may not see it."""
+    """P1: 404 when it doesn't exist or you may not see it; a message's id (M1) only for
+    its two members."""
+    if message_pk(post_id):
+        if viewer(request) is None:
+            raise NotFound(queries.POST_NOT_FOUND)
+        return messaging_api.direct_status(request, post_id)
     return _one(request, post_id)
 
 

@@ -20,6 +20,12 @@ def _feed(argv: list[str]) -> int:
     return main(argv)
 
 
+def _streaming(argv: list[str]) -> int:
+    from bench.streaming import main
+
+    return main(argv)
+
+
 def _api(argv: list[str]) -> int:
     from bench.api import main
 
@@ -35,6 +41,7 @@ def _search(argv: list[str]) -> int:
 BENCHMARKS: dict[str, Callable[[list[str]], int]] = {
     "graph": _graph,
     "feed": _feed,
+    "streaming": _streaming,
     "search": _search,
     "api": _api,
 }

@@ -1,4 +1,6 @@
-"""`linkwell serve`: gunicorn on config.wsgi, static files collected, the demo login shown.
+"""`linkwell serve`: gunicorn with uvicorn workers on config.asgi, static files collected, the
+demo login shown. ASGI, so an open stream (the streaming API, the page's live updates) is an
+async task in a worker, not a worker held for as long as the page stays open.
 
 Part of the `linkwell` command (config.cli) rather than a management command of an area:
 it runs the whole site, so it sits above every area.
@@ -14,7 +16,8 @@ from pathlib import Path
 from config.env import bind_address, env_int, env_str, local_site_url
 
 DEMO_LOGIN = "Sign in as demo / linkwell-demo"
-WSGI_APP = "config.wsgi:application"
+ASGI_APP = "config.asgi:application"
+WORKER_CLASS = "uvicorn_worker.UvicornWorker"
 
 
 def gunicorn_argv(*, host: str, port: int, workers: int, python: str | None = None) -> list[str]:
@@ -27,11 +30,13 @@ def gunicorn_argv(*, host: str, port: int, workers: int, python: str | None = No
         bind_address(host, port),
         "--workers",
         str(workers),
+        "--worker-class",
+        WORKER_CLASS,
         "--access-logfile",
         "-",
         "--forwarded-allow-ips",
         "127.0.0.1,::1",
-        WSGI_APP,
+        ASGI_APP,
     ]
 
 

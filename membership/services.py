@@ -13,6 +13,7 @@ from accounts.models import User
 from core.errors import Invalid
 from feed import queries as feed_queries
 from feed import services as feed
+from messaging import services as messaging
 from network import queries as network_queries
 from network import services as network
 from profiles import services as profiles
@@ -101,6 +102,7 @@ def delete_member(*, member: User, password: str | None = None) -> None:
     if password is not None and not member.check_password(password):
         raise Invalid(WRONG_PASSWORD, rule="U4")
     network.forget_member(member=member)
+    messaging.forget_member(member=member)
     feed.forget_member(member=member)
     profiles.forget_member(member=member)
     accounts.delete_account(member=member)

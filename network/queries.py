@@ -48,7 +48,6 @@ class Relationship:
     invitation_received_id: int | None = None
     degree: int | None = None
     mutual_connections_count: int = 0
-    can_message: bool = False
     note: str = ""
 
 
@@ -170,9 +169,10 @@ def relationship(viewer, member, *, view=None) -> Relationship:
 
 
 def relationships(viewer, members, *, view=None, omit_blocked_by=False) -> list[Relationship]:
-    """Six queries for any number of members (blocks, follows, connections, invitations,
-    profiles, and the index's event replay); fewer when `view` (a Viewpoint) has them.
-    `omit_blocked_by`: leave out members who blocked the viewer, as unknown ids are (B1)."""
+    """Five queries for any number of members (blocks, follows, connections, invitations,
+    and the index's event replay); fewer when `view` (a Viewpoint) has them. Who may
+    message whom is messaging's (`messaging.queries.can_message`). `omit_blocked_by`: leave
+    out members who blocked the viewer, as unknown ids are (B1)."""
     ids = [getattr(m, "pk", m) for m in members]
     result = {i: Relationship(id=i) for i in ids}
     if not ids or viewer is None or not viewer.is_authenticated:
@@ -209,9 +209,6 @@ def relationships(viewer, members, *, view=None, omit_blocked_by=False) -> list[
         elif recipient == me and sender in result and ignored_at is None:  # N3: ignored is gone
             result[sender].invitation_received = True
             result[sender].invitation_received_id = pk
-    open_profiles = set(
-        Profile.objects.filter(pk__in=ids, open_profile=True).values_list("pk", flat=True)
-    )
     view.prime(ids)
     for member_id in ids:
         rel = result[member_id]
@@ -220,7 +217,6 @@ def relationships(viewer, members, *, view=None, omit_blocked_by=False) -> list[
             rel.degree = None
             continue
         rel.mutual_connections_count = view.mutual_count(member_id)
-        rel.can_message = rel.connected or member_id in open_profiles  # M1, M2
     if omit_blocked_by:
         return [result[i] for i in ids if not result[i].blocked_by]
     return [result[i] for i in ids]

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
-from core import clock
+from core import clock, live
 from core.errors import NotFound
 from notifications.models import GROUPED, Kind, Marker, Notification
 
@@ -56,6 +56,7 @@ def notify(
     if not notification.group_key:
         notification.group_key = f"ungrouped-{notification.pk}"
         notification.save(update_fields=["group_key"])
+    live.publish_after_commit(recipient_id, "notification", {"notification_id": notification.pk})
     return notification
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("web.network.urls")),
     path("", include("web.tokens.urls")),
     path("", include("web.feed.urls")),  # issue 12
+    path("", include("web.messaging.urls")),  # issue 13
     # P1: posts' images only through the door, whatever DEBUG says; MEDIA_URL serves avatars
     path("images/<int:media_id>/<str:size>/", media.post_image, name="post_image"),
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.serve_media, name="media"),

@@ -14,7 +14,8 @@ def test_gunicorn_argv_binds_host_and_port_with_workers():
     assert argv[:3] == ["/venv/bin/python", "-m", "gunicorn"]
     assert argv[argv.index("--bind") + 1] == "0.0.0.0:9000"
     assert argv[argv.index("--workers") + 1] == "3"
-    assert argv[-1] == "config.wsgi:application"
+    assert argv[argv.index("--worker-class") + 1] == "uvicorn_worker.UvicornWorker"
+    assert argv[-1] == "config.asgi:application"  # streams hold no worker (issue 13)
 
 
 def test_gunicorn_argv_runs_with_this_interpreter_by_default():

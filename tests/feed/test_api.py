@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from feed import services
+from feed.models import Post
 from network import services as network_services
 from tests.api.factories import bearer, member_token
 from tests.feed.conftest import png_upload
@@ -126,10 +127,16 @@ def test_p1_private_status_is_404_to_a_follower_and_absent_from_lists(api, cast)
     assert api["ben"].post(f"/v1/statuses/{status['id']}/reblog").status_code == 403
 
 
-def test_p1_direct_visibility_is_refused_with_a_sentence(api):
+def test_p1_a_direct_status_is_never_a_post(api):
+    """`direct` is a message (issue 13, tests/messaging/test_api.py); one naming nobody is
+    refused with a sentence and leaves no post."""
     response = api["ann"].post("/v1/statuses", {"status": "psst", "visibility": "direct"})
     assert response.status_code == 422
-    assert response.json()["error"] == "Linkwell has no direct posts; send a message instead."
+    assert (
+        response.json()["error"]
+        == "A direct message goes to one member: mention exactly one @handle."
+    )
+    assert not Post.objects.exists()
 
 
 def test_p2_reply_favourite_reactions_and_reblog(api, cast):

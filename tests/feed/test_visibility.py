@@ -5,6 +5,7 @@ import pytest
 from core.errors import NotFound
 from feed import home, impressions, queries, services
 from feed.models import FeedAuthor, PostView, TimelineEntry
+from messaging.queries import can_message
 from network import queries as network
 from network import services as network_services
 from tests.feed.factories import connect, post, set_profile
@@ -53,7 +54,7 @@ def test_f2_follower_sees_public_posts_and_the_followee_sees_nothing_of_the_foll
     cat_post = post(cat, "Follower's post")
     assert ann_post.pk in feed_ids(cat)
     assert cat_post.pk not in feed_ids(ann)
-    assert network.relationship(cat, ann).can_message is False  # F2: no messaging right
+    assert can_message(cat, ann).costs_credit  # F2, M6: no messaging right from following
 
 
 def test_p3_unfollowing_a_connection_removes_their_posts_and_keeps_messaging(cast):
@@ -64,7 +65,8 @@ def test_p3_unfollowing_a_connection_removes_their_posts_and_keeps_messaging(cas
     network_services.unfollow(follower=ann, followee=ben)
     assert made.pk not in feed_ids(ann)
     rel = network.relationship(ann, ben)
-    assert rel.connected and rel.can_message and not rel.following
+    assert rel.connected and not rel.following
+    assert can_message(ann, ben).route == "connection"  # N8: messaging stays open
     assert queries.visible_post(ann, made.pk)  # still visible, just not pushed
 
 

@@ -196,10 +196,12 @@ def test_relationships_cost_the_same_for_1_or_25_members(api, cast, django_asser
     caller = api["ann"]
     caller.get("/accounts/relationships", **{"id[]": [others[0].pk]})  # warm the index
     # token+member, the member's language, known ids, blocks, events, follows,
-    # connections, invitations, profiles, mutes (issue 12: Relationship.muting)
-    with django_assert_num_queries(10):
+    # connections, invitations, mutes (issue 12: Relationship.muting), and messaging's
+    # can_message (issue 13): members, blocks, connections, follows, conversations, current
+    # companies, and spent credits when a stranger is among them
+    with django_assert_num_queries(15):
         one = caller.get("/accounts/relationships", **{"id[]": [others[0].pk]})
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(16):
         many = caller.get("/accounts/relationships", **{"id[]": [o.pk for o in others]})
     assert len(one.json()) == 1 and len(many.json()) == 25
     assert many.json()[0]["degree"] == 1 and many.json()[1]["degree"] is None

@@ -88,10 +88,3 @@ def test_n3_ignored_invitation_hidden_from_recipient_pending_for_sender(cast):
     assert list(queries.sent_invitations(cast["ann"])) == [invitation]
     assert queries.relationship(cast["ann"], cast["ben"]).invitation_sent
     assert not queries.relationship(cast["ben"], cast["ann"]).invitation_received
-
-
-def test_m1_m2_s6_can_message(cast):
-    connect(cast["ann"], cast["ben"])
-    set_profile(cast["cat"], open_profile=True)
-    rels = queries.relationships(cast["ann"], [cast["ben"], cast["cat"], cast["dan"]])
-    assert [r.can_message for r in rels] == [True, True, False]

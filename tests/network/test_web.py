@@ -316,18 +316,19 @@ def _panel_queries(viewer, member, rf, django_assert_num_queries, expected):
 
 def test_profile_panels_query_count_is_pinned(cast, rf, django_assert_num_queries):
     """Blocks and the index's event replay once per request (Viewpoint), then one query
-    each for follows, connections, invitations, open profiles, mutual faces, path names and
-    the kept counts."""
+    each for follows, connections, invitations, mutual faces, path names and the kept
+    counts, and the Message button's route (messaging.queries.can_message: conversations,
+    current companies and, for a stranger, spent InMail credits)."""
     ann, ben = cast["ann"], cast["ben"]
     connect(ann, cast["cat"])
     connect(cast["cat"], ben)
-    few = _panel_queries(ann, ben, rf, django_assert_num_queries, 9)
+    few = _panel_queries(ann, ben, rf, django_assert_num_queries, 11)
     assert "1 mutual connection" in few
     for i in range(30):
         friend = make_member(handle=f"friend{i}")
         connect(ann, friend)
         connect(friend, ben)
-    many = _panel_queries(ann, ben, rf, django_assert_num_queries, 9)
+    many = _panel_queries(ann, ben, rf, django_assert_num_queries, 11)
     assert "31 mutual connections" in many
 
 
@@ -350,8 +351,9 @@ def test_d1_d2_d3_profile_page_costs_the_same_queries_for_1_or_31_mutuals(
         assert "31 mutual connections" in client.get("/in/ben/").content.decode()
 
 
-# 14 before the follower count (one COUNT on the follow table); 16 with the member's language
-PROFILE_PAGE_QUERIES = 16
+# 14 before the follower count (one COUNT on the follow table); 16 with the member's
+# language; 18 with the Message button's route (messaging.queries.can_message, +2)
+PROFILE_PAGE_QUERIES = 18
 
 
 def test_my_network_with_200_connections_query_count_is_pinned(cast, django_assert_num_queries):

@@ -45,6 +45,7 @@ NOTE = "Ivan-invitation-note-b7e1"
 EMAIL = "olga.private-5c0d@example.com"
 HIDDEN_CONNECTION = "hsecret5e2a"  # the handle of Hana's hidden connection
 HEADLINE = "Olga-headline-2b9f"  # on the public card: shown to everyone who may see Olga at all
+MESSAGE = "Conor-to-Olga-message-6a1f"  # M1: a message in Olga's conversation with Conor
 
 MEMBERS_WHO_SEE_OLGA = {"owner", "connection", "second", "stranger", "hidden"}
 
@@ -56,6 +57,7 @@ MAY_SEE = {
     NOTE: {"owner"},  # N1: the note is the recipient's (and its sender's, not a reader here)
     EMAIL: {"owner"},
     HIDDEN_CONNECTION: set(),  # S5: Hana's only_me connection to him is nobody's business
+    MESSAGE: {"owner", "connection"},  # only the conversation's two members, ever
 }
 
 
@@ -137,7 +139,12 @@ def build(session_cookie_for) -> Cast:
             member=olga, title="Olga's filter", context=["home"], keywords=[("spoilers", True)]
         )
         feed.follow_hashtag(member=olga, name="matrixtag")
+        from messaging import services as messaging
 
+        message = messaging.send(sender=people["connection"], recipient=olga, text=MESSAGE)
+        first = messaging.send(sender=ivan, recipient=olga, text="Ivan's message request")
+
+    from messaging.models import MessageRequest
     from notifications.models import Notification
 
     notification = Notification.objects.filter(recipient=olga).order_by("pk").first()
@@ -176,6 +183,9 @@ def build(session_cookie_for) -> Cast:
         "token_id": personal.pk,
         "application_id": application.pk,
         "client_id": application.client_id,
+        "conversation_id": message.conversation_id,
+        "request_id": MessageRequest.objects.get(first_message_id=first.pk).pk,
+        "answer": "accept",
     }
     return Cast(
         members={**people, "hana": hana, "hsecret": hsecret, "ivan": ivan},

@@ -12,7 +12,7 @@ Path parameters are filled from the cast: the member is Olga (Hana for the `hidd
 `media_id`, `filter_id`, `keyword_id`, `notification_id`, `token_id` and `pk` are Olga's.
 """
 
-from tests.security.cast import ABOUT, PRIVATE_POST, png
+from tests.security.cast import ABOUT, MESSAGE, PRIVATE_POST, png
 from tests.security.expect import (
     CARD,
     FORBIDDEN,
@@ -198,6 +198,45 @@ API = {
     "DELETE /api/v1/filters/{keyword_id}": owner_only("the filter's owner's"),
     "GET /api/v1/preferences": members("your own preferences"),
     "GET /api/v1/follow_requests": members("your own (always empty: follows need no approval)"),
+    # --- Messaging (M1–M6, B1): a conversation is its two members' only -------------------
+    "GET /api/v1/conversations": members("M1: your own conversations"),
+    "GET /api/v1/conversations/": members("M1: your own conversations (Mastodon.py's path)"),
+    "POST /api/v1/conversations/{conversation_id}/read": expect(
+        "Olga and Conor's conversation: theirs; anyone else is told it doesn't exist",
+        NOT_FOUND,
+        owner=OK,
+        connection=OK,
+        anonymous=UNAUTHORIZED,
+    ),
+    "DELETE /api/v1/conversations/{conversation_id}": expect(
+        "delete-for-me, a participant's", NOT_FOUND, owner=OK, connection=OK, anonymous=UNAUTHORIZED
+    ),
+    "GET /api/v1/conversations/{conversation_id}/messages": expect(
+        "the messages, to the two members only",
+        NOT_FOUND,
+        owner=OK,
+        connection=OK,
+        anonymous=UNAUTHORIZED,
+        shows=(MESSAGE,),
+    ),
+    "POST /api/v1/messages": expect(
+        "M1–M6 to Olga (Hana for the hidden reader): a connection freely, others by InMail; "
+        "yourself refused; B1: 404 across a block, as for an unknown member",
+        OK,
+        data={"to": "{handle}", "text": "Matrix hello"},
+        owner=SELF,
+        blocked=NOT_FOUND,
+        blocking=NOT_FOUND,
+        anonymous=UNAUTHORIZED,
+    ),
+    "GET /api/v1/message_requests": members("M4: requests waiting for your answer"),
+    "POST /api/v1/message_requests/{request_id}/accept": owner_only("M4: the recipient's"),
+    "POST /api/v1/message_requests/{request_id}/decline": owner_only("M4: the recipient's"),
+    "GET /api/v1/inmail": members("M3: your own credits"),
+    "GET /api/v1/streaming/health": public("Mastodon's streaming health check"),
+    "GET /api/v1/streaming/user": members("your own live events (not read: a stream never ends)"),
+    "GET /api/v1/streaming/user/notification": members("your own live notifications"),
+    "GET /api/v1/streaming/direct": members("your own live conversations"),
     # --- Search and suggestions (S1, S5, B1, D4) ---------------------------------------
     "GET /api/v2/search": public(
         "S1: whole profiles to members, the card to anonymous readers; B1: Olga is left out "
@@ -436,6 +475,51 @@ WEB = {
     ),
     "admin:login": public("the admin's sign-in page"),
     "admin:logout": expect("signing out of the admin", REDIRECT, method="post"),
+    # --- Messaging (M1–M6, B1) ----------------------------------------------------------
+    "messaging": members("M1: your own inbox", api=False),
+    "messaging_requests": members("M4: your own requests", api=False),
+    "messaging_badge": members("your own unread count", api=False),
+    "messaging_stream": members("your own live events (not read: a stream never ends)", api=False),
+    "messaging_new": members("the composer's first step", api=False),
+    "messaging_compose": about_member(
+        "M1–M6: the route to Olga, or why not; to Conor, who has a conversation with her, "
+        "that conversation; B1: 404 across a block",
+        api=False,
+        connection=REDIRECT,
+    ),
+    "messaging_thread": expect(
+        "Olga and Conor's conversation: theirs; anyone else is told it doesn't exist",
+        NOT_FOUND,
+        owner=OK,
+        connection=OK,
+        anonymous=SIGN_IN,
+        shows=(MESSAGE,),
+    ),
+    "messaging_send": expect(
+        "a message in the conversation, by its members only",
+        NOT_FOUND,
+        method="post",
+        data={"text": "Matrix reply"},
+        owner=REDIRECT,
+        connection=REDIRECT,
+        anonymous=SIGN_IN,
+    ),
+    "messaging_delete": expect(
+        "delete-for-me, a member's",
+        NOT_FOUND,
+        method="post",
+        owner=REDIRECT,
+        connection=REDIRECT,
+        anonymous=SIGN_IN,
+    ),
+    "messaging_answer": expect(
+        "M4: the recipient's; anyone else is told there is no such request",
+        NOT_FOUND,
+        method="post",
+        params={"answer": "accept"},
+        owner=REDIRECT,
+        anonymous=SIGN_IN,
+    ),
 }
 
 

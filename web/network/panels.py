@@ -7,6 +7,7 @@ way never gets here (B1).
 from django.conf import settings
 
 from membership import queries as membership_queries
+from messaging import queries as messaging
 from network import queries
 from network.models import InvitationReason
 from profiles.models import InvitationsFrom, PrimaryAction
@@ -43,5 +44,7 @@ def profile_panels(
             "email_required": member.profile.invitations_from == InvitationsFrom.EMAIL,
             "error": error,
             "typed": typed or {},
+            # M1–M6: the Message button
+            "message": messaging.can_message(viewer, member, relationship=rel),
         }
     }

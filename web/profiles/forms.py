@@ -112,6 +112,14 @@ class SettingsForm(forms.Form):
         required=False,
         help_text=_("Anyone may message you, without a connection or an InMail credit."),
     )
+    refuse_inmail = forms.BooleanField(
+        label=_("Refuse InMail"),
+        required=False,
+        help_text=_(
+            "People you aren't connected with can't spend an InMail credit to write to you. "
+            "Coworkers and, with an open profile, anyone may still send a message request."
+        ),
+    )
     share_profile_updates = forms.BooleanField(
         label=_("Share profile updates"),
         required=False,

@@ -1,0 +1,477 @@
+"""Reads of messaging: who may write to whom (M1–M6, `can_message`), InMail credits (M3), and
+the one door to a conversation and its messages (`conversation_for`).
+
+Private by construction: a conversation is read only through `conversation_for` /
+`conversations`, which answer only its two participants, and never while either blocks the
+other (B1): an unknown, someone else's and a blocked conversation are the same NotFound.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.queries import MEMBER_NOT_FOUND
+from core import clock
+from core.errors import Forbidden, Invalid, NotFound, Refused
+from core.i18n import moment
+from messaging.models import (
+    Conversation,
+    CreditSpend,
+    Message,
+    MessageRequest,
+    Participant,
+    RequestStatus,
+    Route,
+)
+from network import queries as network
+from profiles.queries import current_companies
+
+CONVERSATION_NOT_FOUND = _("Record not found")
+CANNOT_MESSAGE_SELF = _("You can't send a message to yourself.")
+REQUEST_PENDING = _(
+    "Your message request to %(name)s is waiting for their answer; you can write again once "
+    "they accept it."
+)
+REQUEST_DECLINED = _(
+    "%(name)s declined your message request; you can send another after %(until)s UTC."
+)
+INMAIL_REFUSED = _(
+    "%(name)s accepts messages only from their connections; connect with them to message them."
+)
+FOLLOWING_GIVES_NOTHING = _(
+    "Following %(name)s doesn't let you message them; connect with them to message them."
+)
+NO_CREDITS = _(
+    "Connect with %(name)s to message them; you have no InMail credits left until %(until)s UTC."
+)
+INMAIL_HINT = _(
+    "Connect with %(name)s to message them for free, or use one of your %(count)s InMail credits."
+)
+
+# The routes a message can take; the first three are free and open the conversation.
+CONNECTION = "connection"  # M1
+OPENED = "opened"  # M4: a request was accepted, the thread is open both ways
+REPLY = "reply"  # answering a request opens it (M4)
+
+
+@dataclass
+class MessageRoute:
+    """How `sender` may write to one member now: `route` (None when refused), whether it
+    lands as a message request, what it costs, and the refusal to raise otherwise."""
+
+    member_id: int
+    route: str | None = None
+    request: bool = False
+    costs_credit: bool = False
+    credits: int = 0
+    refusal: Refused | None = None
+    conversation_id: int | None = None
+
+    @property
+    def allowed(self) -> bool:
+        return self.route is not None
+
+    def check(self) -> MessageRoute:
+        if self.refusal is not None:
+            raise self.refusal
+        return self
+
+
+# --- InMail credits (M3) ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Credit:
+    granted_at: datetime
+    expires_at: datetime
+
+
+def _month_start(moment: datetime) -> datetime:
+    return moment.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def _next_month(moment: datetime) -> datetime:
+    days = calendar.monthrange(moment.year, moment.month)[1]
+    return _month_start(moment) + timedelta(days=days)
+
+
+def grants(member: User, now: datetime) -> list[datetime]:
+    """When the member's live grants were made, oldest first: the first of each month since
+    the month they joined, within the last `LINKWELL_INMAIL_CREDIT_DAYS`."""
+    lifetime = timedelta(days=settings.LINKWELL_INMAIL_CREDIT_DAYS)
+    month = _month_start(max(member.date_joined, now - lifetime))
+    found = []
+    while month <= now:
+        if month + lifetime > now:
+            found.append(month)
+        month = _next_month(month)
+    return found
+
+
+def credit_slots(member: User, now: datetime | None = None) -> list[tuple[datetime, int]]:
+    """The free (grant, slot) pairs, oldest grant first: what a spend may take."""
+    now = now or clock.now()
+    live = grants(member, now)
+    if not live:
+        return []
+    spent = set(
+        CreditSpend.objects.filter(
+            member=member,
+            granted_on__in=[g.date().replace(day=1) for g in live],
+            refunded_at__isnull=True,
+        ).values_list("granted_on", "slot")
+    )
+    allowance = settings.LINKWELL_INMAIL_CREDITS_PER_MONTH
+    return [
+        (granted_at, slot)
+        for granted_at in live
+        for slot in range(1, allowance + 1)
+        if (granted_at.date().replace(day=1), slot) not in spent
+    ]
+
+
+def credits(member: User, now: datetime | None = None) -> list[Credit]:
+    """M3: the member's unspent, unexpired credits, soonest to expire first."""
+    lifetime = timedelta(days=settings.LINKWELL_INMAIL_CREDIT_DAYS)
+    return [Credit(g, g + lifetime) for g, _slot in credit_slots(member, now)]
+
+
+def next_grant_at(now: datetime) -> datetime:
+    return _next_month(now)
+
+
+# --- Who may write to whom (M1–M6, B1) ------------------------------------------------------
+
+
+def pair(a: int, b: int) -> tuple[int, int]:
+    """A conversation's members as stored: lower id first."""
+    return (a, b) if a < b else (b, a)
+
+
+def routes_for(sender: User, recipients: list[User], *, known=None) -> list[MessageRoute]:
+    """M1–M6 for a list of members, in order, in a constant number of queries: blocks,
+    connections, follows, conversations, requests, current companies, credits. A member
+    blocked either way (B1) is refused with the same NotFound as an unknown one. `known`:
+    the viewer's `network.queries.Relationship`s with them, already read (the profile page),
+    whose blocks, connection and follow are then not read again."""
+    me = sender.pk
+    ids = [r.pk for r in recipients]
+    result = [MessageRoute(member_id=i) for i in ids]
+    others = [i for i in ids if i != me]
+    if not others:
+        for route in result:
+            route.refusal = Invalid(CANNOT_MESSAGE_SELF, rule="M1")
+        return result
+    if known is not None:
+        rels = [known[i] for i in others]
+        hidden = {r.id for r in rels if r.blocking or r.blocked_by}
+        connected = {r.id for r in rels if r.connected}
+        following = {r.id for r in rels if r.following}
+    else:
+        hidden = {b if a == me else a for a, b in network.blocks_involving(me, others)}
+        connected = network.connected_among(sender, others)
+        following = network.followed_among(sender, others)
+    pairs = Q()
+    for other in others:
+        a, b = pair(me, other)
+        pairs |= Q(member_a_id=a, member_b_id=b)
+    conversations = {c.other(me): c for c in Conversation.objects.filter(pairs)}
+    requests = {}
+    if conversations:
+        for row in MessageRequest.objects.filter(
+            conversation__in=list(conversations.values())
+        ).order_by("created_at", "pk"):
+            requests.setdefault(row.conversation_id, []).append(row)
+    companies = current_companies([me, *others])
+    now = clock.now()
+    cooldown = timedelta(days=settings.LINKWELL_MESSAGE_REQUEST_COOLDOWN_DAYS)
+    available = None
+    by_id = {r.pk: r for r in recipients}
+    for route in result:
+        other = route.member_id
+        member = by_id[other]
+        name = member.name
+        if other == me:
+            route.refusal = Invalid(CANNOT_MESSAGE_SELF, rule="M1")
+            continue
+        if other in hidden or not member.is_active:
+            route.refusal = NotFound(MEMBER_NOT_FOUND, rule="B1")
+            continue
+        conversation = conversations.get(other)
+        route.conversation_id = conversation.pk if conversation else None
+        if other in connected:
+            route.route = CONNECTION
+            continue
+        if conversation is not None and conversation.opened_at is not None:
+            route.route = OPENED
+            continue
+        history = requests.get(conversation.pk, []) if conversation else []
+        pending = [r for r in history if r.status == RequestStatus.PENDING]
+        if pending and pending[0].recipient_id == me:
+            route.route = REPLY
+            continue
+        if pending:
+            route.refusal = Forbidden(REQUEST_PENDING % {"name": name}, rule="M4")
+            continue
+        declined = [
+            r.answered_at
+            for r in history
+            if r.status == RequestStatus.DECLINED
+            and r.sender_id == me
+            and r.answered_at is not None
+            and r.answered_at + cooldown > now
+        ]
+        if declined:
+            until = max(declined) + cooldown
+            route.refusal = Forbidden(
+                REQUEST_DECLINED % {"name": name, "until": moment(until)},
+                rule="M4",
+                until=until,
+            )
+            continue
+        route.request = True
+        profile = member.profile
+        if profile.open_profile:
+            route.route = Route.OPEN_PROFILE  # M2
+            continue
+        if companies.get(me, set()) & companies.get(other, set()):
+            route.route = Route.COWORKER  # M5
+            continue
+        follows = other in following
+        if profile.refuse_inmail:
+            sentence = FOLLOWING_GIVES_NOTHING if follows else INMAIL_REFUSED
+            route.refusal = Forbidden(sentence % {"name": name}, rule="M6" if follows else "M3")
+            continue
+        if available is None:
+            available = len(credit_slots(sender, now))
+        route.credits = available
+        if available == 0:
+            until = next_grant_at(now)
+            route.refusal = Forbidden(
+                NO_CREDITS % {"name": name, "until": moment(until)},
+                rule="M6" if follows else "M3",
+                until=until,
+            )
+            continue
+        route.route = Route.INMAIL  # M3
+        route.costs_credit = True
+    return result
+
+
+def can_message(sender: User, recipient: User, *, relationship=None) -> MessageRoute:
+    """The one answer to "may sender write to recipient, and how": the profile's Message
+    button, the web composer and the API all ask it (M1–M6, B1)."""
+    known = {recipient.pk: relationship} if relationship is not None else None
+    return routes_for(sender, [recipient], known=known)[0]
+
+
+def inmail_hint(route: MessageRoute, name: str) -> str:
+    return str(INMAIL_HINT % {"name": name, "count": route.credits})
+
+
+# --- The one door to conversations ----------------------------------------------------------
+
+
+@dataclass
+class Thread:
+    """A conversation as one participant sees it."""
+
+    conversation: Conversation
+    me: Participant
+    other: User
+    last_message: Message | None = None
+    request: MessageRequest | None = None  # the pending request, when there is one
+    unread: bool = False
+    messages: list[Message] = field(default_factory=list)
+
+    @property
+    def pk(self) -> int:
+        return self.conversation.pk
+
+    @property
+    def is_request_for_me(self) -> bool:
+        return self.request is not None and self.request.recipient_id == self.me.member_id
+
+
+def _threads(viewer: User, participants: list[Participant]) -> list[Thread]:
+    """Participants (with their conversation) to Threads, leaving out blocked and deleted
+    members; a constant number of queries."""
+    if not participants:
+        return []
+    me = viewer.pk
+    other_ids = [p.conversation.other(me) for p in participants]
+    hidden = {b if a == me else a for a, b in network.blocks_involving(me, other_ids)}
+    people = {
+        m.pk: m
+        for m in User.objects.filter(pk__in=other_ids, is_active=True).select_related("profile")
+    }
+    last_ids = [p.conversation.last_message_id for p in participants]
+    last = Message.objects.in_bulk(last_ids)
+    pending = {
+        r.conversation_id: r
+        for r in MessageRequest.objects.filter(
+            conversation_id__in=[p.conversation_id for p in participants],
+            status=RequestStatus.PENDING,
+        )
+    }
+    threads = []
+    for participant in participants:
+        conversation = participant.conversation
+        other = conversation.other(me)
+        if other in hidden or other not in people:
+            continue
+        message = last.get(conversation.last_message_id)
+        if message is not None and message.pk <= participant.cleared_up_to:
+            message = None
+        threads.append(
+            Thread(
+                conversation=conversation,
+                me=participant,
+                other=people[other],
+                last_message=message,
+                request=pending.get(conversation.pk),
+                unread=bool(
+                    message is not None
+                    and message.sender_id != me
+                    and message.pk > participant.last_read_id
+                ),
+            )
+        )
+    return threads
+
+
+def _mine(viewer: User) -> QuerySet:
+    """The viewer's participant rows of conversations that still show something to them."""
+    return (
+        Participant.objects.filter(member=viewer)
+        .filter(conversation__last_message_id__gt=F("cleared_up_to"))
+        .select_related("conversation")
+    )
+
+
+def conversations(
+    viewer: User, *, requests: bool = False, max_id: int | None = None, limit: int = 20
+) -> tuple[list[Thread], int | None]:
+    """The viewer's inbox newest first, or (`requests`) the message requests waiting for
+    their answer (M4); keyset paging on the last message id: (threads, next max_id)."""
+    rows = _mine(viewer)
+    waiting = MessageRequest.objects.filter(recipient=viewer, status=RequestStatus.PENDING)
+    if requests:
+        rows = rows.filter(conversation__in=waiting.values("conversation_id"))
+    else:
+        rows = rows.exclude(conversation__in=waiting.values("conversation_id"))
+    if max_id is not None:
+        rows = rows.filter(conversation__last_message_id__lt=max_id)
+    batch = list(rows.order_by("-conversation__last_message_id")[: limit + 1])
+    below = batch[limit - 1].conversation.last_message_id if len(batch) > limit else None
+    return _threads(viewer, batch[:limit]), below
+
+
+def conversation_for(viewer: User, conversation_id: int) -> Thread:
+    """One conversation as a participant sees it; NotFound for anyone else, for an unknown
+    id, and while either member blocks the other (B1)."""
+    if viewer is None or not viewer.is_authenticated:
+        raise NotFound(CONVERSATION_NOT_FOUND)
+    participant = (
+        Participant.objects.filter(member=viewer, conversation_id=conversation_id)
+        .select_related("conversation")
+        .first()
+    )
+    found = _threads(viewer, [participant]) if participant is not None else []
+    if not found:
+        raise NotFound(CONVERSATION_NOT_FOUND)
+    return found[0]
+
+
+def conversation_with(viewer: User, other: User) -> Thread | None:
+    """The viewer's conversation with `other`, if there is one they may read."""
+    a, b = pair(viewer.pk, other.pk)
+    found = Conversation.objects.filter(member_a_id=a, member_b_id=b).values_list("pk", flat=True)
+    for pk in found:
+        try:
+            return conversation_for(viewer, pk)
+        except NotFound:
+            return None
+    return None
+
+
+def messages_of(
+    thread: Thread,
+    *,
+    max_id: int | None = None,
+    since_id: int | None = None,
+    limit: int = 30,
+) -> tuple[list[Message], int | None]:
+    """A thread's messages (from `conversation_for`), oldest first on the page, without those
+    the viewer cleared; (messages, the id to load older ones below, or None)."""
+    rows = Message.objects.filter(
+        conversation_id=thread.pk, pk__gt=thread.me.cleared_up_to
+    ).select_related("sender__profile")
+    if max_id is not None:
+        rows = rows.filter(pk__lt=max_id)
+    if since_id is not None:
+        rows = rows.filter(pk__gt=since_id)
+    batch = list(rows.order_by("-pk")[: limit + 1])
+    below = batch[limit - 1].pk if len(batch) > limit else None
+    page = batch[:limit]
+    page.reverse()
+    return page, below
+
+
+def unread_count(viewer: User) -> int:
+    """The top bar's badge: conversations whose newest message, from the other member, the
+    viewer hasn't read (requests included), blocked members left out."""
+    if viewer is None or not viewer.is_authenticated:
+        return 0
+    rows = (
+        _mine(viewer)
+        .filter(conversation__last_message_id__gt=F("last_read_id"))
+        .order_by("-conversation__last_message_id")[:100]
+    )
+    return sum(1 for thread in _threads(viewer, list(rows)) if thread.unread)
+
+
+def pending_request(viewer: User, request_id: int) -> MessageRequest:
+    """A pending request sent to the viewer; NotFound otherwise (or when blocked)."""
+    found = MessageRequest.objects.filter(
+        pk=request_id, recipient=viewer, status=RequestStatus.PENDING
+    ).first()
+    if found is None:
+        raise NotFound(CONVERSATION_NOT_FOUND)
+    conversation_for(viewer, found.conversation_id)  # B1: a blocked sender's request is gone
+    return found
+
+
+def messageable(sender: User, member_ids) -> set[int]:
+    """Which of `member_ids` the sender may write to now, by any route (the API's
+    Relationship `can_message`), in a constant number of queries."""
+    from accounts.queries import active_members
+
+    found = active_members([i for i in member_ids if i != sender.pk])
+    members = [found[i] for i in member_ids if i in found]
+    return {route.member_id for route in routes_for(sender, members) if route.allowed}
+
+
+def message_for(viewer: User, message_id: int) -> tuple[Thread, Message]:
+    """One message, through its conversation's door: NotFound unless the viewer is a
+    participant who still sees it (not cleared, not blocked)."""
+    found = Message.objects.filter(pk=message_id).values_list("conversation_id", flat=True)
+    conversation_id = next(iter(found), None)
+    if conversation_id is None:
+        raise NotFound(CONVERSATION_NOT_FOUND)
+    thread = conversation_for(viewer, conversation_id)
+    message = (
+        Message.objects.filter(pk=message_id, pk__gt=thread.me.cleared_up_to)
+        .select_related("sender__profile")
+        .first()
+    )
+    if message is None:
+        raise NotFound(CONVERSATION_NOT_FOUND)
+    return thread, message
