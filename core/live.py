@@ -57,8 +57,11 @@ class _Hub:
             subscription.put(event)
         return len(targets)
 
-    def count(self) -> int:
+    def count(self, member_id: int | None = None) -> int:
+        """Open subscriptions, all of them or one member's."""
         with self._lock:
+            if member_id is not None:
+                return len(self._subscribers.get(member_id, ()))
             return len({s for subs in self._subscribers.values() for s in subs})
 
 
@@ -180,21 +183,24 @@ def sse(name: str, data: str) -> str:
 
 
 def _close_connections() -> None:
+    """Let the thread's database connections go, but never one inside a transaction (a test's,
+    or ATOMIC_REQUESTS): closing it would end that transaction under its owner."""
     from django.db import connections
 
-    connections.close_all()
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close()
 
 
 def _closing_connections(render):
     """An event rendered off the request's thread must not leave a database connection
     open in the pool's thread."""
-    from django.db import connections
 
     def run(event):
         try:
             return render(event)
         finally:
-            connections.close_all()
+            _close_connections()
 
     return run
 
