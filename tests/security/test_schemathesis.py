@@ -35,6 +35,7 @@ CHECKS = [
     ignored_auth,
 ]
 SCOPES = ["read", "write", "follow", "push"]
+STREAM_READ_S = 0.3  # how long an event stream is read (other answers are whole at once)
 
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema())
 schema.app = application  # in-process WSGI: the test's database transaction, no server
@@ -52,7 +53,15 @@ def connection_kept():
 
 
 @pytest.fixture
-def member_token(db, fast_hasher, connection_kept):
+def quick_heartbeat(settings):
+    """A stream never ends: schemathesis reads it until its timeout, checked at each chunk, so
+    the heartbeats come often and the timeout is short (the default 15 s heartbeat and 10 s
+    timeout made the three streaming operations 90 s each, idle)."""
+    settings.LINKWELL_STREAM_HEARTBEAT_SECONDS = 0.05
+
+
+@pytest.fixture
+def member_token(db, fast_hasher, connection_kept, quick_heartbeat):
     from oauth.services import issue_token, register_app
     from tests.factories import make_member
 
@@ -74,4 +83,6 @@ def member_token(db, fast_hasher, connection_kept):
     phases=[Phase.explicit, Phase.generate],
 )
 def test_every_operation_answers_only_what_the_document_declares(case, member_token):
-    case.call_and_validate(headers={"Authorization": f"Bearer {member_token}"}, checks=CHECKS)
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {member_token}"}, checks=CHECKS, timeout=STREAM_READ_S
+    )
