@@ -123,13 +123,39 @@ def test_the_rule_scans_catch_an_undefined_id():
     assert not {"N11", "S9", "Q9", "Z1"} & set(defined_ids())
 
 
-def test_the_project_points_nowhere_outside_itself():
-    """Rule ids and product words are defined in docs/rules.md, not in a sibling folder."""
-    outside = ".." + "/shared"
-    offenders = [
-        str(path.relative_to(ROOT))
-        for path in project_files()
-        if outside in path.read_text(encoding="utf-8", errors="replace")
-        or "PRODUCT" + ".md" in path.read_text(encoding="utf-8", errors="replace")
+# A relative path made only of parent steps and names, as a document or script would write it.
+RELATIVE_PATH = re.compile(r"(?<![\w./])((?:\.\./)+[\w.-]+(?:/[\w.-]+)*)")
+
+
+def paths_leaving_the_project(path: Path) -> list[str]:
+    """The relative paths in a file that climb above the project's root, read from the file's
+    folder or from the root (where a command runs)."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    return [
+        found
+        for found in RELATIVE_PATH.findall(text)
+        if any(ROOT not in (base / found).resolve().parents for base in (path.parent, ROOT))
     ]
+
+
+def test_the_project_points_nowhere_outside_itself():
+    """Rule ids and product words are defined in docs/rules.md: no file refers the reader to a
+    path above the project's root, which a clone doesn't have (this file's own examples
+    apart)."""
+    offenders = {
+        str(path.relative_to(ROOT)): found
+        for path in project_files()
+        if path != Path(__file__).resolve() and (found := paths_leaving_the_project(path))
+    }
     assert not offenders
+
+
+def test_the_outside_path_scan_can_fail():
+    """A path climbing above the root is reported; one that stays inside is not."""
+    inside = ROOT / "docs" / "rules.md"
+    assert RELATIVE_PATH.findall("see ../docs/rules.md and ../../x/y.md") == [
+        "../docs/rules.md",
+        "../../x/y.md",
+    ]
+    assert ROOT in (inside.parent / "../README.md").resolve().parents
+    assert ROOT not in (inside.parent / "../../elsewhere/FILE.md").resolve().parents
