@@ -51,6 +51,8 @@ def _renderer(member, stream: str):
             return []
         try:
             if event.name == "conversation":
+                if event.data.get("read_by") or "message" not in event.data:
+                    return []  # a receipt or a change of members: the web page's only
                 thread = messaging.conversation_for(member, event.data["conversation_id"])
                 entity = conversation_entities(member, [thread])
             elif event.name == "notification":

@@ -21,6 +21,7 @@ from accounts.queries import MEMBER_NOT_FOUND
 from core import clock
 from core.errors import Forbidden, Invalid, NotFound, Refused
 from core.i18n import moment
+from feed import images
 from messaging.models import (
     Attachment,
     Conversation,
@@ -558,6 +559,23 @@ def attachment_for(viewer, attachment_id: int) -> Attachment:
         return found
     message_for(viewer, found.message_id)
     return found
+
+
+ATTACHMENT_SIZES = ("full", "preview")
+
+
+def attachment_path(attachment: Attachment, size: str = "full", *, viewer_id=None) -> str:
+    """Where an attachment is served (web.messaging.views.attachment). An API client fetches
+    it without its token, so its address carries the viewer, signed (as a post's image
+    does); the view still asks `attachment_for` for that viewer, now."""
+    path = f"/messaging/attachments/{attachment.pk}/{size}/"
+    if viewer_id:
+        path += "?v=" + images.viewer_token(attachment.pk, viewer_id, kind="message-file")
+    return path
+
+
+def attachment_viewer(attachment_id: int, token: str) -> int | None:
+    return images.viewer_in(attachment_id, token, kind="message-file")
 
 
 def unsent_attachments(uploader: User, ids) -> list[Attachment]:

@@ -18,8 +18,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from core import clock, live
 from accounts.queries import MEMBER_NOT_FOUND
+from core import clock, live
 from core.errors import Invalid, NotFound
 from feed import images
 from feed import text as texts
@@ -379,6 +379,12 @@ def mark_read(*, member: User, conversation_id: int) -> queries.Thread:
         Participant.objects.filter(pk=thread.me.pk).update(last_read_id=newest)
         thread.me.last_read_id = newest
         thread.unread = False
+        if queries.read_receipts_on(member):  # a receipt: the others' pages show "Seen"
+            live.publish_many_after_commit(
+                [m.pk for m in thread.members],
+                "conversation",
+                {"conversation_id": thread.pk, "read_by": member.pk},
+            )
     return thread
 
 

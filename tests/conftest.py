@@ -47,6 +47,32 @@ def fast_hasher(settings):
 
 
 @pytest.fixture
+def fresh_graph_index():
+    """A graph index built anew for the test and dropped after it."""
+    from network import loader
+
+    loader.reset()
+    yield
+    loader.reset()
+
+
+@pytest.fixture
+def cast_world(fast_hasher, fresh_graph_index):
+    """What an area's autouse fixture asks for: fast password hashing and a fresh graph
+    index (feed, messaging, network and search tests)."""
+
+
+@pytest.fixture
+def cast(db):
+    """Ann, Ben, Cat, Dan and Eve: five members with predictable e-mails."""
+    names = ["ann", "ben", "cat", "dan", "eve"]
+    return {
+        name: make_member(handle=name, display_name=name.title(), email=f"{name}@example.com")
+        for name in names
+    }
+
+
+@pytest.fixture
 def member(db):
     return make_member(handle="alice", display_name="Alice Archer")
 
