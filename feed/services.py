@@ -21,7 +21,7 @@ from accounts.models import User
 from core import clock
 from core.errors import Forbidden, Invalid, NotFound
 from core.tasks import enqueue_after_commit
-from feed import images, queries
+from feed import fanout, images, queries
 from feed import text as texts
 from feed.models import (
     REACTION_COUNT_FIELDS,
@@ -430,6 +430,7 @@ def edit(*, editor: User, post_id: int, text: str, media_ids=None) -> Post:
         _attach_media(post, editor, wanted_media)
     newly = _link_tags_and_mentions(post, mentioned, hashtags)
     _notify_mentions(post, newly)
+    fanout.publish_live(post, "status.update")
     return post
 
 
@@ -461,6 +462,7 @@ def delete(*, by: User, post_id: int) -> Post:
     post.media_list = list(post.media.all())  # the answer shows what was deleted
     post.tag_list, post.mention_list = [], []
     post.deleted_id = post.pk
+    fanout.publish_live(post, "delete")  # its readers, counted while its follows stand
     # What goes with it by cascade: its comments and replies, and plain reposts of it.
     authors = _count_gone_posts(
         Q(pk=post.pk) | Q(root=post.pk) | Q(in_reply_to=post.pk) | Q(reblog=post.pk)

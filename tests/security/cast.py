@@ -141,7 +141,9 @@ def build(session_cookie_for) -> Cast:
         feed.follow_hashtag(member=olga, name="matrixtag")
         from messaging import services as messaging
 
-        message = messaging.send(sender=people["connection"], recipient=olga, text=MESSAGE)
+        message = messaging.send(
+            sender=people["connection"], recipient=olga, text=MESSAGE, files=[png()]
+        )
         first = messaging.send(sender=ivan, recipient=olga, text="Ivan's message request")
 
     from messaging.models import MessageRequest
@@ -184,6 +186,7 @@ def build(session_cookie_for) -> Cast:
         "application_id": application.pk,
         "client_id": application.client_id,
         "conversation_id": message.conversation_id,
+        "attachment_id": message.attachments.get().pk,
         "request_id": MessageRequest.objects.get(first_message_id=first.pk).pk,
         "answer": "accept",
     }

@@ -229,6 +229,38 @@ API = {
         blocking=NOT_FOUND,
         anonymous=UNAUTHORIZED,
     ),
+    "POST /api/v1/messages/attachments": members(
+        "M1: your own upload, yours alone until a message carries it",
+        data={"file": png},
+        json=False,
+    ),
+    "POST /api/v1/conversations/{conversation_id}/members": expect(
+        "groups: a participant adds connections (Olga and Conor's is 1:1, so refused); "
+        "anyone else is told it doesn't exist",
+        NOT_FOUND,
+        data={"account_ids": ["{account_id}"]},
+        owner=REFUSED,
+        connection=REFUSED,
+        anonymous=UNAUTHORIZED,
+    ),
+    "DELETE /api/v1/conversations/{conversation_id}/members/{account_id}": expect(
+        "groups: a participant removes another (refused on a 1:1); anyone else: 404",
+        NOT_FOUND,
+        owner=REFUSED,
+        connection=REFUSED,
+        anonymous=UNAUTHORIZED,
+    ),
+    "POST /api/v1/conversations/{conversation_id}/leave": expect(
+        "groups: a participant leaves (refused on a 1:1); anyone else: 404",
+        NOT_FOUND,
+        owner=REFUSED,
+        connection=REFUSED,
+        anonymous=UNAUTHORIZED,
+    ),
+    "GET /api/v1/messaging/preferences": members("your own read-receipt setting"),
+    "PATCH /api/v1/messaging/preferences": members(
+        "your own read-receipt setting", data={"read_receipts": True}
+    ),
     "GET /api/v1/message_requests": members("M4: requests waiting for your answer"),
     "POST /api/v1/message_requests/{request_id}/accept": owner_only("M4: the recipient's"),
     "POST /api/v1/message_requests/{request_id}/decline": owner_only("M4: the recipient's"),
@@ -481,6 +513,44 @@ WEB = {
     "messaging_badge": members("your own unread count", api=False),
     "messaging_stream": members("your own live events (not read: a stream never ends)", api=False),
     "messaging_new": members("the composer's first step", api=False),
+    "messaging_new_group": members("M1: a group of your own connections", api=False),
+    "messaging_settings": members("your own read-receipt setting", api=False),
+    "messaging_attachment": expect(
+        "M1: an attachment of Olga and Conor's conversation: theirs; anyone else, signed "
+        "out too, the same 404 as an unknown id",
+        NOT_FOUND,
+        owner=OK,
+        connection=OK,
+        anonymous=NOT_FOUND,
+        params={"size": "full"},
+    ),
+    "messaging_add": expect(
+        "groups: a participant adds connections (on Olga and Conor's 1:1, the refusal shown "
+        "on the thread); anyone else: 404",
+        NOT_FOUND,
+        method="post",
+        data={"to": "sam"},
+        owner=REDIRECT,
+        connection=REDIRECT,
+        anonymous=SIGN_IN,
+    ),
+    "messaging_remove": expect(
+        "groups: a participant removes another (refused on a 1:1); anyone else: 404",
+        NOT_FOUND,
+        method="post",
+        params={"member_id": "1"},
+        owner=REDIRECT,
+        connection=REDIRECT,
+        anonymous=SIGN_IN,
+    ),
+    "messaging_leave": expect(
+        "groups: a participant leaves (refused on a 1:1); anyone else: 404",
+        NOT_FOUND,
+        method="post",
+        owner=REDIRECT,
+        connection=REDIRECT,
+        anonymous=SIGN_IN,
+    ),
     "messaging_compose": about_member(
         "M1–M6: the route to Olga, or why not; to Conor, who has a conversation with her, "
         "that conversation; B1: 404 across a block",

@@ -323,22 +323,35 @@ def add_members(request, conversation_id: int):
 @login_required
 @require_POST
 def remove_member(request, conversation_id: int, member_id: int):
-    thread = services.remove_from_group(
-        by=request.user, conversation_id=conversation_id, member_id=member_id
-    )
+    """A group: any member removes another (or, naming themself, leaves)."""
+    try:
+        services.remove_from_group(
+            by=request.user, conversation_id=conversation_id, member_id=member_id
+        )
+    except NotFound:
+        raise
+    except Refused as exc:
+        messages.error(request, exc.message)
+        return redirect("messaging_thread", conversation_id=conversation_id)
     if member_id == request.user.pk:
         messages.success(request, LEFT_GROUP)
         return redirect("messaging")
     gone = accounts_queries.active_members([member_id]).get(member_id)
     if gone is not None:
         messages.success(request, MEMBER_REMOVED % {"name": gone.name})
-    return redirect("messaging_thread", conversation_id=thread.pk)
+    return redirect("messaging_thread", conversation_id=conversation_id)
 
 
 @login_required
 @require_POST
 def leave(request, conversation_id: int):
-    services.leave_group(member=request.user, conversation_id=conversation_id)
+    try:
+        services.leave_group(member=request.user, conversation_id=conversation_id)
+    except NotFound:
+        raise
+    except Refused as exc:
+        messages.error(request, exc.message)
+        return redirect("messaging_thread", conversation_id=conversation_id)
     messages.success(request, LEFT_GROUP)
     return redirect("messaging")
 
