@@ -51,7 +51,6 @@ ATTACHMENT_NOT_FOUND = _("That attachment isn't yours to send, or was sent alrea
 INMAIL_NO_ATTACHMENTS = _("A first message to someone outside your connections is text only.")
 GROUP_NEEDS_MEMBERS = _("Choose at least two connections for a group conversation.")
 GROUP_TITLE_TOO_LONG = _("A group's name is at most %(max)s characters.")
-ALREADY_IN_GROUP = _("%(name)s is in this conversation already.")
 NOT_A_GROUP = _("Only a group conversation has members to add or remove.")
 ALONE_IN_GROUP = _("Everyone else has left this conversation; start a new one to write.")
 
@@ -139,8 +138,16 @@ def reply(
         if found is not None:
             return found
         prepared = prepare_files(files, already=len(attachment_ids or ()))
-        with transaction.atomic():
-            return _send_to_group(sender, thread, text, key, prepared, list(attachment_ids or ()))
+        try:
+            with transaction.atomic():
+                return _send_to_group(
+                    sender, thread, text, key, prepared, list(attachment_ids or ())
+                )
+        except IntegrityError:  # the same key, sent concurrently: that message
+            found = _already_sent(sender, key)
+            if found is None:
+                raise
+            return found
     return send(
         sender=sender,
         recipient=thread.other,
@@ -416,16 +423,11 @@ def forget_member(*, member: User) -> None:
     transaction.on_commit(lambda: [storage.delete(name) for name in gone])
 
 
-def _publish(conversation: Conversation, message: Message) -> None:
-    """After commit: the participants' open streams hear of the conversation (`conversation`);
-    each stream asks the door again, so a member blocked since sees nothing."""
-    if conversation.is_group:
-        member_ids = list(
-            Participant.objects.filter(conversation=conversation).values_list(
-                "member_id", flat=True
-            )
-        )
-    else:
+def _publish(conversation: Conversation, message: Message, member_ids=None) -> None:
+    """After commit: the participants' open streams (a group's: `member_ids`, those who see
+    the sender) hear of the conversation (`conversation`); each stream asks the door again,
+    so a member blocked since sees nothing."""
+    if member_ids is None:
         member_ids = [conversation.member_a_id, conversation.member_b_id]
     data = {"conversation_id": conversation.pk, "message": message.pk, "sender": message.sender_id}
     live.publish_many_after_commit(member_ids, "conversation", data)
@@ -471,18 +473,27 @@ def start_group(
     _check_size(len(people))
     title = _group_title(title)
     prepared = prepare_files(files, already=len(attachment_ids or ()))
-    with transaction.atomic():
-        queries.check_group_members(creator, people)
-        now = clock.now()
-        conversation = Conversation.objects.create(
-            is_group=True, creator=creator, title=title, created_at=now, opened_at=now
-        )
-        Participant.objects.bulk_create(
-            [Participant(conversation=conversation, member_id=m) for m in [creator.pk]]
-            + [Participant(conversation=conversation, member=m) for m in people]
-        )
-        thread = queries.conversation_for(creator, conversation.pk)
-        return _send_to_group(creator, thread, text, key, prepared, list(attachment_ids or ()))
+    try:
+        return _start_group(creator, people, title, text, key, prepared, attachment_ids)
+    except IntegrityError:  # the same key, sent concurrently: that message
+        found = _already_sent(creator, key)
+        if found is None:
+            raise
+        return found
+
+
+@transaction.atomic
+def _start_group(creator, people, title, text, key, prepared, attachment_ids) -> Message:
+    queries.check_group_members(creator, people)
+    now = clock.now()
+    conversation = Conversation.objects.create(
+        is_group=True, creator=creator, title=title, created_at=now, opened_at=now
+    )
+    Participant.objects.bulk_create(
+        [Participant(conversation=conversation, member=m) for m in [creator, *people]]
+    )
+    thread = queries.conversation_for(creator, conversation.pk)
+    return _send_to_group(creator, thread, text, key, prepared, list(attachment_ids or ()))
 
 
 def _send_to_group(sender, thread, text_in, key, prepared, attachment_ids) -> Message:
@@ -520,7 +531,7 @@ def _send_to_group(sender, thread, text_in, key, prepared, attachment_ids) -> Me
         ]
     )
     conversation.last_message_id = message.pk
-    _publish(conversation, message)
+    _publish(conversation, message, [sender.pk, *told])
     return message
 
 
