@@ -54,7 +54,7 @@ def _renderer(member, stream: str):
             return []
         try:
             if event.name == "conversation":
-                if event.data.get("read_by") or "message" not in event.data:
+                if event.data.get("read_by") or event.data.get("members"):
                     return []  # a receipt or a change of members: the web page's only
                 thread = messaging.conversation_for(member, event.data["conversation_id"])
                 entity = conversation_entities(member, [thread])

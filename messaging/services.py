@@ -563,8 +563,11 @@ def add_to_group(*, by: User, conversation_id: int, members: list[User]) -> quer
             member=member,
             defaults={"cleared_up_to": last, "last_read_id": last},
         )
-    for member_id in present | {m.pk for m in new}:
-        live.publish_after_commit(member_id, "conversation", {"conversation_id": thread.pk})
+    live.publish_many_after_commit(
+        present | {m.pk for m in new},
+        "conversation",
+        {"conversation_id": thread.pk, "members": True},
+    )
     return queries.conversation_for(by, thread.pk)
 
 
