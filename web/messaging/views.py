@@ -116,7 +116,8 @@ def conversation(request, conversation_id: int):
     context = _thread_context(request, thread)
     if request.htmx and request.GET.get("since_id"):
         context["next_max_id"] = None
-        services.mark_read(member=request.user, conversation_id=conversation_id)
+        if thread.unread:  # someone else's message arrived: read, as the thread is open
+            services.mark_read(member=request.user, conversation_id=conversation_id)
         return render(request, "web/messaging/_older.html", context)
     if request.htmx and request.GET.get("max_id"):
         return render(request, "web/messaging/_older.html", context)
