@@ -256,7 +256,7 @@ def remove_member(request, conversation_id: int, account_id: int):
     """A group: any participant removes another; the removed member loses it at once."""
     require_scope(request, "write:conversations")
     services.remove_from_group(
-        by=request.auth, conversation_id=conversation_id, member_id=account_id
+        by=request.auth, conversation_id=conversation_id, member_id=_int(account_id) or 0
     )
     return _conversation(request, conversation_id)
 

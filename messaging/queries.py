@@ -358,7 +358,7 @@ def _threads(viewer: User, participants: list[Participant]) -> list[Thread]:
         for m in User.objects.filter(pk__in=other_ids, is_active=True).select_related("profile")
     }
     last_ids = [p.conversation.last_message_id for p in participants]
-    last = Message.objects.in_bulk(last_ids)
+    last = Message.objects.select_related("sender").in_bulk(last_ids)
     pending = {
         r.conversation_id: r
         for r in MessageRequest.objects.filter(
