@@ -475,3 +475,19 @@ def message_for(viewer: User, message_id: int) -> tuple[Thread, Message]:
     if message is None:
         raise NotFound(CONVERSATION_NOT_FOUND)
     return thread, message
+
+
+def own_threads(member: User) -> list[tuple[Thread, list[Message]]]:
+    """Every conversation the member can still read, with the messages they haven't
+    cleared, oldest first (issue 17's export): what the inbox shows them, no more (B1)."""
+    participants = list(
+        Participant.objects.filter(member=member).select_related("conversation").order_by("pk")
+    )
+    threads = _threads(member, participants)
+    result = []
+    for thread in threads:
+        rows = Message.objects.filter(
+            conversation_id=thread.pk, pk__gt=thread.me.cleared_up_to
+        ).order_by("pk")
+        result.append((thread, list(rows.select_related("sender"))))
+    return result
