@@ -243,7 +243,7 @@ def linkedin_day(day: date | None) -> str:
 # --- Mastodon's CSV files -----------------------------------------------------------------
 
 MASTODON_FOLLOWING_HEADER = ["Account address", "Show boosts", "Notify on new posts", "Languages"]
-_ACCT = re.compile(r"\A@?[A-Za-z0-9_]{1,30}(@[A-Za-z0-9.\-]+)?\Z")
+_ACCT = re.compile(r"\A@?[A-Za-z0-9_]{1,30}(@[A-Za-z0-9.\-]+(:\d+)?)?\Z")
 
 
 def read_mastodon(name: str, raw: bytes, *, kind: str, limit: int) -> list[tuple[int, dict]]:

@@ -126,6 +126,7 @@ def apply(request, import_id: int):
 @require_POST
 def invite(request, import_id: int):
     """X1: only the members ticked on the page."""
+    queries.import_of(request.user, import_id)  # anyone else's: the 404
     try:
         result = services.invite_matches(
             member=request.user, import_id=import_id, account_ids=request.POST.getlist("account")
@@ -149,6 +150,7 @@ def invite(request, import_id: int):
 @login_required
 @require_POST
 def invite_to_join(request, import_id: int):
+    queries.import_of(request.user, import_id)
     try:
         result = services.invite_to_join(
             member=request.user,
