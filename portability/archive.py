@@ -221,18 +221,11 @@ def network_part(member: User) -> Part:
         ],
         preamble=CONNECTIONS_NOTES,
     )
-    visible = {
-        v.member.pk: v.member
-        for v in network.visible_members(
-            member,
-            sorted(
-                {i.sender_id for i in network.own_invitations(member)}
-                | {i.recipient_id for i in network.own_invitations(member)}
-            ),
-        )
-    }
+    sent_or_received = network.own_invitations(member)
+    others = {i.sender_id for i in sent_or_received} | {i.recipient_id for i in sent_or_received}
+    visible = {v.member.pk: v.member for v in network.visible_members(member, sorted(others))}
     invitations = []
-    for invitation in network.own_invitations(member):
+    for invitation in sent_or_received:
         outgoing = invitation.sender_id == member.pk
         other = visible.get(invitation.recipient_id if outgoing else invitation.sender_id)
         if other is None:

@@ -38,7 +38,7 @@ VISIBLE_BATCH = 1000
 
 def import_of(member, import_id) -> Import:
     """The member's own import; anyone else's is unknown (the same 404 as a missing one)."""
-    found = Import.objects.filter(pk=_id(import_id), member=member).first()
+    found = Import.objects.filter(pk=as_id(import_id), member=member).first()
     if found is None:
         raise NotFound(IMPORT_NOT_FOUND)
     return found
@@ -49,7 +49,7 @@ def imports_of(member, *, limit: int = 10) -> list[Import]:
 
 
 def export_of(member, export_id) -> Export:
-    found = Export.objects.filter(pk=_id(export_id), member=member).first()
+    found = Export.objects.filter(pk=as_id(export_id), member=member).first()
     if found is None:
         raise NotFound(EXPORT_NOT_FOUND)
     return found
@@ -77,7 +77,8 @@ def upload_path(source: Import):
     return settings.LINKWELL_PORTABILITY_DIR / "imports" / f"{source.pk}.upload"
 
 
-def _id(value) -> int:
+def as_id(value) -> int:
+    """A path or form id as a positive int, 0 for anything else (30 digits, text)."""
     try:
         number = int(value)
     except (TypeError, ValueError):
@@ -150,18 +151,17 @@ class MatchLine:
         return self.view is None and bool(self.row.email) and self.row.emailed_at is None
 
 
-STRENGTH_ORDER = {Strength.EMAIL: 0, Strength.LINKEDIN_URL: 1, Strength.NAME_COMPANY: 2}
-
-
 def matches(member, source: Import, *, offset: int = 0, limit: int = 50, found_only=True):
-    """A page of the import's connections, matched first (strongest first), each member
-    read again through visible_members: a block or deactivation since the import hides them."""
+    """A page of the import's connections, matched first (strongest first: the strengths'
+    names sort in that order), each member read again through visible_members: a block or
+    deactivation since the import hides them."""
     rows = StagedConnection.objects.filter(source=source)
     if found_only:
-        rows = rows.exclude(strength="")
-    rows = list(rows.order_by("matched_id", "line") if found_only else rows.order_by("line"))
-    rows.sort(key=lambda r: (STRENGTH_ORDER.get(r.strength, 3), r.line))
-    page = rows[offset : offset + limit]
+        rows = rows.exclude(strength="").order_by("strength", "line")
+    else:
+        rows = rows.order_by("line")
+    total = rows.count()
+    page = list(rows[offset : offset + limit])
     views = {
         v.member.pk: v
         for v in network.visible_members(member, [r.matched_id for r in page if r.matched_id])
@@ -173,7 +173,7 @@ def matches(member, source: Import, *, offset: int = 0, limit: int = 50, found_o
         if row.matched_id and view is None:
             continue  # hidden since the import (B1)
         lines.append(MatchLine(row, view, connected=bool(view) and view.member.pk in connected))
-    return lines, len(rows)
+    return lines, total
 
 
 def emailable(source: Import, *, limit: int = 200) -> list[StagedConnection]:
@@ -214,6 +214,7 @@ FIELD_LABELS = {
     "industry": _("Industry"),
     "location": _("Location"),
 }
+FIELD_MAX = {"display_name": 100, "headline": 220, "about": 2600, "industry": 100, "location": 100}
 PROFILE_COLUMNS = {  # our field → Profile.csv's column
     "display_name": None,
     "headline": "Headline",
@@ -258,6 +259,7 @@ def profile_preview(member, source: Import) -> dict:
             else:
                 proposed = data.get(column, "")
                 current = getattr(profile, key)
+            proposed = proposed[: FIELD_MAX[key]].strip()  # S1's lengths: kept, not refused
             if proposed and proposed != current:
                 changes.append(Change(key, str(FIELD_LABELS[key]), current, proposed))
     have_positions = {

@@ -355,7 +355,7 @@ def invite_matches(*, member: User, import_id, account_ids) -> dict:
     each through network's own invite (N1-N7, N10 enforced there). The N5 limit stops the
     run with its sentence; what was sent stays sent, and asking again sends nothing twice."""
     source = _ready(member, import_id)
-    wanted = {queries._id(a) for a in account_ids} - {0}
+    wanted = {queries.as_id(a) for a in account_ids} - {0}
     rows = list(
         StagedConnection.objects.filter(source=source, matched_id__in=wanted)
         .select_related("matched__profile")
@@ -406,7 +406,7 @@ def invite_to_join(*, member: User, import_id, lines, base_url: str) -> dict:
     address, whoever asks; at most LINKWELL_JOIN_INVITES_PER_WEEK per member in 7 days. An
     address that belongs to a member is skipped as silently as one already asked (no leak)."""
     source = _ready(member, import_id)
-    wanted = {queries._id(n) for n in lines} - {0}
+    wanted = {queries.as_id(n) for n in lines} - {0}
     rows = [r for r in queries.emailable(source, limit=100_000) if r.line in wanted]
     limit = settings.LINKWELL_JOIN_INVITES_PER_WEEK
     sent, skipped, stopped = 0, 0, None

@@ -287,3 +287,28 @@ def test_join_invitations_go_once_per_address_and_never_to_a_member(
     )
     assert (first["sent"], again["sent"]) == (1, 0)
     assert [m.to for m in mailoutbox] == [["new@corp.test"]]
+
+
+def test_b1_a_block_after_the_import_hides_the_match_from_the_list(ines, upload):
+    bea = make_member(handle="bea", display_name="Bea B", email="bea@corp.test")
+    source = upload(ines, sample_export([Contact("Bea", "B", "", "bea@corp.test")]))
+    assert [line.view.member.pk for line in queries.matches(ines, source)[0]] == [bea.pk]
+    network.block(blocker=bea, blocked=ines)
+    assert queries.matches(ines, source)[0] == []
+    assert (
+        services.invite_matches(member=ines, import_id=source.pk, account_ids=[bea.pk])["invited"]
+        == []
+    )
+
+
+def test_linkedin_dates_and_profile_addresses_as_linkedin_writes_them():
+    from datetime import date
+
+    from portability.readers import linkedin_date, linkedin_slug
+
+    assert linkedin_date("12 Mar 2021") == date(2021, 3, 12)
+    assert linkedin_date("Mar 2021") == date(2021, 3, 1)
+    assert linkedin_date("2019") == date(2019, 1, 1)
+    assert linkedin_date("someday") is None
+    assert linkedin_slug("https://www.linkedin.com/in/Ana-Lopez-12/?trk=x") == "ana-lopez-12"
+    assert linkedin_slug("https://example.com/ana") == ""
