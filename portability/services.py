@@ -134,8 +134,8 @@ def _read(kind: str, name: str, raw: bytes):
 
 
 def run_import(import_id: int) -> str:
-    """The job: stage every row in one transaction, then match the connections batch by
-    batch (progress in the page). Any failure: the staged rows go, the import says failed."""
+    """The job: match the connections batch by batch (progress in the page), then stage
+    every row in one transaction. Any failure: nothing staged, the import says failed."""
     source = Import.objects.filter(pk=import_id).select_related("member").first()
     if source is None or source.state in (JobState.DONE, JobState.FAILED):
         return source.state if source else "gone"
@@ -144,13 +144,13 @@ def run_import(import_id: int) -> str:
     try:
         raw = path.read_bytes()
         parsed = _read(source.kind, source.filename, raw)
+        connections = _connections(source, parsed)
+        _progress(source, progress=5)
+        _match_all(source, connections)  # before the insert: one write per row, no update
         with transaction.atomic():
             StagedRow.objects.filter(source=source).delete()
             StagedConnection.objects.filter(source=source).delete()
-            counts = _stage(source, parsed)
-        _progress(source, progress=20)
-        if source.kind == ImportKind.LINKEDIN:
-            _match_all(source)
+            counts = _stage(source, parsed, connections)
         source.refresh_from_db()
         source.counts = counts
         source.state, source.progress, source.finished_at = JobState.DONE, 100, clock.now()
@@ -174,41 +174,37 @@ def _progress(source: Import, **fields) -> None:
     Import.objects.filter(pk=source.pk).update(**fields)
 
 
-def _stage(source: Import, parsed) -> dict:
+def _connections(source: Import, parsed) -> list[StagedConnection]:
+    if source.kind != ImportKind.LINKEDIN:
+        return []
+    return [
+        StagedConnection(
+            source=source,
+            line=line,
+            first_name=data.get("First Name", "")[:100],
+            last_name=data.get("Last Name", "")[:100],
+            url=data.get("URL", "")[:300],
+            email=data.get("Email Address", "")[:254],
+            company=data.get("Company", "")[:150],
+            position=data.get("Position", "")[:150],
+            connected_on=linkedin_date(data.get("Connected On", "")),
+        )
+        for line, data in parsed.rows("connection")
+    ]
+
+
+def _stage(source: Import, parsed, connections: list[StagedConnection]) -> dict:
     if source.kind != ImportKind.LINKEDIN:
         rows = [
             StagedRow(source=source, section=Section.ACCOUNT, line=n, data=d) for n, d in parsed
         ]
         StagedRow.objects.bulk_create(rows, batch_size=STAGE_BATCH)
         return {"accounts": len(rows)}
-    counts = {}
-    connections = []
-    for line, data in parsed.rows("connection"):
-        connections.append(
-            StagedConnection(
-                source=source,
-                line=line,
-                first_name=data.get("First Name", "")[:100],
-                last_name=data.get("Last Name", "")[:100],
-                url=data.get("URL", "")[:300],
-                email=data.get("Email Address", "")[:254],
-                company=data.get("Company", "")[:150],
-                position=data.get("Position", "")[:150],
-                connected_on=linkedin_date(data.get("Connected On", "")),
-            )
-        )
     StagedConnection.objects.bulk_create(connections, batch_size=STAGE_BATCH)
-    counts["connections"] = len(connections)
+    counts = {"connections": len(connections)}
     others = []
-    for section in (
-        "profile",
-        "position",
-        "education",
-        "skill",
-        "invitation",
-        "company_follow",
-        "member_follow",
-    ):
+    sections = ("profile", "position", "education", "skill", "invitation", "company_follow")
+    for section in (*sections, "member_follow"):
         rows = parsed.rows(section)
         counts[section] = len(rows)
         others += [StagedRow(source=source, section=section, line=n, data=d) for n, d in rows]
@@ -217,31 +213,17 @@ def _stage(source: Import, parsed) -> dict:
     return counts
 
 
-def _match_all(source: Import) -> None:
-    """Matches are recomputed from the rows, so running this twice gives the same answer."""
-    total = StagedConnection.objects.filter(source=source).count()
-    done = 0
-    last = 0
-    while True:
-        rows = list(
-            StagedConnection.objects.filter(source=source, line__gt=last).order_by("line")[
-                :MATCH_BATCH
-            ]
-        )
-        if not rows:
-            break
+def _match_all(source: Import, connections: list[StagedConnection]) -> None:
+    """Each row's match, batch by batch (the page's progress bar), on the rows not yet
+    written: matching is a read, so a failure here has written nothing. Measured at 100,000
+    members: one bulk insert instead of an insert and a CASE update of every matched row."""
+    total = len(connections)
+    for start in range(0, total, MATCH_BATCH):
+        rows = connections[start : start + MATCH_BATCH]
         found = queries.match_connections(source.member, rows)
-        changed = []
         for row in rows:
-            pk, strength = found.get(row.line, (None, ""))
-            if row.matched_id != pk or row.strength != strength:
-                row.matched_id, row.strength = pk, strength
-                changed.append(row)
-        with transaction.atomic():
-            StagedConnection.objects.bulk_update(changed, ["matched", "strength"], batch_size=1000)
-        done += len(rows)
-        last = rows[-1].line
-        _progress(source, progress=20 + int(79 * done / max(total, 1)))
+            row.matched_id, row.strength = found.get(row.line, (None, ""))
+        _progress(source, progress=5 + int(90 * (start + len(rows)) / total))
 
 
 def _ready(member: User, import_id) -> Import:
