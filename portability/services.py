@@ -383,7 +383,7 @@ def _address_digest(address: str) -> str:
     return hashlib.sha256(address.strip().lower().encode()).hexdigest()
 
 
-def invite_to_join(*, member: User, import_id, lines, base_url: str) -> dict:
+def invite_to_join(*, member: User, import_id, lines, join_link: str) -> dict:
     """One e-mail to each picked unmatched contact with an address; never twice to the same
     address, whoever asks; at most LINKWELL_JOIN_INVITES_PER_WEEK per member in 7 days. An
     address that belongs to a member is skipped as silently as one already asked (no leak)."""
@@ -421,16 +421,16 @@ def invite_to_join(*, member: User, import_id, lines, base_url: str) -> dict:
                 skipped += 1
                 continue
             transaction.on_commit(
-                lambda address=row.email: _send_join_mail(member, address, base_url)
+                lambda address=row.email: _send_join_mail(member, address, join_link)
             )
             sent += 1
     return {"sent": sent, "skipped": skipped, "stopped": stopped}
 
 
-def _send_join_mail(member: User, address: str, base_url: str) -> None:
+def _send_join_mail(member: User, address: str, join_link: str) -> None:
     send_mail(
         subject=str(JOIN_SUBJECT.format(name=member.name)),
-        message=str(JOIN_MAIL.format(name=member.name, link=f"{base_url}/signup/")),
+        message=str(JOIN_MAIL.format(name=member.name, link=join_link)),
         from_email=None,
         recipient_list=[address],
         fail_silently=True,

@@ -280,10 +280,10 @@ def test_join_invitations_go_once_per_address_and_never_to_a_member(
     lines = [r.line for r in queries.emailable(source)]
     with django_capture_on_commit_callbacks(execute=True):
         first = services.invite_to_join(
-            member=ines, import_id=source.pk, lines=lines, base_url="http://t"
+            member=ines, import_id=source.pk, lines=lines, join_link="http://t/join/"
         )
     again = services.invite_to_join(
-        member=ines, import_id=source.pk, lines=lines, base_url="http://t"
+        member=ines, import_id=source.pk, lines=lines, join_link="http://t/join/"
     )
     assert (first["sent"], again["sent"]) == (1, 0)
     assert [m.to for m in mailoutbox] == [["new@corp.test"]]

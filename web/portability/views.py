@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -18,10 +19,6 @@ from portability.models import ImportKind, JobState
 
 MASTODON_FILES = ("following_accounts", "blocked_accounts", "lists")
 PAGE = 50
-
-
-def _base_url(request) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
 
 
 @login_required
@@ -156,7 +153,7 @@ def invite_to_join(request, import_id: int):
             member=request.user,
             import_id=import_id,
             lines=request.POST.getlist("line"),
-            base_url=_base_url(request),
+            join_link=request.build_absolute_uri(reverse("signup")),
         )
     except Refused as exc:
         messages.error(request, exc.message)
