@@ -623,3 +623,25 @@ def trending_posts(
     )
     candidates = list(with_context(rows)[offset : offset + limit * 2])
     return visible_posts(viewer, candidates, sight=sight)[:limit]
+
+
+# --- A member's own activity, for their export (issue 17, X2) ------------------------------
+
+
+def own_posts(member) -> QuerySet:
+    """The member's posts, reposts and comments (not S7's news, which the site wrote)."""
+    return (
+        Post.objects.filter(author=member)
+        .exclude(kind=PostKind.NEWS)
+        .prefetch_related("media")
+        .order_by("created_at", "pk")
+    )
+
+
+def own_reactions(member) -> QuerySet:
+    return Reaction.objects.filter(member=member).order_by("created_at", "pk")
+
+
+def uploaded_media(owner) -> QuerySet:
+    """Every image the member uploaded (attached or not): theirs to take with them."""
+    return Media.objects.filter(owner=owner).order_by("pk")

@@ -620,3 +620,19 @@ def read_marks(thread: Thread) -> dict[int, int]:
 def seen_by(marks: dict[int, int], message: Message) -> list[int]:
     """The members (from `read_marks`) who have read up to this message, its sender aside."""
     return sorted(m for m, last in marks.items() if last >= message.pk and m != message.sender_id)
+
+
+def own_threads(member: User) -> list[tuple[Thread, list[Message]]]:
+    """Every conversation the member can still read, with the messages they haven't
+    cleared, oldest first (issue 17's export): what the inbox shows them, no more (B1)."""
+    participants = list(
+        Participant.objects.filter(member=member).select_related("conversation").order_by("pk")
+    )
+    threads = _threads(member, participants)
+    result = []
+    for thread in threads:
+        rows = Message.objects.filter(
+            conversation_id=thread.pk, pk__gt=thread.me.cleared_up_to
+        ).order_by("pk")
+        result.append((thread, list(rows.select_related("sender"))))
+    return result

@@ -37,6 +37,7 @@ def _catalogues_compiled():
 def media_root(settings, tmp_path):
     """Uploaded avatars and images go to a throwaway folder, never var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.LINKWELL_PORTABILITY_DIR = tmp_path / "portability"  # uploads, exports (issue 17)
     return settings.MEDIA_ROOT
 
 

@@ -156,6 +156,18 @@ def build(session_cookie_for) -> Cast:
         scopes=["read", "write", "follow", "push"],
     )
     personal, _ = create_personal_token(member=olga, scopes=["read"])
+    from portability import services as portability
+
+    linkedin = portability.start_import(
+        member=olga,
+        kind="linkedin",
+        upload=SimpleUploadedFile(
+            "Connections.csv", b"First Name,Last Name,URL\r\nConor,Cole,\r\n", "text/csv"
+        ),
+    )
+    portability.run_import(linkedin.pk)  # the job, as the inline backend runs it after commit
+    export = portability.request_export(member=olga)
+    portability.build_export(export.pk)
     readers = {}
     for kind in READERS:
         person = people.get(kind)
@@ -189,6 +201,8 @@ def build(session_cookie_for) -> Cast:
         "attachment_id": message.attachments.get().pk,
         "request_id": MessageRequest.objects.get(first_message_id=first.pk).pk,
         "answer": "accept",
+        "import_id": linkedin.pk,
+        "export_id": export.pk,
     }
     return Cast(
         members={**people, "hana": hana, "hsecret": hsecret, "ivan": ivan},

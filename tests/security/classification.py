@@ -269,6 +269,22 @@ API = {
     "GET /api/v1/streaming/user": members("your own live events (not read: a stream never ends)"),
     "GET /api/v1/streaming/user/notification": members("your own live notifications"),
     "GET /api/v1/streaming/direct": members("your own live conversations"),
+    # --- Imports and exports (issue 17: X1, X2) ----------------------------------------
+    "POST /api/v1/imports": expect(
+        "an upload of your own; without a file it is refused with a sentence",
+        REFUSED,
+        anonymous=UNAUTHORIZED,
+    ),
+    "GET /api/v1/imports/{import_id}": owner_only("X1: the uploader's import"),
+    "GET /api/v1/imports/{import_id}/matches": owner_only(
+        "X1: the uploader's matches, as Account entities, never with an address"
+    ),
+    "POST /api/v1/imports/{import_id}/invite": owner_only(
+        "X1: invitations only to members this import matched, picked by its uploader"
+    ),
+    "POST /api/v1/imports/{import_id}/apply": owner_only("the uploader's profile fields"),
+    "POST /api/v1/exports": members("X2: your own export (a second one is the same)"),
+    "GET /api/v1/exports/{export_id}": owner_only("X2: the export's owner's; its url too"),
     # --- Search and suggestions (S1, S5, B1, D4) ---------------------------------------
     "GET /api/v2/search": public(
         "S1: whole profiles to members, the card to anonymous readers; B1: Olga is left out "
@@ -410,6 +426,42 @@ WEB = {
     "settings": members("your own settings", api=False),
     "password_change": members("your own password", api=False),
     "delete_account": members("your own account", api=False),
+    # --- Your data (issue 17: X1, X2) ---------------------------------------------------
+    "portability": members("your own imports and exports", api=False),
+    "import_upload": expect(
+        "an upload of your own; without a file the page says why (422)",
+        REFUSED,
+        method="post",
+        anonymous=SIGN_IN,
+    ),
+    "import_detail": owner_only("X1: the uploader's preview and matches", api=False),
+    "import_progress": owner_only("the uploader's progress bar", api=False),
+    "import_apply": owner_only(
+        "the uploader's profile fields", api=False, method="post", owner=REDIRECT
+    ),
+    "import_invite": owner_only(
+        "X1: only the uploader picks whom to invite", api=False, method="post", owner=REDIRECT
+    ),
+    "import_join": owner_only(
+        "X1: only the uploader asks their contacts to join",
+        api=False,
+        method="post",
+        owner=REDIRECT,
+    ),
+    "linkedin_address": expect(
+        "your own LinkedIn address (empty: removed)", REDIRECT, method="post", anonymous=SIGN_IN
+    ),
+    "export_request": expect("X2: your own export", REDIRECT, method="post", anonymous=SIGN_IN),
+    "export_progress": owner_only("X2: the owner's export's progress", api=False),
+    "export_download": owner_only(
+        "X2: an export is downloadable by its owner only, for 7 days", api=False
+    ),
+    "connections_vcard": members("your own connections, as each shows themselves", api=False),
+    "mastodon_csv": members(
+        "your own follows and blocks in Mastodon's format",
+        api=False,
+        params={"name": "following_accounts"},
+    ),
     "tokens": members("your own tokens", api=False),
     "token_revoke": expect(
         "your own token; another's is refused with a sentence",
