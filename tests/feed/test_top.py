@@ -5,7 +5,6 @@ door still runs on every page (B1)."""
 import math
 
 import pytest
-
 from django.utils import timezone
 
 from feed import home, services
