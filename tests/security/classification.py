@@ -287,10 +287,11 @@ API = {
     "GET /api/v1/exports/{export_id}": owner_only("X2: the export's owner's; its url too"),
     # --- Search and suggestions (S1, S5, B1, D4) ---------------------------------------
     "GET /api/v2/search": public(
-        "S1: whole profiles to members, the card to anonymous readers; B1: Olga is left out "
-        "of a blocked reader's results (an answer, not a 404: it is a search)",
+        "S1: whole profiles to members, the card to anonymous readers; B1: Olga and her posts "
+        "are left out of a blocked reader's results (an answer, not a 404: it is a search); "
+        "P1: her connections-only post only to her and her connections",
         data={"q": "olga"},
-        shows=(ABOUT,),
+        shows=(ABOUT, PRIVATE_POST),
     ),
     "GET /api/v1/accounts/search": public(
         "the same search as /api/v2/search", data={"q": "olga"}, shows=(ABOUT,)
@@ -359,7 +360,8 @@ WEB = {
     "tag_page": public("F3: public posts with the tag, cut by the reader's blocks"),
     "search": public(
         "people search: the card and no filters signed out (S1); B1 leaves Olga out of a "
-        "blocked reader's results",
+        "blocked reader's results; the Posts and Hashtags tabs (type=posts|hashtags) are the "
+        "same search as the API's (P1, B1: tests/search/test_posts_web.py)",
         data={"q": "olga"},
     ),
     # --- A member's pages (S1, S5, B1) --------------------------------------------------
