@@ -43,6 +43,7 @@ BOOLEAN_SETTINGS = (
     "share_profile_updates",
     "share_network_updates",
     "refuse_inmail",  # M3
+    "discoverable",  # G3: false keeps the member out of every page's alumni facets
 )
 
 
@@ -108,6 +109,7 @@ UPDATE_FORM = {
                         "share_profile_updates": _bool,
                         "share_network_updates": _bool,
                         "refuse_inmail": _bool,
+                        "discoverable": _bool,
                     },
                 }
             }

@@ -1,11 +1,12 @@
 """P3's read side: the home feed, in `recent` and `top` order, with the reasons shown.
 
-Candidates come from three indexed sources merged by post id: the member's timeline rows
+Candidates come from four indexed sources merged by post id: the member's timeline rows
 (fanned out on write), the recent posts of followed read-time authors (past the fan-out
-threshold) and of followed hashtags. Each candidate then goes through the one door
-(feed.queries.visible_posts) and must still have a reason: the viewer follows the author
-(connections do, unless unfollowed), follows one of its hashtags, or a connection commented
-on or reacted to it. Each post shows once however many reasons, with the reasons. The number
+threshold), of followed hashtags and of followed pages (G2: a page's posts are never fanned
+out). Each candidate then goes through the one door (feed.queries.visible_posts) and must
+still have a reason: the viewer follows the author (connections do, unless unfollowed) or the
+page it speaks for, follows one of its hashtags, or a connection commented on or reacted to
+it. Each post shows once however many reasons, with the reasons. The number
 of queries does not depend on the page length nor the size of the network.
 """
 
@@ -31,6 +32,7 @@ from feed.models import (
     TimelineEntry,
 )
 from network import queries as network
+from pages import queries as pages
 
 ORDERS = ("top", "recent")
 
@@ -41,13 +43,14 @@ WEIGHT_CONNECTION = 3.0
 WEIGHT_CONNECTION_ACTIVITY = 2.0
 WEIGHT_FOLLOW = 1.5
 WEIGHT_HASHTAG = 1.0
+WEIGHT_PAGE = 1.5  # G2: a followed page as a followed member
 # S7 news ("Ann is now connected to Ben") ranks below what members wrote themselves.
 NEWS_FACTOR = 0.5
 
 
 @dataclass
 class Reason:
-    kind: str  # own, follow, hashtag, commented, reacted
+    kind: str  # own, follow, page, hashtag, commented, reacted
     actors: list = field(default_factory=list)  # Users, for commented / reacted
     hashtags: list = field(default_factory=list)  # names, for hashtag
 
@@ -136,6 +139,16 @@ def _sources(viewer, *, limit, max_id=None, since_id=None, min_id=None) -> list[
             ]
         )
     )
+    found.update(
+        _newest_of_each(
+            [
+                bound(Post.objects.filter(page_id=page), "id")
+                .order_by(order.replace("post_id", "id"))
+                .values_list("id", flat=True)[:limit]
+                for page in pages.followed_page_ids(viewer)
+            ]
+        )
+    )
     return sorted(found, reverse=not ascending)[:limit]
 
 
@@ -146,7 +159,10 @@ def _reasons(viewer, posts: list[Post], sight: queries.Sight) -> dict[int, list[
     ids = [p.pk for p in posts]
     targets = {p.pk: (p.reblog_id or p.pk) for p in posts}
     target_ids = list(set(targets.values()))
-    followed = network.followed_among(viewer, {p.author_id for p in posts})
+    followed = network.followed_among(viewer, {p.author_id for p in posts if not p.page_id})
+    followed_pages = (
+        set(pages.followed_page_ids(viewer)) if any(p.page_id for p in posts) else set()
+    )
     tags: dict[int, list[str]] = {}
     for post_id, name in PostTag.objects.filter(
         post_id__in=ids, hashtag__followers__member=viewer
@@ -175,7 +191,10 @@ def _reasons(viewer, posts: list[Post], sight: queries.Sight) -> dict[int, list[
     for post in posts:
         target = targets[post.pk]
         reasons = []
-        if post.author_id == viewer.pk:
+        if post.page_id:
+            if post.page_id in followed_pages:
+                reasons.append(Reason("page"))  # G2
+        elif post.author_id == viewer.pk:
             reasons.append(Reason("own"))
         elif post.author_id in followed:
             reasons.append(Reason("follow"))
@@ -198,6 +217,7 @@ def _score(item: FeedItem, connected: set[int], now: datetime) -> float:
         "own": WEIGHT_OWN,
         "follow": WEIGHT_CONNECTION if item.post.author_id in connected else WEIGHT_FOLLOW,
         "hashtag": WEIGHT_HASHTAG,
+        "page": WEIGHT_PAGE,
         "commented": WEIGHT_CONNECTION_ACTIVITY,
         "reacted": WEIGHT_CONNECTION_ACTIVITY,
     }

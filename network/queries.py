@@ -646,3 +646,14 @@ def connected_pairs(pairs) -> set[tuple[int, int]]:
     for a, b in wanted:
         match |= Q(member_a_id=a, member_b_id=b)
     return set(Connection.objects.filter(match).values_list("member_a_id", "member_b_id"))
+
+
+def indexed_connection_ids(viewer, *, view: Viewpoint | None = None) -> list[int]:
+    """The viewer's connections as the graph index holds them, blocks either way cut (D4):
+    pages' "N of your connections work here" intersects these with a page's people by index,
+    in memory instead of a join over the connection table."""
+    if viewer is None or not viewer.is_authenticated:
+        return []
+    view = view or Viewpoint(viewer)
+    hidden = view.hidden
+    return [int(i) for i in view.index.connections_of(viewer.pk) if int(i) not in hidden]

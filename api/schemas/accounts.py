@@ -101,7 +101,7 @@ def _serialise(view: ProfileView) -> dict:
         "display_name": member.display_name,
         "locked": profile.followers_allowed == FollowersAllowed.CONNECTIONS,
         "bot": False,
-        "discoverable": True,
+        "discoverable": profile.discoverable,
         "indexable": False,
         "group": False,
         "created_at": iso(member.date_joined),

@@ -120,6 +120,14 @@ class SettingsForm(forms.Form):
             "Coworkers and, with an open profile, anyone may still send a message request."
         ),
     )
+    discoverable = forms.BooleanField(
+        label=_("Show me in alumni and people facets"),
+        required=False,
+        help_text=_(
+            "When off, the alumni tool of company and school pages counts you in no facet "
+            "and leaves you out of its list."
+        ),
+    )
     share_profile_updates = forms.BooleanField(
         label=_("Share profile updates"),
         required=False,
