@@ -84,7 +84,8 @@ def _page_for_update(page) -> Page:
     return found
 
 
-def _require_admin(page: Page, member: User) -> None:
+def require_admin(page: Page, member: User) -> None:
+    """G1: Forbidden unless `member` is one of the page's admins."""
     if not PageAdmin.objects.filter(page=page, member_id=member.pk).exists():
         raise Forbidden(ADMINS_ONLY, rule="G1")
 
@@ -152,7 +153,7 @@ def create_page(*, by: User, kind: str, name: str, slug: str = "", **fields) -> 
 def update_page(*, by: User, page, **fields) -> Page:
     """G1: only admins edit the page."""
     page = _page_for_update(page)
-    _require_admin(page, by)
+    require_admin(page, by)
     cleaned = _clean_fields(fields)
     changed = [name for name, value in cleaned.items() if getattr(page, name) != value]
     for name in changed:
@@ -207,7 +208,7 @@ def set_images(*, by: User, page, logo=None, cover=None) -> Page:
     cover_bytes = encode_cover(cover) if cover is not None else None
     with transaction.atomic():
         page = _page_for_update(page)
-        _require_admin(page, by)
+        require_admin(page, by)
         return store_images(page, logo=logo_bytes, cover=cover_bytes)
 
 
@@ -227,7 +228,7 @@ def store_images(page: Page, *, logo: bytes | None = None, cover: bytes | None =
 @transaction.atomic
 def add_admin(*, by: User, page, member: User) -> PageAdmin:
     page = _page_for_update(page)
-    _require_admin(page, by)
+    require_admin(page, by)
     if not member.is_active:
         raise NotFound(NOT_A_MEMBER, rule="G1")
     row, _created = PageAdmin.objects.get_or_create(
@@ -241,7 +242,7 @@ def remove_admin(*, by: User, page, member: User) -> None:
     """G1: an admin removes another admin or leaves; the last admin can't. Removing someone
     who is no longer an admin changes nothing (a retry)."""
     page = _page_for_update(page)
-    _require_admin(page, by)
+    require_admin(page, by)
     admins = set(PageAdmin.objects.filter(page=page).values_list("member_id", flat=True))
     if member.pk not in admins:
         return
