@@ -38,12 +38,19 @@ def _search(argv: list[str]) -> int:
     return main(argv)
 
 
+def _pages(argv: list[str]) -> int:
+    from bench.pages import main
+
+    return main(argv)
+
+
 BENCHMARKS: dict[str, Callable[[list[str]], int]] = {
     "graph": _graph,
     "feed": _feed,
     "streaming": _streaming,
     "search": _search,
     "api": _api,
+    "pages": _pages,
 }
 
 

@@ -254,6 +254,48 @@ API = {
         "Not now on a suggestion: B1 answers a block as an unknown member; yourself is unknown",
         owner=NOT_FOUND,
     ),
+    # --- Pages (G1-G3, F3): public pages; admins' tools; page ids are accounts too -------
+    "GET /api/v1/pages": public(
+        "pages by name, for autocomplete: pages are public", data={"q": "olga"}
+    ),
+    "POST /api/v1/pages": members(
+        "G1: the reader creates a page and runs it (an address made from the name)",
+        data={"name": "Matrix Page", "kind": "company"},
+    ),
+    "GET /api/v1/pages/{page_id}": public("G1: a page is public; B1 concerns members only"),
+    "PATCH /api/v1/pages/{page_id}": expect(
+        "G1: admins only", FORBIDDEN, owner=OK, anonymous=UNAUTHORIZED, data={"tagline": "Matrix"}
+    ),
+    "GET /api/v1/pages/{page_id}/people": public(
+        "G3: the page's people as each reader may see them; B1 leaves Olga out across a block"
+    ),
+    "GET /api/v1/pages/{page_id}/alumni": public(
+        "G3: counted facets; hidden members and blocks either way count nowhere"
+    ),
+    "GET /api/v1/pages/{page_id}/admins": members(
+        "G1: who runs the page; B1 leaves Olga out across a block"
+    ),
+    "POST /api/v1/pages/{page_id}/admins": expect(
+        "G1: admins add admins (Olga again: nothing changes)",
+        FORBIDDEN,
+        owner=OK,
+        anonymous=UNAUTHORIZED,
+        data={"account_id": "{account_id}"},
+    ),
+    "DELETE /api/v1/pages/{page_id}/admins/{account_id}": expect(
+        "G1: admins remove admins, never the last one (Olga is: 409)",
+        FORBIDDEN,
+        owner=REFUSED,
+        anonymous=UNAUTHORIZED,
+    ),
+    "GET /api/v1/pages/{page_id}/analytics": expect(
+        "G1: the admins' figures", FORBIDDEN, owner=OK, anonymous=UNAUTHORIZED
+    ),
+    "POST /api/v1/pages/{page_id}/claim": expect(
+        "only a page without admins can be claimed: Olga's has one (409)",
+        REFUSED,
+        anonymous=UNAUTHORIZED,
+    ),
 }
 
 WEB = {
