@@ -276,9 +276,12 @@ API = {
         "G1: who runs the page; B1 leaves Olga out across a block"
     ),
     "POST /api/v1/pages/{page_id}/admins": expect(
-        "G1: admins add admins (Olga again: nothing changes)",
+        "G1: admins add admins (Olga again: nothing changes); B1: across a block the member "
+        "to add doesn't exist, before any other answer",
         FORBIDDEN,
         owner=OK,
+        blocked=NOT_FOUND,
+        blocking=NOT_FOUND,
         anonymous=UNAUTHORIZED,
         data={"account_id": "{account_id}"},
     ),
