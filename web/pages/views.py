@@ -172,8 +172,6 @@ def page_alumni(request, kind: str, slug: str):
             "start_year": start or "",
             "end_year": end or "",
             "chosen": {k: v for k, v in chosen.items() if v},
-            "clear_url": "?"
-            + urlencode({k: v for k, v in base.items() if k in ("start_year", "end_year")}),
         }
     )
     template = "web/pages/_alumni_results.html" if request.htmx else "web/pages/alumni.html"
