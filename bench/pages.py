@@ -46,7 +46,6 @@ def main(argv: list[str]) -> int:
     from django.db.models import Count
 
     from accounts.models import User
-    from network import loader
     from network import queries as network
     from pages import queries
     from pages.models import EducationPage, Page, PositionPage
@@ -103,7 +102,7 @@ def main(argv: list[str]) -> int:
         (lambda i=i: queries.alumni(viewer(i), school, stacked)) for i in range(args.runs)
     )
 
-    index = loader.current_index()
+    index = network.Viewpoint(members[viewers[0]]).index  # the graph index, through the door
     index.warm_up()
     pairs = []
     rows = PositionPage.objects.filter(position__ended_on__isnull=True).values_list(
