@@ -8,6 +8,7 @@ from api import (
     messaging,
     notifications,
     portability,
+    pages,
     search,
     statuses,
     streaming,
@@ -26,4 +27,5 @@ ALL: list = [
     ("", streaming.router),  # issue 13: Mastodon's streaming API over server-sent events
     ("", search.router),  # issue 14: /v2/search, /v1/accounts/search, suggestions
     ("", portability.router),  # issue 17: imports and exports
+    ("", pages.router),  # issue 16: company and school pages
 ]

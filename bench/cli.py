@@ -40,6 +40,8 @@ def _search(argv: list[str]) -> int:
 
 def _import(argv: list[str]) -> int:
     from bench.imports import main
+def _pages(argv: list[str]) -> int:
+    from bench.pages import main
 
     return main(argv)
 
@@ -51,6 +53,7 @@ BENCHMARKS: dict[str, Callable[[list[str]], int]] = {
     "search": _search,
     "api": _api,
     "import": _import,  # issue 17: a LinkedIn Connections.csv to the match list
+    "pages": _pages,
 }
 
 

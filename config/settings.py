@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "accounts",
     "profiles",
     "network",
+    "pages",
     "feed",
     "messaging",
     "notifications",

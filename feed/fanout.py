@@ -64,9 +64,13 @@ def publish_live(post: Post, event: str) -> None:
 def fan_out_post(post_id: int) -> int:
     """Rows written: the author's own timeline and their followers' (for a `connections` post,
     only followers who are connections, P1/F2). None for a read-time author."""
-    post = Post.objects.filter(pk=post_id).only("id", "author_id", "kind", "visibility").first()
-    if post is None or post.kind == PostKind.COMMENT:
-        return 0
+    post = (
+        Post.objects.filter(pk=post_id)
+        .only("id", "author_id", "kind", "visibility", "page_id")
+        .first()
+    )
+    if post is None or post.kind == PostKind.COMMENT or post.page_id:
+        return 0  # G2: a page's posts are read into its followers' feeds at read time
     reach = author_reach(post.author_id)
     readers = live_readers(post)
     live.publish_many_after_commit(readers, "update", {"post_id": post.pk})

@@ -34,7 +34,7 @@ from messaging.models import (
     Route,
 )
 from network import queries as network
-from profiles.queries import current_companies
+from pages.queries import current_page_ids
 
 CONVERSATION_NOT_FOUND = _("Record not found")
 CANNOT_MESSAGE_SELF = _("You can't send a message to yourself.")
@@ -164,7 +164,7 @@ def pair(a: int, b: int) -> tuple[int, int]:
 
 def routes_for(sender: User, recipients: list[User], *, known=None) -> list[MessageRoute]:
     """M1–M6 for a list of members, in order, in a constant number of queries: blocks,
-    connections, follows, conversations, requests, current companies, credits. A member
+    connections, follows, conversations, requests, current pages (M5), credits. A member
     blocked either way (B1) is refused with the same NotFound as an unknown one. `known`:
     the viewer's `network.queries.Relationship`s with them, already read (the profile page),
     whose blocks, connection and follow are then not read again."""
@@ -196,7 +196,7 @@ def routes_for(sender: User, recipients: list[User], *, known=None) -> list[Mess
             conversation__in=list(conversations.values())
         ).order_by("created_at", "pk"):
             requests.setdefault(row.conversation_id, []).append(row)
-    companies = current_companies([me, *others])
+    workplaces = current_page_ids([me, *others])
     now = clock.now()
     cooldown = timedelta(days=settings.LINKWELL_MESSAGE_REQUEST_COOLDOWN_DAYS)
     available = None
@@ -248,7 +248,7 @@ def routes_for(sender: User, recipients: list[User], *, known=None) -> list[Mess
         if profile.open_profile:
             route.route = Route.OPEN_PROFILE  # M2
             continue
-        if companies.get(me, set()) & companies.get(other, set()):
+        if workplaces.get(me, set()) & workplaces.get(other, set()):
             route.route = Route.COWORKER  # M5
             continue
         follows = other in following

@@ -669,3 +669,12 @@ def own_invitations(member) -> list[Invitation]:
         .select_related("sender", "recipient")
         .order_by("created_at", "pk")
     )
+def indexed_connection_ids(viewer, *, view: Viewpoint | None = None) -> list[int]:
+    """The viewer's connections as the graph index holds them, blocks either way cut (D4):
+    pages' "N of your connections work here" intersects these with a page's people by index,
+    in memory instead of a join over the connection table."""
+    if viewer is None or not viewer.is_authenticated:
+        return []
+    view = view or Viewpoint(viewer)
+    hidden = view.hidden
+    return [int(i) for i in view.index.connections_of(viewer.pk) if int(i) not in hidden]

@@ -120,6 +120,11 @@ def build(session_cookie_for) -> Cast:
         position = profiles.add_position(
             member=olga, title="Chief Matrix Officer", company="Grid", started_on=date(2020, 1, 1)
         )
+        from pages import services as pages
+
+        grid = pages.create_page(by=olga, kind="company", name="Olga Grid", slug="olga-grid")
+        pages.create_page(by=olga, kind="school", name="Grid School", slug="grid-school")
+        pages.link_position(position=position, page_id=grid.pk)
         connect(olga, people["connection"])
         connect(people["connection"], people["second"])
         connect(hana, people["hidden"])
@@ -203,6 +208,7 @@ def build(session_cookie_for) -> Cast:
         "answer": "accept",
         "import_id": linkedin.pk,
         "export_id": export.pk,
+        "page_id": grid.account_id,
     }
     return Cast(
         members={**people, "hana": hana, "hsecret": hsecret, "ivan": ivan},

@@ -303,6 +303,51 @@ API = {
         "Not now on a suggestion: B1 answers a block as an unknown member; yourself is unknown",
         owner=NOT_FOUND,
     ),
+    # --- Pages (G1-G3, F3): public pages; admins' tools; page ids are accounts too -------
+    "GET /api/v1/pages": public(
+        "pages by name, for autocomplete: pages are public", data={"q": "olga"}
+    ),
+    "POST /api/v1/pages": members(
+        "G1: the reader creates a page and runs it (an address made from the name)",
+        data={"name": "Matrix Page", "kind": "company"},
+    ),
+    "GET /api/v1/pages/{page_id}": public("G1: a page is public; B1 concerns members only"),
+    "PATCH /api/v1/pages/{page_id}": expect(
+        "G1: admins only", FORBIDDEN, owner=OK, anonymous=UNAUTHORIZED, data={"tagline": "Matrix"}
+    ),
+    "GET /api/v1/pages/{page_id}/people": public(
+        "G3: the page's people as each reader may see them; B1 leaves Olga out across a block"
+    ),
+    "GET /api/v1/pages/{page_id}/alumni": public(
+        "G3: counted facets; hidden members and blocks either way count nowhere"
+    ),
+    "GET /api/v1/pages/{page_id}/admins": members(
+        "G1: who runs the page; B1 leaves Olga out across a block"
+    ),
+    "POST /api/v1/pages/{page_id}/admins": expect(
+        "G1: admins add admins (Olga again: nothing changes); B1: across a block the member "
+        "to add doesn't exist, before any other answer",
+        FORBIDDEN,
+        owner=OK,
+        blocked=NOT_FOUND,
+        blocking=NOT_FOUND,
+        anonymous=UNAUTHORIZED,
+        data={"account_id": "{account_id}"},
+    ),
+    "DELETE /api/v1/pages/{page_id}/admins/{account_id}": expect(
+        "G1: admins remove admins, never the last one (Olga is: 409)",
+        FORBIDDEN,
+        owner=REFUSED,
+        anonymous=UNAUTHORIZED,
+    ),
+    "GET /api/v1/pages/{page_id}/analytics": expect(
+        "G1: the admins' figures", FORBIDDEN, owner=OK, anonymous=UNAUTHORIZED
+    ),
+    "POST /api/v1/pages/{page_id}/claim": expect(
+        "only a page without admins can be claimed: Olga's has one (409)",
+        REFUSED,
+        anonymous=UNAUTHORIZED,
+    ),
 }
 
 WEB = {
@@ -642,6 +687,84 @@ WEB = {
         method="post",
         params={"answer": "accept"},
         owner=REDIRECT,
+        anonymous=SIGN_IN,
+    ),
+    # --- Pages (G1-G3, F3) ------------------------------------------------------------
+    "page_new": members("G1: the create-page form", api=False),
+    "page_suggest": public("page names for the company and school fields"),
+    "page_home": public("G1: a page is public", params={"kind": "company", "slug": "olga-grid"}),
+    "page_about": public("G1: a page is public", params={"kind": "company", "slug": "olga-grid"}),
+    "page_posts": public(
+        "G1: the page's posts (anyone may see them)",
+        params={"kind": "company", "slug": "olga-grid"},
+    ),
+    "page_people": public(
+        "G3: the people as each reader may see them; B1 leaves Olga out",
+        params={"kind": "company", "slug": "olga-grid"},
+    ),
+    "page_alumni": public(
+        "G3: counted facets; hidden members and blocks count nowhere",
+        params={"kind": "school", "slug": "grid-school"},
+    ),
+    "page_follow": expect(
+        "F3: your own follow",
+        REDIRECT,
+        method="post",
+        params={"kind": "company", "slug": "olga-grid"},
+        anonymous=SIGN_IN,
+    ),
+    "page_unfollow": expect(
+        "F3: your own follow",
+        REDIRECT,
+        method="post",
+        params={"kind": "company", "slug": "olga-grid"},
+        anonymous=SIGN_IN,
+    ),
+    "page_post": expect(
+        "G1: only admins post as the page",
+        FORBIDDEN,
+        method="post",
+        params={"kind": "company", "slug": "olga-grid"},
+        data={"text": "Matrix page post"},
+        owner=REDIRECT,
+        anonymous=SIGN_IN,
+    ),
+    "page_edit": expect(
+        "G1: admins only",
+        FORBIDDEN,
+        params={"kind": "company", "slug": "olga-grid"},
+        owner=OK,
+        anonymous=SIGN_IN,
+    ),
+    "page_admin": expect(
+        "G1: the admins' analytics and list",
+        FORBIDDEN,
+        params={"kind": "company", "slug": "olga-grid"},
+        owner=OK,
+        anonymous=SIGN_IN,
+    ),
+    "page_admin_add": expect(
+        "G1: admins add admins",
+        FORBIDDEN,
+        method="post",
+        params={"kind": "company", "slug": "olga-grid"},
+        data={"handle": "olga"},
+        owner=REDIRECT,
+        anonymous=SIGN_IN,
+    ),
+    "page_admin_remove": expect(
+        "G1: never the last admin (the refusal is shown on the admin page)",
+        FORBIDDEN,
+        method="post",
+        params={"kind": "company", "slug": "olga-grid", "member_id": "{account_id}"},
+        owner=REDIRECT,
+        anonymous=SIGN_IN,
+    ),
+    "page_claim": expect(
+        "a claim on a page with admins is refused, shown as a message",
+        REDIRECT,
+        method="post",
+        params={"kind": "company", "slug": "olga-grid"},
         anonymous=SIGN_IN,
     ),
 }
