@@ -108,7 +108,7 @@ def _newest_of_each(page_of, keys) -> list[int]:
 
 
 def _sources(viewer, *, limit, max_id=None, since_id=None, min_id=None) -> list[int]:
-    """Candidate post ids from the three sources, newest first (oldest first for min_id)."""
+    """Candidate post ids from the four sources, newest first (oldest first for min_id)."""
     ascending = min_id is not None
     order = "post_id" if ascending else "-post_id"
 
@@ -149,12 +149,12 @@ def _sources(viewer, *, limit, max_id=None, since_id=None, min_id=None) -> list[
     )
     found.update(
         _newest_of_each(
-            [
+            lambda page: (
                 bound(Post.objects.filter(page_id=page), "id")
                 .order_by(order.replace("post_id", "id"))
                 .values_list("id", flat=True)[:limit]
-                for page in pages.followed_page_ids(viewer)
-            ]
+            ),
+            pages.followed_page_ids(viewer),
         )
     )
     return sorted(found, reverse=not ascending)[:limit]
