@@ -7,6 +7,7 @@ from api import (
     instance,
     messaging,
     notifications,
+    relationships,
     search,
     statuses,
     streaming,
@@ -24,4 +25,5 @@ ALL: list = [
     ("", messaging.router),  # issue 13: conversations, messages, requests, InMail
     ("", streaming.router),  # issue 13: Mastodon's streaming API over server-sent events
     ("", search.router),  # issue 14: /v2/search, /v1/accounts/search, suggestions
+    ("/v1", relationships.router),  # issue 15: notes, lists (tags), keep in touch, say hello
 ]
