@@ -583,3 +583,11 @@ def relationship_extras(owner, member_ids) -> dict[int, dict]:
             "last_interaction_at": strength.last_interaction_at,
         }
     return result
+
+
+def every_for(owner, member) -> str:
+    """A3: the cadence the owner chose for this member ("" = the default)."""
+    pk = getattr(member, "pk", member)
+    return (
+        Tie.objects.filter(owner=owner, other_id=pk).values_list("every", flat=True).first() or ""
+    )

@@ -22,6 +22,8 @@ def fresh_graph_index():
 def cast(db):
     names = ["ann", "ben", "cat", "dan", "eve"]
     return {
-        name: make_member(handle=name, display_name=f"{name.title()} Example", email=f"{name}@example.com")
+        name: make_member(
+            handle=name, display_name=f"{name.title()} Example", email=f"{name}@example.com"
+        )
         for name in names
     }

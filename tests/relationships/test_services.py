@@ -244,7 +244,10 @@ def test_a3_a_work_anniversary_makes_a_prompt_in_its_month(cast, frozen_now):
     services.greeted(owner=ann, other=ben, sent=True)
     today = frozen_now.value.date()
     Position.objects.create(
-        member=ben, title="Engineer", company="Acme", started_on=today.replace(year=today.year - 3, day=1)
+        member=ben,
+        title="Engineer",
+        company="Acme",
+        started_on=today.replace(year=today.year - 3, day=1),
     )
     (prompt,) = [p for p in queries.prompts_for(ann) if p.type == "work_anniversary"]
     assert prompt.detail == "3 years at Acme"
@@ -306,7 +309,10 @@ def test_a4_strength_decays_with_the_half_life(cast, frozen_now):
     assert queries.strength_with(ann, ben).strength == 33
     frozen_now.advance(days=1)  # out of the explanation's 90-day window
     assert queries.strength_with(ann, ben).recent == {
-        "messages": 0, "comments": 0, "reactions": 0, "reposts": 0
+        "messages": 0,
+        "comments": 0,
+        "reactions": 0,
+        "reposts": 0,
     }
 
 
@@ -319,9 +325,7 @@ def test_a4_the_members_own_tags_add_to_strength_and_order_in_sql_matches(cast, 
     services.tag_members(owner=ann, tag_id=tag.pk, member_ids=[cat.pk])
     assert queries.strength_with(ann, cat).strength > queries.strength_with(ann, ben).strength
     assert [m.pk for m in queries.connections_for(ann, order="strength")] == [cat.pk, ben.pk]
-    assert [m.pk for m in queries.connections_for(ann, order="strength", tag_id=tag.pk)] == [
-        cat.pk
-    ]
+    assert [m.pk for m in queries.connections_for(ann, order="strength", tag_id=tag.pk)] == [cat.pk]
 
 
 def test_a4_a_repeated_comment_retry_counts_once(cast):
