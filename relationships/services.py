@@ -271,9 +271,12 @@ def set_every(*, owner: User, member: User, every: str) -> Tie:
 
 
 @transaction.atomic
-def mark_done(*, owner: User, key: str) -> PromptAnswer:
-    """A3: "Mark as done": the prompt goes; a dormant one starts its clock again from now."""
-    prompt = queries.prompt_by_key(owner, key)
+def mark_done(*, owner: User, key: str, prompt=None) -> PromptAnswer:
+    """A3: "Mark as done": the prompt goes; a dormant one starts its clock again from now.
+    `prompt`: the one looked up before answering it with a message (which moves its key)."""
+    prompt = (
+        prompt if prompt is not None and prompt.id == key else queries.prompt_by_key(owner, key)
+    )
     if prompt is None:
         found = PromptAnswer.objects.filter(owner=owner, key=key, done_at__isnull=False).first()
         if found is not None:

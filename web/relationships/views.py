@@ -88,7 +88,7 @@ def catch_up_answer(request, prompt_id: str, action: str):
             )
             if prompt.type == "say_hello":
                 services.greeted(owner=me, other=prompt.member, sent=True)
-            services.mark_done(owner=me, key=prompt_id)
+            services.mark_done(owner=me, key=prompt_id, prompt=prompt)
             messages.success(request, DONE["sent"].format(name=prompt.member.name))
         elif action == "done":
             services.mark_done(owner=me, key=prompt_id)
