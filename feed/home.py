@@ -31,16 +31,18 @@ from feed.models import (
     TimelineEntry,
 )
 from network import queries as network
+from relationships import queries as relationships
 
 ORDERS = ("top", "recent")
 
-# P3 "top": relationship weights (1st-degree connection over follow, until relationship
-# strength lands, A4), engagement and recency; the formula is in docs/feed.md.
+# P3 "top": relationship weights (1st-degree connection over follow), relationship strength
+# (A4: up to twice the weight for the closest), engagement and recency; docs/feed.md.
 WEIGHT_OWN = 1.0
 WEIGHT_CONNECTION = 3.0
 WEIGHT_CONNECTION_ACTIVITY = 2.0
 WEIGHT_FOLLOW = 1.5
 WEIGHT_HASHTAG = 1.0
+WEIGHT_STRENGTH = 1.0  # A4: the score times (1 + strength / 100 × this)
 # S7 news ("Ann is now connected to Ben") ranks below what members wrote themselves.
 NEWS_FACTOR = 0.5
 
@@ -292,8 +294,12 @@ def _top(viewer, *, limit, offset, anchor, sight) -> FeedPage:
     items = _items(viewer, ids, sight)
     now = clock.now()
     connected = sight.connected({i.post.author_id for i in items})
+    # A4: how close the viewer is to each author, from the kept counters (one query)
+    closeness = relationships.strength_by_member(viewer, {i.post.author_id for i in items})
     for item in items:
-        item.score = _score(item, connected, now)
+        item.score = _score(item, connected, now) * (
+            1 + closeness.get(item.post.author_id, 0) / 100 * WEIGHT_STRENGTH
+        )
     items.sort(key=lambda i: (-i.score, -i.post.pk))
     offset = max(offset, 0)
     shown = items[offset : offset + limit]

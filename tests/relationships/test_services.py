@@ -335,3 +335,36 @@ def test_a4_a_repeated_comment_retry_counts_once(cast):
     feed.comment(author=ben, on=post.pk, text="Hi", idempotency_key="k1")
     feed.comment(author=ben, on=post.pk, text="Hi", idempotency_key="k1")
     assert Tie.objects.get(owner=ann, other=ben).comments == 1
+
+
+def test_a4_suggestions_put_people_your_closest_connections_know_first(cast):
+    from search.queries import suggestions
+
+    ann, ben, cat, dan, eve = cast["ann"], cast["ben"], cast["cat"], cast["dan"], cast["eve"]
+    connect(ann, ben)
+    connect(ann, cat)
+    connect(ben, dan)  # Dan: one mutual (Ben)
+    connect(cat, eve)  # Eve: one mutual (Cat)
+    for _ in range(5):
+        messaging.send(sender=cat, recipient=ann, text="hi")  # Cat is Ann's closest
+    assert [s.person.member.pk for s in suggestions(ann)][:2] == [eve.pk, dan.pk]
+
+
+def test_a4_the_top_feed_ranks_a_closer_authors_post_higher(cast):
+    from feed import home
+
+    ann, ben, cat = cast["ann"], cast["ben"], cast["cat"]
+    connect(ann, ben)
+    connect(ann, cat)
+    cat_post = feed.publish(author=cat, text="Cat's news")
+    ben_post = feed.publish(author=ben, text="Ben's news")  # newer: first without strength
+    assert [i.post.pk for i in home.home(ann, order="top", limit=2).items] == [
+        ben_post.pk,
+        cat_post.pk,
+    ]
+    for _ in range(10):
+        messaging.send(sender=cat, recipient=ann, text="hi")
+    assert [i.post.pk for i in home.home(ann, order="top", limit=2).items] == [
+        cat_post.pk,
+        ben_post.pk,
+    ]
