@@ -38,12 +38,19 @@ def _search(argv: list[str]) -> int:
     return main(argv)
 
 
+def _relationships(argv: list[str]) -> int:
+    from bench.relationships import main
+
+    return main(argv)
+
+
 BENCHMARKS: dict[str, Callable[[list[str]], int]] = {
     "graph": _graph,
     "feed": _feed,
     "streaming": _streaming,
     "search": _search,
     "api": _api,
+    "relationships": _relationships,
 }
 
 

@@ -387,9 +387,10 @@ def _as_moment(day: date) -> datetime:
     return datetime.combine(day, time(0, 0), tzinfo=UTC)
 
 
-def prompts_for(owner, *, with_snoozed: bool = False) -> list[Prompt]:
-    """A3: the owner's prompts now: new positions and work anniversaries of connections, a
-    connection nobody greeted within 7 days (once), connections dormant past their cadence
+def _candidates(owner, *, with_snoozed: bool = False) -> list[Prompt]:
+    """A3: the owner's prompts now, without their members: new positions and work
+    anniversaries of connections, a connection nobody greeted within 7 days (once),
+    connections dormant past their cadence
     (the connection's, else the shortest of its tags', else 6 months; `never` never). A
     prompt answered "done" is gone; a snoozed one is back at its date."""
     now = clock.now()
@@ -482,9 +483,8 @@ def prompts_for(owner, *, with_snoozed: bool = False) -> list[Prompt]:
                     detail=detail,
                 )
             )
-    answers = {
-        a.key: a for a in PromptAnswer.objects.filter(owner=owner, key__in=[p.id for p in found])
-    }
+    # the answers the owner gave (a handful), not an IN list of every prompt's key
+    answers = {a.key: a for a in PromptAnswer.objects.filter(owner=owner)}
     kept = []
     for prompt in found:
         answer = answers.get(prompt.id)
@@ -500,9 +500,22 @@ def prompts_for(owner, *, with_snoozed: bool = False) -> list[Prompt]:
         kept.append(prompt)
     order = {"new_position": 0, "work_anniversary": 1, "say_hello": 2, "dormant": 3}
     kept.sort(key=lambda p: (order[p.type], p.since, p.member_id))
-    views = network.visible_members(owner, [p.member_id for p in kept])
+    return kept
+
+
+PROMPTS_SHOWN = 50
+
+
+def prompts_for(owner, *, with_snoozed: bool = False, limit: int = PROMPTS_SHOWN) -> list[Prompt]:
+    """A3's prompts, most pressing first (new positions, anniversaries, hellos, then the
+    longest silences), at most `limit` of them with their members and prepared messages."""
+    return _dressed(owner, _candidates(owner, with_snoozed=with_snoozed), limit)
+
+
+def _dressed(owner, candidates: list[Prompt], limit: int) -> list[Prompt]:
+    views = network.visible_members(owner, [p.member_id for p in candidates[: limit * 2]])
     people = {view.member.pk: view.member for view in views}
-    kept = [p for p in kept if p.member_id in people]
+    kept = [p for p in candidates[: limit * 2] if p.member_id in people][:limit]
     for prompt in kept:
         prompt.member = people[prompt.member_id]
         prompt.suggested_message = suggested_message(owner, prompt)
@@ -510,12 +523,15 @@ def prompts_for(owner, *, with_snoozed: bool = False) -> list[Prompt]:
 
 
 def prompt_count(owner) -> int:
-    return len(prompts_for(owner))
+    """A3: how many prompts stand (the Catch up tab's count), without building them."""
+    return len(_candidates(owner))
 
 
 def prompt_by_key(owner, key: str) -> Prompt | None:
     """A3: the owner's prompt with this id, snoozed or not; None once done or gone."""
-    return next((p for p in prompts_for(owner, with_snoozed=True) if p.id == key), None)
+    found = [p for p in _candidates(owner, with_snoozed=True) if p.id == key]
+    dressed = _dressed(owner, found, 1)
+    return dressed[0] if dressed else None
 
 
 def suggested_message(owner, prompt: Prompt) -> str:

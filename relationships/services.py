@@ -359,11 +359,11 @@ def send_weekly_digests(*, base_url: str) -> int:
             continue
         member = digest.member
         with translation.override(language_of(member) or settings.LANGUAGE_CODE):
-            prompts = queries.prompts_for(member)
+            prompts = queries.prompts_for(member, limit=20)
             if not prompts:
                 continue
             lines = [str(DIGEST_GREETING).format(name=member.name), "", str(DIGEST_INTRO), ""]
-            lines += [f"- {queries.prompt_line(p)}" for p in prompts[:20]]
+            lines += [f"- {queries.prompt_line(p)}" for p in prompts]
             base = base_url.rstrip("/")
             lines += [
                 "",

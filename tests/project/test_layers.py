@@ -67,6 +67,11 @@ def lint_imports(where: Path) -> subprocess.CompletedProcess:
         ("feed/queries.py", "def later():\n    from membership import queries"),  # in a function
         ("api/network.py", "from network.loader import current_index"),  # past the door
         ("graph/index.py", "import django.db"),
+        # issue 15: relationships sits below messaging and feed, above network
+        ("relationships/queries.py", "from messaging import services"),
+        ("relationships/services.py", "from feed.models import Post"),
+        ("network/queries.py", "from relationships.models import Tie"),
+        ("relationships/queries.py", "from network.viewpoint import Viewpoint"),
     ],
 )
 def test_an_arrow_back_up_breaks_the_contract(tmp_path, module, back_up):

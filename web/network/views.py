@@ -133,7 +133,7 @@ def invitation_action(request, invitation_id: int, action: str):
             context["hello"] = relationships.say_hello_text(request.user, other)
         return render(request, "web/network/_invitation_done.html", context)
     messages.success(request, DONE[action].format(name=other.name if other else ""))
-    if action == "accept" and other is not None:  # A2
+    if action == "accept" and other is not None and not same_site_next(request):  # A2
         return redirect("say_hello", other.username)
     return redirect(same_site_next(request, "mynetwork"))
 
