@@ -3,32 +3,13 @@ prepared message, months pass on the frozen clock, the other sees a catch-up pro
 answers it with its prepared message."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from messaging.models import Message
 from network import services as network
+from tests.network.test_browser import signed_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def signed_in_page(browser, live_server, member):
-    client = Client()
-    client.force_login(member)
-    context = browser.new_context()
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return context, page
 
 
 def test_a2_a3_say_hello_then_catch_up_months_later(browser, live_server, cast, frozen_now):
