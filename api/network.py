@@ -26,6 +26,7 @@ from network import queries, services
 from network.models import Invitation, ReportReason
 from pages import queries as pages_queries
 from pages.models import PAGE_ACCOUNT_BASE
+from relationships import queries as relationship_reads
 
 router = Router(tags=["network"])
 
@@ -57,6 +58,12 @@ class Relationship(Schema):
     invitation_received: bool
     can_message: bool
     mutual_connections_count: int
+    # A1, A4 (issue 15): only ever the viewer's own
+    connected_at: str | None
+    connection_reason: str | None
+    connection_note: str | None
+    strength: int
+    last_interaction_at: str | None
 
 
 class InvitationOut(Schema):
@@ -85,7 +92,10 @@ class ReportOut(Schema):
     target_account: Account
 
 
-def _relationship(rel: queries.Relationship, *, can_message: bool = False) -> dict:
+def _relationship(
+    rel: queries.Relationship, *, can_message: bool = False, extras: dict | None = None
+) -> dict:
+    extras = extras or {}
     return {
         "id": str(rel.id),
         "following": rel.following,
@@ -101,13 +111,18 @@ def _relationship(rel: queries.Relationship, *, can_message: bool = False) -> di
         "requested_by": False,
         "domain_blocking": False,
         "endorsed": False,
-        "note": rel.note,
+        "note": extras.get("note", ""),
         "connected": rel.connected,
         "degree": rel.degree,
         "invitation_sent": rel.invitation_sent,
         "invitation_received": rel.invitation_received,
         "can_message": can_message,
         "mutual_connections_count": rel.mutual_connections_count,
+        "connected_at": iso(extras.get("connected_at")),
+        "connection_reason": extras.get("connection_reason"),
+        "connection_note": extras.get("connection_note"),
+        "strength": extras.get("strength", 0),
+        "last_interaction_at": iso(extras.get("last_interaction_at")),
     }
 
 
@@ -133,7 +148,10 @@ def _relationship_with(request, member: User) -> dict:
 def relationship_entity(viewer: User, member: User) -> dict:
     """One Relationship; `can_message` is messaging's answer (M1–M6)."""
     rel = queries.relationship(viewer, member)
-    return _relationship(rel, can_message=bool(messaging.messageable(viewer, [member.pk])))
+    extras = relationship_reads.relationship_extras(viewer, [member.pk])[member.pk]
+    return _relationship(
+        rel, can_message=bool(messaging.messageable(viewer, [member.pk])), extras=extras
+    )
 
 
 def _act_on(request, account_id: int, scope: str, act, find=_visible_member) -> dict:
@@ -221,9 +239,14 @@ def relationships(request):
     found = queries.relationships(request.auth, ids, omit_blocked_by=True)
     muted = muted_among(request.auth, ids)  # issue 12: mutes live with the feed
     reachable = messaging.messageable(request.auth, ids)  # M1–M6
+    extras = relationship_reads.relationship_extras(
+        request.auth, [rel.id for rel in found]
+    )  # A1, A4
     for rel in found:
         rel.muting = rel.id in muted
-    answer = [_relationship(rel, can_message=rel.id in reachable) for rel in found]
+    answer = [
+        _relationship(rel, can_message=rel.id in reachable, extras=extras[rel.id]) for rel in found
+    ]
     for page in pages_queries.pages_by_id(
         [i - PAGE_ACCOUNT_BASE for i in dict.fromkeys(page_ids)]
     ).values():

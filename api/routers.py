@@ -7,8 +7,9 @@ from api import (
     instance,
     messaging,
     notifications,
-    portability,
     pages,
+    portability,
+    relationships,
     search,
     statuses,
     streaming,
@@ -28,4 +29,5 @@ ALL: list = [
     ("", search.router),  # issue 14: /v2/search, /v1/accounts/search, suggestions
     ("", portability.router),  # issue 17: imports and exports
     ("", pages.router),  # issue 16: company and school pages
+    ("/v1", relationships.router),  # issue 15: notes, lists (tags), keep in touch, say hello
 ]

@@ -25,6 +25,7 @@ from feed import home, impressions, queries, services
 from feed.models import ReactionType, Visibility
 from network import queries as network
 from pages import queries as pages_queries
+from relationships import queries as relationships
 
 router = Router(tags=["statuses"])
 
@@ -445,6 +446,20 @@ def tag_timeline(request, tag: str, response: HttpResponse):
         me, queries.tag_posts(hashtag), limit=_limit(request), **_cursors(request)
     )
     posts = queries.apply_filters(queries.active_filters(me, "public"), posts)
+    return _answer_page(request, response, posts, below)
+
+
+@router.get("/v1/timelines/list/{int:list_id}", auth=member_auth, response=list[Status])
+def list_timeline(request, list_id: int, response: HttpResponse):
+    """A1: the posts of the members in one of the viewer's own lists (private tags); another
+    member's list is not found."""
+    require_scope(request, "read:lists", "read:statuses")
+    me = request.auth
+    authors = relationships.tag_member_ids(me, list_id)
+    posts, below = queries.page_of(
+        me, queries.authors_posts(authors), limit=_limit(request), **_cursors(request)
+    )
+    posts = queries.filtered(me, "home", posts)
     return _answer_page(request, response, posts, below)
 
 

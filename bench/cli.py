@@ -39,9 +39,15 @@ def _search(argv: list[str]) -> int:
 
 
 def _import(argv: list[str]) -> int:
-    from bench.imports import main
+    pass
+
+
 def _pages(argv: list[str]) -> int:
-    from bench.pages import main
+    pass
+
+
+def _relationships(argv: list[str]) -> int:
+    from bench.relationships import main
 
     return main(argv)
 
@@ -54,6 +60,7 @@ BENCHMARKS: dict[str, Callable[[list[str]], int]] = {
     "api": _api,
     "import": _import,  # issue 17: a LinkedIn Connections.csv to the match list
     "pages": _pages,
+    "relationships": _relationships,
 }
 
 

@@ -34,17 +34,19 @@ from feed.models import (
 )
 from network import queries as network
 from pages import queries as pages
+from relationships import queries as relationships
 
 ORDERS = ("top", "recent")
 
-# P3 "top": relationship weights (1st-degree connection over follow, until relationship
-# strength lands, A4), engagement and recency; the formula is in docs/feed.md.
+# P3 "top": relationship weights (1st-degree connection over follow), relationship strength
+# (A4: up to twice the weight for the closest), engagement and recency; docs/feed.md.
 WEIGHT_OWN = 1.0
 WEIGHT_CONNECTION = 3.0
 WEIGHT_CONNECTION_ACTIVITY = 2.0
 WEIGHT_FOLLOW = 1.5
 WEIGHT_HASHTAG = 1.0
 WEIGHT_PAGE = 1.5  # G2: a followed page as a followed member
+WEIGHT_STRENGTH = 1.0  # A4: the score times (1 + strength / 100 × this)
 # S7 news ("Ann is now connected to Ben") ranks below what members wrote themselves.
 NEWS_FACTOR = 0.5
 TOP_SLACK = 5  # ids read past the page, so a few hidden ones don't cost another round
@@ -363,10 +365,12 @@ def home(
 
 
 def author_weights(viewer, author_ids: np.ndarray) -> np.ndarray:
-    """The one place an extra per-author weight plugs into `top` (A4's relationship strength,
-    to come): one factor per candidate's author, multiplied into the relationship weight;
-    1.0 means no opinion. Called once per ranked window with every candidate's author."""
-    return np.ones(len(author_ids))
+    """The one place an extra per-author weight plugs into `top`: A4's relationship strength,
+    1 + strength / 100 x WEIGHT_STRENGTH per candidate's author, from the kept counters (one
+    query per ranked window); an author the viewer has no tie to keeps 1.0."""
+    closeness = relationships.strength_by_member(viewer, {int(a) for a in author_ids})
+    strength = np.fromiter((closeness.get(int(a), 0) for a in author_ids), np.float64)
+    return 1 + strength / 100 * WEIGHT_STRENGTH
 
 
 def rank(viewer, candidates: list[Candidate], signals: Signals, connected: set[int], now):

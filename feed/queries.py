@@ -396,6 +396,12 @@ def page_post_figures(page) -> dict:
     return {key: value or 0 for key, value in found.items()}
 
 
+def authors_posts(author_ids) -> QuerySet:
+    """A1's list timeline: the posts and reposts (not comments) of these members, newest
+    first; the door still runs on the page (`page_of`)."""
+    return Post.objects.filter(author_id__in=list(author_ids)).exclude(kind=PostKind.COMMENT)
+
+
 def author_media(author_id: int) -> dict[int, Media]:
     """The author's images by id: an edit history shows each version's own."""
     return {m.pk: m for m in Media.objects.filter(owner_id=author_id)}

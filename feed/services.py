@@ -49,6 +49,7 @@ from notifications.models import Kind
 from pages import queries as pages_queries
 from pages import services as pages_services
 from profiles import services as profiles
+from relationships import services as relationships
 
 EMPTY_POST = _("A post needs some text or an image.")
 POST_TOO_LONG = _("A post is at most %(max)s characters.")
@@ -336,7 +337,15 @@ def comment(
     _notify_comment(post, root, parent)
     _notify_mentions(post, [m for m in newly if m not in (root.author_id, parent.author_id)])
     enqueue_after_commit("jobs.feed.fan_out_activity", author.pk, root.pk)
+    _record(author.pk, parent.author_id, "comments")
     return post
+
+
+def _record(actor_id: int, other_id: int, kind: str) -> None:
+    """A4: the relationship counters (relationships sits below feed), after commit."""
+    transaction.on_commit(
+        lambda: relationships.record_interaction(actor_id=actor_id, other_id=other_id, kind=kind)
+    )
 
 
 def _notify_comment(post: Post, root: Post, parent: Post) -> None:
@@ -407,6 +416,7 @@ def repost(
         _count_new_post(post)
         newly = []
     Post.objects.filter(pk=target.pk).update(reposts_count=F("reposts_count") + 1)
+    _record(author.pk, target.author_id, "reposts")
     transaction.on_commit(
         lambda: notices.notify(
             recipient_id=target.author_id,
@@ -620,6 +630,7 @@ def react(*, member: User, post_id: int, kind: str = ReactionType.LIKE) -> Post:
         except IntegrityError:  # a concurrent click: the other one counted
             return post
         counts["reactions_count"] = F("reactions_count") + 1
+        _record(member.pk, post.author_id, "reactions")
     else:
         old = REACTION_COUNT_FIELDS[existing.type]
         counts[old] = Greatest(F(old) - 1, 0)

@@ -38,6 +38,7 @@ from messaging.models import (
 )
 from notifications import services as notices
 from notifications.models import Kind
+from relationships import services as relationships
 
 EMPTY_MESSAGE = _("A message needs some text.")
 MESSAGE_TOO_LONG = _("A message is at most %(max)s characters.")
@@ -299,6 +300,11 @@ def _send_locked(sender, recipient, text_in, subject_in, key, prepared, attachme
         )
     )
     _publish(conversation, message)
+    transaction.on_commit(  # A4: relationships sits below messaging
+        lambda: relationships.record_interaction(
+            actor_id=sender.pk, other_id=recipient.pk, kind="messages"
+        )
+    )
     return message
 
 

@@ -67,7 +67,15 @@ class Connection(models.Model):
 
     member_a = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="+")
     member_b = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="+")
-    reason = models.CharField(max_length=10, choices=InvitationReason.choices, blank=True)  # A1
+    # A1: the invitation's reason and note (the inviter's side) stay on the connection, whatever
+    # becomes of the invitation or the follows; each side may change its own words later.
+    reason = models.CharField(max_length=10, choices=InvitationReason.choices, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    invited_by = models.ForeignKey(
+        MEMBER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recipient_reason = models.CharField(max_length=10, choices=InvitationReason.choices, blank=True)
+    recipient_note = models.CharField(max_length=300, blank=True)
     invitation = models.ForeignKey(
         Invitation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

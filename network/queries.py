@@ -669,6 +669,8 @@ def own_invitations(member) -> list[Invitation]:
         .select_related("sender", "recipient")
         .order_by("created_at", "pk")
     )
+
+
 def indexed_connection_ids(viewer, *, view: Viewpoint | None = None) -> list[int]:
     """The viewer's connections as the graph index holds them, blocks either way cut (D4):
     pages' "N of your connections work here" intersects these with a page's people by index,
@@ -678,3 +680,40 @@ def indexed_connection_ids(viewer, *, view: Viewpoint | None = None) -> list[int
     view = view or Viewpoint(viewer)
     hidden = view.hidden
     return [int(i) for i in view.index.connections_of(viewer.pk) if int(i) not in hidden]
+
+
+def connection_between(viewer, member) -> Connection | None:
+    """A1: the connection of two members (its reason and notes), None when not connected or
+    blocked either way; what both of them see of why they connected."""
+    a, b = sorted((getattr(viewer, "pk", viewer), getattr(member, "pk", member)))
+    if is_blocked_between(a, b):
+        return None
+    return Connection.objects.filter(member_a_id=a, member_b_id=b).first()
+
+
+def connected_at_among(member, member_ids) -> dict[int, object]:
+    """When the member connected to each of `member_ids` they are connected to, in one query."""
+    pk = getattr(member, "pk", member)
+    ids = list(member_ids)
+    rows = Connection.objects.filter(
+        Q(member_a_id=pk, member_b_id__in=ids) | Q(member_b_id=pk, member_a_id__in=ids)
+    ).values_list("member_a_id", "member_b_id", "created_at")
+    return {(b if a == pk else a): at for a, b, at in rows}
+
+
+def connections_since(member) -> list[tuple[int, object]]:
+    """A3: (member id, connected at) for every connection of the member: two index ranges."""
+    pk = getattr(member, "pk", member)
+    return list(
+        Connection.objects.filter(member_a_id=pk).values_list("member_b_id", "created_at")
+    ) + list(Connection.objects.filter(member_b_id=pk).values_list("member_a_id", "created_at"))
+
+
+def connections_among(viewer, member_ids) -> dict:
+    """The viewer's Connection rows with each of `member_ids` (A1's words), one query."""
+    me = getattr(viewer, "pk", viewer)
+    ids = list(member_ids)
+    rows = Connection.objects.filter(
+        Q(member_a_id=me, member_b_id__in=ids) | Q(member_b_id=me, member_a_id__in=ids)
+    )
+    return {(c.member_b_id if c.member_a_id == me else c.member_a_id): c for c in rows}

@@ -80,6 +80,8 @@ CANNOT_REPORT_SELF = _("You can't report yourself.")
 UNKNOWN_REPORT_REASON = _("The reason must be one of: {choices}.")
 UNKNOWN_REPORT_KIND = _("You can report a {choices}.")
 REPORT_COMMENT_TOO_LONG = _("A report's comment is at most 1000 characters.")
+CONNECTION_NOTE_TOO_LONG = _("Why you connected is at most {max} characters.")
+NOT_CONNECTED = _("You are not connected to this member.")
 
 
 # --- Invitations and connections -------------------------------------------------------
@@ -238,6 +240,28 @@ def disconnect(*, by: User, member: User) -> None:
     _disconnect(by.pk, member.pk, clock.now())
 
 
+@transaction.atomic
+def describe_connection(*, by: User, member: User, reason: str, note: str) -> Connection:
+    """A1: either member changes their own side of why they connected: the inviter the
+    invitation's reason and note, the other member their own; both see both."""
+    if reason and reason not in InvitationReason.values:
+        raise Invalid(UNKNOWN_REASON.format(choices=", ".join(InvitationReason.values)), rule="N1")
+    note = (note or "").strip()
+    maximum = settings.LINKWELL_INVITATION_NOTE_MAX
+    if len(note) > maximum:
+        raise Invalid(CONNECTION_NOTE_TOO_LONG.format(max=maximum), rule="N1")
+    a, b = sorted((by.pk, member.pk))
+    connection = Connection.objects.select_for_update().filter(member_a_id=a, member_b_id=b).first()
+    if connection is None or queries.is_blocked_between(by.pk, member.pk):
+        raise NotFound(NOT_CONNECTED, rule="A1")
+    if connection.invited_by_id == by.pk:
+        connection.reason, connection.note = reason, note
+    else:
+        connection.recipient_reason, connection.recipient_note = reason, note
+    connection.save(update_fields=["reason", "note", "recipient_reason", "recipient_note"])
+    return connection
+
+
 def _received(invitation_id: int, by: User) -> Invitation:
     return _unless_blocked(Invitation.objects.filter(pk=invitation_id, recipient=by).first())
 
@@ -281,12 +305,16 @@ def _accept(invitation: Invitation, now: datetime) -> None:
 def _connect(x: int, y: int, now: datetime, invitation: Invitation | None) -> None:
     """N8: the connection, each following the other, and an event the graph index replays."""
     a, b = sorted((x, y))
-    reason = invitation.reason if invitation else ""
+    said = {  # A1: the invitation's words stay on the connection
+        "reason": invitation.reason if invitation else "",
+        "note": invitation.note if invitation else "",
+        "invited_by_id": invitation.sender_id if invitation else None,
+    }
     with transaction.atomic():  # savepoint: a concurrent duplicate raises here, not later
         _, created = Connection.objects.get_or_create(
             member_a_id=a,
             member_b_id=b,
-            defaults={"created_at": now, "invitation": invitation, "reason": reason},
+            defaults={"created_at": now, "invitation": invitation, **said},
         )
     if created:
         changes = {a: {"connections": 1}, b: {"connections": 1}}

@@ -24,6 +24,7 @@ from network import queries as network
 from network.queries import Viewpoint
 from profiles.models import PrimaryAction
 from profiles.queries import ProfileView
+from relationships import queries as relationships
 from search import fulltext
 from search.fulltext import Audience, Filters, Scope, fold
 from search.models import (
@@ -391,6 +392,30 @@ def _shared(viewer, excluded: set[int]) -> dict[int, list[tuple[str, str]]]:
     return found
 
 
+CLOSEST_COUNTED = 10  # A4: the viewer's closest connections whose contacts rank higher
+CLOSEST_WEIGHT = 2  # each of them connected to a candidate counts as two mutuals
+
+
+def _closest_first(viewer, graph: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A4: people your closest connections know come first: a candidate's mutual count plus
+    CLOSEST_WEIGHT for each of the viewer's CLOSEST_COUNTED strongest ties connected to them
+    (the kept strength, one query; the pairs, one more)."""
+    closest = relationships.closest_ids(viewer, limit=CLOSEST_COUNTED)
+    if not closest or not graph:
+        return graph
+    pairs = network.connected_pairs((c, i) for i, _ in graph for c in closest)
+    candidates, near = {i for i, _ in graph}, set(closest)
+    known: dict[int, int] = {}
+    for a, b in pairs:
+        for candidate, other in ((a, b), (b, a)):
+            if candidate in candidates and other in near:
+                known[candidate] = known.get(candidate, 0) + 1
+    ranked = sorted(
+        enumerate(graph), key=lambda e: (-(e[1][1] + CLOSEST_WEIGHT * known.get(e[1][0], 0)), e[0])
+    )
+    return [pair for _, pair in ranked]
+
+
 def suggestions(viewer, *, limit: int = 20, view: Viewpoint | None = None) -> list[Suggestion]:
     """People You May Know: 2nd-degree members with the most mutual connections first (the
     graph index), then members sharing a company, school or place; never a member already
@@ -403,6 +428,7 @@ def suggestions(viewer, *, limit: int = 20, view: Viewpoint | None = None) -> li
     limit = max(1, min(int(limit), 80))
     excluded = dismissed_ids(viewer) | network.invited_either_way(viewer) | set(view.hidden)
     graph = [(i, c) for i, c in close.suggestions(limit + len(excluded)) if i not in excluded]
+    graph = _closest_first(viewer, graph)
     counts = dict(graph)
     shared = _shared(viewer, excluded)
     order = [i for i, _ in graph] + sorted(

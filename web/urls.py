@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("web.search.urls")),  # issue 14
     path("", include("web.portability.urls")),  # issue 17
     path("", include("web.pages.urls")),  # issue 16
+    path("", include("web.relationships.urls")),  # issue 15
     path("language/", i18n.set_language, name="set_language"),  # the footer's language switch
 ]

@@ -198,10 +198,11 @@ def test_relationships_cost_the_same_for_1_or_25_members(api, cast, django_asser
     # token+member, the member's language, known ids, blocks, events, follows,
     # connections, invitations, mutes (issue 12: Relationship.muting), and messaging's
     # can_message (issue 13): members, blocks, connections, follows, conversations, current
-    # companies, and spent credits when a stranger is among them
-    with django_assert_num_queries(15):
+    # companies, and spent credits when a stranger is among them; A1/A4 (issue 15): the
+    # viewer's notes, ties and connection rows (+3)
+    with django_assert_num_queries(18):
         one = caller.get("/accounts/relationships", **{"id[]": [others[0].pk]})
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(19):
         many = caller.get("/accounts/relationships", **{"id[]": [o.pk for o in others]})
     assert len(one.json()) == 1 and len(many.json()) == 25
     assert many.json()[0]["degree"] == 1 and many.json()[1]["degree"] is None

@@ -71,7 +71,9 @@ def test_invitation_answers_refuse_an_off_site_next(cast, action):
     response = signed_in(answerer).post(
         f"/mynetwork/invitations/{invitation.pk}/{action}/", {"next": "https://elsewhere.example/"}
     )
-    assert response.status_code == 302 and response["Location"] == "/mynetwork/"
+    # A2 (issue 15): without a usable next, an acceptance opens the say-hello composer
+    fallback = "/mynetwork/say-hello/ann/" if action == "accept" else "/mynetwork/"
+    assert response.status_code == 302 and response["Location"] == fallback
 
 
 def test_a_refused_invitation_answer_refuses_an_off_site_next(cast):

@@ -352,8 +352,10 @@ def test_d1_d2_d3_profile_page_costs_the_same_queries_for_1_or_31_mutuals(
 
 
 # 14 before the follower count (one COUNT on the follow table); 16 with the member's
-# language; 18 with the Message button's route (messaging.queries.can_message, +2)
-PROFILE_PAGE_QUERIES = 18
+# language; 18 with the Message button's route (messaging.queries.can_message, +2); 21 with
+# A1–A4's private panel (issue 15: connected or followed, the note, the tags, the tie, the
+# 90 days' counts, the connection's words, the cadence; the rest shared with the page)
+PROFILE_PAGE_QUERIES = 21
 
 
 def test_my_network_with_200_connections_query_count_is_pinned(cast, django_assert_num_queries):
@@ -381,8 +383,12 @@ def test_my_network_with_200_connections_query_count_is_pinned(cast, django_asse
     # invitation counts, the Viewpoint (2), the list; My Network adds People you may know (6:
     # dismissals, invitations, S5's list settings of the connections, the member's facets,
     # the suggested members, the mutuals' names). The followers page pages by keyset, so
-    # it has no COUNT for a paginator.
-    pinned = {"/mynetwork/": 14, "/mynetwork/connections/": 10, "/mynetwork/followers/": 9}
+    # it has no COUNT for a paginator. Issue 15: the Catch up tab's count (A3's prompts: the
+    # blocks, the two sides' connections, ties, tag cadences, greetings both ways, new
+    # positions, anniversaries, answers: +10 on every tab), People you may know's closest
+    # ties (+1) and, on the connection list, the member's tags (+1; the strength is a
+    # subquery of the list's own statement).
+    pinned = {"/mynetwork/": 25, "/mynetwork/connections/": 21, "/mynetwork/followers/": 19}
     for path, expected in pinned.items():
         with django_assert_num_queries(expected) as counted:
             response = client.get(path)

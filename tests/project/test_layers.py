@@ -71,6 +71,11 @@ def lint_imports(where: Path) -> subprocess.CompletedProcess:
         ("portability/services.py", "from web.portability import views"),
         ("profiles/queries.py", "from pages.models import PositionPage"),  # pages own the link
         ("pages/queries.py", "from feed.models import Post"),  # feed sits above pages
+        # issue 15: relationships sits below messaging and feed, above network
+        ("relationships/queries.py", "from messaging import services"),
+        ("relationships/services.py", "from feed.models import Post"),
+        ("network/queries.py", "from relationships.models import Tie"),
+        ("relationships/queries.py", "from network.viewpoint import Viewpoint"),
     ],
 )
 def test_an_arrow_back_up_breaks_the_contract(tmp_path, module, back_up):

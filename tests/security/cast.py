@@ -46,6 +46,9 @@ EMAIL = "olga.private-5c0d@example.com"
 HIDDEN_CONNECTION = "hsecret5e2a"  # the handle of Hana's hidden connection
 HEADLINE = "Olga-headline-2b9f"  # on the public card: shown to everyone who may see Olga at all
 MESSAGE = "Conor-to-Olga-message-6a1f"  # M1: a message in Olga's conversation with Conor
+OLGA_NOTE = "Olga-private-note-on-Conor-3d9b"  # A1: Olga's private note on Conor
+CONOR_NOTE = "Conor-private-note-on-Olga-8a2c"  # A1: Conor's private note on Olga
+OLGA_TAG = "Olga-private-tag-e41c"  # A1: a tag (a Mastodon list) of Olga's, with Conor in it
 
 MEMBERS_WHO_SEE_OLGA = {"owner", "connection", "second", "stranger", "hidden"}
 
@@ -58,6 +61,9 @@ MAY_SEE = {
     EMAIL: {"owner"},
     HIDDEN_CONNECTION: set(),  # S5: Hana's only_me connection to him is nobody's business
     MESSAGE: {"owner", "connection"},  # only the conversation's two members, ever
+    OLGA_NOTE: {"owner"},  # A1: a note and a tag are their author's alone, ever
+    CONOR_NOTE: {"connection"},  # A1: even the member it is about never sees it
+    OLGA_TAG: {"owner"},
 }
 
 
@@ -93,6 +99,7 @@ def build(session_cookie_for) -> Cast:
     from network import services as network
     from oauth.services import create_personal_token, issue_token, register_app
     from profiles import services as profiles
+    from relationships import services as relationships
     from tests.factories import make_member
 
     def member(handle, name, **extra):
@@ -126,6 +133,17 @@ def build(session_cookie_for) -> Cast:
         pages.create_page(by=olga, kind="school", name="Grid School", slug="grid-school")
         pages.link_position(position=position, page_id=grid.pk)
         connect(olga, people["connection"])
+        relationships.set_note(owner=olga, member=people["connection"], text=OLGA_NOTE)
+        relationships.set_note(owner=people["connection"], member=olga, text=CONOR_NOTE)
+        olga_tag = relationships.create_tag(owner=olga, title=OLGA_TAG)
+        relationships.tag_members(
+            owner=olga, tag_id=olga_tag.pk, member_ids=[people["connection"].pk]
+        )
+        pia = member("pia", "Pia Promoted")  # A3: a connection of Olga's only, new in a job
+        connect(olga, pia)
+        pia_position = profiles.add_position(
+            member=pia, title="Matrix Lead", company="Grid", started_on=date.today()
+        )
         connect(people["connection"], people["second"])
         connect(hana, people["hidden"])
         connect(hana, hsecret)
@@ -209,9 +227,12 @@ def build(session_cookie_for) -> Cast:
         "import_id": linkedin.pk,
         "export_id": export.pk,
         "page_id": grid.account_id,
+        "list_id": olga_tag.pk,
+        "connection_id": people["connection"].pk,
+        "prompt_id": f"new_position-{pia_position.pk}",
     }
     return Cast(
-        members={**people, "hana": hana, "hsecret": hsecret, "ivan": ivan},
+        members={**people, "hana": hana, "hsecret": hsecret, "ivan": ivan, "pia": pia},
         readers=readers,
         values=values,
         hana_values={"account_id": hana.pk, "handle": hana.username},

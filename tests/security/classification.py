@@ -348,6 +348,56 @@ API = {
         REFUSED,
         anonymous=UNAUTHORIZED,
     ),
+    # --- After connecting (A1–A4): notes, tags, strength, prompts are the owner's only ----
+    "POST /api/v1/accounts/{account_id}/note": about_member(
+        "A1: the reader's own note on Olga, kept on a connection or a followed member; "
+        "yourself and a member one neither follows nor is connected to are refused",
+        data={"comment": "Matrix note"},
+        owner=SELF,
+        second=REFUSED,
+    ),
+    "PUT /api/v1/accounts/{account_id}/connection": about_member(
+        "A1: one's own side of why two members connected: only a connection has one",
+        data={"reason": "met", "note": "Matrix"},
+        owner=NOT_FOUND,
+        second=NOT_FOUND,
+        stranger=NOT_FOUND,
+    ),
+    "GET /api/v1/accounts/{account_id}/lists": about_member(
+        "A1: which of the reader's own lists hold Olga; B1"
+    ),
+    "PUT /api/v1/accounts/{account_id}/keep_in_touch": about_member(
+        "A3: the reader's own cadence with a connection; others are not connected (404)",
+        data={"every": "month"},
+        owner=NOT_FOUND,
+        second=NOT_FOUND,
+        stranger=NOT_FOUND,
+    ),
+    "POST /api/v1/accounts/{account_id}/say_hello": about_member(
+        "A2: the reader's own hello, through messaging's rules (as POST /api/v1/messages)",
+        data={"text": "Matrix hello"},
+        owner=SELF,
+    ),
+    "GET /api/v1/lists": members("A1: your own lists (private tags)"),
+    "POST /api/v1/lists": members("A1: your own new list", data={"title": "Matrix list"}),
+    "GET /api/v1/lists/{list_id}": owner_only("A1: Olga's list: anyone else, 404"),
+    "PUT /api/v1/lists/{list_id}": owner_only("A1: Olga's", data={"title": "Matrix renamed"}),
+    "DELETE /api/v1/lists/{list_id}": owner_only("A1: Olga's"),
+    "GET /api/v1/lists/{list_id}/accounts": owner_only("A1: who is in Olga's list"),
+    "POST /api/v1/lists/{list_id}/accounts": owner_only(
+        "A1: Olga's", data={"account_ids": ["{connection_id}"]}
+    ),
+    "DELETE /api/v1/lists/{list_id}/accounts": owner_only(
+        "A1: Olga's", data={"account_ids": ["{connection_id}"]}
+    ),
+    "GET /api/v1/timelines/list/{list_id}": owner_only("A1: the posts of Olga's list"),
+    "GET /api/v1/connections": members("A4: your own connections, in your order"),
+    "GET /api/v1/keep_in_touch": members("A3: your own prompts"),
+    "GET /api/v1/say_hello": members("A2: your own say-hello offers"),
+    "POST /api/v1/keep_in_touch/{prompt_id}/done": owner_only(
+        "A3: Olga's prompt about Pia's new position; nobody else has it"
+    ),
+    "POST /api/v1/keep_in_touch/{prompt_id}/snooze": owner_only("A3: Olga's prompt"),
 }
 
 WEB = {
@@ -553,6 +603,50 @@ WEB = {
         anonymous=SIGN_IN,
     ),
     "tag_follow": expect("F3: your own follows", REDIRECT, method="post", anonymous=SIGN_IN),
+    # --- After connecting (A1–A4): the viewer's own, never anyone else's --------------------
+    "catch_up": members("A3: your own prompts and say-hello offers", api=False),
+    "catch_up_digest": expect(
+        "A3: your own weekly e-mail, on or off", REDIRECT, method="post", anonymous=SIGN_IN
+    ),
+    "catch_up_answer": expect(
+        "A3: Olga's prompt about Pia's new position; anyone else is told it doesn't exist",
+        NOT_FOUND,
+        method="post",
+        params={"action": "done"},
+        owner=REDIRECT,
+        anonymous=SIGN_IN,
+    ),
+    "say_hello": about_member(
+        "A2: the composer for a connection; not connected (yourself too): sent to the profile",
+        api=False,
+        owner=REDIRECT,
+        second=REDIRECT,
+        stranger=REDIRECT,
+    ),
+    "connection_panel": about_member(
+        "A1, A4: the reader's own note, tags and strength about a member they are connected "
+        "to or follow; anyone else (yourself too) is a 404",
+        api=False,
+        owner=NOT_FOUND,
+        second=NOT_FOUND,
+    ),
+    "relationship_edit": about_member(
+        "A1: the reader's own note on Olga (refused with a sentence when not allowed); B1",
+        api=False,
+        method="post",
+        params={"what": "note"},
+        data={"note": "Matrix web note"},
+        owner=REDIRECT,
+        connection=REDIRECT,
+        second=REDIRECT,
+        stranger=REDIRECT,
+        hidden=REDIRECT,
+    ),
+    "digest_unsubscribe": public(
+        "A3: the one-click link works signed out; a bad token is a 400 page",
+        REFUSED,
+        params={"token": "not-a-token"},
+    ),
     # --- Posts (P1, P2) ------------------------------------------------------------------
     "compose": expect(
         "P1: you post as yourself",

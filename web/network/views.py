@@ -19,6 +19,7 @@ from core.errors import Refused
 from core.paging import keyset_page
 from network import queries, services
 from network.models import ReportReason
+from relationships import queries as relationships
 from search import queries as search_queries
 from web.network.badges import viewpoint
 from web.network.panels import profile_panels
@@ -128,8 +129,12 @@ def invitation_action(request, invitation_id: int, action: str):
     other = invitation.sender if invitation.recipient_id == request.user.pk else None
     if request.htmx:
         context = {"action": action, "other": other, "counts": queries.counts(request.user)}
+        if action == "accept" and other is not None:  # A2: the say-hello composer, right away
+            context["hello"] = relationships.say_hello_text(request.user, other)
         return render(request, "web/network/_invitation_done.html", context)
     messages.success(request, DONE[action].format(name=other.name if other else ""))
+    if action == "accept" and other is not None and not same_site_next(request):  # A2
+        return redirect("say_hello", other.username)
     return redirect(same_site_next(request, "mynetwork"))
 
 
@@ -157,14 +162,20 @@ def mynetwork(request):
 def my_connections(request):
     me = request.user
     search = request.GET.get("q", "").strip()
-    order = "name" if request.GET.get("sort") == "name" else "recent"
-    members, _ = queries.connections_of(me, me, search=search, order=order)
+    order = request.GET.get("sort", "recent")
+    order = order if order in ("recent", "name", "strength") else "recent"
+    tags = relationships.tags_of(me)  # A1: filter by one of the member's own tags
+    tag = request.GET.get("tag", "")
+    tag = tag if tag.isdigit() and any(str(t.pk) == tag for t in tags) else ""
+    members = relationships.connections_for(me, order=order, tag_id=tag or None, search=search)
     page = Paginator(members, 200).get_page(request.GET.get("page"))
     _prime(request, page.object_list)
     context = {
         "page": page,
         "search": search,
         "order": order,
+        "tags": tags,
+        "tag": tag,
         "counts": queries.counts(me),
         "tab": "connections",
     }

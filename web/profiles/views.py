@@ -26,6 +26,7 @@ from web.profiles.forms import (
     SettingsForm,
     SkillForm,
 )
+from web.relationships.views import private_context
 
 OWN_PROFILE_ONLY = _("You can only edit your own profile.")
 PROFILE_SAVED = _("Your profile was saved.")
@@ -48,6 +49,8 @@ def profile(request, handle: str):
         "public_view": not view.full,
     }
     context.update(profile_panels(request, member, counts=view.counts))
+    if view.full:  # A1–A4: what only the viewer keeps about this member
+        context["private"] = private_context(request, member)
     if context["is_owner"]:  # others see the counts in the network panel
         context["own_counts"] = view.counts
     return render(request, "web/profiles/profile.html", context)

@@ -1,0 +1,29 @@
+"""Relationships' cast: Ann, Ben, Cat, Dan and Eve; a fresh graph index per test."""
+
+import pytest
+
+from network import loader
+from tests.factories import make_member
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(fast_hasher):
+    pass
+
+
+@pytest.fixture(autouse=True)
+def fresh_graph_index():
+    loader.reset()
+    yield
+    loader.reset()
+
+
+@pytest.fixture
+def cast(db):
+    names = ["ann", "ben", "cat", "dan", "eve"]
+    return {
+        name: make_member(
+            handle=name, display_name=f"{name.title()} Example", email=f"{name}@example.com"
+        )
+        for name in names
+    }

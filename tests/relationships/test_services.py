@@ -1,0 +1,370 @@
+"""A1–A4 in the domain: reasons, notes and tags, say hello, keep in touch, strength."""
+
+import datetime
+
+import pytest
+from django.core import mail
+
+from core.errors import Invalid, NotFound
+from feed import services as feed
+from messaging import services as messaging
+from network import services as network
+from network.models import Connection
+from profiles.models import Position
+from relationships import queries, services
+from relationships.models import Tie
+from tests.factories import PositionFactory
+from tests.relationships.factories import connect
+
+# transaction=True: the interaction counters are written after commit, as in production
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def prompt_types(member, other):
+    return [p.type for p in queries.prompts_for(member) if p.member_id == other.pk]
+
+
+# --- A1 ----------------------------------------------------------------------------------
+
+
+def test_a1_reason_and_note_survive_acceptance_and_a_later_unfollow(cast):
+    ann, ben = cast["ann"], cast["ben"]
+    connect(ann, ben, reason="met", note="Great talk on Postgres")
+    network.unfollow(follower=ben, followee=ann)
+    for viewer, other in ((ann, ben), (ben, ann)):
+        why = queries.why_connected(viewer, other)
+        assert why["reason"] == "met" and why["note"] == "Great talk on Postgres"
+
+
+def test_a1_each_member_changes_only_their_own_side(cast):
+    ann, ben = cast["ann"], cast["ben"]
+    connect(ann, ben, reason="met", note="Great talk")
+    network.describe_connection(by=ben, member=ann, reason="colleague", note="Same team in 2019")
+    connection = Connection.objects.get()
+    assert (connection.reason, connection.note) == ("met", "Great talk")
+    assert (connection.recipient_reason, connection.recipient_note) == (
+        "colleague",
+        "Same team in 2019",
+    )
+    network.describe_connection(by=ann, member=ben, reason="business", note="")
+    connection.refresh_from_db()
+    assert (connection.reason, connection.recipient_reason) == ("business", "colleague")
+
+
+def test_a1_describing_a_connection_one_does_not_have_is_not_found(cast):
+    with pytest.raises(NotFound):
+        network.describe_connection(by=cast["ann"], member=cast["cat"], reason="met", note="")
+
+
+def test_a1_note_is_kept_for_its_author_only(cast):
+    ann, ben, cat = cast["ann"], cast["ben"], cast["cat"]
+    connect(ann, ben)
+    connect(cat, ben)
+    services.set_note(owner=ann, member=ben, text="Met at PGConf; likes sailing")
+    assert queries.note_for(ann, ben) == "Met at PGConf; likes sailing"
+    assert queries.note_for(cat, ben) == ""
+    assert queries.note_for(ben, ann) == ""
+    services.set_note(owner=ann, member=ben, text="")  # empty removes it
+    assert queries.note_for(ann, ben) == ""
+
+
+def test_a1_notes_and_tags_need_a_connection_or_a_follow(cast):
+    ann, dan = cast["ann"], cast["dan"]
+    with pytest.raises(Invalid) as refused:
+        services.set_note(owner=ann, member=dan, text="stranger")
+    assert refused.value.rule == "A1"
+    tag = services.create_tag(owner=ann, title="mentor")
+    with pytest.raises(NotFound):
+        services.tag_members(owner=ann, tag_id=tag.pk, member_ids=[dan.pk])
+    network.follow(follower=ann, followee=dan)
+    services.set_note(owner=ann, member=dan, text="follows only")
+    assert services.tag_members(owner=ann, tag_id=tag.pk, member_ids=[dan.pk]) == 1
+
+
+def test_a1_tagging_twice_changes_nothing_more_and_another_members_tag_is_not_found(cast):
+    ann, ben, cat = cast["ann"], cast["ben"], cast["cat"]
+    connect(ann, ben)
+    tag = services.create_tag(owner=ann, title="Lisbon 2026")
+    assert services.tag_members(owner=ann, tag_id=tag.pk, member_ids=[ben.pk]) == 1
+    assert services.tag_members(owner=ann, tag_id=tag.pk, member_ids=[ben.pk]) == 0
+    assert Tie.objects.get(owner=ann, other=ben).tags == 1
+    with pytest.raises(NotFound):
+        services.tag_members(owner=cat, tag_id=tag.pk, member_ids=[ben.pk])
+    with pytest.raises(NotFound):
+        queries.tag_member_ids(cat, tag.pk)
+    services.delete_tag(owner=ann, tag_id=tag.pk)
+    assert Tie.objects.get(owner=ann, other=ben).tags == 0
+
+
+def test_a1_a_block_hides_notes_targets(cast):
+    ann, ben = cast["ann"], cast["ben"]
+    connect(ann, ben)
+    network.block(blocker=ben, blocked=ann)
+    with pytest.raises(NotFound):
+        services.set_note(owner=ann, member=ben, text="x")
+
+
+# --- A2 ----------------------------------------------------------------------------------
+
+
+def test_a2_say_hello_is_offered_once_to_each_side(cast):
+    ann, ben = cast["ann"], cast["ben"]
+    connect(ann, ben, reason="met", note="Great talk")
+    assert [m.pk for m in queries.say_hello_offers(ann)] == [ben.pk]
+    assert [m.pk for m in queries.say_hello_offers(ben)] == [ann.pk]
+    services.greeted(owner=ann, other=ben, sent=True)
+    services.greeted(owner=ann, other=ben, sent=True)  # a double click
+    assert queries.say_hello_offers(ann) == []
+    assert [m.pk for m in queries.say_hello_offers(ben)] == [ann.pk]
+    services.greeted(owner=ben, other=ann, sent=False)  # dismissed
+    assert queries.say_hello_offers(ben) == []
+
+
+def test_a2_the_prepared_message_uses_what_they_share(cast):
+    ann, ben, cat = cast["ann"], cast["ben"], cast["cat"]
+    PositionFactory(member=ann, company="Acme Data", started_on=datetime.date(2021, 1, 1))
+    PositionFactory(member=ben, company="Acme Data", started_on=datetime.date(2022, 1, 1))
+    connect(ann, cat)
+    connect(ben, cat)
+    connect(ann, ben, reason="met", note="Great talk on Postgres")
+    text = queries.say_hello_text(ben, ann)
+    assert text.startswith("Hi Ann, thanks for connecting!")
+    assert "It was good to meet you." in text
+    assert "Thank you for your note." in text
+    assert "We both work at Acme Data." in text
+    assert "I see we both know Cat Example." in text
+
+
+def test_a2_nobody_greeted_within_7_days_shows_once_in_keep_in_touch(cast, frozen_now):
+    ann, ben = cast["ann"], cast["ben"]
+    connect(ann, ben)
+    assert prompt_types(ann, ben) == []
+    frozen_now.advance(days=7)
+    assert prompt_types(ann, ben) == ["say_hello"]
+    assert queries.say_hello_offers(ann) == []  # the offer itself has lapsed
+    services.mark_done(owner=ann, key=f"say_hello-{ben.pk}")
+    frozen_now.advance(days=30)
+    assert prompt_types(ann, ben) == []
+
+
+def test_a2_a_greeting_from_either_side_means_no_say_hello_prompt(cast, frozen_now):
+    ann, ben = cast["ann"], cast["ben"]
+    connect(ann, ben)
+    messaging.send(sender=ben, recipient=ann, text="Hello Ann!")
+    services.greeted(owner=ben, other=ann, sent=True)
+    frozen_now.advance(days=8)
+    assert prompt_types(ann, ben) == [] and prompt_types(ben, ann) == []
+
+
+# --- A3 ----------------------------------------------------------------------------------
+
+
+def test_a3_a_dormant_connection_appears_after_6_months(cast, frozen_now):
+    ann, ben = cast["ann"], cast["ben"]
+    connect(ann, ben)
+    messaging.send(sender=ann, recipient=ben, text="Hi Ben")
+    frozen_now.advance(days=181)
+    assert prompt_types(ann, ben) == []
+    frozen_now.advance(days=1)
+    assert prompt_types(ann, ben) == ["dormant"]
+    assert prompt_types(ben, ann) == ["dormant"]  # an interaction counts for both sides
+
+
+def test_a3_done_restarts_the_clock_and_a_snoozed_prompt_returns_at_its_date(cast, frozen_now):
+    ann, ben, cat = cast["ann"], cast["ben"], cast["cat"]
+    connect(ann, ben)
+    connect(ann, cat)
+    for other in (ben, cat):
+        services.greeted(owner=ann, other=other, sent=True)
+    frozen_now.advance(days=200)
+    by_member = {p.member_id: p for p in queries.prompts_for(ann)}
+    services.mark_done(owner=ann, key=by_member[ben.pk].id)
+    services.mark_done(owner=ann, key=by_member[ben.pk].id)  # a double click
+    until = frozen_now.value + datetime.timedelta(days=14)
+    services.snooze(owner=ann, key=by_member[cat.pk].id, until=until)
+    assert queries.prompts_for(ann) == []
+    frozen_now.advance(days=14)
+    assert [p.member_id for p in queries.prompts_for(ann)] == [cat.pk]
+    frozen_now.advance(days=168)
+    assert prompt_types(ann, ben) == ["dormant"]  # 182 days after "done"
+
+
+def test_a3_snoozing_into_the_past_is_refused(cast, frozen_now):
+    ann, ben = cast["ann"], cast["ben"]
+    connect(ann, ben)
+    frozen_now.advance(days=8)
+    (prompt,) = queries.prompts_for(ann)
+    with pytest.raises(Invalid) as refused:
+        services.snooze(owner=ann, key=prompt.id, until=frozen_now.value)
+    assert refused.value.rule == "A3"
+
+
+def test_a3_cadence_per_connection_and_per_tag(cast, frozen_now):
+    ann, ben, cat, dan = cast["ann"], cast["ben"], cast["cat"], cast["dan"]
+    for other in (ben, cat, dan):
+        connect(ann, other)
+        services.greeted(owner=ann, other=other, sent=True)
+    services.set_every(owner=ann, member=ben, every="month")
+    monthly = services.create_tag(owner=ann, title="clients")
+    services.update_tag(owner=ann, tag_id=monthly.pk, every="quarter")
+    services.tag_members(owner=ann, tag_id=monthly.pk, member_ids=[cat.pk])
+    services.set_every(owner=ann, member=dan, every="never")
+    frozen_now.advance(days=30)
+    assert {p.member_id for p in queries.prompts_for(ann)} == {ben.pk}
+    frozen_now.advance(days=61)
+    assert {p.member_id for p in queries.prompts_for(ann)} == {ben.pk, cat.pk}
+    frozen_now.advance(days=400)
+    assert dan.pk not in {p.member_id for p in queries.prompts_for(ann)}
+    with pytest.raises(Invalid):
+        services.set_every(owner=ann, member=ben, every="weekly")
+
+
+def test_a3_s7_a_new_position_makes_one_prompt_and_no_feed_post_when_s7_is_off(cast, frozen_now):
+    from feed.models import Post, PostKind
+    from membership.services import update_settings
+    from profiles import services as profiles
+
+    ann, ben = cast["ann"], cast["ben"]
+    connect(ann, ben)
+    services.greeted(owner=ann, other=ben, sent=True)
+    update_settings(member=ben, share_profile_updates=False)
+    profiles.add_position(
+        member=ben, title="CTO", company="Orbit", started_on=frozen_now.value.date()
+    )
+    prompts = [p for p in queries.prompts_for(ann) if p.type == "new_position"]
+    assert len(prompts) == 1 and prompts[0].detail == "CTO at Orbit"
+    assert not Post.objects.filter(kind=PostKind.NEWS, author=ben).exists()
+    services.mark_done(owner=ann, key=prompts[0].id)
+    assert [p for p in queries.prompts_for(ann) if p.type == "new_position"] == []
+
+
+def test_a3_a_work_anniversary_makes_a_prompt_in_its_month(cast, frozen_now):
+    ann, ben = cast["ann"], cast["ben"]
+    connect(ann, ben)
+    services.greeted(owner=ann, other=ben, sent=True)
+    today = frozen_now.value.date()
+    Position.objects.create(
+        member=ben,
+        title="Engineer",
+        company="Acme",
+        started_on=today.replace(year=today.year - 3, day=1),
+    )
+    (prompt,) = [p for p in queries.prompts_for(ann) if p.type == "work_anniversary"]
+    assert prompt.detail == "3 years at Acme"
+
+
+def test_a3_the_weekly_digest_goes_only_to_members_who_turned_it_on(cast, frozen_now):
+    ann, ben, cat = cast["ann"], cast["ben"], cast["cat"]
+    connect(ann, ben)
+    connect(cat, ben)
+    frozen_now.advance(days=200)
+    services.set_digest(member=ann, weekly=True)
+    assert services.send_weekly_digests(base_url="https://linkwell.example") == 1
+    assert [m.to for m in mail.outbox] == [["ann@example.com"]]
+    assert "Ben Example" in mail.outbox[0].body
+    assert "/catch-up/unsubscribe/" in mail.outbox[0].body
+    assert services.send_weekly_digests(base_url="https://linkwell.example") == 0  # same week
+    token = services.unsubscribe_token(ann)
+    assert services.unsubscribe(token=token) == ann
+    assert services.unsubscribe(token=token + "x") is None
+    frozen_now.advance(days=7)
+    assert services.send_weekly_digests(base_url="https://linkwell.example") == 0
+
+
+# --- A4 ----------------------------------------------------------------------------------
+
+
+def test_a4_strength_moves_with_interactions_in_both_directions(cast, frozen_now):
+    ann, ben, cat = cast["ann"], cast["ben"], cast["cat"]
+    connect(ann, ben)
+    connect(ann, cat)
+    assert queries.strength_with(ann, ben).strength == 0
+    messaging.send(sender=ann, recipient=ben, text="Hi")
+    after_mine = queries.strength_with(ben, ann).strength
+    assert after_mine > 0
+    post = feed.publish(author=ann, text="Shipping the release today")
+    feed.comment(author=ben, on=post.pk, text="Congrats!")
+    feed.react(member=ben, post_id=post.pk, kind="celebrate")
+    assert queries.strength_with(ann, ben).strength > after_mine
+    assert queries.strength_with(ann, ben).strength == queries.strength_with(ben, ann).strength
+    explained = queries.strength_with(ann, ben)
+    assert explained.explanation("Ben") == (
+        "You and Ben: 1 message, 1 comment and 1 reaction in the last 90 days"
+    )
+    ordered = queries.connections_for(ann, order="strength")
+    assert [m.pk for m in ordered] == [ben.pk, cat.pk]
+
+
+def test_a4_strength_decays_with_the_half_life(cast, frozen_now):
+    ann, ben = cast["ann"], cast["ben"]
+    connect(ann, ben)
+    for _ in range(10):
+        messaging.send(sender=ben, recipient=ann, text="ping")
+    tie = Tie.objects.get(owner=ann, other=ben)
+    today = queries.day_number(frozen_now.value)
+    assert queries.points_of(tie, today) == pytest.approx(10.0)
+    assert queries.strength_with(ann, ben).strength == 50
+    frozen_now.advance(days=90)
+    assert queries.points_of(tie, queries.day_number(frozen_now.value)) == pytest.approx(5.0)
+    assert queries.strength_with(ann, ben).strength == 33
+    frozen_now.advance(days=1)  # out of the explanation's 90-day window
+    assert queries.strength_with(ann, ben).recent == {
+        "messages": 0,
+        "comments": 0,
+        "reactions": 0,
+        "reposts": 0,
+    }
+
+
+def test_a4_the_members_own_tags_add_to_strength_and_order_in_sql_matches(cast, frozen_now):
+    ann, ben, cat = cast["ann"], cast["ben"], cast["cat"]
+    connect(ann, ben)
+    connect(ann, cat)
+    messaging.send(sender=ann, recipient=ben, text="Hi")
+    tag = services.create_tag(owner=ann, title="mentor")
+    services.tag_members(owner=ann, tag_id=tag.pk, member_ids=[cat.pk])
+    assert queries.strength_with(ann, cat).strength > queries.strength_with(ann, ben).strength
+    assert [m.pk for m in queries.connections_for(ann, order="strength")] == [cat.pk, ben.pk]
+    assert [m.pk for m in queries.connections_for(ann, order="strength", tag_id=tag.pk)] == [cat.pk]
+
+
+def test_a4_a_repeated_comment_retry_counts_once(cast):
+    ann, ben = cast["ann"], cast["ben"]
+    connect(ann, ben)
+    post = feed.publish(author=ann, text="Hello")
+    feed.comment(author=ben, on=post.pk, text="Hi", idempotency_key="k1")
+    feed.comment(author=ben, on=post.pk, text="Hi", idempotency_key="k1")
+    assert Tie.objects.get(owner=ann, other=ben).comments == 1
+
+
+def test_a4_suggestions_put_people_your_closest_connections_know_first(cast):
+    from search.queries import suggestions
+
+    ann, ben, cat, dan, eve = cast["ann"], cast["ben"], cast["cat"], cast["dan"], cast["eve"]
+    connect(ann, ben)
+    connect(ann, cat)
+    connect(ben, dan)  # Dan: one mutual (Ben)
+    connect(cat, eve)  # Eve: one mutual (Cat)
+    for _ in range(5):
+        messaging.send(sender=cat, recipient=ann, text="hi")  # Cat is Ann's closest
+    assert [s.person.member.pk for s in suggestions(ann)][:2] == [eve.pk, dan.pk]
+
+
+def test_a4_the_top_feed_ranks_a_closer_authors_post_higher(cast):
+    from feed import home
+
+    ann, ben, cat = cast["ann"], cast["ben"], cast["cat"]
+    connect(ann, ben)
+    connect(ann, cat)
+    cat_post = feed.publish(author=cat, text="Cat's news")
+    ben_post = feed.publish(author=ben, text="Ben's news")  # newer: first without strength
+    assert [i.post.pk for i in home.home(ann, order="top", limit=2).items] == [
+        ben_post.pk,
+        cat_post.pk,
+    ]
+    for _ in range(10):
+        messaging.send(sender=cat, recipient=ann, text="hi")
+    assert [i.post.pk for i in home.home(ann, order="top", limit=2).items] == [
+        cat_post.pk,
+        ben_post.pk,
+    ]

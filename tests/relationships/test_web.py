@@ -1,0 +1,116 @@
+"""A1–A4 on the web: the private panel, the connection list's orders and tag filter, the
+say-hello composer after accepting, Catch up and the signed-out unsubscribe link."""
+
+import pytest
+from django.test import Client
+
+from messaging import services as messaging
+from messaging.models import Message
+from network import services as network
+from relationships import queries, services
+from tests.relationships.factories import connect
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def signed_in(member):
+    client = Client()
+    client.force_login(member)
+    return client
+
+
+def test_a1_the_profile_shows_the_note_tags_and_why_to_their_author_only(cast):
+    ann, ben, cat = cast["ann"], cast["ben"], cast["cat"]
+    connect(ann, ben, reason="met", note="Great talk on Postgres")
+    connect(cat, ben)
+    services.set_note(owner=ann, member=ben, text="Ann's note on Ben")
+    tag = services.create_tag(owner=ann, title="Porto 2027")
+    services.tag_members(owner=ann, tag_id=tag.pk, member_ids=[ben.pk])
+    page = signed_in(ann).get(f"/in/{ben.username}/").content.decode()
+    assert "Ann&#x27;s note on Ben" in page and "Porto 2027" in page
+    assert "You connected on" in page and "because you met" in page
+    assert "“Great talk on Postgres”" in page
+    for reader in (ben, cat):
+        other = signed_in(reader).get(f"/in/{ben.username}/").content.decode()
+        assert "Ann&#x27;s note on Ben" not in other and "Porto 2027" not in other
+    bens_view = signed_in(ben).get(f"/in/{ann.username}/").content.decode()
+    assert "“Great talk on Postgres”" in bens_view  # A1: the reason is shown to both
+
+
+def test_a1_notes_and_tags_are_saved_from_the_profile(cast):
+    ann, ben = cast["ann"], cast["ben"]
+    connect(ann, ben)
+    client = signed_in(ann)
+    client.post(f"/in/{ben.username}/private/note/", {"note": "Likes sailing"})
+    client.post(f"/in/{ben.username}/private/tags/", {"new_tag": "mentor"})
+    assert queries.note_for(ann, ben) == "Likes sailing"
+    assert [t.title for t in queries.tags_on(ann, ben)] == ["mentor"]
+    client.post(f"/in/{ben.username}/private/tags/", {})  # every box unticked
+    assert queries.tags_on(ann, ben) == []
+    client.post(f"/in/{ben.username}/private/why/", {"reason": "colleague", "note": "Team"})
+    assert queries.why_connected(ben, ann)["reason"] == "colleague"  # Ann invited: her side
+
+
+def test_a4_the_connection_list_sorts_closest_first_and_filters_by_tag(cast):
+    ann, ben, cat = cast["ann"], cast["ben"], cast["cat"]
+    connect(ann, ben)
+    connect(ann, cat)
+    for _ in range(4):  # 4 points of messages beat the 3 of Cat's tag
+        messaging.send(sender=ben, recipient=ann, text="hi")
+    tag = services.create_tag(owner=ann, title="clients")
+    services.tag_members(owner=ann, tag_id=tag.pk, member_ids=[cat.pk])
+    client = signed_in(ann)
+    closest = client.get("/mynetwork/connections/", {"sort": "strength"}).content.decode()
+    assert "Closest first" in closest
+    assert closest.index("/in/ben/") < closest.index("/in/cat/")
+    recent = client.get("/mynetwork/connections/", {"sort": "recent"}).content.decode()
+    assert recent.index("/in/cat/") < recent.index("/in/ben/")
+    tagged = client.get("/mynetwork/connections/", {"tag": tag.pk}).content.decode()
+    assert "/in/cat/" in tagged and '/in/ben/"' not in tagged.split("connection-list")[1]
+    panel = client.get(f"/mynetwork/connections/{ben.username}/panel/", HTTP_HX_REQUEST="true")
+    assert "You and Ben Example: 4 messages in the last 90 days" in panel.content.decode()
+
+
+def test_a2_accepting_opens_the_say_hello_composer(cast):
+    ann, ben = cast["ann"], cast["ben"]
+    invitation = network.invite(sender=ann, recipient=ben, reason="met")
+    client = signed_in(ben)
+    response = client.post(f"/mynetwork/invitations/{invitation.pk}/accept/")
+    assert response["Location"] == f"/mynetwork/say-hello/{ann.username}/"
+    page = client.get(response["Location"]).content.decode()
+    assert "Hi Ann, thanks for connecting! It was good to meet you." in page
+    sent = client.post(response["Location"], {"action": "send", "text": "Hello Ann!"})
+    assert sent.status_code == 302
+    assert Message.objects.get().text == "Hello Ann!"
+    assert queries.say_hello_offers(ben) == []
+    htmx = signed_in(ann).get("/mynetwork/catch-up/").content.decode()
+    assert "Say hello to your new connections" in htmx  # Ann is offered too, once
+
+
+def test_a3_catch_up_tab_counts_prompts_and_the_digest_toggles(cast, frozen_now):
+    ann, ben = cast["ann"], cast["ben"]
+    connect(ann, ben)
+    frozen_now.advance(days=8)
+    client = signed_in(ann)
+    page = client.get("/mynetwork/catch-up/").content.decode()
+    assert "Catch up (1)" in page and "neither of you said hello yet" in page
+    client.post("/mynetwork/catch-up/digest/", {"weekly": "on"})
+    assert queries.digest_on(ann)
+    (prompt,) = queries.prompts_for(ann)
+    client.post(f"/mynetwork/catch-up/{prompt.id}/snooze/", {"for": "month"})
+    assert "Catch up (0)" in client.get("/mynetwork/connections/").content.decode()
+    stranger = signed_in(cast["cat"])
+    assert stranger.post(f"/mynetwork/catch-up/{prompt.id}/done/").status_code == 404
+
+
+def test_a3_the_unsubscribe_link_works_signed_out(cast):
+    ann = cast["ann"]
+    services.set_digest(member=ann, weekly=True)
+    token = services.unsubscribe_token(ann)
+    response = Client().get(f"/catch-up/unsubscribe/{token}/")
+    assert response.status_code == 200 and "unsubscribed" in response.content.decode()
+    assert not queries.digest_on(ann)
+    services.set_digest(member=ann, weekly=True)
+    one_click = Client(enforce_csrf_checks=True).post(f"/catch-up/unsubscribe/{token}/")
+    assert one_click.status_code == 200 and not queries.digest_on(ann)  # RFC 8058's POST
+    assert Client().get("/catch-up/unsubscribe/forged/").status_code == 400
