@@ -1,10 +1,12 @@
 """`linkwell bench graph`: the index against networkit, igraph, rustworkx, networkx and SQL.
 
-Every engine answers the same queries on the same synthetic graph (bench.synthetic); answers are
-compared with linkwell's and each mismatch is a disagreement. Peers use their own compiled calls
-where they have one (a bidirectional BFS for a pair, a 2-hop neighbourhood) and Python sets over
-their adjacency where they have none. Slow engines run a prefix of the queries within a time
-budget per workload; the report says how many they ran.
+Every engine answers the same queries on the same synthetic graph (bench.synthetic, one of two
+differently made families: `--family linkedin` or `communities`); answers are compared with
+linkwell's and each mismatch is a disagreement. Peers use their own compiled calls where they
+have one, and the cheapest that answers the question: a distance-only call for a pair's degree
+(no predecessors stored, no path built), a 2-hop neighbourhood, numpy's sorted intersection for
+mutual counts; Python sets over their adjacency where they have nothing better. Slow engines
+run a prefix of the queries within a time budget per workload; the report says how many ran.
 """
 
 import argparse
@@ -19,7 +21,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from bench.synthetic import SyntheticGraph, linkedin_like_graph
+from bench.synthetic import FAMILIES, SyntheticGraph
 from graph.index import GraphIndex
 
 ENGINES = ("linkwell", "networkit", "igraph", "rustworkx", "networkx", "postgres")
@@ -112,8 +114,12 @@ class SetEngine:
     def distance(self, a: int, b: int) -> tuple[int | None, list[int]]:
         raise NotImplementedError
 
+    def hops(self, a: int, b: int) -> int | None:
+        """The distance alone; engines with a distance-only call override it."""
+        return self.distance(a, b)[0]
+
     def pair_degree(self, v, m):
-        d, _ = self.distance(v, m)
+        d = self.hops(v, m)
         return d if d is not None and d <= 3 else None
 
     def degree_page(self, v, members):
@@ -126,7 +132,10 @@ class SetEngine:
         return _degree_from_sets(v, first, second, members, self.neighbours)
 
     def mutual_count(self, a, b):
-        return len(set(self.neighbours(a)) & set(self.neighbours(b)))
+        """numpy's sorted intersection (compiled) over the engine's two lists."""
+        first = np.fromiter(self.neighbours(a), dtype=np.int64)
+        second = np.fromiter(self.neighbours(b), dtype=np.int64)
+        return int(np.intersect1d(first, second, assume_unique=True).shape[0])
 
     def paths(self, a, b):
         d, path = self.distance(a, b)
@@ -185,6 +194,14 @@ class Networkit(SetEngine):
     def neighbours(self, v):
         return list(self.g.iterNeighbors(v))
 
+    def hops(self, a, b):
+        if a == b:
+            return 0
+        bfs = self.nk.distance.BidirectionalBFS(self.g, a, b, storePred=False)
+        bfs.run()
+        d = bfs.getDistance()
+        return None if d > 1e300 else int(d)
+
     def distance(self, a, b):
         if a == b:
             return 0, [a]
@@ -222,6 +239,10 @@ class Igraph(SetEngine):
             return None, []
         return len(path) - 1, path
 
+    def hops(self, a, b):
+        d = self.g.distances(a, b)[0][0]
+        return None if d == float("inf") else int(d)
+
     def degree_page(self, v, members):
         first = set(self.g.neighbors(v))
         second = set(self.g.neighborhood(v, order=2, mindist=2))
@@ -229,6 +250,10 @@ class Igraph(SetEngine):
 
     def second_degree_count(self, v):
         return len(self.g.neighborhood(v, order=2, mindist=2))
+
+
+def _unit(_edge) -> float:
+    return 1.0
 
 
 class Rustworkx(SetEngine):
@@ -249,6 +274,12 @@ class Rustworkx(SetEngine):
 
     def neighbours(self, v):
         return self.g.neighbors(v)
+
+    def hops(self, a, b):
+        if a == b:
+            return 0
+        found = self.rx.graph_dijkstra_shortest_path_lengths(self.g, a, _unit, goal=b)
+        return int(found[b]) if b in found else None
 
     def distance(self, a, b):
         found = self.rx.graph_dijkstra_shortest_paths(self.g, a, target=b)
@@ -273,6 +304,12 @@ class Networkx(SetEngine):
 
     def neighbours(self, v):
         return self.g.adj[v].keys()
+
+    def hops(self, a, b):
+        try:
+            return self.nx.shortest_path_length(self.g, a, b)
+        except self.nx.NetworkXNoPath:
+            return None
 
     def distance(self, a, b):
         try:
@@ -504,6 +541,13 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--members", type=int, required=True)
     parser.add_argument("--avg-connections", type=float, default=50)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--family",
+        choices=sorted(FAMILIES),
+        default="linkedin",
+        help="the generator: linkedin (log-normal degrees, nested company/school/region, "
+        "closed triangles) or communities (power-law degrees, one level of communities)",
+    )
     parser.add_argument("--queries", type=int, default=1000, help="queries per workload")
     parser.add_argument(
         "--peer-queries", type=int, default=200, help="prefix of the queries peers run"
@@ -537,11 +581,12 @@ def main(argv: list[str]) -> int:
         engines.insert(0, "linkwell")
 
     t0 = time.perf_counter()
-    g = linkedin_like_graph(args.members, avg_connections=args.avg_connections, seed=args.seed)
+    g = FAMILIES[args.family](args.members, avg_connections=args.avg_connections, seed=args.seed)
+    generate_s = time.perf_counter() - t0
     _say(
         args,
-        f"generated {g.n_members:,} members, {g.connections:,} connections "
-        f"in {time.perf_counter() - t0:.1f} s",
+        f"generated {g.n_members:,} members, {g.connections:,} connections ({args.family}) "
+        f"in {generate_s:.1f} s",
     )
     a = g.a.astype(np.int64) + 1
     b = g.b.astype(np.int64) + 1
@@ -596,6 +641,9 @@ def main(argv: list[str]) -> int:
         del engine
 
     result = {
+        "family": args.family,
+        "generate_s": round(generate_s, 1),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "members": g.n_members,
         "connections": index.connections,
         "build_s": round(build_s, 3),
