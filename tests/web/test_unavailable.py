@@ -5,7 +5,7 @@ database's connect is the network edge mocked here; .ci/cluster restarts a real 
 from unittest import mock
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import OperationalError, connections
 from django.test import Client
 
 from tests.factories import make_member
@@ -13,7 +13,7 @@ from tests.factories import make_member
 
 def unreachable():
     return mock.patch.object(
-        type(connection),
+        type(connections["default"]),
         "ensure_connection",
         side_effect=OperationalError("connection refused: is the server running?"),
     )
