@@ -217,6 +217,9 @@ class Networkit(SetEngine):
 
 
 class Igraph(SetEngine):
+    """Pair degree through `get_shortest_path`, which stops at the target: its distance-only
+    call, `distances(a, b)`, runs a whole breadth-first search (1.45 s p50 at 100k members)."""
+
     name = "igraph"
 
     def __init__(self, g: SyntheticGraph) -> None:
@@ -239,10 +242,6 @@ class Igraph(SetEngine):
             return None, []
         return len(path) - 1, path
 
-    def hops(self, a, b):
-        d = self.g.distances(a, b)[0][0]
-        return None if d == float("inf") else int(d)
-
     def degree_page(self, v, members):
         first = set(self.g.neighbors(v))
         second = set(self.g.neighborhood(v, order=2, mindist=2))
@@ -252,11 +251,11 @@ class Igraph(SetEngine):
         return len(self.g.neighborhood(v, order=2, mindist=2))
 
 
-def _unit(_edge) -> float:
-    return 1.0
-
-
 class Rustworkx(SetEngine):
+    """Pair degree through its path call: its only distance-only call that stops at the target,
+    `graph_dijkstra_shortest_path_lengths(goal=)`, calls a Python cost function per edge
+    (3.8 s p50 per pair at 100k members, against ~0.3 s for the path call)."""
+
     name = "rustworkx"
 
     def __init__(self, g: SyntheticGraph) -> None:
@@ -274,12 +273,6 @@ class Rustworkx(SetEngine):
 
     def neighbours(self, v):
         return self.g.neighbors(v)
-
-    def hops(self, a, b):
-        if a == b:
-            return 0
-        found = self.rx.graph_dijkstra_shortest_path_lengths(self.g, a, _unit, goal=b)
-        return int(found[b]) if b in found else None
 
     def distance(self, a, b):
         found = self.rx.graph_dijkstra_shortest_paths(self.g, a, target=b)

@@ -126,13 +126,8 @@ def linkedin_like_graph(
         if key.shape[0] >= target_edges:
             break
         want = int((target_edges - key.shape[0]) * 1.5) + 16
-    if key.shape[0] > target_edges:
-        pick = np.sort(rng.choice(key.shape[0], size=target_edges, replace=False))
-        key = key[pick]
-    a = (key // n).astype(np.int32)
-    b = (key % n).astype(np.int32)
+    a, b = _pairs_from_keys(rng, key, n, target_edges, cap)
     del key
-    a, b = _enforce_cap(rng, a, b, n, cap)
     return SyntheticGraph(
         n_members=n,
         a=a,
@@ -142,6 +137,17 @@ def linkedin_like_graph(
         region=region,
         degree_target=degree_target,
     )
+
+
+def _pairs_from_keys(
+    rng: np.random.Generator, key: np.ndarray, n: int, target_edges: int, cap: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted unique keys lo * n + hi, thinned at random to `target_edges`, as capped pairs."""
+    if key.shape[0] > target_edges:
+        key = key[np.sort(rng.choice(key.shape[0], size=target_edges, replace=False))]
+    a = (key // n).astype(np.int32)
+    b = (key % n).astype(np.int32)
+    return _enforce_cap(rng, a, b, n, cap)
 
 
 def _sorted_unique(keys: np.ndarray) -> np.ndarray:
@@ -259,12 +265,8 @@ def community_graph(
         if key.shape[0] >= target_edges:
             break
         want = int((target_edges - key.shape[0]) * 1.6) + 16
-    if key.shape[0] > target_edges:
-        key = key[np.sort(rng.choice(key.shape[0], size=target_edges, replace=False))]
-    a = (key // n).astype(np.int32)
-    b = (key % n).astype(np.int32)
+    a, b = _pairs_from_keys(rng, key, n, target_edges, cap)
     del key
-    a, b = _enforce_cap(rng, a, b, n, cap)
     return SyntheticGraph(
         n_members=n,
         a=a,
