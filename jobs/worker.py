@@ -12,6 +12,7 @@ Every job is idempotent, so a second run of a job changes nothing more than the 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from datetime import timedelta
@@ -81,7 +82,8 @@ class LeasedWorker(Worker):
             except (OperationalError, InterfaceError) as exc:
                 logger.warning("database unavailable (%s); trying again in 2 s", exc)
                 for connection in connections.all(initialized_only=True):
-                    connection.close()
+                    with contextlib.suppress(Exception):  # a dead socket may not close cleanly
+                        connection.close()
                 time.sleep(2.0)
 
     def _loop(self) -> bool:
@@ -109,7 +111,10 @@ class LeasedWorker(Worker):
                 return True
             if self.max_tasks is not None and self._run_tasks >= self.max_tasks:
                 return True
-            close_old_connections()
+            if not connections[ready.db].in_atomic_block:
+                # As a request's end does; never inside a caller's transaction (a test's),
+                # which closing would end under its owner (core.live does the same).
+                close_old_connections()
             if self.running and claimed is None:
                 time.sleep(self.interval)
         return True
