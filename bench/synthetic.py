@@ -126,13 +126,8 @@ def linkedin_like_graph(
         if key.shape[0] >= target_edges:
             break
         want = int((target_edges - key.shape[0]) * 1.5) + 16
-    if key.shape[0] > target_edges:
-        pick = np.sort(rng.choice(key.shape[0], size=target_edges, replace=False))
-        key = key[pick]
-    a = (key // n).astype(np.int32)
-    b = (key % n).astype(np.int32)
+    a, b = _pairs_from_keys(rng, key, n, target_edges, cap)
     del key
-    a, b = _enforce_cap(rng, a, b, n, cap)
     return SyntheticGraph(
         n_members=n,
         a=a,
@@ -142,6 +137,17 @@ def linkedin_like_graph(
         region=region,
         degree_target=degree_target,
     )
+
+
+def _pairs_from_keys(
+    rng: np.random.Generator, key: np.ndarray, n: int, target_edges: int, cap: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted unique keys lo * n + hi, thinned at random to `target_edges`, as capped pairs."""
+    if key.shape[0] > target_edges:
+        key = key[np.sort(rng.choice(key.shape[0], size=target_edges, replace=False))]
+    a = (key // n).astype(np.int32)
+    b = (key % n).astype(np.int32)
+    return _enforce_cap(rng, a, b, n, cap)
 
 
 def _sorted_unique(keys: np.ndarray) -> np.ndarray:
@@ -212,3 +218,64 @@ def _enforce_cap(
     a, b = a[keep], b[keep]
     order = np.lexsort((b, a))
     return a[order], b[order]
+
+
+def community_graph(
+    n_members: int,
+    *,
+    avg_connections: float = 50,
+    seed: int = 0,
+    cap: int = 30_000,
+    exponent: float = 2.5,
+    mixing: float = 0.25,
+) -> SyntheticGraph:
+    """A second, differently made family (LFR-like), so figures don't rest on one generator:
+    power-law degrees (P(k) ~ k^-exponent, a heavier tail than the log-normal above), one
+    level of planted communities with power-law sizes (no company/school/region nesting),
+    a share `mixing` of connections between communities, and no triangle closing."""
+    if n_members < 2:
+        raise ValueError("need at least two members")
+    rng = np.random.default_rng(seed + 7_919)
+    n = n_members
+    target_edges = int(round(n * avg_connections))
+    mean_degree = min(2.0 * avg_connections, n - 1)
+    # Pareto with minimum k_min has mean k_min (exponent - 1) / (exponent - 2).
+    k_min = mean_degree * (exponent - 2) / (exponent - 1)
+    degree_target = k_min * (1.0 - rng.random(n)) ** (-1.0 / (exponent - 1))
+    degree_target = np.rint(np.clip(degree_target, 1, min(cap, n - 1))).astype(np.int32)
+    community = _zipf_groups(rng, n, max(1, n // 100), 1.5)
+    weight = degree_target.astype(np.float64)
+    cum = np.cumsum(weight)
+    key = np.empty(0, dtype=np.int64)
+    want = int(target_edges * 1.3) + 16
+    for _ in range(4):
+        inside = int(want * (1.0 - mixing))
+        src = _weighted_pick(rng, cum, inside)
+        a = np.concatenate([src, _weighted_pick(rng, cum, want - inside)])
+        b = np.concatenate(
+            [_within_group(rng, src, community, weight), _weighted_pick(rng, cum, want - inside)]
+        )
+        del src
+        lo = np.minimum(a, b).astype(np.int64)
+        hi = np.maximum(a, b).astype(np.int64)
+        del a, b
+        keep = lo != hi
+        key = _sorted_unique(np.concatenate([key, lo[keep] * n + hi[keep]]))
+        del lo, hi, keep
+        if key.shape[0] >= target_edges:
+            break
+        want = int((target_edges - key.shape[0]) * 1.6) + 16
+    a, b = _pairs_from_keys(rng, key, n, target_edges, cap)
+    del key
+    return SyntheticGraph(
+        n_members=n,
+        a=a,
+        b=b,
+        company=community,
+        school=community,
+        region=np.zeros(n, dtype=np.int32),
+        degree_target=degree_target,
+    )
+
+
+FAMILIES = {"linkedin": linkedin_like_graph, "communities": community_graph}

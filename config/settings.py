@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "search",
     "membership",  # no models: `linkwell recount`
     "portability",  # issue 17: imports from LinkedIn and Mastodon, exports (docs/portability.md)
+    "jobs",  # no models: `linkwell worker`, `linkwell jobs`
     "api",
     "web",
     "demo",
@@ -67,6 +68,8 @@ MIDDLEWARE = [
     # before the edge so that its refusals speak it too; it reads no session. docs/i18n.md
     "django.middleware.locale.LocaleMiddleware",
     "core.edge.EdgeMiddleware",  # refuses NUL, lone surrogates, ids past 64 bits: docs/security.md
+    # GET reads on the replica unless this member wrote moments ago (DATABASE_REPLICA_URL)
+    "core.replica.ReadYourWrites",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -104,7 +107,11 @@ TEMPLATES = [
 # --- Databases -------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Health checks: a connection kept from before a restart of PostgreSQL is tested (and
+    # replaced) at the start of the next request instead of failing it (docs/scaling.md).
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    }
 else:
     DATABASES = {
         "default": {
@@ -127,6 +134,17 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 _test_db_name = env_str("LINKWELL_TEST_DB_NAME")
 if _test_db_name:
     DATABASES["default"]["TEST"] = {"NAME": _test_db_name}
+# A PostgreSQL streaming replica for the reads of GET requests (core/replica.py): a member
+# who just wrote reads the primary for LINKWELL_READ_PRIMARY_SECONDS (read-your-writes).
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True
+    )
+    DATABASES["replica"]["ATOMIC_REQUESTS"] = False
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["core.replica.PrimaryReplicaRouter"]
+LINKWELL_READ_PRIMARY_SECONDS = env_int("LINKWELL_READ_PRIMARY_SECONDS", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache -----------------------------------------------------------------------------
@@ -139,8 +157,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Background work -------------------------------------------------------------------
-# Inline on the embedded default; a real queue (database backend + `linkwell db_worker`)
-# when LINKWELL_TASKS=queue.
+# Inline on the embedded default; a real queue (the database backend + `linkwell worker`,
+# jobs/worker.py: leases, retries with backoff, `linkwell jobs --failed`) when
+# LINKWELL_TASKS=queue. Why this backend and not Celery: docs/architecture.md, "Background work".
 TASKS = {
     "default": {
         "BACKEND": (
@@ -150,6 +169,12 @@ TASKS = {
         )
     }
 }
+# A failed job runs again after BACKOFF, 2 x BACKOFF, 4 x ... seconds, MAX_ATTEMPTS runs in
+# all; a job still marked running LEASE seconds after it started (its worker died) is queued
+# again. Every job is idempotent, so a second run changes nothing more than the first.
+LINKWELL_JOB_MAX_ATTEMPTS = env_int("LINKWELL_JOB_MAX_ATTEMPTS", 5)
+LINKWELL_JOB_BACKOFF_SECONDS = env_int("LINKWELL_JOB_BACKOFF_SECONDS", 10)
+LINKWELL_JOB_LEASE_SECONDS = env_int("LINKWELL_JOB_LEASE_SECONDS", 600)
 
 # --- Accounts --------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

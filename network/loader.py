@@ -26,6 +26,7 @@ import numpy as np
 from django.conf import settings
 from django.db import connection
 
+from core.replica import PRIMARY
 from network.models import Connection, ConnectionEvent
 
 logger = logging.getLogger(__name__)
@@ -104,7 +105,8 @@ def build_from_database():
     from graph import GraphIndex
 
     generation = _last_event_id()  # before reading: later events are replayed on top
-    rows = Connection.objects.values_list("member_a_id", "member_b_id").order_by()
+    # The primary, as the event log is (core.replica): rows and generation from one copy.
+    rows = Connection.objects.using(PRIMARY).values_list("member_a_id", "member_b_id").order_by()
     pairs = rows.iterator(chunk_size=CHUNK)
 
     def chunks():
@@ -232,7 +234,7 @@ def _load_snapshot(directory: Path):
             logger.info("graph snapshot %s is not from this database; rebuilding", pointer)
             return None
         if not generation and (
-            _last_event_id() or Connection.objects.count() != pointer["connections"]
+            _last_event_id() or Connection.objects.using(PRIMARY).count() != pointer["connections"]
         ):
             return None  # taken before any event: valid only while the log is still empty
         index = GraphIndex.load(directory / pointer["snapshot"], mmap=True)

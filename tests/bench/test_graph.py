@@ -7,6 +7,7 @@ import importlib.util
 import json
 import os
 
+import numpy as np
 import pytest
 
 from bench import graph as bench
@@ -119,3 +120,41 @@ def test_linkwell_bench_refuses_an_unknown_benchmark(capsys):
         linkwell(["bench", "nothing"])
     assert stop.value.code == 2
     assert "invalid choice: 'nothing'" in capsys.readouterr().err
+
+
+def test_the_communities_family_is_made_differently_from_the_linkedin_one():
+    from bench.synthetic import community_graph, linkedin_like_graph
+
+    linkedin = linkedin_like_graph(3000, seed=1)
+    communities = community_graph(3000, seed=1)
+    assert 0.95 * 3000 * 50 <= communities.connections <= 3000 * 50
+    assert np.all(communities.a < communities.b)
+    keys = communities.a.astype(np.int64) * 3000 + communities.b
+    assert np.unique(keys).shape[0] == keys.shape[0]  # each pair once
+    # A heavier tail (power law, not log-normal) and most connections inside one community.
+    assert communities.degrees().max() > linkedin.degrees().max()
+    inside = (communities.company[communities.a] == communities.company[communities.b]).mean()
+    assert inside > 0.6
+    again = community_graph(3000, seed=1)
+    assert np.array_equal(again.a, communities.a)  # deterministic by seed
+
+
+def test_every_peer_agrees_on_the_communities_family(capsys, peers):
+    out = run_json(
+        capsys,
+        "--members",
+        "2000",
+        "--family",
+        "communities",
+        "--queries",
+        "40",
+        "--peer-queries",
+        "40",
+        "--engines",
+        ",".join(["linkwell", *peers]),
+        "--seed",
+        "2",
+    )
+    assert out["family"] == "communities"
+    assert out["disagreements"] == 0
+    assert set(out["workloads"]["pair_degree"]) == {"linkwell", *peers}
