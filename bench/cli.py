@@ -32,6 +32,12 @@ def _api(argv: list[str]) -> int:
     return main(argv)
 
 
+def _web(argv: list[str]) -> int:
+    from bench.web import main
+
+    return main(argv)
+
+
 def _search(argv: list[str]) -> int:
     from bench.search import main
 
@@ -44,6 +50,7 @@ BENCHMARKS: dict[str, Callable[[list[str]], int]] = {
     "streaming": _streaming,
     "search": _search,
     "api": _api,
+    "web": _web,
 }
 
 
