@@ -16,6 +16,7 @@ memory. Nothing is asserted: speed targets are figures (docs/benchmarks.md).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import multiprocessing
@@ -47,56 +48,60 @@ class Endpoint:
 
 
 def _client_loop(host, port, jobs, results):
-    """One client process: runs `threads` closed-loop clients per job, each its own
-    keep-alive connection, until the job's budget or deadline; returns the samples."""
+    """One client process: runs each job it is given until it gets None."""
     while True:
         job = jobs.get()
         if job is None:
             return
-        requests, threads, budget, seconds = job
-        lock = threading.Lock()
-        left = [budget]
-        samples, queries, statuses = [], [], {}
-        deadline = time.monotonic() + seconds
+        results.put(_run_job(host, port, *job))
 
-        def client(offset):
-            conn = http.client.HTTPConnection(host, port, timeout=60)
-            i = offset
-            while time.monotonic() < deadline:
-                with lock:
-                    if left[0] <= 0:
-                        break
-                    left[0] -= 1
-                path, headers = requests[i % len(requests)]
-                i += threads
-                started = time.perf_counter()
-                try:
-                    conn.request("GET", path, headers=headers)
-                    response = conn.getresponse()
-                    response.read()
-                except (OSError, http.client.HTTPException):
-                    conn.close()
-                    conn = http.client.HTTPConnection(host, port, timeout=60)
-                    status, count = "error", None
-                else:
-                    status, count = response.status, response.getheader(HEADER)
-                elapsed = time.perf_counter() - started
-                with lock:
-                    samples.append(elapsed)
-                    statuses[status] = statuses.get(status, 0) + 1
-                    if count is not None:
-                        queries.append(int(count))
-            conn.close()
 
-        pool = [
-            threading.Thread(target=client, args=(random.randrange(len(requests)),))
-            for _ in range(threads)
-        ]
-        for t in pool:
-            t.start()
-        for t in pool:
-            t.join()
-        results.put((samples, queries, statuses))
+def _run_job(host, port, requests, threads, budget, seconds):
+    """`threads` closed-loop clients, each its own keep-alive connection, until the budget of
+    answers or the deadline; returns (latencies, query counts, statuses)."""
+    lock = threading.Lock()
+    left = [budget]
+    samples, queries, statuses = [], [], {}
+    deadline = time.monotonic() + seconds
+
+    def client(offset):
+        conn = http.client.HTTPConnection(host, port, timeout=60)
+        i = offset
+        while time.monotonic() < deadline:
+            with lock:
+                if left[0] <= 0:
+                    break
+                left[0] -= 1
+            path, headers = requests[i % len(requests)]
+            i += threads
+            started = time.perf_counter()
+            try:
+                conn.request("GET", path, headers=headers)
+                response = conn.getresponse()
+                response.read()
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection(host, port, timeout=60)
+                status, count = "error", None
+            else:
+                status, count = response.status, response.getheader(HEADER)
+            elapsed = time.perf_counter() - started
+            with lock:
+                samples.append(elapsed)
+                statuses[status] = statuses.get(status, 0) + 1
+                if count is not None:
+                    queries.append(int(count))
+        conn.close()
+
+    pool = [
+        threading.Thread(target=client, args=(random.randrange(len(requests)),))
+        for _ in range(threads)
+    ]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    return samples, queries, statuses
 
 
 class Clients:
@@ -160,10 +165,8 @@ def _rss_mb(pid: int) -> float:
 def _children(pid: int) -> list[int]:
     found = []
     for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
+        with contextlib.suppress(OSError):
             found += [int(x) for x in (task / "children").read_text().split()]
-        except OSError:
-            pass
     return found
 
 
@@ -194,7 +197,9 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise SystemExit(f"linkwell serve exited ({self.proc.returncode}); see {self.log.name}")
+                raise SystemExit(
+                    f"linkwell serve exited ({self.proc.returncode}); see {self.log.name}"
+                )
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
                 conn.request("GET", "/login/")
@@ -239,7 +244,8 @@ def _sign_in(user) -> dict:
 
     client = Client()
     client.force_login(user)
-    return {"Cookie": f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"}
+    name = settings.SESSION_COOKIE_NAME
+    return {"Cookie": f"{name}={client.cookies[name].value}"}
 
 
 def _token(user) -> dict:
@@ -284,7 +290,8 @@ def _pick_members(args, rng):
     median = counts.values_list("connections", flat=True)[total // 2]
     typical = list(
         counts.filter(
-            Q(connections__gte=max(1, int(median * 0.8))) & Q(connections__lte=int(median * 1.2) + 1)
+            Q(connections__gte=max(1, int(median * 0.8)))
+            & Q(connections__lte=int(median * 1.2) + 1)
         ).values_list("pk", flat=True)[:5000]
     )
     heavy = list(
@@ -356,7 +363,7 @@ def _build_endpoints(args, connection, rng):
         User.objects.filter(pk__in=[m for _, m in viewers]).values_list("first_name", flat=True)
     )
     words = ["engineer", "manager", "design", "data", "sales", "product"]
-    for kind, member in viewers:
+    for _kind, member in viewers:
         user = users[member]
         cookie, bearer = _sign_in(user), _token(user)
         targets = _targets(index, member, rng)
@@ -494,7 +501,11 @@ def main(argv: list[str]) -> int:
         if args.json:
             Path(args.json).write_text(
                 json.dumps(
-                    {"rows": rows, "rss_mb": list(rss.values()), "rss_warm_mb": list(rss_warm.values())},
+                    {
+                        "rows": rows,
+                        "rss_mb": list(rss.values()),
+                        "rss_warm_mb": list(rss_warm.values()),
+                    },
                     indent=1,
                 )
             )
