@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import http.client
+import io
 import json
 import multiprocessing
 import os
@@ -255,27 +256,44 @@ def _token(user) -> dict:
     return {"Authorization": f"Bearer {raw}"}
 
 
-def _targets(index, viewer: int, rng: random.Random) -> dict[int, int | None]:
-    """A 1st-, 2nd- and 3rd-degree member of `viewer`, by the graph index."""
-    first = index.connections_of(viewer)
-    found: dict[int, int | None] = {1: None, 2: None, 3: None}
-    if len(first):
-        found[1] = int(first[rng.randrange(len(first))])
-    for _ in range(200):
-        if len(first) == 0 or (found[2] and found[3]):
-            break
-        hop = index.connections_of(int(first[rng.randrange(len(first))]))
-        if not len(hop):
-            continue
-        m = int(hop[rng.randrange(len(hop))])
-        if found[2] is None and index.degree(viewer, m) == 2:
-            found[2] = m
-        further = index.connections_of(m)
-        if found[3] is None and len(further):
-            x = int(further[rng.randrange(len(further))])
-            if index.degree(viewer, x) == 3:
-                found[3] = x
-    return found
+def _targets(viewer, rng: random.Random) -> tuple[list[int], dict[int, int | None]]:
+    """The viewer's connections, and a 1st-, 2nd- and 3rd-degree member of theirs: walks of
+    two and three steps, their degrees confirmed by the graph (network.queries)."""
+    from network.queries import connection_id_list, degrees_for
+
+    first = connection_id_list(viewer)
+    found: dict[int, int | None] = {1: rng.choice(first) if first else None, 2: None, 3: None}
+    walked: list[int] = []
+    for hop in rng.sample(first, min(8, len(first))):
+        second = connection_id_list(hop)
+        walked += rng.sample(second, min(10, len(second)))
+        for far in rng.sample(second, min(2, len(second))):
+            third = connection_id_list(far)
+            walked += rng.sample(third, min(10, len(third)))
+    walked = [m for m in dict.fromkeys(walked) if m != viewer.pk]
+    for member, degree in zip(walked, degrees_for(viewer, walked), strict=True):
+        if degree in (2, 3) and found[degree] is None:
+            found[degree] = member
+    return first, found
+
+
+def _fan_out_for(readers: list[int]) -> None:
+    """A network seeded before the seed fanned its posts out has no timeline rows, so its
+    home feeds hold only read-time leaders: write the signed-in members' rows (committed, so
+    the next run finds them) by the seed's own rule."""
+    from django.db import transaction
+
+    from core import clock
+    from demo.seeder import fan_out_seeded_posts
+
+    started = time.perf_counter()
+    with transaction.atomic():
+        written = fan_out_seeded_posts(int(clock.now().timestamp()), readers=readers)
+    print(
+        f"no timeline rows: fanned the seeded posts out to the {len(readers)} signed-in members "
+        f"({written:,} rows, {time.perf_counter() - started:.1f} s)",
+        flush=True,
+    )
 
 
 def _pick_members(args, rng):
@@ -304,26 +322,23 @@ def _pick_members(args, rng):
 
 def _build_endpoints(args, connection, rng):
     """Every endpoint's requests, spread over the signed-in members (typical and heavy)."""
-    from django.conf import settings
+    from django.core.management import call_command
+    from django.db.models import Max, Min
 
     from accounts.models import User
-    from network import loader
+    from feed.models import TimelineEntry
     from network.models import Follow
     from profiles.models import MemberCounts
 
-    started = time.perf_counter()
-    index = loader.build_from_database()
-    built = time.perf_counter() - started
-    print(
-        f"graph index from {connection.vendor}: {index.members:,} members, "
-        f"{index.connections:,} connections in {built:.1f} s "
-        f"({index.nbytes() / 1e6:,.0f} MB); saved as the shared snapshot",
-        flush=True,
-    )
-    loader.save_snapshot(index, Path(settings.LINKWELL_GRAPH_DIR))
+    published = io.StringIO()
+    call_command("graph_snapshot", stdout=published)  # timed: the index from the database
+    print(f"{connection.vendor}: {published.getvalue().strip()}", flush=True)
 
     median, typical, heavy = _pick_members(args, rng)
     viewers = [("typical", m) for m in typical] + [("heavy", m) for m in heavy]
+    if not TimelineEntry.objects.exists():
+        _fan_out_for([m for _, m in viewers])
+    lowest, highest = User.objects.aggregate(lo=Min("pk"), hi=Max("pk")).values()
     users = User.objects.in_bulk([m for _, m in viewers])
     leader = (
         MemberCounts.objects.order_by("-followers", "pk").values_list("pk", "followers").first()
@@ -366,7 +381,7 @@ def _build_endpoints(args, connection, rng):
     for _kind, member in viewers:
         user = users[member]
         cookie, bearer = _sign_in(user), _token(user)
-        targets = _targets(index, member, rng)
+        first, targets = _targets(user, rng)
         handles.update(
             User.objects.filter(pk__in=[t for t in targets.values() if t]).values_list(
                 "pk", "username"
@@ -385,8 +400,7 @@ def _build_endpoints(args, connection, rng):
             endpoints["typeahead"].requests.append(
                 ("/search/typeahead/?" + urlencode({"q": prefix}), cookie)
             )
-        some = [int(x) for x in index.connections_of(member)[:15]]
-        some += [rng.randrange(1, index.members) for _ in range(25 - len(some))]
+        some = first[:15] + [rng.randrange(lowest, highest) for _ in range(25 - len(first[:15]))]
         endpoints["api_relationships_25"].requests.append(
             ("/api/v1/accounts/relationships?" + "&".join(f"id[]={i}" for i in some), bearer)
         )
@@ -399,7 +413,6 @@ def _build_endpoints(args, connection, rng):
                 (f"/api/v1/accounts/{leader_id}/followers?max_id={deep}", bearer)
             )
         endpoints["api_leader_account"].requests.append((f"/api/v1/accounts/{leader_id}", bearer))
-    del index
     chosen = set(args.only.split(",")) if args.only else None
     return [e for e in endpoints.values() if e.requests and (chosen is None or e.name in chosen)]
 

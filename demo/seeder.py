@@ -235,12 +235,13 @@ def seed_network(
     )
 
 
-def fan_out_seeded_posts(now: int) -> int:
+def fan_out_seeded_posts(now: int, readers: list[int] | None = None) -> int:
     """The fan-out the posting service would have scheduled (feed.fanout), done once in SQL:
     every author's reach as a FeedAuthor row (read-time from the threshold up), and a timeline
     row for each post's author and, unless read-time, each follower (a `connections` post only
     for followers who are connections, P1/F2). Without it a seeded home feed shows only the
-    read-time leaders' posts. Returns the timeline rows written."""
+    read-time leaders' posts. `readers` limits the rows to those members' timelines (a
+    benchmark on a network seeded before the seed fanned out). Returns the rows written."""
     from datetime import UTC, datetime
 
     threshold = settings.LINKWELL_FEED_FANOUT_MAX_FOLLOWERS
@@ -249,11 +250,15 @@ def fan_out_seeded_posts(now: int) -> int:
     pair, author = Connection._meta.db_table, FeedAuthor._meta.db_table
     kept = MemberCounts._meta.db_table
     comment, anyone = PostKind.COMMENT.value, Visibility.ANYONE.value
+    only = ""
+    if readers is not None:
+        only = f"WHERE reader IN ({', '.join(str(int(r)) for r in readers) or 'NULL'})"
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {author} (member_id, followers, read_time, counted_at) "  # noqa: S608
             f"SELECT member_id, followers, followers >= %s, %s FROM {kept} "
-            f"WHERE member_id IN (SELECT author_id FROM {post})",
+            f"WHERE member_id IN (SELECT author_id FROM {post}) "
+            f"AND member_id NOT IN (SELECT member_id FROM {author})",
             [threshold, counted_at],
         )
         if connection.vendor == "postgresql":
@@ -272,7 +277,7 @@ def fan_out_seeded_posts(now: int) -> int:
             f"   THEN f.follower_id ELSE p.author_id END"
             f"  AND c.member_b_id = CASE WHEN f.follower_id < p.author_id"
             f"   THEN p.author_id ELSE f.follower_id END))"
-            f") AS fanned ORDER BY reader, post_id",
+            f") AS fanned {only} ORDER BY reader, post_id",
             [comment, comment, anyone],
         )
         written = cursor.rowcount

@@ -17,6 +17,7 @@ from demo.seeder import (
     EMAIL_DOMAIN,
     NOT_EMPTY,
     TOO_FEW,
+    fan_out_seeded_posts,
     seed_network,
 )
 from feed.models import FeedAuthor, Post, PostKind, TimelineEntry, Visibility
@@ -357,6 +358,12 @@ def test_p1_seeded_timelines_hold_what_the_fan_out_would_have_written(settings):
             ):
                 expected.add((reader, post))
     assert set(TimelineEntry.objects.values_list("member_id", "post_id")) == expected
+    readers = sorted({member for member, _ in expected})[:3]
+    TimelineEntry.objects.all().delete()
+    fan_out_seeded_posts(0, readers=readers)
+    assert set(TimelineEntry.objects.values_list("member_id", "post_id")) == {
+        (member, post) for member, post in expected if member in readers
+    }
     assert any(
         v == Visibility.CONNECTIONS for v in Post.objects.values_list("visibility", flat=True)
     )
