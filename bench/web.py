@@ -238,6 +238,9 @@ def _database_pids(connection) -> list[int]:
 # ------------------------------------------------------------------ the members and pages
 
 
+SIGNED_IN: list = []  # (session key, token) made by this run, signed out at its end
+
+
 def _sign_in(user) -> dict:
     """A web session cookie for `user`, made as a sign-in makes it (no password round)."""
     from django.conf import settings
@@ -246,14 +249,30 @@ def _sign_in(user) -> dict:
     client = Client()
     client.force_login(user)
     name = settings.SESSION_COOKIE_NAME
+    SIGNED_IN.append(("session", client.cookies[name].value))
     return {"Cookie": f"{name}={client.cookies[name].value}"}
 
 
 def _token(user) -> dict:
     from oauth.services import create_personal_token
 
-    _, raw = create_personal_token(member=user, scopes=["read"])
+    token, raw = create_personal_token(member=user, scopes=["read"])
+    SIGNED_IN.append(("token", (user, token.pk)))
     return {"Authorization": f"Bearer {raw}"}
+
+
+def _sign_out() -> None:
+    """The sessions and tokens this run made go again: the database stays as it was read."""
+    from django.contrib.sessions.models import Session
+
+    from oauth.services import revoke_personal_token
+
+    Session.objects.filter(
+        session_key__in=[k for kind, k in SIGNED_IN if kind == "session"]
+    ).delete()
+    for kind, made in SIGNED_IN:
+        if kind == "token":
+            revoke_personal_token(member=made[0], token_id=made[1])
 
 
 def _targets(viewer, rng: random.Random) -> tuple[list[int], dict[int, int | None]]:
@@ -525,4 +544,5 @@ def main(argv: list[str]) -> int:
     finally:
         server.stop()
         clients.close()
+        _sign_out()
     return 0
