@@ -32,6 +32,12 @@ def _api(argv: list[str]) -> int:
     return main(argv)
 
 
+def _web(argv: list[str]) -> int:
+    from bench.web import main
+
+    return main(argv)
+
+
 def _search(argv: list[str]) -> int:
     from bench.search import main
 
@@ -61,6 +67,7 @@ BENCHMARKS: dict[str, Callable[[list[str]], int]] = {
     "import": _import,  # issue 17: a LinkedIn Connections.csv to the match list
     "pages": _pages,
     "relationships": _relationships,
+    "web": _web,
 }
 
 

@@ -84,6 +84,12 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# `linkwell bench web` only: each answer names its SQL statement count (core.querycount).
+# Never on a production site: ignored whenever LINKWELL_HTTPS is on.
+LINKWELL_BENCH_QUERIES = env_bool("LINKWELL_BENCH_QUERIES", False) and not LINKWELL_HTTPS
+if LINKWELL_BENCH_QUERIES:
+    MIDDLEWARE.insert(0, "core.querycount.QueryCountHeader")
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"

@@ -39,7 +39,7 @@ from demo.logos import draw_logo
 from demo.people import DAY, YEAR, PersonMaker, company_names, region_cities, school_names
 from demo.progress import Progress
 from feed import seeding as feed_seeding
-from feed.models import Post, Visibility
+from feed.models import FeedAuthor, Post, PostKind, TimelineEntry, Visibility
 from membership.services import RECOUNT_RANGE, recount
 from network.models import Connection, Follow, Invitation, InvitationReason, InvitationStatus
 from pages import services as pages_services
@@ -87,6 +87,7 @@ class SeedReport:
     seconds: float
     rows: int  # every row written, in all tables
     news: int = 0  # S7 items ("X has a new position"), posts of kind news besides `posts`
+    timeline_entries: int = 0
 
 
 def default_posts_per_member(members: int) -> float:
@@ -238,6 +239,9 @@ def seed_network(
         progress.start("counts", ranges)
         recount(progress=lambda done, _total: progress.update(done))
         analyze_after_bulk_load(connection, [MemberCounts])
+        progress.start("timelines", 1)
+        counts["timeline_entries"] = fan_out_seeded_posts(now)
+        progress.update(1)
     # Bulk rows bypass the profile services that keep search current: index them all once.
     progress.start("search index", n)
     search_services.reindex(progress=lambda done, total: progress.update(done))
@@ -333,6 +337,56 @@ def _seed_pages(maker, demo_id: int, now: int) -> int:
         pages_services.store_images(page, logo=draw_logo(page.name))
     analyze_after_bulk_load(connection, [Page, PageFollow, PageAdmin, PositionPage, EducationPage])
     return len(rows)
+
+
+def fan_out_seeded_posts(now: int, readers: list[int] | None = None) -> int:
+    """The fan-out the posting service would have scheduled (feed.fanout), done once in SQL:
+    every author's reach as a FeedAuthor row (read-time from the threshold up), and a timeline
+    row for each post's author and, unless read-time, each follower (a `connections` post only
+    for followers who are connections, P1/F2). Without it a seeded home feed shows only the
+    read-time leaders' posts. `readers` limits the rows to those members' timelines (a
+    benchmark on a network seeded before the seed fanned out). Returns the rows written."""
+    from datetime import UTC, datetime
+
+    threshold = settings.LINKWELL_FEED_FANOUT_MAX_FOLLOWERS
+    counted_at = datetime.fromtimestamp(now, UTC)
+    post, follow = Post._meta.db_table, Follow._meta.db_table
+    pair, author = Connection._meta.db_table, FeedAuthor._meta.db_table
+    kept = MemberCounts._meta.db_table
+    comment, anyone = PostKind.COMMENT.value, Visibility.ANYONE.value
+    only = ""
+    if readers is not None:
+        only = f"WHERE reader IN ({', '.join(str(int(r)) for r in readers) or 'NULL'})"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {author} (member_id, followers, read_time, counted_at) "  # noqa: S608
+            f"SELECT member_id, followers, followers >= %s, %s FROM {kept} "
+            f"WHERE member_id IN (SELECT author_id FROM {post}) "
+            f"AND member_id NOT IN (SELECT member_id FROM {author})",
+            [threshold, counted_at],
+        )
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+    with loading(connection, TimelineEntry), connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {TimelineEntry._meta.db_table} (member_id, post_id) "  # noqa: S608
+            f"SELECT reader, post_id FROM ("
+            f" SELECT p.author_id AS reader, p.id AS post_id FROM {post} p WHERE p.kind <> %s"
+            f" UNION ALL"
+            f" SELECT f.follower_id, p.id FROM {post} p"
+            f" JOIN {author} a ON a.member_id = p.author_id AND NOT a.read_time"
+            f" JOIN {follow} f ON f.followee_id = p.author_id"
+            f" WHERE p.kind <> %s AND (p.visibility = %s OR EXISTS (SELECT 1 FROM {pair} c"
+            f"  WHERE c.member_a_id = CASE WHEN f.follower_id < p.author_id"
+            f"   THEN f.follower_id ELSE p.author_id END"
+            f"  AND c.member_b_id = CASE WHEN f.follower_id < p.author_id"
+            f"   THEN p.author_id ELSE f.follower_id END))"
+            f") AS fanned {only} ORDER BY reader, post_id",
+            [comment, comment, anyone],
+        )
+        written = cursor.rowcount
+    analyze_after_bulk_load(connection, [FeedAuthor, TimelineEntry])
+    return written
 
 
 class _Silent:

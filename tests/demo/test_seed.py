@@ -17,10 +17,11 @@ from demo.seeder import (
     EMAIL_DOMAIN,
     NOT_EMPTY,
     TOO_FEW,
+    fan_out_seeded_posts,
     seed_network,
 )
 from feed import home, news
-from feed.models import News, Post, Visibility
+from feed.models import FeedAuthor, News, Post, PostKind, TimelineEntry, Visibility
 from network.models import (
     Block,
     Connection,
@@ -278,7 +279,19 @@ def test_seeded_network_keeps_the_invariants_the_services_keep(settings):
 
 SEEDED_TABLES = [
     model._meta.db_table
-    for model in (User, Profile, Position, Education, Skill, Post, Connection, Follow, Invitation)
+    for model in (
+        User,
+        Profile,
+        Position,
+        Education,
+        Skill,
+        Post,
+        Connection,
+        Follow,
+        Invitation,
+        FeedAuthor,
+        TimelineEntry,
+    )
 ]
 
 
@@ -337,3 +350,40 @@ def test_seed_analyzes_every_table_it_wrote_so_the_planner_knows_their_size():
         assert set(estimates) >= set(SEEDED_TABLES)
         assert estimates[Follow._meta.db_table] == Follow.objects.count()
         assert estimates[User._meta.db_table] == MEMBERS
+
+
+def test_p1_seeded_timelines_hold_what_the_fan_out_would_have_written(settings):
+    """The seed's one SQL fan-out equals feed.fanout's rule: the author and every follower
+    (a `connections` post only for connected followers, P1/F2), a read-time author only
+    their own row."""
+    settings.LINKWELL_FEED_FANOUT_MAX_FOLLOWERS = 60
+    seed()
+    read_time = set(FeedAuthor.objects.filter(read_time=True).values_list("member_id", flat=True))
+    assert read_time and FeedAuthor.objects.filter(read_time=False).exists()
+    followers: dict[int, set[int]] = {}
+    for follower, followee in Follow.objects.values_list("follower_id", "followee_id"):
+        followers.setdefault(followee, set()).add(follower)
+    pairs = set(Connection.objects.values_list("member_a_id", "member_b_id"))
+    expected = set()
+    for post, author, visibility in Post.objects.exclude(kind=PostKind.COMMENT).values_list(
+        "id", "author_id", "visibility"
+    ):
+        expected.add((author, post))
+        if author in read_time:
+            continue
+        for reader in followers.get(author, ()):
+            if (
+                visibility == Visibility.ANYONE
+                or (min(reader, author), max(reader, author)) in pairs
+            ):
+                expected.add((reader, post))
+    assert set(TimelineEntry.objects.values_list("member_id", "post_id")) == expected
+    readers = sorted({member for member, _ in expected})[:3]
+    TimelineEntry.objects.all().delete()
+    fan_out_seeded_posts(0, readers=readers)
+    assert set(TimelineEntry.objects.values_list("member_id", "post_id")) == {
+        (member, post) for member, post in expected if member in readers
+    }
+    assert any(
+        v == Visibility.CONNECTIONS for v in Post.objects.values_list("visibility", flat=True)
+    )

@@ -112,3 +112,26 @@ def test_s2_a_follow_first_member_is_suggested_to_follow_until_followed(make_per
     assert suggestion.action == "follow"
     network.follow(follower=me, followee=leader)
     assert queries.suggestions(me) == []
+
+
+def test_suggestions_cost_the_same_queries_for_one_shared_value_or_four(make_person):
+    """People You May Know reads every shared company, school and place in one statement,
+    so My Network's query count does not follow the viewer's profile."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    few = make_person("few", "Few Values", company="Hazelmark")
+    many = make_person(
+        "many", "Many Values", company="Hazelmark", school="Lisbon School", location="Porto"
+    )
+    make_person("colleague", "Col League", company="Hazelmark")
+    make_person("alumna", "Alum Na", school="Lisbon School")
+    make_person("neighbour", "Neigh Bour", location="Porto")
+    counted = []
+    for me in (few, many):
+        queries.suggestions(me)
+        with CaptureQueriesContext(connection) as captured:
+            found = queries.suggestions(me)
+        counted.append(len(captured))
+    assert {s.person.member.username for s in found} >= {"colleague", "alumna", "neighbour"}
+    assert counted[0] == counted[1]

@@ -88,8 +88,11 @@ def home_page(request):
 def home_feed(request):
     """P3: the composer and the feed, `top` by default on the web. Signed out, /feed/ is the
     sign-in page (it was a 500: the matrix found it)."""
-    if request.GET.get("order") in home.ORDERS:
-        request.session["feed_order"] = request.GET["order"]
+    chosen = request.GET.get("order")
+    if chosen in home.ORDERS and request.session.get("feed_order") != chosen:
+        # Only a change is saved: setting the same order again rewrote the session row
+        # (one UPDATE, on SQLite the write lock) on every load of ?order=top.
+        request.session["feed_order"] = chosen
     order, page = _feed_page(request)
     context = {"order": order, "page": page, "reactions": ReactionType.choices}
     if request.htmx and request.GET.get("more"):

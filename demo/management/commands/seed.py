@@ -50,7 +50,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Seeded {report.members:,} members, {report.connections:,} connections, "
             f"{report.follows:,} follows, {report.invitations:,} invitations, "
-            f"{report.posts:,} posts and {report.news:,} news items in {report.seconds:.1f}s "
+            f"{report.posts:,} posts ({report.timeline_entries:,} timeline rows) and "
+            f"{report.news:,} news items in {report.seconds:.1f}s "
             f"({report.rows / report.seconds:,.0f} rows/s)."
         )
         leaders = ", ".join(report.leaders[:5])
