@@ -15,12 +15,4 @@ class Migration(migrations.Migration):
             name='discoverable',
             field=models.BooleanField(default=True),
         ),
-        migrations.AddIndex(
-            model_name='position',
-            index=models.Index(
-                condition=models.Q(('ended_on__isnull', True)),
-                fields=['member', 'company', 'title'],
-                name='position_current',
-            ),
-        ),
     ]
