@@ -2,7 +2,10 @@
 GET /api/v2/suggestions, DELETE /api/v1/suggestions/:account_id; Linkwell's extensions are
 the filters (degree, company, past_company, school, location, industry) and, on each
 account, `degree` and `mutual_count`; on each suggestion `reasons` and `action`.
-search.queries does the work (blocks, S1, S5); this module only translates (docs/api.md)."""
+search.queries does the work (blocks, S1, S5, P1); this module only translates (docs/api.md)."""
+
+import re
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from ninja import Router, Schema
@@ -10,7 +13,9 @@ from ninja import Router, Schema
 from api.auth import member_auth, optional_auth, require_scope, viewer
 from api.payload import as_bool
 from api.schemas.accounts import Account, account_entities
-from api.schemas.statuses import tag_entity
+from api.schemas.statuses import status_entities, tag_entity
+from core.errors import NotFound
+from feed import queries as feed_queries
 from network import queries as network
 from search import queries, services
 
@@ -26,8 +31,8 @@ class SearchAccount(Account):
 
 class SearchResults(Schema):
     accounts: list[SearchAccount]
-    statuses: list
-    hashtags: list
+    statuses: list[dict]
+    hashtags: list[dict]
 
 
 class Suggestion(Schema):
@@ -80,15 +85,54 @@ def _accounts(request, q: str, *, limit: int, offset: int) -> list[dict]:
     return entities
 
 
+_POST_PATH = re.compile(r"^/posts/(\d+)/?$")
+
+
+def _local_post_id(request, q: str) -> int | None:
+    """The id in a URL of one of this site's posts (what a Status's `url` and `uri` say)."""
+    parts = urlsplit(q.strip())
+    hosts = {request.get_host().lower(), urlsplit(settings.SITE_URL).netloc.lower()}
+    if parts.scheme not in ("http", "https") or parts.netloc.lower() not in hosts:
+        return None
+    found = _POST_PATH.match(parts.path)
+    return int(found.group(1)) if found else None
+
+
+def _statuses(request, q: str, *, limit: int, offset: int) -> list[dict]:
+    """P1, B1/D4: only posts the viewer may open (search.queries.posts, then the door)."""
+    me = viewer(request)
+    sight = feed_queries.Sight(me)
+    post_id = _local_post_id(request, q)
+    if post_id is not None:  # a post's own URL finds that post (everything here is local)
+        try:
+            found = [feed_queries.visible_post(me, post_id, sight=sight)]
+        except NotFound:
+            return []
+        posts = feed_queries.decorate(me, found, sight=sight) if offset == 0 else []
+    else:
+        account = _int(request.GET.get("account_id"), 0) or None
+        posts = queries.posts(me, q, limit=limit, offset=offset, author_id=account, sight=sight)
+    return status_entities(me, posts)
+
+
+def _hashtags(request, q: str, *, limit: int, offset: int) -> list[dict]:
+    me = viewer(request)
+    tags = queries.hashtags(q, limit=limit, offset=offset)
+    followed = feed_queries.followed_hashtag_ids(me, [t.pk for t in tags]) if me else None
+    return [tag_entity(t, following=None if followed is None else t.pk in followed) for t in tags]
+
+
 @router.get(
     "/v2/search",
     auth=optional_auth,
     response=SearchResults,
-    summary="Search accounts and hashtags (with Linkwell's people filters)",
+    summary="Search accounts, statuses and hashtags (with Linkwell's people filters)",
 )
 def search_v2(request, q: str = "", type: str = "", limit: int = 20, offset: int = 0):
     """Accounts by name, handle and profile (the public card without a member's token, S1);
-    hashtags by prefix; statuses are not searched yet (always empty)."""
+    statuses by their text, newest first, only those the reader may open (P1, B1); hashtags
+    by prefix, the most used first. `resolve` is accepted: everything here is local, and a
+    post's URL finds that post."""
     if getattr(request, "oauth_token", None) is not None:
         require_scope(request, "read:search", "read")
     limit = min(max(_int(limit, 20), 1), 40)
@@ -96,8 +140,10 @@ def search_v2(request, q: str = "", type: str = "", limit: int = 20, offset: int
     answer = {"accounts": [], "statuses": [], "hashtags": []}
     if type in ("", "accounts"):
         answer["accounts"] = _accounts(request, q, limit=limit, offset=offset)
-    if type in ("", "hashtags") and offset == 0:
-        answer["hashtags"] = [tag_entity(t) for t in queries.hashtags(q, limit=limit)]
+    if type in ("", "statuses"):
+        answer["statuses"] = _statuses(request, q, limit=limit, offset=offset)
+    if type in ("", "hashtags"):
+        answer["hashtags"] = _hashtags(request, q, limit=limit, offset=offset)
     return answer
 
 

@@ -38,6 +38,8 @@ def _search(argv: list[str]) -> int:
     return main(argv)
 
 
+def _import(argv: list[str]) -> int:
+    from bench.imports import main
 def _pages(argv: list[str]) -> int:
     from bench.pages import main
 
@@ -50,6 +52,7 @@ BENCHMARKS: dict[str, Callable[[list[str]], int]] = {
     "streaming": _streaming,
     "search": _search,
     "api": _api,
+    "import": _import,  # issue 17: a LinkedIn Connections.csv to the match list
     "pages": _pages,
 }
 

@@ -27,6 +27,12 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
+        "--activity-posts",
+        type=float,
+        default=2.0,
+        help="posts per member of the activity added to a seed that has none",
+    )
+    parser.add_argument(
         "--keep-activity",
         action="store_true",
         help="commit the activity added to a seed that has none, so later runs reuse it",
@@ -307,7 +313,9 @@ def _seed_activity(args) -> None:
         .order_by("-n")
         .values_list("followee_id", flat=True)[: max(3, len(ids) // 1000)]
     )
-    report = seeding.seed_activity(ids, leaders, rng, connections=(a, b), posts_per_member=2.0)
+    report = seeding.seed_activity(
+        ids, leaders, rng, connections=(a, b), posts_per_member=args.activity_posts
+    )
     recount()  # bulk rows: their kept counts, once
     print(f"seeded activity in {time.perf_counter() - started:.1f}s: {report}")
 

@@ -1,7 +1,7 @@
 """The demo network's seeder: deterministic, bulk, bounded in memory.
 
 The same member count and seed give the same members, profiles, connections, follows,
-invitations and posts; only timestamps move with the clock (they are offsets from now).
+invitations, posts and news; only timestamps move with the clock (they are offsets from now).
 Rows are written in chunks as plain columns (core.bulk), never as model instances: a million
 members through the services would take days. So this is the one place besides the services
 that writes network state; it writes only what the services would have reached (N7 through
@@ -16,6 +16,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 from django.conf import settings
@@ -37,6 +38,7 @@ from core.errors import Conflict, Invalid
 from demo.logos import draw_logo
 from demo.people import DAY, YEAR, PersonMaker, company_names, region_cities, school_names
 from demo.progress import Progress
+from feed import seeding as feed_seeding
 from feed.models import Post, Visibility
 from membership.services import RECOUNT_RANGE, recount
 from network.models import Connection, Follow, Invitation, InvitationReason, InvitationStatus
@@ -65,6 +67,10 @@ LEADER_SHARE = 0.001  # "thought leaders": 0.1% of members, at least 3
 DEMO_TARGET_DEGREE = 150
 DEMO_INVITATIONS_RECEIVED = 6
 DEMO_INVITATIONS_SENT = 4
+# S7: members who started a new position lately and let their network know (the default
+# `share_profile_updates`), so the demo's feed has news; a few are the demo member's contacts.
+JOB_CHANGE_SHARE = 0.02
+DEMO_JOB_CHANGES = 6
 
 
 @dataclass
@@ -80,6 +86,7 @@ class SeedReport:
     demo_handle: str
     seconds: float
     rows: int  # every row written, in all tables
+    news: int = 0  # S7 items ("X has a new position"), posts of kind news besides `posts`
 
 
 def default_posts_per_member(members: int) -> float:
@@ -217,6 +224,10 @@ def seed_network(
         counts["invitations"] = _demo_invitations(
             writers["invitations"], a, b, demo, is_leader, base, n, seed, now
         )
+        progress.start("news", 1)
+        changes = _job_changes(a, b, demo, base, n, seed, now)
+        counts["news"] = feed_seeding.seed_news(changes, timeline_for=[demo + base])
+        progress.update(1)
         analyze_after_bulk_load(connection, [writer.model for writer in writers.values()])
         progress.start("pages", 1)
         counts["pages"] = _seed_pages(maker, demo + base, now)
@@ -536,6 +547,48 @@ def _follows(a, b, at, leaders, is_leader, degree, demo, joined, n, seed, now):
     del extra_from, extra_to, extra_at
     order = np.argsort(follower * n + followee)
     return follower[order], followee[order], followed_at[order]
+
+
+def _promoted(title: str) -> str:
+    if title.startswith("Senior "):
+        return "Lead " + title.removeprefix("Senior ")
+    return title if title.startswith(("Lead ", "Head ", "Chief ")) else f"Senior {title}"
+
+
+def _job_changes(a, b, demo, base, n, seed, now) -> list[tuple[int, int, datetime]]:
+    """A share of members (and a few of the demo member's connections) were promoted in the
+    last weeks: their current position ends, a new one begins, and they added it to their
+    profile lately. (member id, new position id, when added), for S7's news."""
+    rng = np.random.default_rng([seed, 5])
+    neighbours = np.concatenate([b[a == demo], a[b == demo]])
+    picked = set(
+        rng.choice(neighbours, size=min(DEMO_JOB_CHANGES, len(neighbours)), replace=False).tolist()
+    )
+    picked |= set(rng.choice(n, size=int(n * JOB_CHANGE_SHARE), replace=False).tolist())
+    picked.discard(demo)
+    ids = sorted(int(i) + base for i in picked)
+    today = datetime.fromtimestamp(now, UTC)
+    ended, started = [], []
+    for lo, hi in _chunks(len(ids), 500):
+        for old in Position.objects.filter(member_id__in=ids[lo:hi], ended_on__isnull=True):
+            age_days = int(rng.integers(3, 50))
+            start = (today - timedelta(days=age_days)).date()
+            if old.started_on >= start:
+                continue
+            old.ended_on = start - timedelta(days=1)
+            ended.append(old)
+            added = today - timedelta(seconds=int(rng.integers(3600, min(age_days, 10) * DAY)))
+            new = Position(
+                member_id=old.member_id,
+                title=_promoted(old.title)[:100],
+                company=old.company,
+                location=old.location,
+                started_on=start,
+            )
+            started.append((new, added))
+    Position.objects.bulk_update(ended, ["ended_on"], batch_size=1000)
+    Position.objects.bulk_create([p for p, _at in started], batch_size=1000)
+    return [(p.member_id, p.pk, at) for p, at in started]
 
 
 def _demo_invitations(writer, a, b, demo, is_leader, base, n, seed, now) -> int:

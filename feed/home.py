@@ -12,11 +12,12 @@ of queries does not depend on the page length nor the size of the network.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import numpy as np
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 
 from accounts.models import User
@@ -46,6 +47,7 @@ WEIGHT_HASHTAG = 1.0
 WEIGHT_PAGE = 1.5  # G2: a followed page as a followed member
 # S7 news ("Ann is now connected to Ben") ranks below what members wrote themselves.
 NEWS_FACTOR = 0.5
+TOP_SLACK = 5  # ids read past the page, so a few hidden ones don't cost another round
 
 
 @dataclass
@@ -80,19 +82,25 @@ class FeedPage:
 SOURCES_PER_STATEMENT = 100
 
 
-def _newest_of_each(pages) -> list[int]:
+_KEY = -7_000_000_001  # stands for each author's or tag's id in the one compiled statement
+
+
+def _newest_of_each(page_of, keys) -> list[int]:
     """Run many small "newest n of this author / this tag" reads as one UNION ALL statement,
     each its own index range scan. One `author IN (...) ORDER BY id DESC LIMIT n` instead
     lets the database walk the whole post index backwards hoping to meet those authors
-    (PostgreSQL did, 140 ms at 100,000 members, even for a member following no tag)."""
+    (PostgreSQL did, 140 ms at 100,000 members, even for a member following no tag).
+    `page_of(key)` is compiled once, with a stand-in key, and run for every key: compiling
+    50 querysets cost more than running them (170 ms of a heavy member's page under load)."""
+    keys = list(keys)
+    if not keys:
+        return []
+    sql, template = page_of(_KEY).query.sql_with_params()
     ids: list[int] = []
-    pages = list(pages)
-    for start in range(0, len(pages), SOURCES_PER_STATEMENT):
-        parts, params = [], []
-        for n, page in enumerate(pages[start : start + SOURCES_PER_STATEMENT]):
-            sql, page_params = page.query.sql_with_params()
-            parts.append(f"SELECT * FROM ({sql}) AS source_{n}")  # noqa: S608
-            params.extend(page_params)
+    for start in range(0, len(keys), SOURCES_PER_STATEMENT):
+        chunk = keys[start : start + SOURCES_PER_STATEMENT]
+        parts = [f"SELECT * FROM ({sql}) AS source_{n}" for n in range(len(chunk))]  # noqa: S608
+        params = [key if p == _KEY else p for key in chunk for p in template]
         with connection.cursor() as cursor:
             cursor.execute(" UNION ALL ".join(parts), params)
             ids.extend(row[0] for row in cursor.fetchall())
@@ -120,23 +128,23 @@ def _sources(viewer, *, limit, max_id=None, since_id=None, min_id=None) -> list[
     ).values_list("member_id", flat=True)
     found.update(
         _newest_of_each(
-            [
+            lambda leader: (
                 bound(Post.objects.filter(author_id=leader).exclude(kind=PostKind.COMMENT), "id")
                 .order_by(order.replace("post_id", "id"))
                 .values_list("id", flat=True)[:limit]
-                for leader in leaders
-            ]
+            ),
+            leaders,
         )
     )
     tags = HashtagFollow.objects.filter(member_id=viewer.pk).values_list("hashtag_id", flat=True)
     found.update(
         _newest_of_each(
-            [
+            lambda tag: (
                 bound(PostTag.objects.filter(hashtag_id=tag, post__kind=PostKind.POST), "post_id")
                 .order_by(order)
                 .values_list("post_id", flat=True)[:limit]
-                for tag in tags
-            ]
+            ),
+            tags,
         )
     )
     found.update(
@@ -152,16 +160,67 @@ def _sources(viewer, *, limit, max_id=None, since_id=None, min_id=None) -> list[
     return sorted(found, reverse=not ascending)[:limit]
 
 
-def _reasons(viewer, posts: list[Post], sight: queries.Sight) -> dict[int, list[Reason]]:
-    """Why each post is in the feed now; a post with no reason left is dropped."""
-    if not posts:
-        return {}
-    ids = [p.pk for p in posts]
-    targets = {p.pk: (p.reblog_id or p.pk) for p in posts}
-    target_ids = list(set(targets.values()))
-    followed = network.followed_among(viewer, {p.author_id for p in posts if not p.page_id})
+@dataclass
+class Candidate:
+    """One candidate as the ranking reads it: plain values, no model instance (building all
+    200 posts with their authors, roots and originals was most of `top`'s time)."""
+
+    id: int
+    author_id: int
+    target_id: int  # the original of a plain repost, else the post itself
+    kind: str
+    created_at: datetime
+    engagement: int  # the target's reactions + 2 x comments + 3 x reposts
+    page_id: int | None = None  # G2: the page a post speaks for
+
+
+@dataclass
+class Signals:
+    """Why each candidate may be in the feed, read once per window and shared by the ranking
+    and the reasons shown: followed authors, followed tags, connections' activity."""
+
+    followed: set[int]
+    tags: dict[int, list[str]]
+    commented: dict[int, list[tuple[int, datetime]]]
+    reacted: dict[int, list[tuple[int, datetime]]]
+    followed_pages: set[int] = field(default_factory=set)
+
+
+def _candidates(ids: list[int]) -> list[Candidate]:
+    """The window's rows as tuples (one query), in `ids` order; comments never show."""
+    counters = ("reactions_count", "comments_count", "reposts_count")
+    rows = (
+        Post.objects.filter(pk__in=ids)
+        .exclude(kind=PostKind.COMMENT)
+        .values_list(
+            "id",
+            "author_id",
+            "reblog_id",
+            "kind",
+            "created_at",
+            "page_id",
+            *counters,
+            *(f"reblog__{c}" for c in counters),
+        )
+    )
+    found = {}
+    for pk, author, reblog, kind, at, page, r, c, p, rr, rc, rp in rows:
+        if reblog is not None:
+            r, c, p = rr or 0, rc or 0, rp or 0
+        found[pk] = Candidate(pk, author, reblog or pk, kind, at, r + 2 * c + 3 * p, page)
+    return [found[i] for i in ids if i in found]
+
+
+def _signals(viewer, candidates: list[Candidate], sight: queries.Sight) -> Signals:
+    """Four queries whatever the window's size: follows, tags, comments, reactions (a fifth,
+    the followed pages, when a page's post is among them)."""
+    if not candidates:
+        return Signals(set(), {}, {}, {})
+    ids = [c.id for c in candidates]
+    target_ids = list({c.target_id for c in candidates})
+    followed = network.followed_among(viewer, {c.author_id for c in candidates if not c.page_id})
     followed_pages = (
-        set(pages.followed_page_ids(viewer)) if any(p.page_id for p in posts) else set()
+        set(pages.followed_page_ids(viewer)) if any(c.page_id for c in candidates) else set()
     )
     tags: dict[int, list[str]] = {}
     for post_id, name in PostTag.objects.filter(
@@ -175,7 +234,7 @@ def _reasons(viewer, posts: list[Post], sight: queries.Sight) -> dict[int, list[
         .filter(network.among_connections_of(viewer, "author_id"))
         .values_list("root_id", "author_id", "created_at")
     ):
-        if author_id not in unseen:
+        if author_id not in unseen and author_id != viewer.pk:
             commented.setdefault(root_id, []).append((author_id, at))
     reacted: dict[int, list[tuple[int, datetime]]] = {}
     for post_id, member_id, at in (
@@ -183,60 +242,56 @@ def _reasons(viewer, posts: list[Post], sight: queries.Sight) -> dict[int, list[
         .filter(network.among_connections_of(viewer, "member_id"))
         .values_list("post_id", "member_id", "created_at")
     ):
-        if member_id not in unseen:
+        if member_id not in unseen and member_id != viewer.pk:
             reacted.setdefault(post_id, []).append((member_id, at))
-    actor_ids = {a for rows in (*commented.values(), *reacted.values()) for a, _ in rows}
+    return Signals(followed, tags, commented, reacted, followed_pages)
+
+
+def _reasons(viewer, posts: list[Post], signals: Signals) -> dict[int, list[Reason]]:
+    """Why each post is in the feed now, from the signals; a post with no reason left is
+    dropped. Only the actors named on these posts are loaded (one query)."""
+    if not posts:
+        return {}
+    targets = {p.pk: (p.reblog_id or p.pk) for p in posts}
+    actor_ids = {
+        a
+        for t in targets.values()
+        for rows in (signals.commented.get(t, []), signals.reacted.get(t, []))
+        for a, _at in rows
+    }
     actors = User.objects.select_related("profile").in_bulk(list(actor_ids)) if actor_ids else {}
     result = {}
     for post in posts:
         target = targets[post.pk]
         reasons = []
         if post.page_id:
-            if post.page_id in followed_pages:
+            if post.page_id in signals.followed_pages:
                 reasons.append(Reason("page"))  # G2
         elif post.author_id == viewer.pk:
             reasons.append(Reason("own"))
-        elif post.author_id in followed:
+        elif post.author_id in signals.followed:
             reasons.append(Reason("follow"))
-        if tags.get(post.pk):
-            reasons.append(Reason("hashtag", hashtags=tags[post.pk]))
-        for kind, rows in (("commented", commented), ("reacted", reacted)):
+        if signals.tags.get(post.pk):
+            reasons.append(Reason("hashtag", hashtags=signals.tags[post.pk]))
+        for kind, rows in (("commented", signals.commented), ("reacted", signals.reacted)):
             people = sorted(rows.get(target, []), key=lambda r: r[1], reverse=True)
-            people = [actors[a] for a, _ in dict((a, t) for a, t in people).items() if a in actors]
-            people = [p for p in people if p.pk != viewer.pk]
+            people = [actors[a] for a in dict.fromkeys(a for a, _t in people) if a in actors]
             if people:
                 reasons.append(Reason(kind, actors=people))
-        post.activity_times = [t for a, t in commented.get(target, []) + reacted.get(target, [])]
         result[post.pk] = reasons
     return result
 
 
-def _score(item: FeedItem, connected: set[int], now: datetime) -> float:
-    post = item.post.reblog if item.post.reblog_id else item.post
-    weights = {
-        "own": WEIGHT_OWN,
-        "follow": WEIGHT_CONNECTION if item.post.author_id in connected else WEIGHT_FOLLOW,
-        "hashtag": WEIGHT_HASHTAG,
-        "page": WEIGHT_PAGE,
-        "commented": WEIGHT_CONNECTION_ACTIVITY,
-        "reacted": WEIGHT_CONNECTION_ACTIVITY,
-    }
-    relationship = max((weights[r.kind] for r in item.reasons), default=WEIGHT_OWN)
-    if post.kind == PostKind.NEWS:
-        relationship *= NEWS_FACTOR
-    engagement = post.reactions_count + 2 * post.comments_count + 3 * post.reposts_count
-    latest = max([item.post.created_at, *getattr(item.post, "activity_times", [])])
-    age_hours = max((now - latest).total_seconds(), 0) / 3600
-    half_life = settings.LINKWELL_FEED_TOP_HALF_LIFE_HOURS
-    return relationship * (1 + math.log1p(engagement)) * 0.5 ** (age_hours / half_life)
-
-
-def _items(viewer, ids: list[int], sight: queries.Sight) -> list[FeedItem]:
+def _items(viewer, ids: list[int], sight: queries.Sight, signals: Signals | None = None):
+    """The posts of `ids` (in order) that pass the door and still have a reason, each post
+    once, keyword filters applied; `signals` are the window's when it was read already."""
     rows = queries.with_context(Post.objects.filter(pk__in=ids)).in_bulk(ids)
     candidates = [rows[i] for i in ids if i in rows]
     candidates = [p for p in candidates if p.kind != PostKind.COMMENT]
     visible = queries.visible_posts(viewer, candidates, sight=sight)
-    reasons = _reasons(viewer, visible, sight)
+    if signals is None:
+        signals = _signals(viewer, _candidates([p.pk for p in visible]), sight)
+    reasons = _reasons(viewer, visible, signals)
     items, seen, told = [], set(), set()
     for post in visible:
         why = reasons.get(post.pk) or []
@@ -304,24 +359,121 @@ def home(
     return page
 
 
+# --- `top` ---------------------------------------------------------------------------------
+
+
+def author_weights(viewer, author_ids: np.ndarray) -> np.ndarray:
+    """The one place an extra per-author weight plugs into `top` (A4's relationship strength,
+    to come): one factor per candidate's author, multiplied into the relationship weight;
+    1.0 means no opinion. Called once per ranked window with every candidate's author."""
+    return np.ones(len(author_ids))
+
+
+def rank(viewer, candidates: list[Candidate], signals: Signals, connected: set[int], now):
+    """(ids best first, their scores) by the formula in docs/feed.md, "Orders":
+
+        relationship x author_weights x (1 + ln(1 + engagement)) x 0.5 ^ (age_hours / half-life)
+
+    relationship is the largest of the candidate's reasons (a connection's post 3, a post a
+    connection commented on or reacted to 2, a followed member's or page's 1.5, a followed
+    tag's or your own 1; news half that); age runs from the latest of the post and its
+    connections' activity on it. Ties: the newer post first. numpy over plain values: no query."""
+    n = len(candidates)
+    if not n:
+        return [], np.zeros(0)
+    ids = np.fromiter((c.id for c in candidates), np.int64, n)
+    authors = np.fromiter((c.author_id for c in candidates), np.int64, n)
+    engagement = np.fromiter((c.engagement for c in candidates), np.float64, n)
+    relationship, latest = np.empty(n), np.empty(n)
+    for i, c in enumerate(candidates):
+        weights = []
+        if c.page_id:
+            if c.page_id in signals.followed_pages:
+                weights.append(WEIGHT_PAGE)
+        elif c.author_id == viewer.pk:
+            weights.append(WEIGHT_OWN)
+        elif c.author_id in signals.followed:
+            weights.append(WEIGHT_CONNECTION if c.author_id in connected else WEIGHT_FOLLOW)
+        if c.id in signals.tags:
+            weights.append(WEIGHT_HASHTAG)
+        activity = signals.commented.get(c.target_id, []) + signals.reacted.get(c.target_id, [])
+        if activity:
+            weights.append(WEIGHT_CONNECTION_ACTIVITY)
+        news = NEWS_FACTOR if c.kind == PostKind.NEWS else 1.0
+        relationship[i] = max(weights, default=WEIGHT_OWN) * news
+        latest[i] = max([c.created_at, *(t for _a, t in activity)]).timestamp()
+    age_hours = np.maximum(now.timestamp() - latest, 0) / 3600
+    half_life = settings.LINKWELL_FEED_TOP_HALF_LIFE_HOURS
+    score = (
+        relationship
+        * author_weights(viewer, authors)
+        * (1 + np.log1p(engagement))
+        * 0.5 ** (age_hours / half_life)
+    )
+    order = np.lexsort((-ids, -score))
+    return [int(i) for i in ids[order]], score[order]
+
+
+@dataclass
+class RankedWindow:
+    ids: list[int]  # best first
+    scores: dict[int, float]
+    anchor: int | None  # the newest candidate id: the window's place
+    last: int | None  # the oldest candidate id when the window was full (recent goes on)
+
+
+TOP_CACHE_SECONDS = 300
+
+
+def _window(viewer, *, anchor, sight) -> tuple[RankedWindow, Signals | None]:
+    """The ranked window (below `anchor` when paging, so it holds still), from the cache when
+    an earlier page of the same window put it there: the next pages then read no sources and
+    rank nothing (and have no signals: each page reads its own, for its posts only)."""
+    if anchor:
+        found = cache.get(f"feed:top:{viewer.pk}:{anchor}")
+        if found is not None:
+            return found, None
+    size = settings.LINKWELL_FEED_TOP_CANDIDATES
+    ids = _sources(viewer, limit=size, max_id=(anchor + 1) if anchor else None)
+    candidates = _candidates(ids)
+    signals = _signals(viewer, candidates, sight)
+    connected = sight.connected({c.author_id for c in candidates})
+    ranked, scores = rank(viewer, candidates, signals, connected, clock.now())
+    window = RankedWindow(
+        ids=ranked,
+        scores=dict(zip(ranked, scores.tolist(), strict=True)),
+        anchor=ids[0] if ids else None,
+        last=ids[-1] if len(ids) == size else None,
+    )
+    if window.anchor:
+        cache.set(f"feed:top:{viewer.pk}:{window.anchor}", window, TOP_CACHE_SECONDS)
+    return window, signals
+
+
 def _top(viewer, *, limit, offset, anchor, sight) -> FeedPage:
-    """Rank the newest LINKWELL_FEED_TOP_CANDIDATES candidates (below `anchor` when paging,
-    so the window holds still) and serve them by rank; past the window, `recent` continues."""
-    window = settings.LINKWELL_FEED_TOP_CANDIDATES
-    ids = _sources(viewer, limit=window, max_id=(anchor + 1) if anchor else None)
-    items = _items(viewer, ids, sight)
-    now = clock.now()
-    connected = sight.connected({i.post.author_id for i in items})
-    for item in items:
-        item.score = _score(item, connected, now)
-    items.sort(key=lambda i: (-i.score, -i.post.pk))
-    offset = max(offset, 0)
-    shown = items[offset : offset + limit]
-    page = FeedPage(items=shown, anchor=ids[0] if ids else None)
-    if offset + limit < len(items):
-        page.next_offset = offset + limit
-    elif len(ids) == window:
-        page.next_max_id = ids[-1]  # the window is used up: continue in recent order
-    page.newest_id = max((i.post.pk for i in items), default=None)
+    """Rank the newest LINKWELL_FEED_TOP_CANDIDATES candidates as plain values (`rank`), then
+    build only the page: the door and the reasons run on the ranked ids from `offset` on, a
+    chunk at a time, until the page is full. Past the window, `recent` continues.
+    Measured at 100,000 members on PostgreSQL (docs/benchmarks.md, "Feed"): building all 200
+    candidates as posts and ranking them in Python, heavy member, first page p50 175 ms."""
+    window, signals = _window(viewer, anchor=anchor, sight=sight)
+    position = max(offset, 0)
+    shown: list[FeedItem] = []
+    while len(shown) < limit and position < len(window.ids):
+        chunk = window.ids[position : position + limit - len(shown) + TOP_SLACK]
+        place = {pk: position + n for n, pk in enumerate(chunk)}
+        position += len(chunk)
+        for item in _items(viewer, chunk, sight, signals):
+            item.score = window.scores[item.post.pk]
+            shown.append(item)
+            if len(shown) == limit:
+                position = place[item.post.pk] + 1
+                break
+    page = FeedPage(items=shown, anchor=window.anchor)
+    if position < len(window.ids):
+        page.next_offset = position
+    elif window.last is not None:
+        page.next_max_id = window.last  # the window is used up: continue in recent order
+    page.newest_id = window.anchor
     queries.decorate(viewer, [i.post for i in shown], sight=sight)
     return page

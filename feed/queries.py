@@ -214,6 +214,11 @@ def with_context(queryset: QuerySet | None = None) -> QuerySet:
     )
 
 
+def posts_by_id(ids) -> QuerySet:
+    """The posts with these ids, for a caller that puts them through the door (search)."""
+    return Post.objects.filter(pk__in=list(ids))
+
+
 def visible_post(viewer, post_id, *, sight: Sight | None = None) -> Post:
     """The post, or NotFound (P1) when it doesn't exist or this viewer may not see it."""
     try:
@@ -452,13 +457,19 @@ def hashtag_named(name: str) -> Hashtag:
     return tag
 
 
-def hashtags_starting(prefix: str, *, limit: int = 10) -> list[Hashtag]:
-    """Tags whose key starts with `prefix` (search's typeahead and Mastodon's search)."""
-    return list(Hashtag.objects.filter(key__startswith=prefix.lower()).order_by("key")[:limit])
-
-
 def followed_hashtags(member) -> QuerySet:
     return Hashtag.objects.filter(followers__member=member).order_by("followers__id")
+
+
+def followed_hashtag_ids(member, hashtag_ids) -> set[int]:
+    """Which of these tags the member follows, in one query."""
+    if member is None or not member.is_authenticated or not hashtag_ids:
+        return set()
+    return set(
+        HashtagFollow.objects.filter(member=member, hashtag_id__in=list(hashtag_ids)).values_list(
+            "hashtag_id", flat=True
+        )
+    )
 
 
 def tag_uses_since(tag: Hashtag, since) -> list[tuple]:
@@ -640,3 +651,25 @@ def trending_posts(
     )
     candidates = list(with_context(rows)[offset : offset + limit * 2])
     return visible_posts(viewer, candidates, sight=sight)[:limit]
+
+
+# --- A member's own activity, for their export (issue 17, X2) ------------------------------
+
+
+def own_posts(member) -> QuerySet:
+    """The member's posts, reposts and comments (not S7's news, which the site wrote)."""
+    return (
+        Post.objects.filter(author=member)
+        .exclude(kind=PostKind.NEWS)
+        .prefetch_related("media")
+        .order_by("created_at", "pk")
+    )
+
+
+def own_reactions(member) -> QuerySet:
+    return Reaction.objects.filter(member=member).order_by("created_at", "pk")
+
+
+def uploaded_media(owner) -> QuerySet:
+    """Every image the member uploaded (attached or not): theirs to take with them."""
+    return Media.objects.filter(owner=owner).order_by("pk")

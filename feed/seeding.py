@@ -377,3 +377,64 @@ def _for_members(members, posts, comments, reposts, reactions, now) -> tuple[int
     notes.sort(key=lambda n: n.created_at)
     Notification.objects.bulk_create(notes, ignore_conflicts=True, batch_size=BATCH)
     return len(entries), len(notes)
+
+
+def seed_news(changes: Sequence[tuple[int, int, datetime]], *, timeline_for: Sequence[int] = ()):
+    """S7 for a bulk-loaded network: "X has a new position" for each (member, position, when)
+    in `changes`, as `feed.news.announce_position` would have written it when the member
+    added the position (one item per member and day; only members who kept
+    `share_profile_updates`, only current positions begun in the last NEW_POSITION_DAYS),
+    and the items into the timelines of the members in `timeline_for` who follow the member
+    (the fan-out's rows). Returns the number of news items written."""
+    from feed.models import News, NewsKind, NewsSubject
+    from feed.news import is_news
+    from profiles.models import Position
+
+    positions = Position.objects.select_related("member__profile").in_bulk(
+        [p for _m, p, _at in changes]
+    )
+    items, seen = [], set()
+    for member_id, position_id, at in sorted(changes, key=lambda c: c[2]):
+        position = positions.get(position_id)
+        if position is None or position.member_id != member_id or not is_news(position):
+            continue
+        if not position.member.profile.share_profile_updates:
+            continue
+        if (member_id, at.date()) in seen:
+            continue
+        seen.add((member_id, at.date()))
+        items.append((member_id, position_id, at))
+    if not items:
+        return 0
+    next_post = _next_id(Post)
+    posts, news, subjects = [], [], []
+    for n, (member_id, position_id, at) in enumerate(items):
+        post_id = next_post + n
+        posts.append(
+            Post(
+                id=post_id,
+                author_id=member_id,
+                kind=PostKind.NEWS,
+                visibility=Visibility.ANYONE,
+                created_at=at,
+            )
+        )
+        news.append(
+            News(post_id=post_id, member_id=member_id, kind=NewsKind.POSITION, day=at.date())
+        )
+        subjects.append(NewsSubject(news_id=post_id, position_id=position_id, created_at=at))
+    _write(Post, posts)
+    _write(News, news)
+    _write(NewsSubject, subjects)
+    _reset_sequences([Post])
+    authors = {p.id: p.author_id for p in posts}
+    entries = []
+    for member in timeline_for:
+        followed = {row["followee_id"] for row in network.followed_ids(member)} | {member}
+        entries += [
+            TimelineEntry(member_id=member, post_id=pid)
+            for pid, author in authors.items()
+            if author in followed
+        ]
+    TimelineEntry.objects.bulk_create(entries, ignore_conflicts=True, batch_size=BATCH)
+    return len(posts)

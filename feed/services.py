@@ -2,7 +2,8 @@
 
 Counters on the post move with F() in the same transaction as the row they count. Effects on
 other areas and the fan-out run after commit: notifications through notifications.services,
-timelines through the `jobs.feed` tasks (by name, see core.tasks).
+timelines through the `jobs.feed` tasks and search's documents through `jobs.search.index_post`
+(by name, see core.tasks: search sits above feed).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from accounts.models import User
 from core import clock
 from core.errors import Forbidden, Invalid, NotFound
 from core.tasks import enqueue_after_commit
-from feed import images, queries
+from feed import fanout, images, queries
 from feed import text as texts
 from feed.models import (
     REACTION_COUNT_FIELDS,
@@ -219,8 +220,24 @@ def _note_last_posts(author_ids: list[int]) -> None:
         profiles.note_last_posts({author: last.get(author) for author in batch})
 
 
+SEARCH_INDEX_POST = "jobs.search.index_post"
+SEARCH_COUNT_HASHTAGS = "jobs.search.count_hashtags"
+
+
+def _index_for_search(post_id: int, tags_before=()) -> None:
+    """After commit, search's document of the post and its hashtags' counts (with the tags
+    it had before this write)."""
+    enqueue_after_commit(SEARCH_INDEX_POST, post_id, sorted(set(tags_before)))
+
+
+def _tags_of(which) -> list[int]:
+    return sorted(set(PostTag.objects.filter(which).values_list("hashtag_id", flat=True)))
+
+
 def _after_publish(post: Post, newly_mentioned: list[int]) -> None:
     enqueue_after_commit("jobs.feed.fan_out_post", post.pk)
+    if post.reblog_id is None:
+        _index_for_search(post.pk)
     _notify_mentions(post, newly_mentioned)
 
 
@@ -446,6 +463,7 @@ def edit(*, editor: User, post_id: int, text: str, media_ids=None) -> Post:
     text = _clean(text, allow_empty=bool(wanted_media) or post.kind == PostKind.REPOST)
     if text == post.text and wanted_media == current_media:
         return post  # nothing changed: no new version
+    tags_before = _tags_of(Q(post=post))
     PostRevision.objects.create(
         post=post,
         text=post.text,
@@ -462,6 +480,8 @@ def edit(*, editor: User, post_id: int, text: str, media_ids=None) -> Post:
         _attach_media(post, editor, wanted_media)
     newly = _link_tags_and_mentions(post, mentioned, hashtags)
     _notify_mentions(post, newly)
+    fanout.publish_live(post, "status.update")
+    _index_for_search(post.pk, tags_before)
     return post
 
 
@@ -493,12 +513,15 @@ def delete(*, by: User, post_id: int) -> Post:
     post.media_list = list(post.media.all())  # the answer shows what was deleted
     post.tag_list, post.mention_list = [], []
     post.deleted_id = post.pk
+    fanout.publish_live(post, "delete")  # its readers, counted while its follows stand
     # What goes with it by cascade: its comments and replies, and plain reposts of it.
     authors = _count_gone_posts(
         Q(pk=post.pk) | Q(root=post.pk) | Q(in_reply_to=post.pk) | Q(reblog=post.pk)
     )
+    tags_before = _tags_of(Q(post_id__in=gone) | Q(post__reblog=post.pk))
     post.delete()
     _note_last_posts(authors)
+    _index_for_search(post.pk, tags_before)
     kinds = [Kind.MENTION, Kind.COMMENT, Kind.REPLY, Kind.REACTION, Kind.REPOST]
     transaction.on_commit(lambda: notices.forget_subjects(kinds=kinds, subject_ids=gone))
     transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
@@ -536,6 +559,7 @@ def _forget_member(member: User) -> None:
         if name
     ]
     Reaction.objects.filter(member=member).delete()
+    tags_before = _tags_of(Q(post__in=gone_posts))
     others = _count_gone_posts(Q(pk__in=gone_posts.exclude(author=member).values("pk")))
     gone_posts.delete()  # by the same filter: no list of ids as long as the member's history
     _note_last_posts(others)
@@ -546,6 +570,8 @@ def _forget_member(member: User) -> None:
         batch = ids[start : start + BATCH]
         transaction.on_commit(lambda b=batch: notices.forget_subjects(kinds=kinds, subject_ids=b))
     transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
+    if tags_before:  # the member's documents went by cascade; their tags are counted again
+        enqueue_after_commit(SEARCH_COUNT_HASHTAGS, tags_before)
 
 
 class _CountOf(Subquery):

@@ -199,3 +199,79 @@ def similar_names(
         f" WHERE name %% %s{where} ORDER BY 2 DESC, 1 LIMIT %s"
     )
     return _fetch(sql, [folded, folded, *params, limit])
+
+
+# --- Posts ---------------------------------------------------------------------------------
+
+
+def post_terms(query: str) -> list[str]:
+    """A post query's terms: as `terms`, without single characters (a lone letter tells
+    nothing in a post and has no prefix index; a name search keeps them for the typeahead)."""
+    return [w for w in terms(query) if len(w) > 1]
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who reads, for the SQL itself (P1, B1/D4): `mine` are the authors whose `connections`
+    posts the reader may open (the reader and their 1st-degree connections; None signed
+    out: `anyone` posts only), `hidden` authors never appear (blocked either way, muted).
+    `author` narrows to one author's posts (Mastodon's `account_id`)."""
+
+    mine: list[int] | None = None
+    hidden: list[int] = ()
+    author: int | None = None
+
+
+def _audience_sql(audience: Audience) -> tuple[str, list]:
+    clauses, params = [], []
+    if _postgres():
+        if audience.mine:
+            clauses.append("(d.visibility = 'anyone' OR d.author_id = ANY(%s))")
+            params.append(list(audience.mine))
+        else:
+            clauses.append("d.visibility = 'anyone'")
+        if audience.hidden:
+            clauses.append("NOT (d.author_id = ANY(%s))")
+            params.append(list(audience.hidden))
+    else:
+        if audience.mine:
+            clauses.append(
+                "(d.visibility = 'anyone' OR d.author_id IN (SELECT value FROM json_each(%s)))"
+            )
+            params.append(json.dumps(list(audience.mine)))
+        else:
+            clauses.append("d.visibility = 'anyone'")
+        if audience.hidden:
+            clauses.append("d.author_id NOT IN (SELECT value FROM json_each(%s))")
+            params.append(json.dumps(list(audience.hidden)))
+    if audience.author is not None:
+        clauses.append("d.author_id = %s")
+        params.append(int(audience.author))
+    return "".join(f" AND {c}" for c in clauses), params
+
+
+def match_posts(query: str, *, audience: Audience, limit: int, offset: int = 0) -> list[int]:
+    """Ids of the posts matching every term of `query` as a prefix that `audience` may open,
+    newest first (the engine walks its index by post id and stops at `offset + limit`)."""
+    words = post_terms(query)
+    if not words:
+        return []
+    where, params = _audience_sql(audience)
+    if _postgres():
+        sql = (
+            "SELECT d.post_id FROM search_postdocument d, to_tsquery('simple', %s) q"
+            f" WHERE d.text_vector @@ q{where} ORDER BY d.post_id DESC LIMIT %s OFFSET %s"
+        )
+        params = [_tsquery(words), *params, limit, offset]
+    else:
+        text = " AND ".join(f'"{w}"*' for w in words)
+        sql = (
+            "SELECT d.post_id FROM search_postdocument_fts"
+            " JOIN search_postdocument d ON d.post_id = search_postdocument_fts.rowid"
+            f" WHERE search_postdocument_fts MATCH %s{where}"
+            " ORDER BY search_postdocument_fts.rowid DESC LIMIT %s OFFSET %s"
+        )
+        params = [text, *params, limit, offset]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [int(row[0]) for row in cursor.fetchall()]

@@ -76,3 +76,43 @@ class SuggestionDismissal(models.Model):
                 condition=~models.Q(member=models.F("dismissed")), name="search_dismissal_not_self"
             ),
         ]
+
+
+class PostDocument(models.Model):
+    """A post as search sees it (P1): its folded text and what the SQL needs to leave out
+    what the viewer may not open (visibility, author), rebuilt by
+    `search.services.index_post` after every write that changes it. Posts and reposts with
+    the reposter's own text are indexed; comments, plain reposts and news are not."""
+
+    post = models.OneToOneField(
+        "feed.Post", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    visibility = models.CharField(max_length=12)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["author", "post"], name="search_postdoc_author")]
+
+
+class HashtagDocument(models.Model):
+    """A hashtag as search sees it (F3): its folded name and `uses`, the posts anyone may
+    see that carry it, counted from the rows. A tag no `anyone` post carries has no row, so
+    searching never reveals a tag written only in posts for connections."""
+
+    hashtag = models.OneToOneField(
+        "feed.Hashtag", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    name = models.CharField(max_length=100)
+    uses = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            # a prefix (LIKE 'py%') is an index range on PostgreSQL whatever the collation
+            models.Index(
+                fields=["name"], name="search_tagdoc_name", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(fields=["-uses", "name"], name="search_tagdoc_uses"),
+        ]

@@ -1,10 +1,13 @@
-"""Finding people: search with filters, the top bar's typeahead, People You May Know.
+"""Finding people, posts and hashtags: search with filters, the top bar's typeahead, People
+You May Know.
 
 Every member returned comes through `network.queries.visible_members` (B1: blocked either
 way never appears; S1: a signed-out reader gets the public card and searches only what it
 shows). Degrees, mutuals and suggestions come from the graph index through `Closeness`
 (D1, D2, D4, and S5: never through a connection who hides their list).
-Ranking, S5 and the bounds are written down in docs/search.md.
+Every post returned comes through `feed.queries.visible_posts` (P1, B1/D4, mutes), after the
+SQL itself left out what the viewer may not open. Ranking, S5 and the bounds are written down
+in docs/search.md.
 """
 
 import re
@@ -22,11 +25,12 @@ from network.queries import Viewpoint
 from profiles.models import PrimaryAction
 from profiles.queries import ProfileView
 from search import fulltext
-from search.fulltext import Filters, Scope, fold
+from search.fulltext import Audience, Filters, Scope, fold
 from search.models import (
     DISMISS_DAYS,
     PUBLIC_FACETS,
     FacetKind,
+    HashtagDocument,
     MemberFacet,
     SuggestionDismissal,
 )
@@ -255,10 +259,65 @@ def typeahead(viewer, q: str, *, limit: int = TYPEAHEAD_LIMIT, view=None) -> lis
     return [Person(v, degree=close.degree(v.member.pk)) for v in shown][:limit]
 
 
-def hashtags(q: str, *, limit: int = 10) -> list:
-    """Hashtags whose name starts with the query (F3's lower-cased key)."""
-    name = q.strip().lstrip("#").lower()
-    return feed_queries.hashtags_starting(name, limit=limit) if re.fullmatch(r"\w+", name) else []
+POSTS_MAX_OFFSET = 1000  # like people, post search pages through at most this many
+
+
+def posts(
+    viewer,
+    q: str,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+    author_id: int | None = None,
+    sight: feed_queries.Sight | None = None,
+) -> list:
+    """Posts matching every term of `q` as a prefix, newest first, decorated for display.
+    P1 and B1/D4 are asked twice: in the SQL (`connections` posts only of the viewer and
+    their connections, nothing by a member hidden either way or muted), then through the
+    door, which has the last word on every post shown."""
+    sight = sight or feed_queries.Sight(viewer)
+    limit = max(1, min(int(limit), MAX_PAGE))
+    offset = max(0, min(int(offset), POSTS_MAX_OFFSET))
+    if not fulltext.post_terms(q):
+        return []
+    me = sight.me
+    audience = Audience(
+        mine=[me, *network.connection_id_list(me)] if me else None,
+        hidden=sorted(sight.unseen),
+        author=author_id,
+    )
+    ids = fulltext.match_posts(q, audience=audience, limit=limit, offset=offset)
+    if not ids:
+        return []
+    rows = feed_queries.with_context(feed_queries.posts_by_id(ids)).in_bulk(ids)
+    found = feed_queries.visible_posts(viewer, [rows[i] for i in ids if i in rows], sight=sight)
+    return feed_queries.decorate(viewer, found, sight=sight)
+
+
+def hashtag_terms(q: str) -> str:
+    """The folded tag a query names ("#Café" and "cafe" are one), or "" when it names none."""
+    name = fold(q.strip().lstrip("#"))
+    return name if re.fullmatch(r"\w{1,100}", name) else ""
+
+
+def hashtags(q: str, *, limit: int = 10, offset: int = 0) -> list:
+    """Hashtags whose folded name starts with the query, the most used first (uses: posts
+    anyone may see carrying the tag). Tags carried only by `connections` posts are never
+    found (search.models.HashtagDocument)."""
+    name = hashtag_terms(q)
+    if not name:
+        return []
+    limit = max(1, min(int(limit), MAX_PAGE))
+    rows = (
+        HashtagDocument.objects.filter(name__startswith=name)
+        .select_related("hashtag")
+        .order_by("-uses", "name")[offset : offset + limit]
+    )
+    found = []
+    for row in rows:
+        row.hashtag.uses = row.uses
+        found.append(row.hashtag)
+    return found
 
 
 # --- People You May Know ------------------------------------------------------------------
@@ -376,4 +435,19 @@ def suggestions(viewer, *, limit: int = 20, view: Viewpoint | None = None) -> li
         if len(found) == limit:
             break
     _with_mutuals(viewer, [s.person for s in found], close)
+    return found
+
+
+def companies_of(member_ids) -> dict[int, set[str]]:
+    """Member id → the folded companies they work or worked at (search's facets, by index),
+    for issue 17's "same name and company" match; compare with `fulltext.fold(company)`."""
+    ids = list(member_ids)
+    found: dict[int, set[str]] = {}
+    for start in range(0, len(ids), 1000):
+        rows = MemberFacet.objects.filter(
+            member_id__in=ids[start : start + 1000],
+            kind__in=(FacetKind.COMPANY, FacetKind.PAST_COMPANY),
+        ).values_list("member_id", "value")
+        for member_id, value in rows:
+            found.setdefault(member_id, set()).add(value)
     return found

@@ -1,22 +1,34 @@
-"""Search's writes: a member's document and facets, the whole index, "Not now" on suggestions.
+"""Search's writes: members' and posts' documents, hashtags' counts, the whole index, and
+"Not now" on suggestions.
 
-Profiles sits below search, so the profile services can't call this module: after each
-commit that changes what a document holds they enqueue `jobs.search.index_member` by name
-(`core.tasks`, inline by default), and `membership` calls `index_member` after sign-up.
-`linkwell reindex` rebuilds everything (after a bulk load such as the demo seed).
+Profiles and feed sit below search, so their services can't call this module: after each
+commit that changes what a document holds they enqueue `jobs.search.index_member` or
+`jobs.search.index_post` by name (`core.tasks`, inline by default), and `membership` calls
+`index_member` after sign-up. `linkwell reindex` rebuilds everything (after a bulk load such
+as the demo seed).
 """
 
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core import clock
 from core.errors import NotFound
+from feed.models import Hashtag, Post, PostKind, PostTag, Visibility
 from network import queries as network
 from search.fulltext import fold
-from search.models import DISMISS_DAYS, FacetKind, MemberDocument, MemberFacet, SuggestionDismissal
+from search.models import (
+    DISMISS_DAYS,
+    FacetKind,
+    HashtagDocument,
+    MemberDocument,
+    MemberFacet,
+    PostDocument,
+    SuggestionDismissal,
+)
 
 BATCH = 1000
 NOT_SUGGESTED = gettext_lazy("That member is not among your suggestions.")
@@ -112,6 +124,99 @@ def reindex(*, batch: int = BATCH, progress=None) -> int:
             MemberFacet.objects.bulk_create(facets)
         if progress:
             progress(min(start + batch, len(ids)), len(ids))
+    return len(ids)
+
+
+# --- Posts and hashtags ------------------------------------------------------------------
+
+
+def _indexed_posts():
+    """What post search finds: posts, and reposts with the reposter's own text (a quote).
+    Comments are read under their post, plain reposts are their original, news is written
+    for each reader at read time (S7): none of them is indexed."""
+    return Post.objects.filter(kind__in=[PostKind.POST, PostKind.REPOST], reblog__isnull=True)
+
+
+def _post_document(post: Post) -> PostDocument:
+    return PostDocument(
+        post_id=post.pk, author_id=post.author_id, visibility=post.visibility, text=fold(post.text)
+    )
+
+
+@transaction.atomic
+def index_post(post_id: int, tag_ids=()) -> bool:
+    """The post's document as the post now is (gone when the post is, or is not searched),
+    and the counts of its hashtags and of `tag_ids` (the tags it had before an edit or a
+    deletion). Idempotent: running it twice leaves the same rows."""
+    post = _indexed_posts().filter(pk=post_id).only("id", "author_id", "visibility", "text")
+    post = post.first()
+    tags = set(int(t) for t in tag_ids)
+    tags |= set(PostTag.objects.filter(post_id=post_id).values_list("hashtag_id", flat=True))
+    if post is None:
+        PostDocument.objects.filter(post_id=post_id).delete()
+    else:
+        document = _post_document(post)
+        PostDocument.objects.update_or_create(
+            post_id=post.pk,
+            defaults={
+                "author_id": document.author_id,
+                "visibility": document.visibility,
+                "text": document.text,
+            },
+        )
+    count_hashtags(sorted(tags))
+    return post is not None
+
+
+def _public_uses(tag_ids=None) -> dict[int, int]:
+    """Posts anyone may see carrying each tag, counted from the rows (F3, P1)."""
+    rows = PostTag.objects.filter(post__visibility=Visibility.ANYONE, post__kind=PostKind.POST)
+    if tag_ids is not None:
+        rows = rows.filter(hashtag_id__in=list(tag_ids))
+    counted = rows.order_by().values("hashtag_id").annotate(n=Count("post_id"))
+    return {row["hashtag_id"]: row["n"] for row in counted}
+
+
+@transaction.atomic
+def count_hashtags(tag_ids) -> int:
+    """Each tag's document with its uses counted again; a tag no `anyone` post carries
+    loses its document (a tag written only for connections is never found by searching)."""
+    tag_ids = sorted(set(tag_ids))
+    if not tag_ids:
+        return 0
+    uses = _public_uses(tag_ids)
+    HashtagDocument.objects.filter(hashtag_id__in=tag_ids).exclude(
+        hashtag_id__in=list(uses)
+    ).delete()
+    for tag in Hashtag.objects.filter(pk__in=list(uses)):
+        HashtagDocument.objects.update_or_create(
+            hashtag=tag, defaults={"name": fold(tag.key), "uses": uses[tag.pk]}
+        )
+    return len(uses)
+
+
+def reindex_posts(*, batch: int = BATCH * 5, progress=None) -> int:
+    """Every searchable post's document again, then every hashtag's count, in batches (one
+    transaction each). Returns the number of posts indexed."""
+    with transaction.atomic():
+        PostDocument.objects.all().delete()
+        HashtagDocument.objects.all().delete()
+    ids = list(_indexed_posts().order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        with transaction.atomic():
+            rows = _indexed_posts().filter(pk__in=ids[start : start + batch])
+            PostDocument.objects.bulk_create(
+                [_post_document(p) for p in rows.only("id", "author_id", "visibility", "text")]
+            )
+        if progress:
+            progress(min(start + batch, len(ids)), len(ids))
+    with transaction.atomic():
+        uses = _public_uses()
+        tags = Hashtag.objects.filter(pk__in=list(uses)).only("id", "key")
+        HashtagDocument.objects.bulk_create(
+            [HashtagDocument(hashtag=t, name=fold(t.key), uses=uses[t.pk]) for t in tags],
+            batch_size=BATCH,
+        )
     return len(ids)
 
 

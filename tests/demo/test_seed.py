@@ -19,7 +19,8 @@ from demo.seeder import (
     TOO_FEW,
     seed_network,
 )
-from feed.models import Post, Visibility
+from feed import home, news
+from feed.models import News, Post, Visibility
 from network.models import (
     Block,
     Connection,
@@ -117,7 +118,8 @@ def test_seeded_members_are_valid_confirmed_and_complete(seeded):
     assert not Position.objects.filter(ended_on__lt=F("started_on")).exists()
     assert Education.objects.values("member").distinct().count() == MEMBERS
     assert Skill.objects.values("member").distinct().count() == MEMBERS
-    assert Post.objects.filter(text__contains="#").count() == Post.objects.count() > MEMBERS
+    written = Post.objects.exclude(kind="news")
+    assert written.filter(text__contains="#").count() == written.count() > MEMBERS
 
 
 def test_n8_every_seeded_connection_has_both_follows(seeded):
@@ -203,7 +205,8 @@ def test_seeding_twice_with_if_empty_keeps_the_first_network(seeded):
 
 def test_posts_per_member_zero_seeds_posts_only_for_the_leaders_and_demo():
     seed(posts_per_member=0)
-    authors = {row["author"] for row in Post.objects.values("author").annotate(n=Count("id"))}
+    written = Post.objects.exclude(kind="news")  # news is what members' profiles said (S7)
+    authors = {row["author"] for row in written.values("author").annotate(n=Count("id"))}
     leaders = set(
         Profile.objects.filter(primary_action=PrimaryAction.FOLLOW).values_list("member", flat=True)
     )
@@ -268,7 +271,7 @@ def test_seeded_network_keeps_the_invariants_the_services_keep(settings):
     assert not blocked and not blocked & connected
     # One profile per member; posts only with P1's visibilities; no replayable event.
     assert Profile.objects.count() == len(members) == report.members
-    assert Post.objects.count() == report.posts
+    assert Post.objects.exclude(kind="news").count() == report.posts
     assert set(Post.objects.values_list("visibility", flat=True)) == set(Visibility.values)
     assert not ConnectionEvent.objects.exists()
 
@@ -277,6 +280,23 @@ SEEDED_TABLES = [
     model._meta.db_table
     for model in (User, Profile, Position, Education, Skill, Post, Connection, Follow, Invitation)
 ]
+
+
+def test_s7_the_seed_has_news_of_new_positions_the_members_chose_to_share(settings):
+    """S7: "X has a new position" as announce_position writes it: current positions begun in
+    the last 90 days of members who kept share_profile_updates, one item per member and day,
+    some of them in the demo member's feed."""
+    settings.LINKWELL_MAX_CONNECTIONS = 30_000
+    report = seed_network(members=MEMBERS, seed=3)
+    items = News.objects.select_related("member__profile")
+    assert report.news == items.count() == Post.objects.filter(kind="news").count() > 0
+    for item in items:
+        [subject] = item.subjects.select_related("position")
+        assert news.is_news(subject.position) and item.member.profile.share_profile_updates
+        assert item.kind == "position" and subject.position.member_id == item.member_id
+    demo = User.objects.get(username=DEMO_HANDLE)
+    shown = [i for i in home.home(demo, order="recent", limit=40).items if i.post.kind == "news"]
+    assert shown and all("has a new position" in i.post.html for i in shown)
 
 
 def manual_analyze_counts() -> dict[str, int]:

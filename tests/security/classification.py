@@ -229,6 +229,38 @@ API = {
         blocking=NOT_FOUND,
         anonymous=UNAUTHORIZED,
     ),
+    "POST /api/v1/messages/attachments": members(
+        "M1: your own upload, yours alone until a message carries it",
+        data={"file": png},
+        json=False,
+    ),
+    "POST /api/v1/conversations/{conversation_id}/members": expect(
+        "groups: a participant adds connections (Olga and Conor's is 1:1, so refused); "
+        "anyone else is told it doesn't exist",
+        NOT_FOUND,
+        data={"account_ids": ["{account_id}"]},
+        owner=REFUSED,
+        connection=REFUSED,
+        anonymous=UNAUTHORIZED,
+    ),
+    "DELETE /api/v1/conversations/{conversation_id}/members/{account_id}": expect(
+        "groups: a participant removes another (refused on a 1:1); anyone else: 404",
+        NOT_FOUND,
+        owner=REFUSED,
+        connection=REFUSED,
+        anonymous=UNAUTHORIZED,
+    ),
+    "POST /api/v1/conversations/{conversation_id}/leave": expect(
+        "groups: a participant leaves (refused on a 1:1); anyone else: 404",
+        NOT_FOUND,
+        owner=REFUSED,
+        connection=REFUSED,
+        anonymous=UNAUTHORIZED,
+    ),
+    "GET /api/v1/messaging/preferences": members("your own read-receipt setting"),
+    "PATCH /api/v1/messaging/preferences": members(
+        "your own read-receipt setting", data={"read_receipts": True}
+    ),
     "GET /api/v1/message_requests": members("M4: requests waiting for your answer"),
     "POST /api/v1/message_requests/{request_id}/accept": owner_only("M4: the recipient's"),
     "POST /api/v1/message_requests/{request_id}/decline": owner_only("M4: the recipient's"),
@@ -237,12 +269,29 @@ API = {
     "GET /api/v1/streaming/user": members("your own live events (not read: a stream never ends)"),
     "GET /api/v1/streaming/user/notification": members("your own live notifications"),
     "GET /api/v1/streaming/direct": members("your own live conversations"),
+    # --- Imports and exports (issue 17: X1, X2) ----------------------------------------
+    "POST /api/v1/imports": expect(
+        "an upload of your own; without a file it is refused with a sentence",
+        REFUSED,
+        anonymous=UNAUTHORIZED,
+    ),
+    "GET /api/v1/imports/{import_id}": owner_only("X1: the uploader's import"),
+    "GET /api/v1/imports/{import_id}/matches": owner_only(
+        "X1: the uploader's matches, as Account entities, never with an address"
+    ),
+    "POST /api/v1/imports/{import_id}/invite": owner_only(
+        "X1: invitations only to members this import matched, picked by its uploader"
+    ),
+    "POST /api/v1/imports/{import_id}/apply": owner_only("the uploader's profile fields"),
+    "POST /api/v1/exports": members("X2: your own export (a second one is the same)"),
+    "GET /api/v1/exports/{export_id}": owner_only("X2: the export's owner's; its url too"),
     # --- Search and suggestions (S1, S5, B1, D4) ---------------------------------------
     "GET /api/v2/search": public(
-        "S1: whole profiles to members, the card to anonymous readers; B1: Olga is left out "
-        "of a blocked reader's results (an answer, not a 404: it is a search)",
+        "S1: whole profiles to members, the card to anonymous readers; B1: Olga and her posts "
+        "are left out of a blocked reader's results (an answer, not a 404: it is a search); "
+        "P1: her connections-only post only to her and her connections",
         data={"q": "olga"},
-        shows=(ABOUT,),
+        shows=(ABOUT, PRIVATE_POST),
     ),
     "GET /api/v1/accounts/search": public(
         "the same search as /api/v2/search", data={"q": "olga"}, shows=(ABOUT,)
@@ -356,7 +405,8 @@ WEB = {
     "tag_page": public("F3: public posts with the tag, cut by the reader's blocks"),
     "search": public(
         "people search: the card and no filters signed out (S1); B1 leaves Olga out of a "
-        "blocked reader's results",
+        "blocked reader's results; the Posts and Hashtags tabs (type=posts|hashtags) are the "
+        "same search as the API's (P1, B1: tests/search/test_posts_web.py)",
         data={"q": "olga"},
     ),
     # --- A member's pages (S1, S5, B1) --------------------------------------------------
@@ -423,6 +473,42 @@ WEB = {
     "settings": members("your own settings", api=False),
     "password_change": members("your own password", api=False),
     "delete_account": members("your own account", api=False),
+    # --- Your data (issue 17: X1, X2) ---------------------------------------------------
+    "portability": members("your own imports and exports", api=False),
+    "import_upload": expect(
+        "an upload of your own; without a file the page says why (422)",
+        REFUSED,
+        method="post",
+        anonymous=SIGN_IN,
+    ),
+    "import_detail": owner_only("X1: the uploader's preview and matches", api=False),
+    "import_progress": owner_only("the uploader's progress bar", api=False),
+    "import_apply": owner_only(
+        "the uploader's profile fields", api=False, method="post", owner=REDIRECT
+    ),
+    "import_invite": owner_only(
+        "X1: only the uploader picks whom to invite", api=False, method="post", owner=REDIRECT
+    ),
+    "import_join": owner_only(
+        "X1: only the uploader asks their contacts to join",
+        api=False,
+        method="post",
+        owner=REDIRECT,
+    ),
+    "linkedin_address": expect(
+        "your own LinkedIn address (empty: removed)", REDIRECT, method="post", anonymous=SIGN_IN
+    ),
+    "export_request": expect("X2: your own export", REDIRECT, method="post", anonymous=SIGN_IN),
+    "export_progress": owner_only("X2: the owner's export's progress", api=False),
+    "export_download": owner_only(
+        "X2: an export is downloadable by its owner only, for 7 days", api=False
+    ),
+    "connections_vcard": members("your own connections, as each shows themselves", api=False),
+    "mastodon_csv": members(
+        "your own follows and blocks in Mastodon's format",
+        api=False,
+        params={"name": "following_accounts"},
+    ),
     "tokens": members("your own tokens", api=False),
     "token_revoke": expect(
         "your own token; another's is refused with a sentence",
@@ -526,6 +612,44 @@ WEB = {
     "messaging_badge": members("your own unread count", api=False),
     "messaging_stream": members("your own live events (not read: a stream never ends)", api=False),
     "messaging_new": members("the composer's first step", api=False),
+    "messaging_new_group": members("M1: a group of your own connections", api=False),
+    "messaging_settings": members("your own read-receipt setting", api=False),
+    "messaging_attachment": expect(
+        "M1: an attachment of Olga and Conor's conversation: theirs; anyone else, signed "
+        "out too, the same 404 as an unknown id",
+        NOT_FOUND,
+        owner=OK,
+        connection=OK,
+        anonymous=NOT_FOUND,
+        params={"size": "full"},
+    ),
+    "messaging_add": expect(
+        "groups: a participant adds connections (on Olga and Conor's 1:1, the refusal shown "
+        "on the thread); anyone else: 404",
+        NOT_FOUND,
+        method="post",
+        data={"to": "sam"},
+        owner=REDIRECT,
+        connection=REDIRECT,
+        anonymous=SIGN_IN,
+    ),
+    "messaging_remove": expect(
+        "groups: a participant removes another (refused on a 1:1); anyone else: 404",
+        NOT_FOUND,
+        method="post",
+        params={"member_id": "1"},
+        owner=REDIRECT,
+        connection=REDIRECT,
+        anonymous=SIGN_IN,
+    ),
+    "messaging_leave": expect(
+        "groups: a participant leaves (refused on a 1:1); anyone else: 404",
+        NOT_FOUND,
+        method="post",
+        owner=REDIRECT,
+        connection=REDIRECT,
+        anonymous=SIGN_IN,
+    ),
     "messaging_compose": about_member(
         "M1–M6: the route to Olga, or why not; to Conor, who has a conversation with her, "
         "that conversation; B1: 404 across a block",

@@ -49,8 +49,8 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from exc
         self.stdout.write(
             f"Seeded {report.members:,} members, {report.connections:,} connections, "
-            f"{report.follows:,} follows, {report.invitations:,} invitations and "
-            f"{report.posts:,} posts in {report.seconds:.1f}s "
+            f"{report.follows:,} follows, {report.invitations:,} invitations, "
+            f"{report.posts:,} posts and {report.news:,} news items in {report.seconds:.1f}s "
             f"({report.rows / report.seconds:,.0f} rows/s)."
         )
         leaders = ", ".join(report.leaders[:5])

@@ -1,4 +1,5 @@
-"""`linkwell reindex`: every member's search document again (after a bulk load or restore)."""
+"""`linkwell reindex`: every member's and post's search document and every hashtag's count
+again (after a bulk load or restore)."""
 
 from django.core.management.base import BaseCommand
 
@@ -6,7 +7,7 @@ from search import services
 
 
 class Command(BaseCommand):
-    help = "Rebuild the people search index (documents and facets) from the profiles."
+    help = "Rebuild the search index: people (documents, facets), posts and hashtags."
 
     def add_arguments(self, parser):
         parser.add_argument("--batch", type=int, default=services.BATCH)
@@ -18,4 +19,5 @@ class Command(BaseCommand):
         count = services.reindex(
             batch=batch, progress=progress if options["verbosity"] > 1 else None
         )
-        self.stdout.write(f"Indexed {count} members.")
+        posts = services.reindex_posts(progress=progress if options["verbosity"] > 1 else None)
+        self.stdout.write(f"Indexed {count} members and {posts} posts.")
