@@ -45,7 +45,9 @@ def _search(argv: list[str]) -> int:
 
 
 def _import(argv: list[str]) -> int:
-    pass
+    from bench.imports import main
+
+    return main(argv)
 
 
 def _pages(argv: list[str]) -> int:

@@ -353,7 +353,9 @@ def fan_out_seeded_posts(now: int, readers: list[int] | None = None) -> int:
     post, follow = Post._meta.db_table, Follow._meta.db_table
     pair, author = Connection._meta.db_table, FeedAuthor._meta.db_table
     kept = MemberCounts._meta.db_table
-    comment, anyone = PostKind.COMMENT.value, Visibility.ANYONE.value
+    # S7 news went in with its own timeline rows (feed.seeding.seed_news): not fanned again.
+    skipped = (PostKind.COMMENT.value, PostKind.NEWS.value)
+    anyone = Visibility.ANYONE.value
     only = ""
     if readers is not None:
         only = f"WHERE reader IN ({', '.join(str(int(r)) for r in readers) or 'NULL'})"
@@ -371,18 +373,19 @@ def fan_out_seeded_posts(now: int, readers: list[int] | None = None) -> int:
         cursor.execute(
             f"INSERT INTO {TimelineEntry._meta.db_table} (member_id, post_id) "  # noqa: S608
             f"SELECT reader, post_id FROM ("
-            f" SELECT p.author_id AS reader, p.id AS post_id FROM {post} p WHERE p.kind <> %s"
+            f" SELECT p.author_id AS reader, p.id AS post_id FROM {post} p"
+            f" WHERE p.kind NOT IN (%s, %s)"
             f" UNION ALL"
             f" SELECT f.follower_id, p.id FROM {post} p"
             f" JOIN {author} a ON a.member_id = p.author_id AND NOT a.read_time"
             f" JOIN {follow} f ON f.followee_id = p.author_id"
-            f" WHERE p.kind <> %s AND (p.visibility = %s OR EXISTS (SELECT 1 FROM {pair} c"
+            f" WHERE p.kind NOT IN (%s, %s) AND (p.visibility = %s OR EXISTS (SELECT 1 FROM {pair} c"
             f"  WHERE c.member_a_id = CASE WHEN f.follower_id < p.author_id"
             f"   THEN f.follower_id ELSE p.author_id END"
             f"  AND c.member_b_id = CASE WHEN f.follower_id < p.author_id"
             f"   THEN p.author_id ELSE f.follower_id END))"
             f") AS fanned {only} ORDER BY reader, post_id",
-            [comment, comment, anyone],
+            [*skipped, *skipped, anyone],
         )
         written = cursor.rowcount
     analyze_after_bulk_load(connection, [FeedAuthor, TimelineEntry])

@@ -270,8 +270,10 @@ class Alumni:
 
 
 def _alumni_cte(page, filters: AlumniFilters, hidden) -> tuple[str, list]:
-    """The matching alumni as one SQL set: linked school entries at this page, the member
-    active and discoverable, blocks either way cut, every filter applied."""
+    """The matching school entries as SQL sets, read once: `alumni` holds each entry at this
+    page that every filter leaves (member active and discoverable, blocks either way cut)
+    with the member's location and the entry's field; `working` the current positions of
+    those members (company, title), one index range per member."""
     where = ["ep.page_id = %s", "u.is_active", "pr.discoverable"]
     params: list = [page.pk]
     if filters.start_year is not None:
@@ -297,70 +299,61 @@ def _alumni_cte(page, filters: AlumniFilters, hidden) -> tuple[str, list]:
         where.append(f"ep.member_id NOT IN ({', '.join(['%s'] * len(hidden))})")
         params.extend(sorted(hidden))
     sql = (
-        "SELECT DISTINCT ep.member_id AS member_id FROM pages_educationpage ep"
+        "alumni AS (SELECT ep.member_id AS member_id, pr.location AS location,"
+        " e.field_of_study AS field FROM pages_educationpage ep"
         " JOIN profiles_education e ON e.id = ep.education_id"
         " JOIN profiles_profile pr ON pr.member_id = ep.member_id"
         " JOIN accounts_user u ON u.id = ep.member_id"
-        f" WHERE {' AND '.join(where)}"
+        f" WHERE {' AND '.join(where)}),"
+        " working AS (SELECT DISTINCT p.member_id AS member_id, p.company AS company,"
+        " p.title AS title FROM (SELECT DISTINCT member_id FROM alumni) a"
+        " JOIN profiles_position p ON p.member_id = a.member_id AND p.ended_on IS NULL)"
     )
     return sql, params
 
 
-def _facet_sql(name: str, page_param: list) -> tuple[str, list]:
-    """One facet's top values among the matching alumni (members counted once each)."""
-    if name == "location":
-        body = (
-            "SELECT pr.location AS value, COUNT(*) AS n FROM alumni a"
-            " JOIN profiles_profile pr ON pr.member_id = a.member_id"
-            " WHERE pr.location <> '' GROUP BY pr.location"
-        )
-        params: list = []
-    elif name in ("company", "title"):
-        body = (
-            f"SELECT p.{name} AS value, COUNT(DISTINCT a.member_id) AS n FROM alumni a"
-            " JOIN profiles_position p ON p.member_id = a.member_id AND p.ended_on IS NULL"
-            f" WHERE p.{name} <> '' GROUP BY p.{name}"
-        )
-        params = []
-    else:
-        body = (
-            "SELECT e.field_of_study AS value, COUNT(DISTINCT a.member_id) AS n FROM alumni a"
-            " JOIN pages_educationpage ep ON ep.member_id = a.member_id AND ep.page_id = %s"
-            " JOIN profiles_education e ON e.id = ep.education_id"
-            " WHERE e.field_of_study <> '' GROUP BY e.field_of_study"
-        )
-        params = list(page_param)
-    sql = (
+FACET_SOURCES = {
+    "location": ("alumni", "location"),
+    "company": ("working", "company"),
+    "title": ("working", "title"),
+    "field": ("alumni", "field"),
+}
+
+
+def _facet_sql(name: str) -> str:
+    """One facet's top values among the matching alumni, each member counted once a value."""
+    source, column = FACET_SOURCES[name]
+    body = (
+        f"SELECT {column} AS value, COUNT(DISTINCT member_id) AS n FROM {source}"
+        f" WHERE {column} <> '' GROUP BY {column}"
+    )
+    return (
         f"SELECT '{name}', value, n FROM ({body} ORDER BY n DESC, value LIMIT {FACET_SIZE})"
         f" AS facet_{name}"
     )
-    return sql, params
 
 
 def alumni(
     viewer, page, filters: AlumniFilters | None = None, *, limit: int = 20, offset: int = 0
 ) -> Alumni:
     """G3: the total, the top 10 of each facet with counts (all computed on the set the
-    filters leave, so each filter narrows every other facet), and a page of member ids.
-    Two statements whatever the school's size; docs/pages.md has the plans and figures."""
+    filters leave, so each filter narrows every other facet; "what they studied" counts the
+    entries the filters leave), and a page of member ids. Two statements whatever the
+    school's size; docs/pages.md has the plan and docs/benchmarks.md the figures."""
     filters = filters or AlumniFilters()
     cte, params = _alumni_cte(page, filters, network.hidden_for(viewer))
-    parts, part_params = ["SELECT 'total', NULL, COUNT(*) FROM alumni"], []
-    for name in FACETS:
-        sql, extra = _facet_sql(name, [page.pk])
-        parts.append(sql)
-        part_params.extend(extra)
-    statement = f"WITH alumni AS ({cte}) " + " UNION ALL ".join(parts)
+    parts = ["SELECT 'total', NULL, COUNT(DISTINCT member_id) FROM alumni"]
+    parts.extend(_facet_sql(name) for name in FACETS)
     result = Alumni(total=0, facets={name: [] for name in FACETS})
     with connection.cursor() as cursor:
-        cursor.execute(statement, params + part_params)
+        cursor.execute(f"WITH {cte} " + " UNION ALL ".join(parts), params)
         for name, value, n in cursor.fetchall():
             if name == "total":
                 result.total = int(n)
             else:
                 result.facets[name].append((value, int(n)))
         cursor.execute(
-            f"WITH alumni AS ({cte}) SELECT member_id FROM alumni"
+            f"WITH {cte} SELECT DISTINCT member_id FROM alumni"
             " ORDER BY member_id DESC LIMIT %s OFFSET %s",
             [*params, limit, max(offset, 0)],
         )

@@ -102,6 +102,15 @@ class Position(models.Model):
 
     class Meta:
         ordering = ["-started_on", "-id"]
+        indexes = [
+            # A member's current positions, read from the index alone: M5's coworkers and
+            # the alumni tool's "where they work", "what they do" (pages.queries).
+            models.Index(
+                fields=["member", "company", "title"],
+                name="position_current",
+                condition=models.Q(ended_on__isnull=True),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ended_on__isnull=True)

@@ -79,13 +79,13 @@ def _brute(people, f: AlumniFilters, unseen):
             continue
         if f.title and not any(t == f.title for _, t in p["jobs"]):
             continue
-        matching[pk] = p
+        matching[pk] = {**p, "kept": entries}
     facets = {
         "location": Counter(p["city"] for p in matching.values() if p["city"]),
         "company": Counter(c for p in matching.values() for c in {c for c, _ in p["jobs"]}),
         "title": Counter(t for p in matching.values() for t in {t for _, t in p["jobs"]}),
-        "field": Counter(
-            fld for p in matching.values() for fld in {e[2] for e in p["entries"]} if fld
+        "field": Counter(  # what they studied in the entries the filters leave
+            fld for p in matching.values() for fld in {e[2] for e in p["kept"]} if fld
         ),
     }
     top = {
