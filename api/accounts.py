@@ -11,6 +11,7 @@ from ninja import Router, Schema
 
 from accounts import queries as accounts_queries
 from accounts import services as accounts_services
+from api import pages as pages_api
 from api.auth import app_auth, member_auth, optional_auth, require_scope, viewer
 from api.payload import as_bool, payload
 from api.schemas.accounts import (
@@ -22,6 +23,7 @@ from api.schemas.accounts import (
 from core.errors import Forbidden, Invalid, Refused
 from membership import services as membership
 from oauth.services import issue_token
+from pages import queries as pages_queries
 from profiles import services as profile_services
 
 router = Router(tags=["accounts"])
@@ -43,6 +45,7 @@ BOOLEAN_SETTINGS = (
     "share_profile_updates",
     "share_network_updates",
     "refuse_inmail",  # M3
+    "discoverable",  # G3: false keeps the member out of every page's alumni facets
 )
 
 
@@ -108,6 +111,7 @@ UPDATE_FORM = {
                         "share_profile_updates": _bool,
                         "share_network_updates": _bool,
                         "refuse_inmail": _bool,
+                        "discoverable": _bool,
                     },
                 }
             }
@@ -256,7 +260,10 @@ def lookup(request, acct: str):
     summary="An account by id",
 )
 def get_account(request, account_id: int):
-    """S1, B1: the public card without a member's token; 404 across a block."""
+    """S1, B1: the public card without a member's token; 404 across a block. A page's
+    account id answers the page as an account (docs/pages.md)."""
+    if pages_queries.is_page_account(account_id):
+        return pages_api.account(account_id)
     return account_entity(account_id, viewer=viewer(request))
 
 

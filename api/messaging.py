@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Router
 
 from api.auth import member_auth, require_scope
-from api.payload import as_list, payload
+from api.payload import as_bool, as_list, payload
 from api.schemas.messages import (
+    attachment_entity,
     conversation_entities,
     direct_statuses,
     inmail_entity,
@@ -31,8 +32,26 @@ from network import queries as network
 router = Router(tags=["messaging"])
 
 ONE_RECIPIENT = _("A direct message goes to one member: mention exactly one @handle.")
-NO_ATTACHMENTS = _("Attachments on messages aren't supported yet; send the text alone.")
+NO_ATTACHMENTS = _(
+    "A direct status carries text only here; attach images or PDFs with POST /api/v1/messages."
+)
 RECIPIENT_REQUIRED = _("Validation failed: to is required (an account id or a handle)")
+FILE_REQUIRED = _("Validation failed: file is required (an image or a PDF)")
+ACCOUNTS_REQUIRED = _("Validation failed: account_ids is required")
+
+ATTACHMENT_FORM = {
+    "requestBody": {
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                }
+            }
+        }
+    }
+}
 
 
 def _int(value):
@@ -67,7 +86,8 @@ def send_direct(request, data) -> dict:
     reply_to = _int(data.get("in_reply_to_id"))
     if reply_to and message_pk(reply_to):
         thread, _ = queries.message_for(me, message_pk(reply_to))
-        text = _without_leading_mention(text, thread.other.username)
+        for member in thread.members:
+            text = _without_leading_mention(text, member.username)
         message = services.reply(
             sender=me, conversation_id=thread.pk, text=text, idempotency_key=_key(request)
         )
@@ -140,32 +160,131 @@ def delete_conversation(request, conversation_id: int):
 # --- Linkwell: messages, requests, InMail ---------------------------------------------------
 
 
+def _member(me, to: str):
+    """An account id or a handle, as the caller may see them (B1: 404 across a block)."""
+    to = to.strip().lstrip("@")
+    if to.isdigit():
+        return network.visible_member(me, pk=_int(to) or 0).member
+    return network.visible_member(me, handle=to).member
+
+
+def _ids(values) -> list[int]:
+    return [n for n in (_int(v) for v in as_list(values)) if n]
+
+
 @router.post("/v1/messages", auth=member_auth)
 def post_message(request):
-    """`to` (an account id or handle), `text`, optional `subject` (InMail). `Idempotency-Key`
-    (header) or `idempotency_key` makes a retry return the first message."""
+    """`to` (an account id or handle; several, `to[]`, start a group conversation, with an
+    optional `title`), or `conversation_id` (write in one the caller is in, a group's
+    too), `text`, optional `subject` (InMail) and `media_ids[]` (from
+    `/api/v1/messages/attachments`). `Idempotency-Key` (header) or `idempotency_key` makes a
+    retry return the first message."""
     require_scope(request, "write:statuses")
     data, _ = payload(request)
-    if as_list(data.get("media_ids")):
-        raise Invalid(NO_ATTACHMENTS, rule="M1")
-    to = str(data.get("to") or "").strip().lstrip("@")
-    if not to:
-        raise Invalid(RECIPIENT_REQUIRED)
     me = request.auth
-    recipient = (
-        network.visible_member(me, pk=_int(to) or 0).member
-        if to.isdigit()
-        else network.visible_member(me, handle=to).member
-    )
-    message = services.send(
-        sender=me,
-        recipient=recipient,
-        text=str(data.get("text") or ""),
-        subject=str(data.get("subject") or ""),
-        idempotency_key=_key(request) or str(data.get("idempotency_key") or "")[:100],
-    )
+    key = _key(request) or str(data.get("idempotency_key") or "")[:100]
+    text = str(data.get("text") or "")
+    attachment_ids = _ids(data.get("media_ids"))
+    to = [t for t in as_list(data.get("to")) if t.strip()]
+    conversation_id = _int(data.get("conversation_id"))
+    if conversation_id:
+        message = services.reply(
+            sender=me,
+            conversation_id=conversation_id,
+            text=text,
+            idempotency_key=key,
+            attachment_ids=attachment_ids,
+        )
+    elif len(to) > 1:
+        message = services.start_group(
+            creator=me,
+            members=[_member(me, t) for t in to],
+            title=str(data.get("title") or ""),
+            text=text,
+            idempotency_key=key,
+            attachment_ids=attachment_ids,
+        )
+    elif to:
+        message = services.send(
+            sender=me,
+            recipient=_member(me, to[0]),
+            text=text,
+            subject=str(data.get("subject") or ""),
+            idempotency_key=key,
+            attachment_ids=attachment_ids,
+        )
+    else:
+        raise Invalid(RECIPIENT_REQUIRED)
     thread, message = queries.message_for(me, message.pk)
     return message_entities(me, thread, [message])[0]
+
+
+@router.post("/v1/messages/attachments", auth=member_auth, openapi_extra=ATTACHMENT_FORM)
+def upload_attachment(request):
+    """An image or PDF for a message (`file`): the caller's alone until a message carries it
+    (`media_ids[]` of `POST /api/v1/messages`)."""
+    require_scope(request, "write:media")
+    _, files = payload(request)
+    upload = files.get("file")
+    if upload is None:
+        raise Invalid(FILE_REQUIRED, rule="M1")
+    attachment = services.upload_attachment(uploader=request.auth, upload=upload)
+    return attachment_entity(attachment, request.auth)
+
+
+def _conversation(request, conversation_id: int) -> dict:
+    return conversation_entities(
+        request.auth, [queries.conversation_for(request.auth, conversation_id)]
+    )[0]
+
+
+@router.post("/v1/conversations/{int:conversation_id}/members", auth=member_auth)
+def add_members(request, conversation_id: int):
+    """A group: `account_ids[]`, the caller's connections (M1; B1: 404 across a block)."""
+    require_scope(request, "write:conversations")
+    data, _ = payload(request)
+    ids = [str(i) for i in _ids(data.get("account_ids"))]
+    if not ids:
+        raise Invalid(ACCOUNTS_REQUIRED)
+    members = [_member(request.auth, i) for i in ids]
+    services.add_to_group(by=request.auth, conversation_id=conversation_id, members=members)
+    return _conversation(request, conversation_id)
+
+
+@router.delete("/v1/conversations/{int:conversation_id}/members/{int:account_id}", auth=member_auth)
+def remove_member(request, conversation_id: int, account_id: int):
+    """A group: any participant removes another; the removed member loses it at once."""
+    require_scope(request, "write:conversations")
+    services.remove_from_group(
+        by=request.auth, conversation_id=conversation_id, member_id=_int(account_id) or 0
+    )
+    return _conversation(request, conversation_id)
+
+
+@router.post("/v1/conversations/{int:conversation_id}/leave", auth=member_auth)
+def leave(request, conversation_id: int):
+    """A group: the caller leaves it, with its messages and attachments."""
+    require_scope(request, "write:conversations")
+    services.leave_group(member=request.auth, conversation_id=conversation_id)
+    return {}
+
+
+@router.get("/v1/messaging/preferences", auth=member_auth)
+def preferences(request):
+    """`read_receipts`: off, the caller neither sends nor sees "Seen" receipts."""
+    require_scope(request, "read:accounts")
+    return {"read_receipts": queries.read_receipts_on(request.auth)}
+
+
+@router.patch("/v1/messaging/preferences", auth=member_auth)
+def update_preferences(request):
+    require_scope(request, "write:accounts")
+    data, _ = payload(request)
+    if "read_receipts" in data:
+        services.set_read_receipts(
+            member=request.auth, on=as_bool("read_receipts", data["read_receipts"])
+        )
+    return {"read_receipts": queries.read_receipts_on(request.auth)}
 
 
 @router.get("/v1/conversations/{int:conversation_id}/messages", auth=member_auth)

@@ -12,6 +12,7 @@ from ninja import Router, Schema
 
 from accounts import queries as accounts_queries
 from accounts.models import User
+from api import pages as pages_api
 from api.auth import member_auth, require_scope
 from api.payload import as_list, payload
 from api.schemas import iso
@@ -23,6 +24,8 @@ from feed.queries import muted_among
 from messaging import queries as messaging
 from network import queries, services
 from network.models import Invitation, ReportReason
+from pages import queries as pages_queries
+from pages.models import PAGE_ACCOUNT_BASE
 
 router = Router(tags=["network"])
 
@@ -147,7 +150,11 @@ def _act_on(request, account_id: int, scope: str, act, find=_visible_member) -> 
 
 @router.post("/accounts/{int:account_id}/follow", auth=member_auth, response=Relationship)
 def follow(request, account_id: int):
-    """F1: 403 with the reason when S3 allows only connections; 404 across a block (B1)."""
+    """F1: 403 with the reason when S3 allows only connections; 404 across a block (B1).
+    A page's account id follows the page (F3, G2: no approval)."""
+    if pages_queries.is_page_account(account_id):
+        require_scope(request, "write:follows")
+        return pages_api.follow(request.auth, account_id)
     return _act_on(
         request, account_id, "write:follows", lambda me, m: services.follow(follower=me, followee=m)
     )
@@ -155,6 +162,9 @@ def follow(request, account_id: int):
 
 @router.post("/accounts/{int:account_id}/unfollow", auth=member_auth, response=Relationship)
 def unfollow(request, account_id: int):
+    if pages_queries.is_page_account(account_id):
+        require_scope(request, "write:follows")
+        return pages_api.unfollow(request.auth, account_id)
     return _act_on(
         request,
         account_id,
@@ -205,14 +215,20 @@ def relationships(request):
     require_scope(request, "read:follows")
     raw = request.GET.getlist("id[]") + request.GET.getlist("id")
     ids = [int(value) for value in raw if value.isdigit()]
-    known = accounts_queries.active_ids(ids)
+    page_ids = [i for i in ids if pages_queries.is_page_account(i)]
+    known = accounts_queries.active_ids([i for i in ids if i not in page_ids])
     ids = list(dict.fromkeys(i for i in ids if i in known))
     found = queries.relationships(request.auth, ids, omit_blocked_by=True)
     muted = muted_among(request.auth, ids)  # issue 12: mutes live with the feed
     reachable = messaging.messageable(request.auth, ids)  # M1–M6
     for rel in found:
         rel.muting = rel.id in muted
-    return [_relationship(rel, can_message=rel.id in reachable) for rel in found]
+    answer = [_relationship(rel, can_message=rel.id in reachable) for rel in found]
+    for page in pages_queries.pages_by_id(
+        [i - PAGE_ACCOUNT_BASE for i in dict.fromkeys(page_ids)]
+    ).values():
+        answer.append(pages_api.relationship_with_page(request.auth, page))
+    return answer
 
 
 # --- Mastodon: lists with Link paging ------------------------------------------------------

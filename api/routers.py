@@ -7,6 +7,8 @@ from api import (
     instance,
     messaging,
     notifications,
+    portability,
+    pages,
     search,
     statuses,
     streaming,
@@ -24,4 +26,6 @@ ALL: list = [
     ("", messaging.router),  # issue 13: conversations, messages, requests, InMail
     ("", streaming.router),  # issue 13: Mastodon's streaming API over server-sent events
     ("", search.router),  # issue 14: /v2/search, /v1/accounts/search, suggestions
+    ("", portability.router),  # issue 17: imports and exports
+    ("", pages.router),  # issue 16: company and school pages
 ]

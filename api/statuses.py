@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Router
 
 from api import messaging as messaging_api
+from api import pages as pages_api
 from api.auth import member_auth, optional_auth, require_scope, viewer
 from api.payload import as_bool, as_list, payload
 from api.schemas import iso
@@ -23,6 +24,7 @@ from core.paging import keyset_page
 from feed import home, impressions, queries, services
 from feed.models import ReactionType, Visibility
 from network import queries as network
+from pages import queries as pages_queries
 
 router = Router(tags=["statuses"])
 
@@ -141,12 +143,14 @@ def post_status(request):
             idempotency_key=key,
         )
     else:
+        page = data.get("page_id")  # G1: an admin posts in the page's name
         made = services.publish(
             author=me,
             text=text,
             visibility=_visibility(data),
             media_ids=media_ids,
             idempotency_key=key,
+            page_id=pages_queries.page_for_account(page).pk if page else None,
         )
     return _one(request, made.pk)
 
@@ -449,6 +453,12 @@ def account_statuses(request, account_id: int, response: HttpResponse):
     """A member's posts, reposts and comments you may see; `exclude_replies`,
     `exclude_reblogs`, `only_media`; `pinned=true` is empty (no pinned posts yet)."""
     me = viewer(request)
+    if pages_queries.is_page_account(account_id):  # G1: what a page wrote
+        rows = pages_api.statuses_rows(account_id)
+        if as_bool("pinned", request.GET.get("pinned", "false")):
+            return []
+        posts, below = queries.page_of(me, rows, limit=_limit(request), **_cursors(request))
+        return _answer_page(request, response, queries.filtered(me, "account", posts), below)
     member = network.visible_member(me, pk=account_id).member
     if as_bool("pinned", request.GET.get("pinned", "false")):
         return []

@@ -1,6 +1,7 @@
 """Mastodon's streaming API over server-sent events (docs.joinmastodon.org/methods/streaming):
 `/api/v1/streaming/health`, `/user`, `/user/notification`, `/direct`, with the events
-`notification` and `conversation` (and `update`/`delete` reserved for the feed).
+`notification`, `conversation`, and for posts `update` (a new Status), `status.update` (an
+edited Status) and `delete` (the id of a deleted one, as a string).
 
 Areas publish plain ids after commit (core.live); each event is turned into its entity here,
 for the member who listens, through the same doors as every other answer, so a stream never
@@ -16,9 +17,11 @@ from ninja import Router
 from api.auth import BearerToken, require_scope
 from api.notifications import _entities as notification_entities
 from api.schemas.messages import conversation_entities
+from api.schemas.statuses import status_entities
 from core import live
 from core.errors import NotFound
 from feed import inbox
+from feed import queries as feed
 from messaging import queries as messaging
 
 router = Router(tags=["streaming"])
@@ -37,7 +40,7 @@ class StreamToken(BearerToken):
 stream_auth = StreamToken(member_required=True, anonymous_allowed=False)
 
 STREAMS = {
-    "user": {"notification", "conversation", "update", "delete"},
+    "user": {"notification", "conversation", "update", "status.update", "delete"},
     "user:notification": {"notification"},
     "direct": {"conversation"},
 }
@@ -51,8 +54,16 @@ def _renderer(member, stream: str):
             return []
         try:
             if event.name == "conversation":
+                if event.data.get("read_by") or event.data.get("members"):
+                    return []  # a receipt or a change of members: the web page's only
                 thread = messaging.conversation_for(member, event.data["conversation_id"])
                 entity = conversation_entities(member, [thread])
+            elif event.name in ("update", "status.update"):
+                post = feed.visible_post(member, event.data["post_id"])  # P1, B1, mutes: now
+                feed.decorate(member, [post])
+                entity = status_entities(member, [post])
+            elif event.name == "delete":
+                return [("delete", str(event.data["post_id"]))]
             elif event.name == "notification":
                 entity = notification_entities(
                     member, [inbox.notice(member, event.data["notification_id"])]

@@ -38,12 +38,22 @@ def _search(argv: list[str]) -> int:
     return main(argv)
 
 
+def _import(argv: list[str]) -> int:
+    from bench.imports import main
+def _pages(argv: list[str]) -> int:
+    from bench.pages import main
+
+    return main(argv)
+
+
 BENCHMARKS: dict[str, Callable[[list[str]], int]] = {
     "graph": _graph,
     "feed": _feed,
     "streaming": _streaming,
     "search": _search,
     "api": _api,
+    "import": _import,  # issue 17: a LinkedIn Connections.csv to the match list
+    "pages": _pages,
 }
 
 

@@ -5,8 +5,11 @@ config.asgi) on a throwaway SQLite database in a temporary directory.
 It makes a sender and `--members` connections of theirs, opens `--streams` server-sent-event
 streams on `/api/v1/streaming/direct` spread over those members, then sends `--messages`
 messages (`POST /api/v1/messages`), one at a time, and times each until every open stream of
-its recipient has the `conversation` event. With `--redis URL` the events go through Redis
-pub/sub (as with several workers), and a direct publish is timed too. Prints figures, never
+its recipient has the `conversation` event. With `--group N` it then starts a group
+conversation with N of those members and times `--messages` group messages until every open
+stream of every member has the event (one `publish_many` for them all). With `--redis URL`
+the events go through Redis pub/sub (as with several workers), and a direct publish is
+timed too. Prints figures, never
 asserts a time; results go in docs/benchmarks.md.
 """
 
@@ -16,6 +19,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -131,6 +135,15 @@ class Streams:
                 self.arrivals.setdefault(member_id, []).append(now)
             tail = text[-24:]
 
+    async def wait_all(self, member_ids, timeout: float = 20.0) -> list[float]:
+        """Every arrival at the open streams of all these members (a group message)."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline and any(
+            len(self.arrivals.get(m, [])) < self.per_member.get(m, 0) for m in member_ids
+        ):
+            await asyncio.sleep(0.0005)
+        return [t for m in member_ids for t in self.arrivals.pop(m, [])]
+
     async def wait(self, member_id: int, timeout: float = 10.0) -> list[float]:
         deadline = time.perf_counter() + timeout
         want = self.per_member.get(member_id, 0)
@@ -217,6 +230,8 @@ async def _run(args, port: int, master: int, sender, recipients) -> None:
                 f"{label}: p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {worst:.1f} ms "
                 f"({len(samples)} messages)"
             )
+    if args.group:
+        await _group_messages(args, port, streams, sender, recipients)
     if args.redis:
         import redis
 
@@ -256,6 +271,57 @@ async def _run(args, port: int, master: int, sender, recipients) -> None:
     streams.close()
 
 
+def _post(port: int, token: str, data: dict) -> bytes:
+    body = json.dumps(data).encode()
+    return (
+        f"POST /api/v1/messages HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    ).encode() + body
+
+
+async def _group_messages(args, port: int, streams: Streams, sender, recipients) -> None:
+    """A group of `--group` members: each message reaches every open stream of each."""
+    members = recipients[: args.group]
+    ids = [m.pk for m, _ in members]
+    answer = await _request(
+        port, _post(port, sender[1], {"to": [m.username for m, _ in members], "text": "Group"})
+    )
+    found = re.search(rb'"conversation_id": ?"(\d+)"', answer)
+    if b" 200 " not in answer.split(b"\r\n", 1)[0] or found is None:
+        raise RuntimeError(answer[:300].decode(errors="replace"))
+    conversation_id = int(found.group(1))
+    await streams.wait_all(ids)
+    wanted = sum(streams.per_member.get(m, 0) for m in ids)
+    first, last, acked = [], [], []
+    for k in range(args.messages):
+        raw = _post(
+            port,
+            sender[1],
+            {"conversation_id": conversation_id, "text": f"Group {k}"},
+        )
+        t0 = time.perf_counter()
+        answer = await _request(port, raw)
+        acked.append(time.perf_counter() - t0)
+        arrived = await streams.wait_all(ids)
+        if len(arrived) < wanted:
+            print(f"  group message {k}: only {len(arrived)} of {wanted} streams")
+        if arrived:
+            first.append(min(arrived) - t0)
+            last.append(max(arrived) - t0)
+    for label, samples in (
+        (f"group of {len(ids)}: POST answered", acked),
+        ("group send → first stream", first),
+        (f"group send → all {wanted} streams of its members", last),
+    ):
+        if samples:
+            p50, p99, worst = _percentiles(samples)
+            print(
+                f"{label}: p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {worst:.1f} ms "
+                f"({len(samples)} messages)"
+            )
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="linkwell bench streaming", description=__doc__)
     parser.add_argument("--streams", type=int, default=1000, help="open streams")
@@ -264,6 +330,7 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument("--messages", type=int, default=100, help="timed messages")
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--group", type=int, default=0, help="members of a timed group (≤ 50)")
     parser.add_argument("--redis", default="", help="Redis URL: events through pub/sub")
     args = parser.parse_args(argv)
     args.members = args.members or args.streams

@@ -47,11 +47,13 @@ INSTALLED_APPS = [
     "accounts",
     "profiles",
     "network",
+    "pages",
     "feed",
     "messaging",
     "notifications",
     "search",
     "membership",  # no models: `linkwell recount`
+    "portability",  # issue 17: imports from LinkedIn and Mastodon, exports (docs/portability.md)
     "api",
     "web",
     "demo",
@@ -196,6 +198,11 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Linkwell <noreply@localhost>
 # --- Product limits (docs/rules.md); every limit is a setting with the rule's default --
 LINKWELL_INVITATION_NOTE_MAX = env_int("LINKWELL_INVITATION_NOTE_MAX", 300)  # N1
 LINKWELL_INVITATIONS_PER_WEEK = env_int("LINKWELL_INVITATIONS_PER_WEEK", 100)  # N5
+# Issue 17 (docs/portability.md): the largest upload, e-mails inviting LinkedIn contacts to
+# join per member in any 7 days, and how long an export may be downloaded.
+LINKWELL_IMPORT_MAX_BYTES = env_int("LINKWELL_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+LINKWELL_JOIN_INVITES_PER_WEEK = env_int("LINKWELL_JOIN_INVITES_PER_WEEK", 100)
+LINKWELL_EXPORT_DAYS = env_int("LINKWELL_EXPORT_DAYS", 7)
 LINKWELL_REINVITE_AFTER_WITHDRAW_DAYS = env_int("LINKWELL_REINVITE_AFTER_WITHDRAW_DAYS", 21)  # N4
 LINKWELL_DONT_KNOW_LIMIT = env_int("LINKWELL_DONT_KNOW_LIMIT", 5)  # N3
 LINKWELL_MAX_CONNECTIONS = env_int("LINKWELL_MAX_CONNECTIONS", 30_000)  # N7
@@ -206,6 +213,9 @@ LINKWELL_MESSAGE_REQUEST_COOLDOWN_DAYS = env_int("LINKWELL_MESSAGE_REQUEST_COOLD
 LINKWELL_MESSAGE_MAX_CHARACTERS = env_int("LINKWELL_MESSAGE_MAX_CHARACTERS", 8000)  # M1
 LINKWELL_INMAIL_MAX_CHARACTERS = env_int("LINKWELL_INMAIL_MAX_CHARACTERS", 2000)  # M3
 LINKWELL_INMAIL_SUBJECT_MAX = env_int("LINKWELL_INMAIL_SUBJECT_MAX", 200)  # M3
+LINKWELL_GROUP_MAX_MEMBERS = env_int("LINKWELL_GROUP_MAX_MEMBERS", 50)  # M1: groups
+LINKWELL_MESSAGE_MAX_ATTACHMENTS = env_int("LINKWELL_MESSAGE_MAX_ATTACHMENTS", 4)  # M1
+LINKWELL_MESSAGE_FILE_MAX_BYTES = env_int("LINKWELL_MESSAGE_FILE_MAX_BYTES", 10 * 1024 * 1024)
 LINKWELL_STREAM_HEARTBEAT_SECONDS = env_int("LINKWELL_STREAM_HEARTBEAT_SECONDS", 15)
 LINKWELL_ENABLE_PASSWORD_GRANT = env_bool("LINKWELL_ENABLE_PASSWORD_GRANT", False)
 LINKWELL_AVATAR_MAX_BYTES = env_int("LINKWELL_AVATAR_MAX_BYTES", 5 * 1024 * 1024)
@@ -271,6 +281,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Uploads waiting to be imported and finished exports: never served as media; an export
+# leaves only through its owner's download (docs/portability.md).
+LINKWELL_PORTABILITY_DIR = Path(env_str("LINKWELL_PORTABILITY_DIR", str(VAR_DIR / "portability")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -130,7 +130,8 @@ def _listen(url: str, ready: threading.Event) -> None:
                 if message.get("type") != "pmessage":
                     continue
                 body = json.loads(message["data"])
-                HUB.deliver(Event(body["member_id"], body["name"], body["data"]))
+                for member_id in body.get("member_ids") or [body["member_id"]]:
+                    HUB.deliver(Event(member_id, body["name"], body["data"]))
         except Exception:  # noqa: BLE001 - Redis went away: try again in a moment
             time.sleep(1.0)
 
@@ -172,6 +173,29 @@ def publish(member_id: int, name: str, data: dict) -> None:
 
 def publish_after_commit(member_id: int, name: str, data: dict) -> None:
     transaction.on_commit(lambda: publish(member_id, name, data))
+
+
+def publish_many(member_ids, name: str, data: dict) -> None:
+    """One event to many members (a group's participants, a post's readers): one Redis
+    message however many they are (each worker's listener hands it to the streams open
+    there), one hub lookup per member in-process."""
+    member_ids = sorted(set(member_ids))
+    if not member_ids:
+        return
+    if settings.REDIS_URL:
+        body = json.dumps({"member_ids": member_ids, "name": name, "data": data})
+        try:
+            _redis_client().publish(f"{PREFIX}many", body)
+        except Exception:  # noqa: BLE001 - a live event is a courtesy: the write stands
+            return
+    else:
+        for member_id in member_ids:
+            HUB.deliver(Event(member_id, name, data))
+
+
+def publish_many_after_commit(member_ids, name: str, data: dict) -> None:
+    member_ids = list(member_ids)
+    transaction.on_commit(lambda: publish_many(member_ids, name, data))
 
 
 # --- Server-sent events: one stream per open page or client ---------------------------------

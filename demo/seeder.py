@@ -35,12 +35,15 @@ from core.bulk import (
     reset_sequences,
 )
 from core.errors import Conflict, Invalid
+from demo.logos import draw_logo
 from demo.people import DAY, YEAR, PersonMaker, company_names, region_cities, school_names
 from demo.progress import Progress
 from feed import seeding as feed_seeding
 from feed.models import Post, Visibility
 from membership.services import RECOUNT_RANGE, recount
 from network.models import Connection, Follow, Invitation, InvitationReason, InvitationStatus
+from pages import services as pages_services
+from pages.models import EducationPage, Page, PageAdmin, PageFollow, PageKind, PositionPage
 from profiles.models import Education, MemberCounts, Position, PrimaryAction, Profile, Skill
 from search import services as search_services
 from search.models import MemberDocument, MemberFacet
@@ -79,6 +82,7 @@ class SeedReport:
     posts: int
     positions: int
     leaders: list[str]
+    pages: int
     demo_handle: str
     seconds: float
     rows: int  # every row written, in all tables
@@ -151,7 +155,14 @@ def seed_network(
         cities=region_cities(int(region.max()) + 1, seed),
     )
     password = make_password(DEMO_PASSWORD)
-    counts = {"connections": 0, "follows": 0, "invitations": 0, "posts": 0, "positions": 0}
+    counts = {
+        "connections": 0,
+        "follows": 0,
+        "invitations": 0,
+        "posts": 0,
+        "positions": 0,
+        "pages": 0,
+    }
 
     with transaction.atomic():
         _tune_for_bulk(n)
@@ -218,6 +229,9 @@ def seed_network(
         counts["news"] = feed_seeding.seed_news(changes, timeline_for=[demo + base])
         progress.update(1)
         analyze_after_bulk_load(connection, [writer.model for writer in writers.values()])
+        progress.start("pages", 1)
+        counts["pages"] = _seed_pages(maker, demo + base, now)
+        progress.update(1)
         # The rows went in past the services, so their kept counts are counted once here, after
         # ANALYZE: without statistics PostgreSQL read the whole follow table for each range.
         ranges = max(1, -(-n // RECOUNT_RANGE))
@@ -240,6 +254,85 @@ def seed_network(
         rows=sum(writer.rows_written for writer in writers.values()),
         **counts,
     )
+
+
+def _seed_pages(maker, demo_id: int, now: int) -> int:
+    """G3: every company and school the seed names becomes a page with a logo drawn from its
+    initials; positions and education link to their page by name (two INSERT ... SELECT),
+    members follow their current company's page, and the demo member runs the pages of their
+    current company and their school. Returns the pages made."""
+    from datetime import UTC, datetime
+
+    from django.utils.text import slugify
+
+    at = datetime.fromtimestamp(now, UTC)
+    taken: set[str] = set()
+    rows = []
+    for kind, names in ((PageKind.COMPANY, maker.companies), (PageKind.SCHOOL, maker.schools)):
+        for name in dict.fromkeys(names):
+            slug, n = slugify(name)[:90] or "page", 1
+            while slug in taken:
+                n += 1
+                slug = f"{slugify(name)[:90]}-{n}"
+            taken.add(slug)
+            rows.append(
+                Page(
+                    kind=kind,
+                    name=name,
+                    name_key=pages_services.fold(name),
+                    slug=slug,
+                    claimed=True,
+                    created_at=at,
+                    tagline=name,
+                )
+            )
+    Page.objects.bulk_create(rows, batch_size=1000)
+    with connection.cursor() as cursor:
+        for link, source, column, kind in (
+            ("pages_positionpage", "profiles_position", "company", "company"),
+            ("pages_educationpage", "profiles_education", "school", "school"),
+        ):
+            key = "position_id" if link == "pages_positionpage" else "education_id"
+            cursor.execute(
+                f"INSERT INTO {link} ({key}, page_id, member_id)"  # noqa: S608
+                f" SELECT s.id, pg.id, s.member_id FROM {source} s"
+                f" JOIN pages_page pg ON pg.kind = %s AND pg.name = s.{column}",
+                [kind],
+            )
+        cursor.execute(
+            "INSERT INTO pages_pagefollow (page_id, member_id, created_at)"
+            " SELECT DISTINCT pp.page_id, pp.member_id, %s FROM pages_positionpage pp"
+            " JOIN profiles_position p ON p.id = pp.position_id WHERE p.ended_on IS NULL",
+            [at],
+        )
+    for kind, table, key in (
+        ("company", "profiles_position", "position"),
+        ("school", "profiles_education", "education"),
+    ):
+        link = "pages_positionpage" if kind == "company" else "pages_educationpage"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT l.page_id FROM {link} l JOIN {table} t ON t.id = l.{key}_id"  # noqa: S608
+                " WHERE l.member_id = %s ORDER BY t.id DESC",
+                [demo_id],
+            )
+            found = cursor.fetchone()
+        if found:
+            PageAdmin.objects.get_or_create(
+                page_id=found[0], member_id=demo_id, defaults={"created_at": at}
+            )
+            PageFollow.objects.get_or_create(
+                page_id=found[0], member_id=demo_id, defaults={"created_at": at}
+            )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE pages_page SET followers_count ="
+            " (SELECT COUNT(*) FROM pages_pagefollow f WHERE f.page_id = pages_page.id)"
+        )
+    for page in Page.objects.only("pk", "name", "slug", "logo", "cover"):
+        pages_services.store_images(page, logo=draw_logo(page.name))
+    analyze_after_bulk_load(connection, [Page, PageFollow, PageAdmin, PositionPage, EducationPage])
+    return len(rows)
 
 
 class _Silent:

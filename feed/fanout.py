@@ -9,7 +9,7 @@ figures and the reasons: docs/architecture.md, "Home feed".
 from django.conf import settings
 from django.db import transaction
 
-from core import clock
+from core import clock, live
 from feed.models import FeedAuthor, Post, PostKind, TimelineEntry, Visibility
 from network import queries as network
 
@@ -39,21 +39,44 @@ def author_reach(author_id: int) -> FeedAuthor:
     return row
 
 
-@transaction.atomic
-def fan_out_post(post_id: int) -> int:
-    """Rows written: the author's own timeline and their followers' (for a `connections` post,
-    only followers who are connections, P1/F2). None for a read-time author."""
-    post = Post.objects.filter(pk=post_id).only("id", "author_id", "kind", "visibility").first()
-    if post is None or post.kind == PostKind.COMMENT:
-        return 0
-    reach = author_reach(post.author_id)
-    if reach.read_time:
-        return _insert([post.author_id], post.pk)
+def live_readers(post: Post) -> list[int]:
+    """Whose open streams hear of the post (Mastodon's `update`, `status.update`, `delete` on
+    the user stream): the home timeline's readers, its author's followers (only those who
+    are connections, for a `connections` post) and the author. Each stream still asks the
+    feed's door for its member before it sends a status (P1, B1)."""
     readers = set(network.follower_ids(post.author_id))
     if post.visibility == Visibility.CONNECTIONS:
         readers &= set(network.connection_id_list(post.author_id))
     readers.add(post.author_id)
-    return _insert(sorted(readers), post.pk)
+    return sorted(readers)
+
+
+def publish_live(post: Post, event: str) -> None:
+    """After commit, one event to the post's live readers (one Redis message for them all);
+    comments aren't on home timelines, so they send none."""
+    if post.kind == PostKind.COMMENT:
+        return
+    data = {"post_id": post.pk}
+    live.publish_many_after_commit(live_readers(post), event, data)
+
+
+@transaction.atomic
+def fan_out_post(post_id: int) -> int:
+    """Rows written: the author's own timeline and their followers' (for a `connections` post,
+    only followers who are connections, P1/F2). None for a read-time author."""
+    post = (
+        Post.objects.filter(pk=post_id)
+        .only("id", "author_id", "kind", "visibility", "page_id")
+        .first()
+    )
+    if post is None or post.kind == PostKind.COMMENT or post.page_id:
+        return 0  # G2: a page's posts are read into its followers' feeds at read time
+    reach = author_reach(post.author_id)
+    readers = live_readers(post)
+    live.publish_many_after_commit(readers, "update", {"post_id": post.pk})
+    if reach.read_time:
+        return _insert([post.author_id], post.pk)
+    return _insert(readers, post.pk)
 
 
 @transaction.atomic

@@ -1,11 +1,12 @@
 """P3's read side: the home feed, in `recent` and `top` order, with the reasons shown.
 
-Candidates come from three indexed sources merged by post id: the member's timeline rows
+Candidates come from four indexed sources merged by post id: the member's timeline rows
 (fanned out on write), the recent posts of followed read-time authors (past the fan-out
-threshold) and of followed hashtags. Each candidate then goes through the one door
-(feed.queries.visible_posts) and must still have a reason: the viewer follows the author
-(connections do, unless unfollowed), follows one of its hashtags, or a connection commented
-on or reacted to it. Each post shows once however many reasons, with the reasons. The number
+threshold), of followed hashtags and of followed pages (G2: a page's posts are never fanned
+out). Each candidate then goes through the one door (feed.queries.visible_posts) and must
+still have a reason: the viewer follows the author (connections do, unless unfollowed) or the
+page it speaks for, follows one of its hashtags, or a connection commented on or reacted to
+it. Each post shows once however many reasons, with the reasons. The number
 of queries does not depend on the page length nor the size of the network.
 """
 
@@ -32,6 +33,7 @@ from feed.models import (
     TimelineEntry,
 )
 from network import queries as network
+from pages import queries as pages
 
 ORDERS = ("top", "recent")
 
@@ -42,6 +44,7 @@ WEIGHT_CONNECTION = 3.0
 WEIGHT_CONNECTION_ACTIVITY = 2.0
 WEIGHT_FOLLOW = 1.5
 WEIGHT_HASHTAG = 1.0
+WEIGHT_PAGE = 1.5  # G2: a followed page as a followed member
 # S7 news ("Ann is now connected to Ben") ranks below what members wrote themselves.
 NEWS_FACTOR = 0.5
 TOP_SLACK = 5  # ids read past the page, so a few hidden ones don't cost another round
@@ -49,7 +52,7 @@ TOP_SLACK = 5  # ids read past the page, so a few hidden ones don't cost another
 
 @dataclass
 class Reason:
-    kind: str  # own, follow, hashtag, commented, reacted
+    kind: str  # own, follow, page, hashtag, commented, reacted
     actors: list = field(default_factory=list)  # Users, for commented / reacted
     hashtags: list = field(default_factory=list)  # names, for hashtag
 
@@ -144,6 +147,16 @@ def _sources(viewer, *, limit, max_id=None, since_id=None, min_id=None) -> list[
             tags,
         )
     )
+    found.update(
+        _newest_of_each(
+            [
+                bound(Post.objects.filter(page_id=page), "id")
+                .order_by(order.replace("post_id", "id"))
+                .values_list("id", flat=True)[:limit]
+                for page in pages.followed_page_ids(viewer)
+            ]
+        )
+    )
     return sorted(found, reverse=not ascending)[:limit]
 
 
@@ -158,6 +171,7 @@ class Candidate:
     kind: str
     created_at: datetime
     engagement: int  # the target's reactions + 2 x comments + 3 x reposts
+    page_id: int | None = None  # G2: the page a post speaks for
 
 
 @dataclass
@@ -169,6 +183,7 @@ class Signals:
     tags: dict[int, list[str]]
     commented: dict[int, list[tuple[int, datetime]]]
     reacted: dict[int, list[tuple[int, datetime]]]
+    followed_pages: set[int] = field(default_factory=set)
 
 
 def _candidates(ids: list[int]) -> list[Candidate]:
@@ -183,25 +198,30 @@ def _candidates(ids: list[int]) -> list[Candidate]:
             "reblog_id",
             "kind",
             "created_at",
+            "page_id",
             *counters,
             *(f"reblog__{c}" for c in counters),
         )
     )
     found = {}
-    for pk, author, reblog, kind, at, r, c, p, rr, rc, rp in rows:
+    for pk, author, reblog, kind, at, page, r, c, p, rr, rc, rp in rows:
         if reblog is not None:
             r, c, p = rr or 0, rc or 0, rp or 0
-        found[pk] = Candidate(pk, author, reblog or pk, kind, at, r + 2 * c + 3 * p)
+        found[pk] = Candidate(pk, author, reblog or pk, kind, at, r + 2 * c + 3 * p, page)
     return [found[i] for i in ids if i in found]
 
 
 def _signals(viewer, candidates: list[Candidate], sight: queries.Sight) -> Signals:
-    """Four queries whatever the window's size: follows, tags, comments, reactions."""
+    """Four queries whatever the window's size: follows, tags, comments, reactions (a fifth,
+    the followed pages, when a page's post is among them)."""
     if not candidates:
         return Signals(set(), {}, {}, {})
     ids = [c.id for c in candidates]
     target_ids = list({c.target_id for c in candidates})
-    followed = network.followed_among(viewer, {c.author_id for c in candidates})
+    followed = network.followed_among(viewer, {c.author_id for c in candidates if not c.page_id})
+    followed_pages = (
+        set(pages.followed_page_ids(viewer)) if any(c.page_id for c in candidates) else set()
+    )
     tags: dict[int, list[str]] = {}
     for post_id, name in PostTag.objects.filter(
         post_id__in=ids, hashtag__followers__member=viewer
@@ -224,7 +244,7 @@ def _signals(viewer, candidates: list[Candidate], sight: queries.Sight) -> Signa
     ):
         if member_id not in unseen and member_id != viewer.pk:
             reacted.setdefault(post_id, []).append((member_id, at))
-    return Signals(followed, tags, commented, reacted)
+    return Signals(followed, tags, commented, reacted, followed_pages)
 
 
 def _reasons(viewer, posts: list[Post], signals: Signals) -> dict[int, list[Reason]]:
@@ -244,7 +264,10 @@ def _reasons(viewer, posts: list[Post], signals: Signals) -> dict[int, list[Reas
     for post in posts:
         target = targets[post.pk]
         reasons = []
-        if post.author_id == viewer.pk:
+        if post.page_id:
+            if post.page_id in signals.followed_pages:
+                reasons.append(Reason("page"))  # G2
+        elif post.author_id == viewer.pk:
             reasons.append(Reason("own"))
         elif post.author_id in signals.followed:
             reasons.append(Reason("follow"))
@@ -352,9 +375,9 @@ def rank(viewer, candidates: list[Candidate], signals: Signals, connected: set[i
         relationship x author_weights x (1 + ln(1 + engagement)) x 0.5 ^ (age_hours / half-life)
 
     relationship is the largest of the candidate's reasons (a connection's post 3, a post a
-    connection commented on or reacted to 2, a followed member's 1.5, a followed tag's or your
-    own 1; news half that); age runs from the latest of the post and its connections' activity
-    on it. Ties: the newer post first. numpy over plain values: no query."""
+    connection commented on or reacted to 2, a followed member's or page's 1.5, a followed
+    tag's or your own 1; news half that); age runs from the latest of the post and its
+    connections' activity on it. Ties: the newer post first. numpy over plain values: no query."""
     n = len(candidates)
     if not n:
         return [], np.zeros(0)
@@ -364,7 +387,10 @@ def rank(viewer, candidates: list[Candidate], signals: Signals, connected: set[i
     relationship, latest = np.empty(n), np.empty(n)
     for i, c in enumerate(candidates):
         weights = []
-        if c.author_id == viewer.pk:
+        if c.page_id:
+            if c.page_id in signals.followed_pages:
+                weights.append(WEIGHT_PAGE)
+        elif c.author_id == viewer.pk:
             weights.append(WEIGHT_OWN)
         elif c.author_id in signals.followed:
             weights.append(WEIGHT_CONNECTION if c.author_id in connected else WEIGHT_FOLLOW)

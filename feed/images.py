@@ -66,8 +66,8 @@ SIZES = ("full", "preview")
 TOKEN_DAYS = 7  # a signed URL lasts this long: clients re-read timelines far more often
 
 
-def _signer(media_id: int) -> signing.Signer:
-    return signing.Signer(salt=f"linkwell.post-image.{media_id}")
+def _signer(media_id: int, kind: str = "post-image") -> signing.Signer:
+    return signing.Signer(salt=f"linkwell.{kind}.{media_id}")
 
 
 def _today() -> int:
@@ -80,14 +80,20 @@ def image_path(media_id: int, size: str, *, viewer_id: int | None = None) -> str
     view then checks that this viewer may see the post, now. Stable for a day (caches)."""
     path = f"/images/{media_id}/{size}/"
     if viewer_id:
-        path += "?v=" + _signer(media_id).sign(f"{viewer_id}.{_today()}")
+        path += "?v=" + viewer_token(media_id, viewer_id)
     return path
 
 
-def viewer_in(media_id: int, token: str) -> int | None:
+def viewer_token(object_id: int, viewer_id: int, *, kind: str = "post-image") -> str:
+    """The signed `v` of a file's address: who it was given to, and the day (a post's image,
+    or `kind="message-file"` for a message's attachment)."""
+    return _signer(object_id, kind).sign(f"{viewer_id}.{_today()}")
+
+
+def viewer_in(media_id: int, token: str, *, kind: str = "post-image") -> int | None:
     """The member a signed image URL was given to, while it is valid; None otherwise."""
     try:
-        viewer, day = _signer(media_id).unsign(token or "").split(".")
+        viewer, day = _signer(media_id, kind).unsign(token or "").split(".")
         viewer_id, day = int(viewer), int(day)
     except (signing.BadSignature, ValueError):
         return None

@@ -59,6 +59,11 @@ class Post(models.Model):
     quote = models.ForeignKey(  # a repost with thoughts keeps the thoughts when the original goes
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="quotes"
     )
+    # G1, G2: a post an admin wrote in the page's name; shown with the page as its author,
+    # read into followers' feeds at read time (feed.home), counted on the page, not the admin.
+    page = models.ForeignKey(
+        "pages.Page", on_delete=models.CASCADE, null=True, blank=True, related_name="posts"
+    )
     created_at = models.DateTimeField(db_index=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     idempotency_key = models.CharField(max_length=100, blank=True)
@@ -88,6 +93,12 @@ class Post(models.Model):
                 name="post_author_feed_id_desc",
                 condition=~Q(kind="comment"),
             ),
+            # G2: a followed page's newest posts, one index range per page (feed.home._sources)
+            models.Index(
+                fields=["page", "-id"],
+                name="post_page_id_desc",
+                condition=Q(page__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -95,6 +106,10 @@ class Post(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(kind__in=PostKind.values), name="post_kind_valid"
+            ),
+            models.CheckConstraint(  # G1: a page speaks in posts, to anyone
+                condition=Q(page__isnull=True) | (Q(kind="post") & Q(visibility="anyone")),
+                name="post_page_post_is_public",
             ),
             models.CheckConstraint(
                 condition=~(

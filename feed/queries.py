@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
@@ -204,6 +204,9 @@ def with_context(queryset: QuerySet | None = None) -> QuerySet:
     queryset = Post.objects.all() if queryset is None else queryset
     return queryset.select_related(
         "author__profile",
+        "page",
+        "reblog__page",
+        "quote__page",
         "root",
         "reblog__author__profile",
         "quote__author__profile",
@@ -364,7 +367,7 @@ def account_posts(
     """A member's posts, reposts and (unless excluded) comments, newest first; the door still
     runs on the page, this only narrows what is read. `exclude_reblogs` leaves out plain
     reposts, `only_media` keeps posts with images (Mastodon's account statuses filters)."""
-    rows = Post.objects.filter(author=author)
+    rows = Post.objects.filter(author=author, page__isnull=True)  # G1: the page's, not theirs
     if exclude_replies:
         rows = rows.exclude(kind=PostKind.COMMENT)
     if exclude_reblogs:
@@ -377,6 +380,20 @@ def account_posts(
             kind=PostKind.COMMENT, root__visibility=Visibility.CONNECTIONS
         )
     return rows
+
+
+def page_posts(page) -> QuerySet:
+    """G1: the posts written in a page's name, for its Posts tab and its account's statuses;
+    the door still runs on each page of them."""
+    return Post.objects.filter(page_id=page.pk)
+
+
+def page_post_figures(page) -> dict:
+    """The admins' analytics: posts and the impressions they made (P4, each viewer once)."""
+    found = Post.objects.filter(page_id=page.pk).aggregate(
+        posts=Count("pk"), impressions=Sum("impressions_count"), reactions=Sum("reactions_count")
+    )
+    return {key: value or 0 for key, value in found.items()}
 
 
 def author_media(author_id: int) -> dict[int, Media]:
@@ -413,7 +430,7 @@ def posts_counted_in_range(lo: int, hi: int) -> dict[int, tuple[int, object]]:
     """(posts, last posted) counted from the rows for authors with lo <= id < hi, one
     grouped statement on the (author, -created_at) index (`linkwell recount`)."""
     rows = (
-        Post.objects.filter(author_id__gte=lo, author_id__lt=hi)
+        Post.objects.filter(author_id__gte=lo, author_id__lt=hi, page__isnull=True)
         .order_by()
         .values_list("author_id")
         .annotate(n=Count("pk"), last=Max("created_at"))
@@ -634,3 +651,25 @@ def trending_posts(
     )
     candidates = list(with_context(rows)[offset : offset + limit * 2])
     return visible_posts(viewer, candidates, sight=sight)[:limit]
+
+
+# --- A member's own activity, for their export (issue 17, X2) ------------------------------
+
+
+def own_posts(member) -> QuerySet:
+    """The member's posts, reposts and comments (not S7's news, which the site wrote)."""
+    return (
+        Post.objects.filter(author=member)
+        .exclude(kind=PostKind.NEWS)
+        .prefetch_related("media")
+        .order_by("created_at", "pk")
+    )
+
+
+def own_reactions(member) -> QuerySet:
+    return Reaction.objects.filter(member=member).order_by("created_at", "pk")
+
+
+def uploaded_media(owner) -> QuerySet:
+    """Every image the member uploaded (attached or not): theirs to take with them."""
+    return Media.objects.filter(owner=owner).order_by("pk")

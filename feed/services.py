@@ -22,7 +22,7 @@ from accounts.models import User
 from core import clock
 from core.errors import Forbidden, Invalid, NotFound
 from core.tasks import enqueue_after_commit
-from feed import images, queries
+from feed import fanout, images, queries
 from feed import text as texts
 from feed.models import (
     REACTION_COUNT_FIELDS,
@@ -46,6 +46,8 @@ from feed.models import (
 from feed.queries import FILTER_NOT_FOUND, MEDIA_RECORD_NOT_FOUND
 from notifications import services as notices
 from notifications.models import Kind
+from pages import queries as pages_queries
+from pages import services as pages_services
 from profiles import services as profiles
 
 EMPTY_POST = _("A post needs some text or an image.")
@@ -70,6 +72,7 @@ FILTER_CONTEXT_INVALID = _(
     "A filter applies to one or more of: home, notifications, public, thread, account."
 )
 FILTER_ACTION_INVALID = _("A filter either warns or hides.")
+PAGE_ADMINS_ONLY = _("Only the page's admins can post in its name.")
 
 
 # --- Writing: posts, comments, reposts ---------------------------------------------------------
@@ -174,14 +177,30 @@ def _create(author: User, key: str, **fields) -> tuple[Post, bool]:
 
 
 def _count_new_post(post: Post) -> None:
-    """The author's kept `posts` (Mastodon's statuses_count: posts, comments and reposts)."""
+    """The author's kept `posts` (Mastodon's statuses_count: posts, comments and reposts);
+    a post in a page's name counts on the page instead (G1)."""
+    if post.page_id:
+        pages_services.note_page_post(post.page_id, post.created_at)
+        return
     profiles.adjust_counts({post.author_id: {"posts": 1, "last_post_at": post.created_at}})
 
 
 def _count_gone_posts(which) -> list[int]:
     """Before `which` (a Q or a queryset's filter) is deleted: each author's kept `posts`
     goes down by their rows among it. Returns the authors, for `_note_last_posts` after."""
-    rows = Post.objects.filter(which).order_by().values("author_id").annotate(n=Count("pk"))
+    for row in (
+        Post.objects.filter(which, page__isnull=False)
+        .order_by()
+        .values("page_id")
+        .annotate(n=Count("pk"))
+    ):
+        pages_services.note_page_post(row["page_id"], None, -row["n"])
+    rows = (
+        Post.objects.filter(which, page__isnull=True)
+        .order_by()
+        .values("author_id")
+        .annotate(n=Count("pk"))
+    )
     changes = {row["author_id"]: {"posts": -row["n"]} for row in rows}
     profiles.adjust_counts(changes)
     return sorted(changes)
@@ -192,7 +211,7 @@ def _note_last_posts(author_ids: list[int]) -> None:
     for start in range(0, len(author_ids), BATCH):
         batch = author_ids[start : start + BATCH]
         last = dict(
-            Post.objects.filter(author_id__in=batch)
+            Post.objects.filter(author_id__in=batch, page__isnull=True)
             .order_by()
             .values("author_id")
             .annotate(last=Max("created_at"))
@@ -252,11 +271,24 @@ def publish(
     visibility: str = Visibility.ANYONE,
     media_ids=(),
     idempotency_key: str = "",
+    page_id: int | None = None,
 ) -> Post:
-    """P1: a post with text (links, @mentions, #hashtags) and up to 4 images."""
+    """P1: a post with text (links, @mentions, #hashtags) and up to 4 images. With `page_id`,
+    a post in the page's name (G1: its admins only), always to anyone."""
     text = _clean(text, allow_empty=bool(media_ids))
+    page = None
+    if page_id is not None:
+        page = pages_queries.page_with_id(page_id)
+        if not pages_queries.is_admin(author, page):
+            raise Forbidden(PAGE_ADMINS_ONLY, rule="G1")
+        visibility = Visibility.ANYONE
     post, created = _create(
-        author, idempotency_key, kind=PostKind.POST, text=text, visibility=_visibility(visibility)
+        author,
+        idempotency_key,
+        kind=PostKind.POST,
+        text=text,
+        visibility=_visibility(visibility),
+        page=page,
     )
     if not created:
         return post
@@ -448,6 +480,7 @@ def edit(*, editor: User, post_id: int, text: str, media_ids=None) -> Post:
         _attach_media(post, editor, wanted_media)
     newly = _link_tags_and_mentions(post, mentioned, hashtags)
     _notify_mentions(post, newly)
+    fanout.publish_live(post, "status.update")
     _index_for_search(post.pk, tags_before)
     return post
 
@@ -480,6 +513,7 @@ def delete(*, by: User, post_id: int) -> Post:
     post.media_list = list(post.media.all())  # the answer shows what was deleted
     post.tag_list, post.mention_list = [], []
     post.deleted_id = post.pk
+    fanout.publish_live(post, "delete")  # its readers, counted while its follows stand
     # What goes with it by cascade: its comments and replies, and plain reposts of it.
     authors = _count_gone_posts(
         Q(pk=post.pk) | Q(root=post.pk) | Q(in_reply_to=post.pk) | Q(reblog=post.pk)

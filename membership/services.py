@@ -16,6 +16,7 @@ from feed import services as feed
 from messaging import services as messaging
 from network import queries as network_queries
 from network import services as network
+from pages import services as pages
 from profiles import services as profiles
 from profiles.models import FollowersAllowed, MemberCounts, Profile
 
@@ -104,6 +105,7 @@ def delete_member(*, member: User, password: str | None = None) -> None:
     network.forget_member(member=member)
     messaging.forget_member(member=member)
     feed.forget_member(member=member)
+    pages.forget_member(member=member)
     profiles.forget_member(member=member)
     accounts.delete_account(member=member)
 
@@ -167,3 +169,23 @@ def _recount_range(lo: int, hi: int, wanted: list[int] | None) -> int:
         )
     profiles.store_counts(rows)
     return len(rows)
+
+
+# --- Positions and schools with their pages (G3) ---------------------------------------------
+
+
+@transaction.atomic
+def add_position(*, member: User, page_id=None, **fields):
+    """A position (profiles) and its page (pages) together: the page chosen while editing,
+    or the one its company names (a stub when nobody created it)."""
+    position = profiles.add_position(member=member, **fields)
+    pages.link_position(position=position, page_id=page_id)
+    return position
+
+
+@transaction.atomic
+def add_education(*, member: User, page_id=None, **fields):
+    """A school entry and its page together, like `add_position`."""
+    education = profiles.add_education(member=member, **fields)
+    pages.link_education(education=education, page_id=page_id)
+    return education

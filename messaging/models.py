@@ -15,11 +15,21 @@ MEMBER = settings.AUTH_USER_MODEL
 
 
 class Conversation(models.Model):
-    """A 1:1 thread, stored with member_a < member_b. `opened_at`: a message request was
-    accepted, so either may write whatever their relationship (M4)."""
+    """A 1:1 thread, stored with member_a < member_b, or a group (`is_group`: no pair, its
+    members are its participants, at most LINKWELL_GROUP_MAX_MEMBERS). `opened_at`: a message
+    request was accepted, so either may write whatever their relationship (M4)."""
 
-    member_a = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="+")
-    member_b = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="+")
+    member_a = models.ForeignKey(
+        MEMBER, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    member_b = models.ForeignKey(
+        MEMBER, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    is_group = models.BooleanField(default=False)
+    creator = models.ForeignKey(
+        MEMBER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    title = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField()
     opened_at = models.DateTimeField(null=True, blank=True)
     last_message_id = models.BigIntegerField(default=0)
@@ -31,10 +41,18 @@ class Conversation(models.Model):
                 condition=Q(member_a__lt=F("member_b")), name="conversation_ordered_pair"
             ),
             models.UniqueConstraint(fields=["member_a", "member_b"], name="conversation_unique"),
+            models.CheckConstraint(
+                condition=Q(is_group=True, member_a__isnull=True, member_b__isnull=True)
+                | Q(is_group=False, member_a__isnull=False, member_b__isnull=False),
+                name="conversation_pair_or_group",
+            ),
         ]
         indexes = [models.Index(fields=["member_b", "member_a"])]
 
-    def other(self, member_id: int) -> int:
+    def other(self, member_id: int) -> int | None:
+        """The other member of a 1:1 conversation; None in a group."""
+        if self.is_group:
+            return None
         return self.member_b_id if member_id == self.member_a_id else self.member_a_id
 
 
@@ -157,3 +175,46 @@ class CreditSpend(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["member", "granted_on"])]
+
+
+class AttachmentKind(models.TextChoices):
+    IMAGE = "image", "Image"
+    PDF = "pdf", "PDF"
+
+
+class Attachment(models.Model):
+    """An image (re-encoded by feed.images: EXIF gone) or a PDF (its magic bytes checked) on a
+    message; served only through `queries.attachment_for`, to the conversation's current
+    participants. `message` is empty between an API upload and the send that uses it."""
+
+    uploader = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="+")
+    message = models.ForeignKey(
+        Message, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    kind = models.CharField(max_length=5, choices=AttachmentKind.choices)
+    file = models.FileField(upload_to="messages/%Y/%m/")
+    preview = models.FileField(upload_to="messages/%Y/%m/", blank=True)
+    name = models.CharField(max_length=200, blank=True)  # a PDF's name, as shown
+    size = models.PositiveIntegerField(default=0)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=AttachmentKind.values), name="attachment_kind_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["message", "position"])]
+
+
+class MessagingSettings(models.Model):
+    """A member's messaging choices. `read_receipts` off: the member neither sends "Seen"
+    receipts nor sees others' (as LinkedIn does). No row: the defaults."""
+
+    member = models.OneToOneField(
+        MEMBER, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    read_receipts = models.BooleanField(default=True)

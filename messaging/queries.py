@@ -21,17 +21,20 @@ from accounts.queries import MEMBER_NOT_FOUND
 from core import clock
 from core.errors import Forbidden, Invalid, NotFound, Refused
 from core.i18n import moment
+from feed import images
 from messaging.models import (
+    Attachment,
     Conversation,
     CreditSpend,
     Message,
     MessageRequest,
+    MessagingSettings,
     Participant,
     RequestStatus,
     Route,
 )
 from network import queries as network
-from profiles.queries import current_companies
+from pages.queries import current_page_ids
 
 CONVERSATION_NOT_FOUND = _("Record not found")
 CANNOT_MESSAGE_SELF = _("You can't send a message to yourself.")
@@ -51,6 +54,10 @@ FOLLOWING_GIVES_NOTHING = _(
 NO_CREDITS = _(
     "Connect with %(name)s to message them; you have no InMail credits left until %(until)s UTC."
 )
+GROUP_CONNECTIONS_ONLY = _(
+    "A group conversation is with your connections; connect with %(name)s to add them."
+)
+GROUP_TOO_LARGE = _("A group conversation has at most %(max)s members besides its creator.")
 INMAIL_HINT = _(
     "Connect with %(name)s to message them for free, or use one of your %(count)s InMail credits."
 )
@@ -157,7 +164,7 @@ def pair(a: int, b: int) -> tuple[int, int]:
 
 def routes_for(sender: User, recipients: list[User], *, known=None) -> list[MessageRoute]:
     """M1–M6 for a list of members, in order, in a constant number of queries: blocks,
-    connections, follows, conversations, requests, current companies, credits. A member
+    connections, follows, conversations, requests, current pages (M5), credits. A member
     blocked either way (B1) is refused with the same NotFound as an unknown one. `known`:
     the viewer's `network.queries.Relationship`s with them, already read (the profile page),
     whose blocks, connection and follow are then not read again."""
@@ -182,14 +189,14 @@ def routes_for(sender: User, recipients: list[User], *, known=None) -> list[Mess
     for other in others:
         a, b = pair(me, other)
         pairs |= Q(member_a_id=a, member_b_id=b)
-    conversations = {c.other(me): c for c in Conversation.objects.filter(pairs)}
+    conversations = {c.other(me): c for c in Conversation.objects.filter(pairs, is_group=False)}
     requests = {}
     if conversations:
         for row in MessageRequest.objects.filter(
             conversation__in=list(conversations.values())
         ).order_by("created_at", "pk"):
             requests.setdefault(row.conversation_id, []).append(row)
-    companies = current_companies([me, *others])
+    workplaces = current_page_ids([me, *others])
     now = clock.now()
     cooldown = timedelta(days=settings.LINKWELL_MESSAGE_REQUEST_COOLDOWN_DAYS)
     available = None
@@ -241,7 +248,7 @@ def routes_for(sender: User, recipients: list[User], *, known=None) -> list[Mess
         if profile.open_profile:
             route.route = Route.OPEN_PROFILE  # M2
             continue
-        if companies.get(me, set()) & companies.get(other, set()):
+        if workplaces.get(me, set()) & workplaces.get(other, set()):
             route.route = Route.COWORKER  # M5
             continue
         follows = other in following
@@ -272,6 +279,17 @@ def can_message(sender: User, recipient: User, *, relationship=None) -> MessageR
     return routes_for(sender, [recipient], known=known)[0]
 
 
+def check_group_members(adder: User, members: list[User]) -> None:
+    """Groups (M1): everyone `adder` puts in a group must be their connection, asked of
+    `routes_for` member by member, so a block (B1) is the same NotFound as an unknown member
+    and a follower is refused as a follower is everywhere (M6 says following gives nothing)."""
+    for route, member in zip(routes_for(adder, members), members, strict=True):
+        if route.refusal is not None and not isinstance(route.refusal, Forbidden):
+            raise route.refusal
+        if route.route != CONNECTION:
+            raise Forbidden(GROUP_CONNECTIONS_ONLY % {"name": member.name}, rule="M1")
+
+
 def inmail_hint(route: MessageRoute, name: str) -> str:
     return str(INMAIL_HINT % {"name": name, "count": route.credits})
 
@@ -281,19 +299,36 @@ def inmail_hint(route: MessageRoute, name: str) -> str:
 
 @dataclass
 class Thread:
-    """A conversation as one participant sees it."""
+    """A conversation as one participant sees it. `other`: the other member of a 1:1
+    conversation (None in a group); `members`: the other participants the viewer may see
+    (a group leaves out those blocked either way with the viewer, B1); `hidden`: those."""
 
     conversation: Conversation
     me: Participant
-    other: User
+    other: User | None
     last_message: Message | None = None
     request: MessageRequest | None = None  # the pending request, when there is one
     unread: bool = False
     messages: list[Message] = field(default_factory=list)
+    members: list[User] = field(default_factory=list)
+    hidden: frozenset[int] = frozenset()
 
     @property
     def pk(self) -> int:
         return self.conversation.pk
+
+    @property
+    def is_group(self) -> bool:
+        return self.conversation.is_group
+
+    @property
+    def title(self) -> str:
+        """A group's name, or its members' names as LinkedIn shows an unnamed group."""
+        if self.conversation.title:
+            return self.conversation.title
+        if self.other is not None:
+            return self.other.name
+        return ", ".join(m.name for m in self.members)
 
     @property
     def is_request_for_me(self) -> bool:
@@ -306,14 +341,24 @@ def _threads(viewer: User, participants: list[Participant]) -> list[Thread]:
     if not participants:
         return []
     me = viewer.pk
-    other_ids = [p.conversation.other(me) for p in participants]
+    group_ids = [p.conversation_id for p in participants if p.conversation.is_group]
+    in_group: dict[int, list[int]] = {}
+    for conversation_id, member_id in (
+        Participant.objects.filter(conversation_id__in=group_ids)
+        .exclude(member_id=me)
+        .order_by("pk")
+        .values_list("conversation_id", "member_id")
+    ):
+        in_group.setdefault(conversation_id, []).append(member_id)
+    other_ids = [p.conversation.other(me) for p in participants if not p.conversation.is_group]
+    other_ids += [m for ids in in_group.values() for m in ids]
     hidden = {b if a == me else a for a, b in network.blocks_involving(me, other_ids)}
     people = {
         m.pk: m
         for m in User.objects.filter(pk__in=other_ids, is_active=True).select_related("profile")
     }
     last_ids = [p.conversation.last_message_id for p in participants]
-    last = Message.objects.in_bulk(last_ids)
+    last = Message.objects.select_related("sender").in_bulk(last_ids)
     pending = {
         r.conversation_id: r
         for r in MessageRequest.objects.filter(
@@ -324,17 +369,27 @@ def _threads(viewer: User, participants: list[Participant]) -> list[Thread]:
     threads = []
     for participant in participants:
         conversation = participant.conversation
-        other = conversation.other(me)
-        if other in hidden or other not in people:
-            continue
+        if conversation.is_group:
+            ids = in_group.get(conversation.pk, [])
+            other = None
+            members = [people[i] for i in ids if i in people and i not in hidden]
+            gone = frozenset(i for i in ids if i in hidden)
+        else:
+            other_id = conversation.other(me)
+            if other_id in hidden or other_id not in people:
+                continue
+            other = people[other_id]
+            members, gone = [other], frozenset()
         message = last.get(conversation.last_message_id)
-        if message is not None and message.pk <= participant.cleared_up_to:
+        if message is not None and (
+            message.pk <= participant.cleared_up_to or message.sender_id in gone
+        ):
             message = None
         threads.append(
             Thread(
                 conversation=conversation,
                 me=participant,
-                other=people[other],
+                other=other,
                 last_message=message,
                 request=pending.get(conversation.pk),
                 unread=bool(
@@ -342,6 +397,8 @@ def _threads(viewer: User, participants: list[Participant]) -> list[Thread]:
                     and message.sender_id != me
                     and message.pk > participant.last_read_id
                 ),
+                members=members,
+                hidden=gone,
             )
         )
     return threads
@@ -393,7 +450,9 @@ def conversation_for(viewer: User, conversation_id: int) -> Thread:
 def conversation_with(viewer: User, other: User) -> Thread | None:
     """The viewer's conversation with `other`, if there is one they may read."""
     a, b = pair(viewer.pk, other.pk)
-    found = Conversation.objects.filter(member_a_id=a, member_b_id=b).values_list("pk", flat=True)
+    found = Conversation.objects.filter(member_a_id=a, member_b_id=b, is_group=False).values_list(
+        "pk", flat=True
+    )
     for pk in found:
         try:
             return conversation_for(viewer, pk)
@@ -411,9 +470,12 @@ def messages_of(
 ) -> tuple[list[Message], int | None]:
     """A thread's messages (from `conversation_for`), oldest first on the page, without those
     the viewer cleared; (messages, the id to load older ones below, or None)."""
-    rows = Message.objects.filter(
-        conversation_id=thread.pk, pk__gt=thread.me.cleared_up_to
-    ).select_related("sender__profile")
+    rows = (
+        Message.objects.filter(conversation_id=thread.pk, pk__gt=thread.me.cleared_up_to)
+        .exclude(sender_id__in=thread.hidden)
+        .select_related("sender__profile")
+        .prefetch_related("attachments")
+    )
     if max_id is not None:
         rows = rows.filter(pk__lt=max_id)
     if since_id is not None:
@@ -469,9 +531,108 @@ def message_for(viewer: User, message_id: int) -> tuple[Thread, Message]:
     thread = conversation_for(viewer, conversation_id)
     message = (
         Message.objects.filter(pk=message_id, pk__gt=thread.me.cleared_up_to)
+        .exclude(sender_id__in=thread.hidden)
         .select_related("sender__profile")
+        .prefetch_related("attachments")
         .first()
     )
     if message is None:
         raise NotFound(CONVERSATION_NOT_FOUND)
     return thread, message
+
+
+# --- Attachments ----------------------------------------------------------------------------
+
+
+def attachment_for(viewer, attachment_id: int) -> Attachment:
+    """An attachment through its message's door (`message_for`): the conversation's current
+    participants who still see the message; before it is sent, its uploader only. Anyone
+    else, a removed participant and an anonymous reader: the same NotFound as an unknown id."""
+    if viewer is None or not viewer.is_authenticated:
+        raise NotFound(CONVERSATION_NOT_FOUND)
+    found = Attachment.objects.filter(pk=attachment_id).first()
+    if found is None:
+        raise NotFound(CONVERSATION_NOT_FOUND)
+    if found.message_id is None:
+        if found.uploader_id != viewer.pk:
+            raise NotFound(CONVERSATION_NOT_FOUND)
+        return found
+    message_for(viewer, found.message_id)
+    return found
+
+
+ATTACHMENT_SIZES = ("full", "preview")
+
+
+def attachment_path(attachment: Attachment, size: str = "full", *, viewer_id=None) -> str:
+    """Where an attachment is served (web.messaging.views.attachment). An API client fetches
+    it without its token, so its address carries the viewer, signed (as a post's image
+    does); the view still asks `attachment_for` for that viewer, now."""
+    path = f"/messaging/attachments/{attachment.pk}/{size}/"
+    if viewer_id:
+        path += "?v=" + images.viewer_token(attachment.pk, viewer_id, kind="message-file")
+    return path
+
+
+def attachment_viewer(attachment_id: int, token: str) -> int | None:
+    return images.viewer_in(attachment_id, token, kind="message-file")
+
+
+def unsent_attachments(uploader: User, ids) -> list[Attachment]:
+    """The uploader's attachments not yet on a message, in the order asked."""
+    rows = Attachment.objects.filter(pk__in=ids, uploader=uploader, message__isnull=True)
+    by_id = {a.pk: a for a in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+# --- "Seen" receipts ------------------------------------------------------------------------
+
+
+def read_receipts_on(member) -> bool:
+    """The member's setting (default on); a member or their id."""
+    member_id = getattr(member, "pk", member)
+    found = MessagingSettings.objects.filter(member_id=member_id).values_list(
+        "read_receipts", flat=True
+    )
+    return next(iter(found), True)
+
+
+def read_marks(thread: Thread) -> dict[int, int]:
+    """Who has read how far, for the "Seen" receipts the viewer may see: {member id: last
+    read message id} of the other participants who send receipts, none at all when the
+    viewer turned receipts off (a member neither sends nor sees them, as on LinkedIn)."""
+    viewer_id = thread.me.member_id
+    shown = {m.pk for m in thread.members}
+    if not shown or not read_receipts_on(viewer_id):
+        return {}
+    quiet = set(
+        MessagingSettings.objects.filter(member_id__in=shown, read_receipts=False).values_list(
+            "member_id", flat=True
+        )
+    )
+    return dict(
+        Participant.objects.filter(conversation_id=thread.pk, member_id__in=shown - quiet)
+        .exclude(member_id=viewer_id)
+        .values_list("member_id", "last_read_id")
+    )
+
+
+def seen_by(marks: dict[int, int], message: Message) -> list[int]:
+    """The members (from `read_marks`) who have read up to this message, its sender aside."""
+    return sorted(m for m, last in marks.items() if last >= message.pk and m != message.sender_id)
+
+
+def own_threads(member: User) -> list[tuple[Thread, list[Message]]]:
+    """Every conversation the member can still read, with the messages they haven't
+    cleared, oldest first (issue 17's export): what the inbox shows them, no more (B1)."""
+    participants = list(
+        Participant.objects.filter(member=member).select_related("conversation").order_by("pk")
+    )
+    threads = _threads(member, participants)
+    result = []
+    for thread in threads:
+        rows = Message.objects.filter(
+            conversation_id=thread.pk, pk__gt=thread.me.cleared_up_to
+        ).order_by("pk")
+        result.append((thread, list(rows.select_related("sender"))))
+    return result

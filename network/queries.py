@@ -646,3 +646,35 @@ def connected_pairs(pairs) -> set[tuple[int, int]]:
     for a, b in wanted:
         match |= Q(member_a_id=a, member_b_id=b)
     return set(Connection.objects.filter(match).values_list("member_a_id", "member_b_id"))
+
+
+# --- A member's own network, for their export (issue 17, X2) ------------------------------
+
+
+def own_connections(member) -> list[tuple[int, object]]:
+    """(the other member's id, when connected) for each of the member's own connections:
+    their own list, which S5 never hides from them."""
+    pk = member.pk
+    rows = Connection.objects.filter(Q(member_a_id=pk) | Q(member_b_id=pk)).order_by("created_at")
+    return [
+        (b if a == pk else a, at)
+        for a, b, at in rows.values_list("member_a_id", "member_b_id", "created_at")
+    ]
+
+
+def own_invitations(member) -> list[Invitation]:
+    """Every invitation the member sent or received, any status: both ends saw its note."""
+    return list(
+        Invitation.objects.filter(Q(sender=member) | Q(recipient=member))
+        .select_related("sender", "recipient")
+        .order_by("created_at", "pk")
+    )
+def indexed_connection_ids(viewer, *, view: Viewpoint | None = None) -> list[int]:
+    """The viewer's connections as the graph index holds them, blocks either way cut (D4):
+    pages' "N of your connections work here" intersects these with a page's people by index,
+    in memory instead of a join over the connection table."""
+    if viewer is None or not viewer.is_authenticated:
+        return []
+    view = view or Viewpoint(viewer)
+    hidden = view.hidden
+    return [int(i) for i in view.index.connections_of(viewer.pk) if int(i) not in hidden]

@@ -57,6 +57,9 @@ class Profile(models.Model):
     share_profile_updates = models.BooleanField(default=True)  # S7
     share_network_updates = models.BooleanField(default=False)  # S7
     refuse_inmail = models.BooleanField(default=False)  # M3
+    # Mastodon's `discoverable`: False keeps the member out of every page's alumni tool, its
+    # facets and its list (G3).
+    discoverable = models.BooleanField(default=True)
     # The interface language (docs/i18n.md): a code of settings.LANGUAGES, or "" to follow
     # the browser (then LINKWELL_LANGUAGE).
     # No choices here, so adding a language needs no migration.

@@ -171,18 +171,6 @@ def initials(member) -> str:
     return ("".join(w[0] for w in words[:2]) or member.username[:1]).upper()
 
 
-def current_companies(member_ids) -> dict[int, set[str]]:
-    """The companies each member works at now (open positions), lower-cased, in one query:
-    M5's "current coworkers" compares them."""
-    found: dict[int, set[str]] = {}
-    rows = Position.objects.filter(member_id__in=list(member_ids), ended_on__isnull=True)
-    for member_id, company in rows.values_list("member_id", "company"):
-        name = " ".join(company.split()).lower()
-        if name:
-            found.setdefault(member_id, set()).add(name)
-    return found
-
-
 def language_of(member: User) -> str:
     """The member's chosen interface language, or "" when they follow their browser."""
     found = Profile.objects.filter(member_id=member.pk).values_list("language", flat=True).first()

@@ -47,6 +47,7 @@ BOOLEAN_SETTINGS = (
     "share_profile_updates",
     "share_network_updates",
     "refuse_inmail",
+    "discoverable",
 )
 SETTING_RULES = {
     "primary_action": "S2",
@@ -57,6 +58,7 @@ SETTING_RULES = {
     "share_profile_updates": "S7",
     "share_network_updates": "S7",
     "refuse_inmail": "M3",
+    "discoverable": "G3",
 }
 
 UNKNOWN_FIELD = _("{name} is not a profile field.")

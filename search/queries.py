@@ -436,3 +436,18 @@ def suggestions(viewer, *, limit: int = 20, view: Viewpoint | None = None) -> li
             break
     _with_mutuals(viewer, [s.person for s in found], close)
     return found
+
+
+def companies_of(member_ids) -> dict[int, set[str]]:
+    """Member id → the folded companies they work or worked at (search's facets, by index),
+    for issue 17's "same name and company" match; compare with `fulltext.fold(company)`."""
+    ids = list(member_ids)
+    found: dict[int, set[str]] = {}
+    for start in range(0, len(ids), 1000):
+        rows = MemberFacet.objects.filter(
+            member_id__in=ids[start : start + 1000],
+            kind__in=(FacetKind.COMPANY, FacetKind.PAST_COMPANY),
+        ).values_list("member_id", "value")
+        for member_id, value in rows:
+            found.setdefault(member_id, set()).add(value)
+    return found

@@ -37,6 +37,7 @@ def _catalogues_compiled():
 def media_root(settings, tmp_path):
     """Uploaded avatars and images go to a throwaway folder, never var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.LINKWELL_PORTABILITY_DIR = tmp_path / "portability"  # uploads, exports (issue 17)
     return settings.MEDIA_ROOT
 
 
@@ -44,6 +45,32 @@ def media_root(settings, tmp_path):
 def fast_hasher(settings):
     """For tests that hash passwords and client secrets many times: MD5, for speed only."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def fresh_graph_index():
+    """A graph index built anew for the test and dropped after it."""
+    from network import loader
+
+    loader.reset()
+    yield
+    loader.reset()
+
+
+@pytest.fixture
+def cast_world(fast_hasher, fresh_graph_index):
+    """What an area's autouse fixture asks for: fast password hashing and a fresh graph
+    index (feed, messaging, network and search tests)."""
+
+
+@pytest.fixture
+def cast(db):
+    """Ann, Ben, Cat, Dan and Eve: five members with predictable e-mails."""
+    names = ["ann", "ben", "cat", "dan", "eve"]
+    return {
+        name: make_member(handle=name, display_name=name.title(), email=f"{name}@example.com")
+        for name in names
+    }
 
 
 @pytest.fixture

@@ -14,5 +14,7 @@ urlpatterns = [
     path("images/<int:media_id>/<str:size>/", media.post_image, name="post_image"),
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.serve_media, name="media"),
     path("", include("web.search.urls")),  # issue 14
+    path("", include("web.portability.urls")),  # issue 17
+    path("", include("web.pages.urls")),  # issue 16
     path("language/", i18n.set_language, name="set_language"),  # the footer's language switch
 ]

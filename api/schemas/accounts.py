@@ -65,6 +65,7 @@ class Account(Schema):
     positions: list[PositionOut]
     connections_count: int
     primary_action: str
+    kind: str = "member"  # or a page's: company, school (docs/pages.md)
 
 
 class Source(Schema):
@@ -101,7 +102,7 @@ def _serialise(view: ProfileView) -> dict:
         "display_name": member.display_name,
         "locked": profile.followers_allowed == FollowersAllowed.CONNECTIONS,
         "bot": False,
-        "discoverable": True,
+        "discoverable": profile.discoverable,
         "indexable": False,
         "group": False,
         "created_at": iso(member.date_joined),
@@ -135,6 +136,7 @@ def _serialise(view: ProfileView) -> dict:
         ],
         "connections_count": counts.connections,
         "primary_action": profile.primary_action,
+        "kind": "member",
     }
 
 

@@ -15,6 +15,7 @@ from django.conf import settings
 
 from api.schemas import iso
 from api.schemas.accounts import account_entities
+from messaging import queries
 
 DIRECT_ID_BASE = 1 << 62
 
@@ -43,12 +44,52 @@ def _mention(account: dict) -> dict:
     }
 
 
-def _direct_status(message, thread, accounts: dict[int, dict]) -> dict | None:
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def attachment_entity(attachment, viewer) -> dict:
+    """Mastodon's MediaAttachment for a message's image (`image`) or PDF (`unknown`, as
+    Mastodon types a file it can't show); its addresses carry the viewer, signed."""
+    pdf = attachment.kind == "pdf"
+    url = _absolute(queries.attachment_path(attachment, "full", viewer_id=viewer.pk))
+    meta = {}
+    if not pdf and attachment.width and attachment.height:
+        original = {
+            "width": attachment.width,
+            "height": attachment.height,
+            "size": f"{attachment.width}x{attachment.height}",
+            "aspect": attachment.width / attachment.height,
+        }
+        meta = {"original": original, "small": original}
+    return {
+        "id": str(attachment.pk),
+        "type": "unknown" if pdf else "image",
+        "url": url,
+        "preview_url": None
+        if pdf
+        else _absolute(queries.attachment_path(attachment, "preview", viewer_id=viewer.pk)),
+        "remote_url": None,
+        "text_url": None,
+        "meta": meta,
+        "description": attachment.name or None,
+        "blurhash": None,
+        "linkwell_kind": attachment.kind,
+        "linkwell_size": attachment.size,
+    }
+
+
+def _attachments(message, viewer) -> list[dict]:
+    rows = sorted(message.attachments.all(), key=lambda a: (a.position, a.pk))
+    return [attachment_entity(a, viewer) for a in rows]
+
+
+def _direct_status(message, thread, accounts: dict[int, dict], viewer=None) -> dict | None:
     sender = accounts.get(message.sender_id)
     if sender is None:
         return None
-    other_id = thread.conversation.other(message.sender_id)
-    mentions = [_mention(accounts[other_id])] if other_id in accounts else []
+    others = [thread.me.member_id, *[m.pk for m in thread.members]]
+    mentions = [_mention(accounts[i]) for i in others if i != message.sender_id and i in accounts]
     url = f"{settings.SITE_URL}/messaging/{thread.pk}/"
     return {
         "id": status_id(message),
@@ -61,7 +102,7 @@ def _direct_status(message, thread, accounts: dict[int, dict]) -> dict | None:
         "visibility": "direct",
         "sensitive": False,
         "spoiler_text": message.subject,
-        "media_attachments": [],
+        "media_attachments": _attachments(message, viewer) if viewer is not None else [],
         "application": None,
         "mentions": mentions,
         "tags": [],
@@ -92,35 +133,59 @@ def _direct_status(message, thread, accounts: dict[int, dict]) -> dict | None:
     }
 
 
+def _member_ids(thread) -> list[int]:
+    return [m.pk for m in thread.members]
+
+
 def direct_statuses(viewer, thread, messages) -> list[dict]:
-    accounts = _accounts(viewer, [viewer.pk, thread.other.pk])
-    found = [_direct_status(m, thread, accounts) for m in messages]
+    accounts = _accounts(
+        viewer, [viewer.pk, *_member_ids(thread), *[m.sender_id for m in messages]]
+    )
+    found = [_direct_status(m, thread, accounts, viewer) for m in messages]
     return [s for s in found if s is not None]
 
 
 def conversation_entities(viewer, threads) -> list[dict]:
-    """Mastodon's Conversation: id, unread, accounts (the others), last_status."""
-    accounts = _accounts(viewer, [viewer.pk, *[t.other.pk for t in threads]])
+    """Mastodon's Conversation: id, unread, accounts (the others: one, or a group's members
+    the viewer may see), last_status; extensions `linkwell_group`, `linkwell_title`,
+    `linkwell_creator_id` and `linkwell_seen_by` (who read the last message, when receipts
+    are on for the viewer and for them)."""
+    wanted = [viewer.pk]
+    for thread in threads:
+        wanted += _member_ids(thread)
+        if thread.last_message is not None:
+            wanted.append(thread.last_message.sender_id)
+    accounts = _accounts(viewer, wanted)
     result = []
     for thread in threads:
-        other = accounts.get(thread.other.pk)
-        if other is None:
+        members = [accounts[i] for i in _member_ids(thread) if i in accounts]
+        if not thread.is_group and not members:
             continue
         last = thread.last_message
+        seen = queries.seen_by(queries.read_marks(thread), last) if last else []
+        creator = thread.conversation.creator_id
         result.append(
             {
                 "id": str(thread.pk),
                 "unread": thread.unread,
-                "accounts": [other],
-                "last_status": _direct_status(last, thread, accounts) if last else None,
+                "accounts": members,
+                "last_status": _direct_status(last, thread, accounts, viewer) if last else None,
+                "linkwell_group": thread.is_group,
+                "linkwell_title": thread.conversation.title or None,
+                "linkwell_creator_id": str(creator) if creator else None,
+                "linkwell_seen_by": [str(i) for i in seen],
             }
         )
     return result
 
 
 def message_entities(viewer, thread, messages) -> list[dict]:
-    """Linkwell's Message: the thread's own view of one message."""
-    accounts = _accounts(viewer, [viewer.pk, thread.other.pk])
+    """Linkwell's Message: the thread's own view of one message, with its attachments and
+    `seen_by` (the account ids that read it, when receipts are on for both sides)."""
+    accounts = _accounts(
+        viewer, [viewer.pk, *_member_ids(thread), *[m.sender_id for m in messages]]
+    )
+    marks = queries.read_marks(thread)
     return [
         {
             "id": str(m.pk),
@@ -131,6 +196,8 @@ def message_entities(viewer, thread, messages) -> list[dict]:
             "text": m.text,
             "created_at": iso(m.created_at),
             "status_id": status_id(m),
+            "attachments": _attachments(m, viewer),
+            "seen_by": [str(i) for i in queries.seen_by(marks, m)],
         }
         for m in messages
         if m.sender_id in accounts

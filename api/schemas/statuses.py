@@ -12,6 +12,7 @@ from ninja import Schema
 
 from api.schemas import iso
 from api.schemas.accounts import Account, account_entities
+from api.schemas.pages import page_account_entities
 from feed import images
 from feed.models import PostKind, Visibility
 from feed.queries import reaction_counts
@@ -123,10 +124,29 @@ def tag_entity(tag, *, following: bool | None = None, history: list | None = Non
     return entity
 
 
+def _speaker(post) -> int:
+    """The account a status shows as its author: the page it was written for (G1), whose
+    admin stays unnamed, or the member."""
+    return post.page.account_id if post.page_id else post.author_id
+
+
+def _pages(posts) -> list:
+    found = {}
+    for post in posts:
+        for one in (post, post.reblog, getattr(post, "shown_quote", None)):
+            if one is not None and one.page_id:
+                found[one.page_id] = one.page
+        shown = getattr(post.reblog, "shown_quote", None) if post.reblog_id else None
+        if shown is not None and shown.page_id:
+            found[shown.page_id] = shown.page
+    return list(found.values())
+
+
 def _authors(posts) -> list[int]:
     ids = []
     for post in posts:
-        ids.append(post.author_id)
+        if not post.page_id:
+            ids.append(post.author_id)
         if post.reblog_id:
             ids.append(post.reblog.author_id)
             if getattr(post.reblog, "shown_quote", None):
@@ -140,6 +160,7 @@ def status_entities(viewer, posts, *, with_text: bool = False) -> list[dict]:
     """Statuses for decorated, visible posts, in order."""
     posts = list(posts)
     accounts = {int(a["id"]): a for a in account_entities(_authors(posts), viewer=viewer)}
+    accounts.update(page_account_entities(_pages(posts)))
     return [_status(viewer, post, accounts, with_text=with_text) for post in posts]
 
 
@@ -179,7 +200,7 @@ def _status(viewer, post, accounts, *, with_text=False, nested=False) -> dict:
         "url": post_url(post.pk),
         "created_at": iso(post.created_at),
         "edited_at": iso(post.edited_at),
-        "account": accounts[post.author_id],
+        "account": accounts[_speaker(post)],
         "content": post.html,
         "visibility": MASTODON_VISIBILITY.get(post.visibility, "public"),
         "sensitive": False,

@@ -6,9 +6,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from network import loader
-from tests.factories import make_member
-
 
 @pytest.fixture(autouse=True)
 def committed(transactional_db):
@@ -26,24 +23,8 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
-def fast_passwords(fast_hasher):
-    pass
-
-
-@pytest.fixture(autouse=True)
-def fresh_graph_index():
-    loader.reset()
-    yield
-    loader.reset()
-
-
-@pytest.fixture
-def cast(db):
-    names = ["ann", "ben", "cat", "dan", "eve"]
-    return {
-        name: make_member(handle=name, display_name=name.title(), email=f"{name}@example.com")
-        for name in names
-    }
+def world(cast_world):
+    """Fast password hashing and a fresh graph index (tests/conftest.py)."""
 
 
 def png_upload(name="photo.png", size=(64, 48), exif=False) -> SimpleUploadedFile:

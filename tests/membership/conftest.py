@@ -1,3 +1,4 @@
-"""The network's cast (five members), its fast passwords and a fresh graph index per test."""
+"""The shared cast (five members, tests/conftest.py), fast passwords and a fresh graph index
+per test."""
 
-from tests.network.conftest import cast, fast_passwords, fresh_graph_index  # noqa: F401
+from tests.network.conftest import world  # noqa: F401

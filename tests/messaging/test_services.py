@@ -5,12 +5,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from core.errors import Forbidden, Invalid, NotFound
+from membership import services as membership
 from membership.services import delete_member
 from messaging import queries, services
 from messaging.models import Conversation, CreditSpend, Message, MessageRequest, RequestStatus
 from network import services as network
 from notifications.models import Kind, Notification
-from profiles import services as profiles
 from tests.messaging.factories import connect, set_profile
 
 
@@ -21,7 +21,7 @@ def _credits(member) -> int:
 def _work_at(member, company, *, ended=None):
     from datetime import date
 
-    profiles.add_position(
+    membership.add_position(
         member=member,
         title="Engineer",
         company=company,

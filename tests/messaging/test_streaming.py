@@ -167,3 +167,60 @@ def test_m1_mastodon_py_sends_a_direct_status_and_another_client_streams_it(live
         assert "Hi Ann" in ann_api.conversations()[0]["last_status"]["content"]
     finally:
         handle.close()
+
+
+class PostEvents(StreamListener):
+    def __init__(self):
+        self.events: queue.Queue = queue.Queue()
+
+    def on_update(self, status):
+        self.events.put(("update", status))
+
+    def on_status_update(self, status):
+        self.events.put(("status.update", status))
+
+    def on_delete(self, status_id):
+        self.events.put(("delete", status_id))
+
+
+def test_p1_a_followers_user_stream_hears_a_post_its_edit_and_its_delete(live_server, cast):
+    """Mastodon.py on stream_user: `update`, `status.update` and `delete` for a post of
+    someone the member follows, each after its commit."""
+    ann, ben = cast["ann"], cast["ben"]
+    network.follow(follower=ben, followee=ann)
+    ann_api, ben_api = _client(live_server, ann), _client(live_server, ben)
+    listener = PostEvents()
+    handle = ben_api.stream_user(listener, run_async=True, reconnect_async=False)
+    try:
+        for _ in range(50):
+            if handle.is_receiving():
+                break
+            threading.Event().wait(0.1)
+        status = ann_api.status_post("Hiring a data engineer", visibility="public")
+        name, streamed = listener.events.get(timeout=10)
+        assert name == "update" and streamed["id"] == status["id"]
+        assert streamed["account"]["username"] == "ann"
+        ann_api.status_update(status["id"], "Hiring two data engineers")
+        name, streamed = listener.events.get(timeout=10)
+        assert name == "status.update" and "two data engineers" in streamed["content"]
+        ann_api.status_delete(status["id"])
+        name, gone = listener.events.get(timeout=10)
+        assert name == "delete" and str(gone) == str(status["id"])
+    finally:
+        handle.close()
+
+
+def test_p1_a_connections_post_never_reaches_a_mere_followers_stream(live_server, cast):
+    """Cat follows Ann without being her connection: of a connections-only post and a public
+    one, only the public one arrives (P1: followers never see connections' posts)."""
+    ann, cat = cast["ann"], cast["cat"]
+    network.follow(follower=cat, followee=ann)
+    ann_api = _client(live_server, ann)
+    response, found = _open(f"{live_server.url}/api/v1/streaming/user", member_token(cat))
+    try:
+        ann_api.status_post("For my connections", visibility="private")
+        public = ann_api.status_post("For everyone", visibility="public")
+        name, data = _next_event(found)
+        assert name == "update" and json.loads(data)["id"] == str(public["id"])
+    finally:
+        response.close()

@@ -2,27 +2,7 @@
 
 import pytest
 
-from network import loader
-from tests.factories import make_member
-
 
 @pytest.fixture(autouse=True)
-def fast_passwords(fast_hasher):
-    pass
-
-
-@pytest.fixture(autouse=True)
-def fresh_graph_index():
-    loader.reset()
-    yield
-    loader.reset()
-
-
-@pytest.fixture
-def cast(db):
-    """Ann, Ben, Cat, Dan and Eve: five members with predictable e-mails."""
-    names = ["ann", "ben", "cat", "dan", "eve"]
-    return {
-        name: make_member(handle=name, display_name=name.title(), email=f"{name}@example.com")
-        for name in names
-    }
+def world(cast_world):
+    """Fast password hashing and a fresh graph index (tests/conftest.py)."""

@@ -67,6 +67,10 @@ def lint_imports(where: Path) -> subprocess.CompletedProcess:
         ("feed/queries.py", "def later():\n    from membership import queries"),  # in a function
         ("api/network.py", "from network.loader import current_index"),  # past the door
         ("graph/index.py", "import django.db"),
+        ("membership/services.py", "from portability import services"),  # issue 17's area
+        ("portability/services.py", "from web.portability import views"),
+        ("profiles/queries.py", "from pages.models import PositionPage"),  # pages own the link
+        ("pages/queries.py", "from feed.models import Post"),  # feed sits above pages
     ],
 )
 def test_an_arrow_back_up_breaks_the_contract(tmp_path, module, back_up):

@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 
-from network import loader
 from profiles import services as profiles
 from tests.factories import make_member
 
@@ -16,15 +15,8 @@ def committed(transactional_db):
 
 
 @pytest.fixture(autouse=True)
-def fast_passwords(fast_hasher):
-    pass
-
-
-@pytest.fixture(autouse=True)
-def fresh_graph_index():
-    loader.reset()
-    yield
-    loader.reset()
+def world(cast_world):
+    """Fast password hashing and a fresh graph index (tests/conftest.py)."""
 
 
 def person(

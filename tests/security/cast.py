@@ -120,6 +120,11 @@ def build(session_cookie_for) -> Cast:
         position = profiles.add_position(
             member=olga, title="Chief Matrix Officer", company="Grid", started_on=date(2020, 1, 1)
         )
+        from pages import services as pages
+
+        grid = pages.create_page(by=olga, kind="company", name="Olga Grid", slug="olga-grid")
+        pages.create_page(by=olga, kind="school", name="Grid School", slug="grid-school")
+        pages.link_position(position=position, page_id=grid.pk)
         connect(olga, people["connection"])
         connect(people["connection"], people["second"])
         connect(hana, people["hidden"])
@@ -141,7 +146,9 @@ def build(session_cookie_for) -> Cast:
         feed.follow_hashtag(member=olga, name="matrixtag")
         from messaging import services as messaging
 
-        message = messaging.send(sender=people["connection"], recipient=olga, text=MESSAGE)
+        message = messaging.send(
+            sender=people["connection"], recipient=olga, text=MESSAGE, files=[png()]
+        )
         first = messaging.send(sender=ivan, recipient=olga, text="Ivan's message request")
 
     from messaging.models import MessageRequest
@@ -154,6 +161,18 @@ def build(session_cookie_for) -> Cast:
         scopes=["read", "write", "follow", "push"],
     )
     personal, _ = create_personal_token(member=olga, scopes=["read"])
+    from portability import services as portability
+
+    linkedin = portability.start_import(
+        member=olga,
+        kind="linkedin",
+        upload=SimpleUploadedFile(
+            "Connections.csv", b"First Name,Last Name,URL\r\nConor,Cole,\r\n", "text/csv"
+        ),
+    )
+    portability.run_import(linkedin.pk)  # the job, as the inline backend runs it after commit
+    export = portability.request_export(member=olga)
+    portability.build_export(export.pk)
     readers = {}
     for kind in READERS:
         person = people.get(kind)
@@ -184,8 +203,12 @@ def build(session_cookie_for) -> Cast:
         "application_id": application.pk,
         "client_id": application.client_id,
         "conversation_id": message.conversation_id,
+        "attachment_id": message.attachments.get().pk,
         "request_id": MessageRequest.objects.get(first_message_id=first.pk).pk,
         "answer": "accept",
+        "import_id": linkedin.pk,
+        "export_id": export.pk,
+        "page_id": grid.account_id,
     }
     return Cast(
         members={**people, "hana": hana, "hsecret": hsecret, "ivan": ivan},

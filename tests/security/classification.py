@@ -229,6 +229,38 @@ API = {
         blocking=NOT_FOUND,
         anonymous=UNAUTHORIZED,
     ),
+    "POST /api/v1/messages/attachments": members(
+        "M1: your own upload, yours alone until a message carries it",
+        data={"file": png},
+        json=False,
+    ),
+    "POST /api/v1/conversations/{conversation_id}/members": expect(
+        "groups: a participant adds connections (Olga and Conor's is 1:1, so refused); "
+        "anyone else is told it doesn't exist",
+        NOT_FOUND,
+        data={"account_ids": ["{account_id}"]},
+        owner=REFUSED,
+        connection=REFUSED,
+        anonymous=UNAUTHORIZED,
+    ),
+    "DELETE /api/v1/conversations/{conversation_id}/members/{account_id}": expect(
+        "groups: a participant removes another (refused on a 1:1); anyone else: 404",
+        NOT_FOUND,
+        owner=REFUSED,
+        connection=REFUSED,
+        anonymous=UNAUTHORIZED,
+    ),
+    "POST /api/v1/conversations/{conversation_id}/leave": expect(
+        "groups: a participant leaves (refused on a 1:1); anyone else: 404",
+        NOT_FOUND,
+        owner=REFUSED,
+        connection=REFUSED,
+        anonymous=UNAUTHORIZED,
+    ),
+    "GET /api/v1/messaging/preferences": members("your own read-receipt setting"),
+    "PATCH /api/v1/messaging/preferences": members(
+        "your own read-receipt setting", data={"read_receipts": True}
+    ),
     "GET /api/v1/message_requests": members("M4: requests waiting for your answer"),
     "POST /api/v1/message_requests/{request_id}/accept": owner_only("M4: the recipient's"),
     "POST /api/v1/message_requests/{request_id}/decline": owner_only("M4: the recipient's"),
@@ -237,6 +269,22 @@ API = {
     "GET /api/v1/streaming/user": members("your own live events (not read: a stream never ends)"),
     "GET /api/v1/streaming/user/notification": members("your own live notifications"),
     "GET /api/v1/streaming/direct": members("your own live conversations"),
+    # --- Imports and exports (issue 17: X1, X2) ----------------------------------------
+    "POST /api/v1/imports": expect(
+        "an upload of your own; without a file it is refused with a sentence",
+        REFUSED,
+        anonymous=UNAUTHORIZED,
+    ),
+    "GET /api/v1/imports/{import_id}": owner_only("X1: the uploader's import"),
+    "GET /api/v1/imports/{import_id}/matches": owner_only(
+        "X1: the uploader's matches, as Account entities, never with an address"
+    ),
+    "POST /api/v1/imports/{import_id}/invite": owner_only(
+        "X1: invitations only to members this import matched, picked by its uploader"
+    ),
+    "POST /api/v1/imports/{import_id}/apply": owner_only("the uploader's profile fields"),
+    "POST /api/v1/exports": members("X2: your own export (a second one is the same)"),
+    "GET /api/v1/exports/{export_id}": owner_only("X2: the export's owner's; its url too"),
     # --- Search and suggestions (S1, S5, B1, D4) ---------------------------------------
     "GET /api/v2/search": public(
         "S1: whole profiles to members, the card to anonymous readers; B1: Olga and her posts "
@@ -254,6 +302,51 @@ API = {
     "DELETE /api/v1/suggestions/{account_id}": about_member(
         "Not now on a suggestion: B1 answers a block as an unknown member; yourself is unknown",
         owner=NOT_FOUND,
+    ),
+    # --- Pages (G1-G3, F3): public pages; admins' tools; page ids are accounts too -------
+    "GET /api/v1/pages": public(
+        "pages by name, for autocomplete: pages are public", data={"q": "olga"}
+    ),
+    "POST /api/v1/pages": members(
+        "G1: the reader creates a page and runs it (an address made from the name)",
+        data={"name": "Matrix Page", "kind": "company"},
+    ),
+    "GET /api/v1/pages/{page_id}": public("G1: a page is public; B1 concerns members only"),
+    "PATCH /api/v1/pages/{page_id}": expect(
+        "G1: admins only", FORBIDDEN, owner=OK, anonymous=UNAUTHORIZED, data={"tagline": "Matrix"}
+    ),
+    "GET /api/v1/pages/{page_id}/people": public(
+        "G3: the page's people as each reader may see them; B1 leaves Olga out across a block"
+    ),
+    "GET /api/v1/pages/{page_id}/alumni": public(
+        "G3: counted facets; hidden members and blocks either way count nowhere"
+    ),
+    "GET /api/v1/pages/{page_id}/admins": members(
+        "G1: who runs the page; B1 leaves Olga out across a block"
+    ),
+    "POST /api/v1/pages/{page_id}/admins": expect(
+        "G1: admins add admins (Olga again: nothing changes); B1: across a block the member "
+        "to add doesn't exist, before any other answer",
+        FORBIDDEN,
+        owner=OK,
+        blocked=NOT_FOUND,
+        blocking=NOT_FOUND,
+        anonymous=UNAUTHORIZED,
+        data={"account_id": "{account_id}"},
+    ),
+    "DELETE /api/v1/pages/{page_id}/admins/{account_id}": expect(
+        "G1: admins remove admins, never the last one (Olga is: 409)",
+        FORBIDDEN,
+        owner=REFUSED,
+        anonymous=UNAUTHORIZED,
+    ),
+    "GET /api/v1/pages/{page_id}/analytics": expect(
+        "G1: the admins' figures", FORBIDDEN, owner=OK, anonymous=UNAUTHORIZED
+    ),
+    "POST /api/v1/pages/{page_id}/claim": expect(
+        "only a page without admins can be claimed: Olga's has one (409)",
+        REFUSED,
+        anonymous=UNAUTHORIZED,
     ),
 }
 
@@ -380,6 +473,42 @@ WEB = {
     "settings": members("your own settings", api=False),
     "password_change": members("your own password", api=False),
     "delete_account": members("your own account", api=False),
+    # --- Your data (issue 17: X1, X2) ---------------------------------------------------
+    "portability": members("your own imports and exports", api=False),
+    "import_upload": expect(
+        "an upload of your own; without a file the page says why (422)",
+        REFUSED,
+        method="post",
+        anonymous=SIGN_IN,
+    ),
+    "import_detail": owner_only("X1: the uploader's preview and matches", api=False),
+    "import_progress": owner_only("the uploader's progress bar", api=False),
+    "import_apply": owner_only(
+        "the uploader's profile fields", api=False, method="post", owner=REDIRECT
+    ),
+    "import_invite": owner_only(
+        "X1: only the uploader picks whom to invite", api=False, method="post", owner=REDIRECT
+    ),
+    "import_join": owner_only(
+        "X1: only the uploader asks their contacts to join",
+        api=False,
+        method="post",
+        owner=REDIRECT,
+    ),
+    "linkedin_address": expect(
+        "your own LinkedIn address (empty: removed)", REDIRECT, method="post", anonymous=SIGN_IN
+    ),
+    "export_request": expect("X2: your own export", REDIRECT, method="post", anonymous=SIGN_IN),
+    "export_progress": owner_only("X2: the owner's export's progress", api=False),
+    "export_download": owner_only(
+        "X2: an export is downloadable by its owner only, for 7 days", api=False
+    ),
+    "connections_vcard": members("your own connections, as each shows themselves", api=False),
+    "mastodon_csv": members(
+        "your own follows and blocks in Mastodon's format",
+        api=False,
+        params={"name": "following_accounts"},
+    ),
     "tokens": members("your own tokens", api=False),
     "token_revoke": expect(
         "your own token; another's is refused with a sentence",
@@ -483,6 +612,44 @@ WEB = {
     "messaging_badge": members("your own unread count", api=False),
     "messaging_stream": members("your own live events (not read: a stream never ends)", api=False),
     "messaging_new": members("the composer's first step", api=False),
+    "messaging_new_group": members("M1: a group of your own connections", api=False),
+    "messaging_settings": members("your own read-receipt setting", api=False),
+    "messaging_attachment": expect(
+        "M1: an attachment of Olga and Conor's conversation: theirs; anyone else, signed "
+        "out too, the same 404 as an unknown id",
+        NOT_FOUND,
+        owner=OK,
+        connection=OK,
+        anonymous=NOT_FOUND,
+        params={"size": "full"},
+    ),
+    "messaging_add": expect(
+        "groups: a participant adds connections (on Olga and Conor's 1:1, the refusal shown "
+        "on the thread); anyone else: 404",
+        NOT_FOUND,
+        method="post",
+        data={"to": "sam"},
+        owner=REDIRECT,
+        connection=REDIRECT,
+        anonymous=SIGN_IN,
+    ),
+    "messaging_remove": expect(
+        "groups: a participant removes another (refused on a 1:1); anyone else: 404",
+        NOT_FOUND,
+        method="post",
+        params={"member_id": "1"},
+        owner=REDIRECT,
+        connection=REDIRECT,
+        anonymous=SIGN_IN,
+    ),
+    "messaging_leave": expect(
+        "groups: a participant leaves (refused on a 1:1); anyone else: 404",
+        NOT_FOUND,
+        method="post",
+        owner=REDIRECT,
+        connection=REDIRECT,
+        anonymous=SIGN_IN,
+    ),
     "messaging_compose": about_member(
         "M1–M6: the route to Olga, or why not; to Conor, who has a conversation with her, "
         "that conversation; B1: 404 across a block",
@@ -520,6 +687,84 @@ WEB = {
         method="post",
         params={"answer": "accept"},
         owner=REDIRECT,
+        anonymous=SIGN_IN,
+    ),
+    # --- Pages (G1-G3, F3) ------------------------------------------------------------
+    "page_new": members("G1: the create-page form", api=False),
+    "page_suggest": public("page names for the company and school fields"),
+    "page_home": public("G1: a page is public", params={"kind": "company", "slug": "olga-grid"}),
+    "page_about": public("G1: a page is public", params={"kind": "company", "slug": "olga-grid"}),
+    "page_posts": public(
+        "G1: the page's posts (anyone may see them)",
+        params={"kind": "company", "slug": "olga-grid"},
+    ),
+    "page_people": public(
+        "G3: the people as each reader may see them; B1 leaves Olga out",
+        params={"kind": "company", "slug": "olga-grid"},
+    ),
+    "page_alumni": public(
+        "G3: counted facets; hidden members and blocks count nowhere",
+        params={"kind": "school", "slug": "grid-school"},
+    ),
+    "page_follow": expect(
+        "F3: your own follow",
+        REDIRECT,
+        method="post",
+        params={"kind": "company", "slug": "olga-grid"},
+        anonymous=SIGN_IN,
+    ),
+    "page_unfollow": expect(
+        "F3: your own follow",
+        REDIRECT,
+        method="post",
+        params={"kind": "company", "slug": "olga-grid"},
+        anonymous=SIGN_IN,
+    ),
+    "page_post": expect(
+        "G1: only admins post as the page",
+        FORBIDDEN,
+        method="post",
+        params={"kind": "company", "slug": "olga-grid"},
+        data={"text": "Matrix page post"},
+        owner=REDIRECT,
+        anonymous=SIGN_IN,
+    ),
+    "page_edit": expect(
+        "G1: admins only",
+        FORBIDDEN,
+        params={"kind": "company", "slug": "olga-grid"},
+        owner=OK,
+        anonymous=SIGN_IN,
+    ),
+    "page_admin": expect(
+        "G1: the admins' analytics and list",
+        FORBIDDEN,
+        params={"kind": "company", "slug": "olga-grid"},
+        owner=OK,
+        anonymous=SIGN_IN,
+    ),
+    "page_admin_add": expect(
+        "G1: admins add admins",
+        FORBIDDEN,
+        method="post",
+        params={"kind": "company", "slug": "olga-grid"},
+        data={"handle": "olga"},
+        owner=REDIRECT,
+        anonymous=SIGN_IN,
+    ),
+    "page_admin_remove": expect(
+        "G1: never the last admin (the refusal is shown on the admin page)",
+        FORBIDDEN,
+        method="post",
+        params={"kind": "company", "slug": "olga-grid", "member_id": "{account_id}"},
+        owner=REDIRECT,
+        anonymous=SIGN_IN,
+    ),
+    "page_claim": expect(
+        "a claim on a page with admins is refused, shown as a message",
+        REDIRECT,
+        method="post",
+        params={"kind": "company", "slug": "olga-grid"},
         anonymous=SIGN_IN,
     ),
 }

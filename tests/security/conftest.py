@@ -24,6 +24,7 @@ def matrix_media(tmp_path_factory):
 def media_root(settings, matrix_media):
     """The cast's uploads stay where the cast wrote them (the image route reads the file)."""
     settings.MEDIA_ROOT = matrix_media
+    settings.LINKWELL_PORTABILITY_DIR = matrix_media / "portability"  # Olga's export (X2)
     return matrix_media
 
 
@@ -39,6 +40,7 @@ def cast(django_db_setup, django_db_blocker, matrix_media):
         override_settings(
             PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
             MEDIA_ROOT=matrix_media,
+            LINKWELL_PORTABILITY_DIR=matrix_media / "portability",
         ),
     ):
         loader.reset()

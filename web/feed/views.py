@@ -18,6 +18,7 @@ from feed import home, impressions, inbox, queries, services
 from feed.models import ReactionType
 from network import queries as network
 from notifications import services as notices
+from pages import queries as pages_queries
 from profiles.queries import current_position
 from search import queries as search_queries
 from web.accounts.views import FIRST_VISIT
@@ -98,6 +99,7 @@ def home_feed(request):
         {
             "member": member,
             "position": current_position(member),
+            "admined_pages": pages_queries.pages_admined_by(member),
             "first_visit": request.session.get(FIRST_VISIT, False),
         }
     )
@@ -117,12 +119,14 @@ def compose(request):
             ).pk
             for i, f in enumerate(files[:5])
         ]
+        as_page = request.POST.get("as_page", "")  # G1: the admin's "Post as" switch
         services.publish(
             author=request.user,
             text=request.POST.get("text", ""),
             visibility=request.POST.get("visibility", "anyone"),
             media_ids=media_ids,
             idempotency_key=request.POST.get("key", ""),
+            page_id=int(as_page) if as_page.isdigit() else None,
         )
     except Refused as exc:
         messages.error(request, exc.message)

@@ -43,7 +43,20 @@ class AvatarForm(forms.Form):
 
 class PositionForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=100)
-    company = forms.CharField(label=_("Company"), max_length=100)
+    company = forms.CharField(
+        label=_("Company"),
+        max_length=100,
+        help_text=_("Pick a company page from the list, or type the name."),
+        widget=forms.TextInput(
+            attrs={
+                "list": "page-suggest-company",
+                "autocomplete": "off",
+                "hx-get": "/pages/suggest/?kind=company",
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": "#page-suggest-company",
+            }
+        ),
+    )
     location = forms.CharField(label=_("Location"), max_length=100, required=False)
     started_on = forms.DateField(label=_("From"), widget=DateInput)
     ended_on = forms.DateField(
@@ -61,7 +74,20 @@ class PositionForm(forms.Form):
 
 
 class EducationForm(forms.Form):
-    school = forms.CharField(label=_("School"), max_length=150)
+    school = forms.CharField(
+        label=_("School"),
+        max_length=150,
+        help_text=_("Pick a school page from the list, or type the name."),
+        widget=forms.TextInput(
+            attrs={
+                "list": "page-suggest-school",
+                "autocomplete": "off",
+                "hx-get": "/pages/suggest/?kind=school",
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": "#page-suggest-school",
+            }
+        ),
+    )
     degree = forms.CharField(label=_("Degree"), max_length=100, required=False)
     field_of_study = forms.CharField(label=_("Field of study"), max_length=100, required=False)
     start_year = forms.IntegerField(
@@ -118,6 +144,14 @@ class SettingsForm(forms.Form):
         help_text=_(
             "People you aren't connected with can't spend an InMail credit to write to you. "
             "Coworkers and, with an open profile, anyone may still send a message request."
+        ),
+    )
+    discoverable = forms.BooleanField(
+        label=_("Show me in alumni and people facets"),
+        required=False,
+        help_text=_(
+            "When off, the alumni tool of company and school pages counts you in no facet "
+            "and leaves you out of its list."
         ),
     )
     share_profile_updates = forms.BooleanField(

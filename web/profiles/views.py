@@ -13,6 +13,7 @@ from core.i18n import use_language
 from membership import queries as membership_queries
 from membership import services as membership
 from network import queries as network_queries
+from pages import queries as pages_queries
 from profiles import services
 from profiles.queries import initials, with_details
 from web.network.badges import viewpoint
@@ -38,6 +39,7 @@ def profile(request, handle: str):
     viewer = request.user if request.user.is_authenticated else None
     view = membership_queries.visible_profile(viewer, handle=handle, view=viewpoint(request))
     member = with_details(view.member)
+    _with_pages(view.positions, view.education)
     context = {
         "member": member,
         "view": view,
@@ -51,6 +53,17 @@ def profile(request, handle: str):
     return render(request, "web/profiles/profile.html", context)
 
 
+def _with_pages(positions, education) -> None:
+    """G3: each position's and school's page (its logo and link), two queries in all."""
+    positions = [p for p in positions if getattr(p, "pk", None)]
+    linked = pages_queries.position_pages([p.pk for p in positions])
+    for position in positions:
+        position.linked_page = linked.get(position.pk)
+    schools = pages_queries.education_pages([e.pk for e in education])
+    for entry in education:
+        entry.linked_page = schools.get(entry.pk)
+
+
 def _own_member(request, handle: str):
     """Only the member edits their profile: unknown handles 404, someone else's 403."""
     member = network_queries.visible_member(request.user, handle=handle).member
@@ -61,12 +74,14 @@ def _own_member(request, handle: str):
 
 def _edit_context(member, **forms):
     profile = member.profile
+    positions, education = list(member.positions.all()), list(member.education.all())
+    _with_pages(positions, education)
     context = {
         "member": member,
         "profile": profile,
         "initials": initials(member),
-        "positions": member.positions.all(),
-        "education": member.education.all(),
+        "positions": positions,
+        "education": education,
         "skills": member.skills.all(),
         "profile_form": ProfileForm(
             initial={
@@ -133,7 +148,7 @@ SECTIONS = {
         "form": PositionForm,
         "form_name": "position_form",
         "fragment": "web/profiles/_position_list.html",
-        "add": services.add_position,
+        "add": membership.add_position,  # with its page (G3)
         "remove": lambda member, pk: services.remove_position(member=member, position_id=pk),
     },
     "education": {
@@ -141,7 +156,7 @@ SECTIONS = {
         "form": EducationForm,
         "form_name": "education_form",
         "fragment": "web/profiles/_education_list.html",
-        "add": services.add_education,
+        "add": membership.add_education,
         "remove": lambda member, pk: services.remove_education(member=member, education_id=pk),
     },
     "skills": {

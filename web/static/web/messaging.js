@@ -1,7 +1,6 @@
 // Messaging's behaviours, as a static file (no inline script under the CSP): an idempotency
-// key per send, the composer emptied after a send, member suggestions for "To", and the live
-// stream (server-sent events): a new message refreshes the badge, the inbox, or the open
-// conversation without a reload.
+// key per send, the composer emptied after a send, member suggestions for "To", and the
+// fallback to polling when the live stream (htmx's SSE extension) isn't there.
 (function () {
   "use strict";
 
@@ -19,14 +18,10 @@
       field.value = newKey();
     }
   }, true);
-  var sending = 0; // sends from this page in flight: their own echo on the stream is skipped
   document.addEventListener("htmx:configRequest", function (event) {
     var form = event.detail.elt;
     if (!(form instanceof HTMLFormElement)) {
       return;
-    }
-    if (form.hasAttribute("data-reset-after-send")) {
-      sending += 1;
     }
     var field = form.querySelector("[data-idempotency-key]");
     if (field) {
@@ -39,9 +34,6 @@
 
   document.addEventListener("htmx:afterRequest", function (event) {
     var form = event.detail.elt;
-    if (form.hasAttribute && form.hasAttribute("data-reset-after-send")) {
-      sending = Math.max(0, sending - 1);
-    }
     if (form.hasAttribute && form.hasAttribute("data-reset-after-send") && event.detail.successful
         && !event.detail.xhr.getResponseHeader("HX-Retarget")) {
       form.reset();
@@ -53,7 +45,8 @@
     }
   });
 
-  // A message can come twice (the send's answer and the stream's fetch): keep the first.
+  // A message can come twice (the send's answer and the stream's fetch): keep the first,
+  // and ask for what follows the newest one next time (`#since-id`, sent by #live-thread).
   document.addEventListener("htmx:afterSwap", function () {
     var seen = {};
     document.querySelectorAll("#messages [data-message-id]").forEach(function (item) {
@@ -63,6 +56,10 @@
       }
       seen[id] = true;
     });
+    var since = document.getElementById("since-id");
+    if (since && lastMessageId() !== "0") {
+      since.value = lastMessageId();
+    }
   });
 
   function scrollDown() {
@@ -103,47 +100,49 @@
     return items.length ? items[items.length - 1].getAttribute("data-message-id") : "0";
   }
 
-  function onConversation(data) {
-    document.body.dispatchEvent(new CustomEvent("linkwell:messaging"));
-    var open = document.getElementById("conversation");
-    if (open && String(data.conversation_id) === open.getAttribute("data-conversation")) {
-      if (document.getElementById("message-" + data.message_id)
-          || (sending > 0 && String(data.sender_id) === document.body.getAttribute("data-me"))) {
-        return; // already shown, or this page's own send, whose answer shows it
-      }
-      window.htmx.ajax("GET", open.getAttribute("data-live-url") + "?since_id=" + lastMessageId(),
-        {target: "#messages", swap: "beforeend"}).then(scrollDown);
-      return;
-    }
-    var inbox = document.getElementById("conversations");
-    if (inbox) {
-      window.htmx.ajax("GET", inbox.getAttribute("data-live-refresh") + "?list=1",
-        {target: "#thread-list", swap: "innerHTML"});
+  // Live delivery is htmx's SSE extension (`sse-connect` on <body>, `sse:` triggers on the
+  // badges, the inbox and the open thread). With no stream (no EventSource, or the stream
+  // failing), the same elements are refreshed every POLL_MS by `linkwell:poll` instead.
+  var POLL_MS = 10000;
+  var poller = null;
+
+  function poll(on) {
+    if (on && !poller) {
+      poller = window.setInterval(function () {
+        document.body.dispatchEvent(new CustomEvent("linkwell:poll"));
+      }, POLL_MS);
+    } else if (!on && poller) {
+      window.clearInterval(poller);
+      poller = null;
     }
   }
 
-  function listen() {
-    var url = document.body.getAttribute("data-live-stream");
-    if (!url || !window.EventSource) {
-      return;
+  document.addEventListener("htmx:sseOpen", function () {
+    document.body.setAttribute("data-live", "connected");
+    poll(false);
+  });
+  document.addEventListener("htmx:sseError", function () {
+    document.body.setAttribute("data-live", "polling");
+    poll(true);
+  });
+  // An element's own `sse:` trigger fetches what changed; scroll to the newest message.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail.target || event.detail.elt;
+    if (target && target.id === "messages") {
+      scrollDown();
     }
-    var source = new EventSource(url);
-    source.addEventListener("conversation", function (event) {
-      try {
-        onConversation(JSON.parse(event.data));
-      } catch (error) { /* a malformed event is skipped */ }
-    });
-    source.addEventListener("notification", function () {
-      document.body.dispatchEvent(new CustomEvent("linkwell:notification"));
-    });
-    document.body.setAttribute("data-live", "open");
-    source.addEventListener("open", function () {
-      document.body.setAttribute("data-live", "connected");
-    });
-  }
+  });
 
   document.addEventListener("DOMContentLoaded", function () {
     scrollDown();
-    listen();
+    if (document.body.hasAttribute("sse-connect")) {
+      if (!document.body.hasAttribute("data-live")) {
+        document.body.setAttribute("data-live", "open");
+      }
+      if (!window.EventSource) {
+        document.body.setAttribute("data-live", "polling");
+        poll(true);
+      }
+    }
   });
 })();

@@ -1,0 +1,114 @@
+"""The pages on the web: tabs, follow, post as the page, people and alumni, admins only."""
+
+from datetime import date
+
+from pages import queries, services
+from pages.models import Page
+from tests.pages.factories import company, connect, school, study_at, work_at
+
+
+def test_g2_follow_from_the_page_and_the_count_moves(client, cast):
+    ann, ben = cast["ann"], cast["ben"]
+    page = company(ann, slug="hazelmark")
+    client.force_login(ben)
+    answer = client.get("/company/hazelmark/")
+    assert answer.status_code == 200 and b"Hazelmark" in answer.content
+    assert client.post("/company/hazelmark/follow/").status_code == 302
+    assert queries.follows(ben, page)
+    assert "2 followers" in client.get("/company/hazelmark/").content.decode()
+
+
+def test_g1_only_admins_see_the_admin_tools_and_post_as_the_page(client, cast):
+    ann, ben = cast["ann"], cast["ben"]
+    company(ann, slug="hazelmark")
+    client.force_login(ben)
+    assert client.get("/company/hazelmark/admin/").status_code == 403
+    assert client.post("/company/hazelmark/post/", {"text": "Not mine"}).status_code == 403
+    client.force_login(ann)
+    assert client.get("/company/hazelmark/admin/").status_code == 200
+    client.post("/company/hazelmark/post/", {"text": "Hello from the page", "key": "k1"})
+    posts = client.get("/company/hazelmark/posts/").content.decode()
+    assert "Hello from the page" in posts and 'href="/company/hazelmark/"' in posts
+
+
+def test_g3_people_tab_hides_blocked_members_both_ways(client, cast):
+    from network import services as network
+
+    ann, ben, cat = cast["ann"], cast["ben"], cast["cat"]
+    page = company(ann, slug="hazelmark")
+    work_at(ben, page)
+    work_at(cat, page)
+    network.block(blocker=cat, blocked=ann)
+    client.force_login(ann)
+    body = client.get("/company/hazelmark/people/?current=true").content.decode()
+    assert "/in/ben/" in body and "/in/cat/" not in body
+
+
+def test_g3_connections_work_here_with_faces(client, cast):
+    ann, ben = cast["ann"], cast["ben"]
+    page = company(ann, slug="hazelmark")
+    connect(ann, ben)
+    work_at(ben, page)
+    client.force_login(ann)
+    body = client.get("/company/hazelmark/").content.decode()
+    assert "1 of your connections works here" in body
+
+
+def test_g3_alumni_tool_narrows_by_year_and_city(client, cast):
+    from profiles import services as profiles
+
+    ann, ben, cat = cast["ann"], cast["ben"], cast["cat"]
+    page = school(ann, slug="northfield")
+    profiles.update_profile(member=ben, location="Berlin")
+    profiles.update_profile(member=cat, location="Lisbon")
+    study_at(ben, page, start=2008, end=2012)
+    study_at(cat, page, start=2015, end=2019)
+    body = client.get("/school/northfield/alumni/").content.decode()
+    assert "2 alumni" in body and "Berlin" in body and "Lisbon" in body
+    body = client.get("/school/northfield/alumni/?start_year=2010").content.decode()
+    assert "1 alumnus" in body and "Lisbon" in body and "Berlin" not in body
+    body = client.get("/school/northfield/alumni/?location=Berlin").content.decode()
+    assert "1 alumnus" in body and "/in/ben/" in body
+
+
+def test_g1_create_a_page_from_the_web(client, cast):
+    ann = cast["ann"]
+    client.force_login(ann)
+    answer = client.post(
+        "/pages/new/", {"kind": "school", "name": "Northfield University", "slug": "northfield"}
+    )
+    assert answer.status_code == 302 and answer["Location"] == "/school/northfield/"
+    page = Page.objects.get(slug="northfield")
+    assert queries.admin_ids(page) == [ann.pk]
+
+
+def test_g3_profile_links_a_position_to_its_page_with_the_logo(client, cast):
+    ann, ben = cast["ann"], cast["ben"]
+    company(ann, name="Hazelmark", slug="hazelmark")
+    client.force_login(ben)
+    client.post(
+        "/in/ben/edit/positions/",
+        {
+            "position-title": "Engineer",
+            "position-company": "Hazelmark",
+            "position-started_on": "2020-01-01",
+        },
+    )
+    body = client.get("/in/ben/").content.decode()
+    assert 'href="/company/hazelmark/"' in body
+
+
+def test_page_suggestions_for_the_company_field(client, cast):
+    company(cast["ann"], name="Hazelmark", slug="hazelmark")
+    client.force_login(cast["ben"])
+    body = client.get("/pages/suggest/?kind=company&position-company=haz").content.decode()
+    assert '<option value="Hazelmark">' in body
+
+
+def test_claim_an_unclaimed_page(client, cast):
+    ann = cast["ann"]
+    work_at(ann, company="Stub Co", ended=date(2021, 1, 1))
+    stub = Page.objects.get(name="Stub Co")
+    client.force_login(ann)
+    client.post(f"/company/{stub.slug}/claim/")
+    assert services.claim_page(by=ann, page=stub).status == "pending"

@@ -1,0 +1,228 @@
+"""X2: a member's export holds everything that is theirs, in LinkedIn's layout, JSON and
+their images, and nothing private of anyone else (a test per private thing); vCard and
+Mastodon's CSVs parse with their libraries and round-trip; the link is the owner's, 7 days."""
+
+import csv
+import io
+import json
+import zipfile
+from datetime import date
+
+import pytest
+import vobject
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from core.errors import NotFound
+from feed import services as feed
+from messaging import services as messaging
+from network import services as network
+from network.models import Follow
+from portability import archive, queries, services
+from portability.models import JobState
+from profiles import services as profiles
+from tests.factories import make_member
+
+
+def png() -> SimpleUploadedFile:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 64), "teal").save(out, "PNG")
+    return SimpleUploadedFile("face.png", out.getvalue(), content_type="image/png")
+
+
+def connect(a, b):
+    invitation = network.invite(sender=a, recipient=b)
+    network.accept(invitation_id=invitation.pk, by=b)
+
+
+@pytest.fixture
+def olga(db):
+    olga = make_member(handle="olga", display_name="Olga Orlov", email="olga.own@example.com")
+    profiles.update_profile(member=olga, headline="Olga-headline", about="Olga-about")
+    profiles.add_position(
+        member=olga, title="Cartographer", company="Hazelmark", started_on=date(2020, 3, 1)
+    )
+    profiles.add_skill(member=olga, name="Maps")
+    profiles.set_avatar(member=olga, upload=png())
+    return olga
+
+
+@pytest.fixture
+def world(olga):
+    """Olga's connections and what of theirs must never reach her export."""
+    conor = make_member(handle="conor", display_name="Conor Cole", email="conor.secret@example.com")
+    hana = make_member(handle="hana", display_name="Hana Hidden", email="hana.secret@example.com")
+    hugo = make_member(handle="hugo", display_name="Hugo HiddenFriend")
+    stranger = make_member(handle="stella", display_name="Stella Stranger")
+    connect(olga, conor)
+    connect(olga, hana)
+    connect(hana, hugo)
+    profiles.update_settings(member=hana, connections_visible_to="only_me")  # S5
+    network.invite(sender=stranger, recipient=hugo, note="Stella-note-to-hugo")
+    feed.publish(author=conor, text="Conor-connections-only", visibility="connections")
+    own = feed.publish(author=olga, text="Olga-own-post")
+    feed.react(member=olga, post_id=own.pk)
+    feed.comment(author=olga, on=own.pk, text="Olga-own-comment")
+    messaging.send(sender=conor, recipient=olga, text="Conor-to-Olga")
+    messaging.send(sender=conor, recipient=hana, text="Conor-to-Hana-only")
+    return {"conor": conor, "hana": hana, "hugo": hugo}
+
+
+def export_of(member, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        export = services.request_export(member=member)
+    export.refresh_from_db()
+    assert export.state == JobState.DONE, export.error
+    with zipfile.ZipFile(queries.export_path(export)) as archive_file:
+        return export, {n: archive_file.read(n) for n in archive_file.namelist()}
+
+
+@pytest.fixture
+def exported(world, olga, django_capture_on_commit_callbacks):
+    return export_of(olga, django_capture_on_commit_callbacks)[1]
+
+
+def everything(files) -> str:
+    return "\n".join(data.decode("utf-8", "replace") for data in files.values())
+
+
+def rows(files, name):
+    text = files[name].decode()
+    if name == "Connections.csv":
+        text = text[text.index("First Name") :]
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_x2_the_export_holds_the_members_own_data_in_linkedins_layout(exported):
+    assert rows(exported, "Profile.csv")[0]["Headline"] == "Olga-headline"
+    assert rows(exported, "Positions.csv")[0] == {
+        "Company Name": "Hazelmark",
+        "Title": "Cartographer",
+        "Description": "",
+        "Location": "",
+        "Started On": "Mar 2020",
+        "Finished On": "",
+    }
+    assert [r["Name"] for r in rows(exported, "Skills.csv")] == ["Maps"]
+    assert {r["First Name"] for r in rows(exported, "Connections.csv")} == {"Conor", "Hana"}
+    assert rows(exported, "Email Addresses.csv")[0]["Email Address"] == "olga.own@example.com"
+    assert [r["ShareCommentary"] for r in rows(exported, "Shares.csv")] == ["Olga-own-post"]
+    assert [r["Message"] for r in rows(exported, "Comments.csv")] == ["Olga-own-comment"]
+    assert [r["Type"] for r in rows(exported, "Reactions.csv")] == ["LIKE"]
+    assert [r["CONTENT"] for r in rows(exported, "messages.csv")] == ["Conor-to-Olga"]
+    assert len(rows(exported, "Invitations.csv")) == 2
+    data = json.loads(exported["linkwell.json"])
+    assert data["profile"]["about"] == "Olga-about"
+    assert any(name.startswith("images/avatar.") for name in exported)
+
+
+def test_x2_an_export_is_a_linkedin_export_our_own_import_reads(exported):
+    from portability.readers import read_linkedin
+
+    zipped = io.BytesIO()
+    with zipfile.ZipFile(zipped, "w") as again:
+        for name, data in exported.items():
+            again.writestr(name, data)
+    parsed = read_linkedin("export.zip", zipped.getvalue(), limit=50 * 1024 * 1024)
+    assert {r["Last Name"] for _, r in parsed.rows("connection")} == {"Cole", "Hidden"}
+
+
+def test_x2_no_other_members_email_address_is_in_the_export(exported):
+    text = everything(exported)
+    assert "conor.secret@example.com" not in text and "hana.secret@example.com" not in text
+    assert {r["Email Address"] for r in rows(exported, "Connections.csv")} == {""}
+
+
+def test_s5_a_connections_hidden_list_is_not_in_the_export(exported):
+    assert "Hugo" not in everything(exported) and "hugo" not in everything(exported)
+
+
+def test_x2_others_invitation_notes_posts_and_messages_are_not_in_the_export(exported):
+    text = everything(exported)
+    assert "Stella-note-to-hugo" not in text
+    assert "Conor-connections-only" not in text
+    assert "Conor-to-Hana-only" not in text
+
+
+def test_b1_a_member_blocked_since_is_left_out_of_connections_and_messages(
+    world, olga, django_capture_on_commit_callbacks
+):
+    network.block(blocker=world["conor"], blocked=olga)
+    files = export_of(olga, django_capture_on_commit_callbacks)[1]
+    assert "Conor" not in everything(files)
+
+
+def test_x2_notes_and_tags_hook_is_one_of_the_exports_parts():
+    """The lead wires relationships' private notes and tags here after merge (A1): the part
+    must hold the member's own notes and tags and never those others wrote about them."""
+    assert ("relationships", archive.notes_and_tags_part) in archive.PARTS
+
+
+@pytest.mark.skip(
+    reason="relationships (private notes and tags) lands on another branch; "
+    "the lead wires archive.notes_and_tags_part after merge"
+)
+def test_x2_another_members_notes_and_tags_about_the_member_are_not_in_the_export():
+    raise AssertionError("write with relationships.services once merged")
+
+
+def test_x2_the_download_is_the_owners_only_and_lapses_after_7_days(
+    world, olga, django_capture_on_commit_callbacks, frozen_now
+):
+    export, _ = export_of(olga, django_capture_on_commit_callbacks)
+    assert queries.downloadable_export(olga, export.pk) == export
+    with pytest.raises(NotFound):
+        queries.downloadable_export(world["conor"], export.pk)
+    frozen_now.advance(days=7, seconds=1)
+    with pytest.raises(NotFound):
+        queries.downloadable_export(olga, export.pk)
+
+
+def test_a_second_click_on_download_your_data_is_the_same_export(olga):
+    first = services.request_export(member=olga)
+    assert services.request_export(member=olga).pk == first.pk
+
+
+def test_vcard_parses_with_vobject_and_holds_what_connections_see(world, olga, exported):
+    profiles.update_profile(member=world["conor"], headline="Conor-headline")
+    cards = list(vobject.readComponents(archive.network_part(olga).files["connections.vcf"]))
+    by_name = {c.fn.value: c for c in cards}
+    assert set(by_name) == {"Conor Cole", "Hana Hidden"}
+    assert by_name["Conor Cole"].note.value == "Conor-headline"
+    assert by_name["Conor Cole"].url.value.endswith("/in/conor/")
+    assert not any(hasattr(c, "email") for c in cards)
+
+
+def test_mastodon_csvs_round_trip_through_an_import(
+    world, olga, upload, django_capture_on_commit_callbacks
+):
+    part = archive.network_part(olga)
+    following = part.files["following_accounts.csv"]
+    assert following.splitlines()[0] == "Account address,Show boosts,Notify on new posts,Languages"
+    parsed = list(csv.reader(io.StringIO(following)))[1:]
+    assert {r[0].split("@")[0] for r in parsed} == {"conor", "hana"}
+    # Another member takes Olga's follows with them: the same file imports as the same follows.
+    newcomer = make_member(handle="newcomer")
+    source = upload(
+        newcomer, following.encode(), name="following_accounts.csv", kind="mastodon_following"
+    )
+    result = services.apply_mastodon(member=newcomer, import_id=source.pk)
+    assert result["done"] == 2
+    followed = set(
+        Follow.objects.filter(follower=newcomer).values_list("followee__username", flat=True)
+    )
+    assert followed == {"conor", "hana"}
+    network.block(blocker=olga, blocked=world["hugo"])
+    blocks = archive.network_part(olga).files["blocked_accounts.csv"]
+    assert [r[0].split("@")[0] for r in csv.reader(io.StringIO(blocks))] == ["hugo"]
+    lists = upload(
+        newcomer,
+        b"Friends,stella@elsewhere.social\nFriends,hugo\n",
+        name="lists.csv",
+        kind="mastodon_lists",
+    )
+    assert services.apply_mastodon(member=newcomer, import_id=lists.pk) == {
+        "done": 1,
+        "not_found": 1,
+        "refused": 0,
+    }
