@@ -40,6 +40,10 @@ def _search(argv: list[str]) -> int:
 
 def _import(argv: list[str]) -> int:
     from bench.imports import main
+
+    return main(argv)
+
+
 def _pages(argv: list[str]) -> int:
     from bench.pages import main
 

@@ -149,12 +149,12 @@ def _sources(viewer, *, limit, max_id=None, since_id=None, min_id=None) -> list[
     )
     found.update(
         _newest_of_each(
-            [
+            lambda page: (
                 bound(Post.objects.filter(page_id=page), "id")
                 .order_by(order.replace("post_id", "id"))
                 .values_list("id", flat=True)[:limit]
-                for page in pages.followed_page_ids(viewer)
-            ]
+            ),
+            pages.followed_page_ids(viewer),
         )
     )
     return sorted(found, reverse=not ascending)[:limit]

@@ -669,6 +669,8 @@ def own_invitations(member) -> list[Invitation]:
         .select_related("sender", "recipient")
         .order_by("created_at", "pk")
     )
+
+
 def indexed_connection_ids(viewer, *, view: Viewpoint | None = None) -> list[int]:
     """The viewer's connections as the graph index holds them, blocks either way cut (D4):
     pages' "N of your connections work here" intersects these with a page's people by index,
