@@ -458,8 +458,10 @@ def _top(viewer, *, limit, offset, anchor, sight) -> FeedPage:
     """Rank the newest LINKWELL_FEED_TOP_CANDIDATES candidates as plain values (`rank`), then
     build only the page: the door and the reasons run on the ranked ids from `offset` on, a
     chunk at a time, until the page is full. Past the window, `recent` continues.
-    Measured at 100,000 members on PostgreSQL (docs/benchmarks.md, "Feed"): building all 200
-    candidates as posts and ranking them in Python, heavy member, first page p50 175 ms."""
+    Measured at 100,000 members on PostgreSQL, heavy member, one process alternating main's
+    code and this (docs/benchmarks.md, "`top` ranked over plain values"; load average ~23):
+    first page p50 934 -> 856 ms, p99 2,120 -> 1,136; next page p50 1,952 -> 415 ms (the
+    cached window). Before, all 200 candidates were built as posts and ranked in Python."""
     window, signals = _window(viewer, anchor=anchor, sight=sight)
     position = max(offset, 0)
     shown: list[FeedItem] = []
