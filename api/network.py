@@ -16,7 +16,7 @@ from api import pages as pages_api
 from api.auth import member_auth, require_scope
 from api.payload import as_list, payload
 from api.schemas import iso
-from api.schemas.accounts import Account, account_entities, account_entity
+from api.schemas.accounts import Account, account_entities, account_entity, accounts_answer
 from api.schemas.errors import Error
 from core.errors import Forbidden, Invalid
 from core.paging import keyset_page
@@ -267,14 +267,6 @@ def _cursor(request, default: int = 40) -> dict:
     }
 
 
-def _paged(request, rows, key: str, default: int = 40):
-    """Mastodon paging by record id: max_id / since_id / min_id / limit, with a Link header."""
-    cursor = _cursor(request, default)
-    page = keyset_page(rows, key, **cursor)
-    keys = [getattr(row, key) for row in page]
-    return page, _link(request, keys, cursor["limit"])
-
-
 def _link(request, keys: list[int], limit: int) -> str:
     """Link: `next` (older, max_id) when the page is full, `prev` (newer, min_id), as Mastodon."""
     if not keys:
@@ -294,42 +286,46 @@ def _int(value, default):
         return default
 
 
-def _accounts_page(
-    request, response: HttpResponse, rows, key, member_of=lambda row: row, **options
-):
-    page, link = _paged(request, rows, key)
-    if link:
-        response["Link"] = link
-    return account_entities([member_of(row) for row in page], viewer=request.auth, **options)
+def _id_page(request, rows, key: str) -> tuple[list[int], str]:
+    """One keyset page of `(key, member id)` rows: the members' ids and the Link header."""
+    cursor = _cursor(request)
+    page = keyset_page(rows, key, **cursor)
+    return [member_id for _, member_id in page], _link(
+        request, [k for k, _ in page], cursor["limit"]
+    )
+
+
+def _accounts_page(request, rows, key: str, **options) -> HttpResponse:
+    """A page of accounts: the ids by keyset, then their entities (three queries)."""
+    ids, link = _id_page(request, rows, key)
+    return accounts_answer(account_entities(ids, viewer=request.auth, **options), link)
 
 
 @router.get("/accounts/{int:account_id}/followers", auth=member_auth, response=list[Account])
-def followers(request, response: HttpResponse, account_id: int):
+def followers(request, account_id: int):
     """S5: empty for others when the member hides their connections (`hide_collections`);
     otherwise without the member's connections unless you may see them."""
     require_scope(request, "read:accounts", "read:follows")
     member = _visible_member(request, account_id)
     rows = queries.follow_list(member, request.auth, direction="followers")
-    return _accounts_page(request, response, rows, "follow_id")
+    return _accounts_page(request, rows.values_list("follow_id", "pk"), "follow_id")
 
 
 @router.get("/accounts/{int:account_id}/following", auth=member_auth, response=list[Account])
-def following(request, response: HttpResponse, account_id: int):
+def following(request, account_id: int):
     """S5: as for followers."""
     require_scope(request, "read:accounts", "read:follows")
     member = _visible_member(request, account_id)
     rows = queries.follow_list(member, request.auth, direction="following")
-    return _accounts_page(request, response, rows, "follow_id")
+    return _accounts_page(request, rows.values_list("follow_id", "pk"), "follow_id")
 
 
 @router.get("/blocks", auth=member_auth, response=list[Account])
-def blocks(request, response: HttpResponse):
-    require_scope(request, "read:blocks")
+def blocks(request):
     """B1: the members you blocked, each as the public card only."""
-    blocked = queries.blocked_members(request.auth)
-    return _accounts_page(
-        request, response, blocked, "id", lambda block: block.blocked_id, blocked_as_card=True
-    )
+    require_scope(request, "read:blocks")
+    blocked = queries.blocked_members(request.auth).values_list("pk", "blocked_id")
+    return _accounts_page(request, blocked, "id", blocked_as_card=True)
 
 
 @router.post("/reports", auth=member_auth, response=ReportOut)
@@ -401,17 +397,23 @@ def disconnect(request, account_id: int):
 
 def _invitation(invitation: Invitation, account: dict) -> dict:
     """The Invitation entity; `account` is the other member's Account entity."""
+    return _invitation_entity(
+        invitation.pk, account, invitation.note, invitation.reason, invitation.created_at
+    )
+
+
+def _invitation_entity(pk: int, account: dict, note: str, reason: str, created_at) -> dict:
     return {
-        "id": str(invitation.pk),
+        "id": str(pk),
         "account": account,
-        "note": invitation.note,
-        "reason": invitation.reason or None,
-        "created_at": iso(invitation.created_at),
+        "note": note,
+        "reason": reason or None,
+        "created_at": iso(created_at),
     }
 
 
 @router.get("/invitations", auth=member_auth, response=list[InvitationOut])
-def invitations(request, response: HttpResponse, direction: str = "received"):
+def invitations(request, direction: str = "received"):
     """N3: ignored invitations leave the recipient's list but stay pending for the sender."""
     require_scope(request, "read:follows")
     if direction == "received":
@@ -420,12 +422,18 @@ def invitations(request, response: HttpResponse, direction: str = "received"):
         rows, other = queries.sent_invitations(request.auth), "recipient_id"
     else:
         raise Invalid(BAD_DIRECTION)
-    page, link = _paged(request, rows, "id")
-    if link:
-        response["Link"] = link
-    others = [getattr(i, other) for i in page]
-    entities = {int(a["id"]): a for a in account_entities(others, viewer=request.auth)}
-    return [_invitation(i, entities[pk]) for i in page if (pk := getattr(i, other)) in entities]
+    cursor = _cursor(request)
+    columns = ("id", other, "note", "reason", "created_at")
+    page = keyset_page(rows.select_related(None).values_list(*columns), "id", **cursor)
+    entities = {
+        int(a["id"]): a for a in account_entities([row[1] for row in page], viewer=request.auth)
+    }
+    answer = [
+        _invitation_entity(pk, entities[member_id], note, reason, created_at)
+        for pk, member_id, note, reason, created_at in page
+        if member_id in entities
+    ]
+    return accounts_answer(answer, _link(request, [row[0] for row in page], cursor["limit"]))
 
 
 def _answer(name):
@@ -457,7 +465,7 @@ for _name in ("accept", "ignore", "dont_know", "withdraw"):
 
 
 @router.get("/accounts/{int:account_id}/connections", auth=member_auth, response=list[Account])
-def connections(request, response: HttpResponse, account_id: int):
+def connections(request, account_id: int):
     """S5: 403 with the reason when the list is hidden from you (see mutual_connections).
     Newest connection first, paged by keyset (`max_id`, `min_id`, `since_id`, `limit`; the
     ids are the connections', in the Link header as for followers)."""
@@ -467,18 +475,15 @@ def connections(request, response: HttpResponse, account_id: int):
     page, only_shared = queries.connection_page(member, request.auth, **cursor)
     if only_shared:
         raise Forbidden(queries.connections_hidden_reason(member), rule="S5")
-    link = _link(request, [connection_id for connection_id, _ in page], cursor["limit"])
-    if link:
-        response["Link"] = link
-    return account_entities([member_id for _, member_id in page], viewer=request.auth)
+    link = _link(request, [connection_id for connection_id, _, _ in page], cursor["limit"])
+    ids = [member_id for _, member_id, _ in page]
+    return accounts_answer(account_entities(ids, viewer=request.auth), link)
 
 
 @router.get(
     "/accounts/{int:account_id}/mutual_connections", auth=member_auth, response=list[Account]
 )
-def mutual_connections(
-    request, response: HttpResponse, account_id: int, offset: int = 0, limit: int = 40
-):
+def mutual_connections(request, account_id: int, offset: int = 0, limit: int = 40):
     """D2: the connections you share, always visible to you (S5); `X-Total-Count` holds the
     count. Highest member id first, paged by keyset on the member id (`max_id`, `min_id`,
     `since_id`, Link header); `offset` still works for older clients."""
@@ -487,15 +492,13 @@ def mutual_connections(
     if offset > 0:
         limit = min(max(limit, 1), 80)
         total, ids = queries.mutuals_for(request.auth, member, offset=offset, limit=limit)
-        _offset_link(request, response, offset, limit, len(ids))
+        link = _offset_link(request, offset, limit, len(ids))
     else:
         cursor = _cursor(request)
         total, ids = queries.mutual_page(request.auth, member, **cursor)
         link = _link(request, ids, cursor["limit"])
-        if link:
-            response["Link"] = link
-    response["X-Total-Count"] = str(total)
-    return account_entities(ids, viewer=request.auth)
+    entities = account_entities(ids, viewer=request.auth)
+    return accounts_answer(entities, link, **{"X-Total-Count": str(total)})
 
 
 @router.get("/accounts/{int:account_id}/paths", auth=member_auth, response=list[list[PathStep]])
@@ -512,8 +515,9 @@ def paths(request, account_id: int):
     ]
 
 
-def _offset_link(request, response: HttpResponse, offset: int, limit: int, count: int) -> None:
-    if count == limit:
-        base = request.build_absolute_uri(request.path)
-        query = urlencode({"offset": offset + limit, "limit": limit})
-        response["Link"] = f'<{base}?{query}>; rel="next"'
+def _offset_link(request, offset: int, limit: int, count: int) -> str:
+    if count < limit:
+        return ""
+    base = request.build_absolute_uri(request.path)
+    query = urlencode({"offset": offset + limit, "limit": limit})
+    return f'<{base}?{query}>; rel="next"'

@@ -2,13 +2,16 @@
 
 Run it on a seeded network (`linkwell seed --members N`). For a typical member (the median
 connection count) and the most-followed one, it times `GET /api/v1/accounts/:id`,
-`relationships` for 25 ids, and the first and a deep page (90% down, by `max_id`) of
-followers, following and connections, each as a real request through Django's stack (the
+`relationships` for 25 ids, the first and a deep page (90% down, by `max_id`) of
+followers, following and connections, the first page of their mutual connections, and the
+viewer's own invitations and blocks, each as a real request through Django's stack (the
 test client, in process, one thread: no network, no web server). `--leader-followers N`
 first gives the most-followed member at least N followers (COPY on PostgreSQL, executemany
 on SQLite, then `membership.services.recount` for the members it touched); those follows
 are kept, so the next run reuses them. The token it makes is rolled back. Prints figures,
-never asserts a time; the machine is shared, so its load is printed beside them.
+never asserts a time; the machine is shared, so its load is printed beside them, and each
+figure is given twice: wall time, and the request thread's own CPU time (`thread_time`),
+which the neighbours' load barely moves (on PostgreSQL it leaves out the server's work).
 """
 
 from __future__ import annotations
@@ -110,7 +113,10 @@ def _run(args, connection) -> None:
     typical = by_connections.values_list("pk", flat=True)[members // 2]
     leader = _most_followed()
     client = Client()
-    print(f"\n{'member':8} {'call':30} {'p50 ms':>8} {'p99 ms':>8} {'queries':>8} {'answer':>7}")
+    print(
+        f"\n{'member':8} {'call':30} {'p50 ms':>8} {'p99 ms':>8} {'cpu p50':>8} {'cpu p99':>8} "
+        f"{'queries':>8} {'answer':>7}"
+    )
     for label, member_id in (("typical", typical), ("leader", leader)):
         counts = MemberCounts.objects.get(pk=member_id)
         pairs = Connection.objects.filter(Q(member_a_id=member_id) | Q(member_b_id=member_id))
@@ -156,16 +162,27 @@ def _run(args, connection) -> None:
                     f"/api/v1/accounts/{member_id}/connections?max_id={deep}",
                 )
             )
+        calls += [
+            ("mutual connections", f"/api/v1/accounts/{member_id}/mutual_connections"),
+            ("invitations received (viewer)", "/api/v1/invitations?direction=received"),
+            ("invitations sent (viewer)", "/api/v1/invitations?direction=sent"),
+            ("blocks (viewer)", "/api/v1/blocks"),
+        ]
         for name, path in calls:
             response = client.get(path, **headers)  # warm: the token, the index's replay
-            samples = []
+            samples, cpu = [], []
             for _ in range(args.runs):
-                started = time.perf_counter()
+                started, started_cpu = time.perf_counter(), time.thread_time()
                 response = client.get(path, **headers)
                 samples.append(time.perf_counter() - started)
+                cpu.append(time.thread_time() - started_cpu)
             with CaptureQueriesContext(connection) as captured:
                 response = client.get(path, **headers)
             p50, p99 = percentiles_ms(samples)
+            cpu50, cpu99 = percentiles_ms(cpu)
             body = response.json()
             size = len(body) if isinstance(body, list) else response.status_code
-            print(f"{label:8} {name:30} {p50:8.1f} {p99:8.1f} {len(captured):8} {size:>7}")
+            print(
+                f"{label:8} {name:30} {p50:8.1f} {p99:8.1f} {cpu50:8.1f} {cpu99:8.1f} "
+                f"{len(captured):8} {size:>7}"
+            )

@@ -113,10 +113,21 @@ def visible_members(
         loaded = accounts_queries.active_members(ids)
         found = [loaded.get(m) if isinstance(m, int) else m for m in found]
     found = [m for m in found if m is not None and m.is_active]
+    seen = seen_in_full(viewer, [m.pk for m in found], blocked_as_card=blocked_as_card, view=view)
+    me = viewer.pk if viewer is not None and viewer.is_authenticated else None
+    return [ProfileView(m, full=seen[m.pk], own=m.pk == me) for m in found if m.pk in seen]
+
+
+def seen_in_full(
+    viewer, member_ids, *, blocked_as_card: bool = False, view: Viewpoint | None = None
+) -> dict[int, bool]:
+    """S1 and B1 for active members' ids, in at most one query: {id: True for the whole
+    profile, False for the public card}; an id hidden from the viewer is left out. The one
+    decision behind `visible_members` and the API's Account entities (loaded as plain rows)."""
     if viewer is None or not viewer.is_authenticated:
-        return [ProfileView(m, full=False) for m in found]
+        return dict.fromkeys(member_ids, False)
     me = viewer.pk
-    others = [m.pk for m in found if m.pk != me]
+    others = [pk for pk in member_ids if pk != me]
     if view is not None:  # the request's Viewpoint already holds them
         blocks = view.blocks
     elif others:
@@ -125,13 +136,13 @@ def visible_members(
         blocks = []
     viewer_blocked = {blocked for blocker, blocked in blocks if blocker == me}
     blocked_viewer = {blocker for blocker, blocked in blocks if blocked == me}
-    seen = []
-    for member in found:
-        if member.pk in viewer_blocked:
+    seen = {}
+    for pk in member_ids:
+        if pk in viewer_blocked:
             if blocked_as_card:
-                seen.append(ProfileView(member, full=False))
-        elif member.pk not in blocked_viewer:
-            seen.append(ProfileView(member, full=True, own=member.pk == me))
+                seen[pk] = False
+        elif pk not in blocked_viewer:
+            seen[pk] = True
     return seen
 
 
@@ -311,34 +322,63 @@ def connection_page(
     max_id: int | None = None,
     since_id: int | None = None,
     min_id: int | None = None,
-) -> tuple[list[tuple[int, int]], bool]:
+    search: str = "",
+) -> tuple[list[tuple[int, int, object]], bool]:
     """S5 and D4 as `connections_of`, one keyset page by the Connection's id, newest first:
-    ([(connection id, member id)], whether the list is cut to the shared connections). A pair
-    is stored once (member_a < member_b), so the member's connections are two index ranges,
-    `(member_a, -id)` and `(member_b, -id)`, each read for one page and merged: two
-    statements at any depth, whatever the list's length."""
+    ([(connection id, member id, connected at)], whether the list is cut to the shared
+    connections). A pair is stored once (member_a < member_b), so the member's connections
+    are two index ranges, `(member_a, -id)` and `(member_b, -id)`, each read for one page and
+    merged: two statements at any depth, whatever the list's length. `search` keeps the
+    connections whose name or handle contains it (My Network's search box)."""
     pk = member.pk
     only_shared = not can_see_connections_of(viewer, member)
     if only_shared and (viewer is None or not viewer.is_authenticated):
         return [], True
     sides = (
-        Connection.objects.filter(member_a_id=pk).values_list("pk", "member_b_id"),
-        Connection.objects.filter(member_b_id=pk).values_list("pk", "member_a_id"),
+        (Connection.objects.filter(member_a_id=pk), "member_b"),
+        (Connection.objects.filter(member_b_id=pk), "member_a"),
     )
     found = []
-    for rows, other in zip(sides, ("member_b_id", "member_a_id"), strict=True):
+    for rows, other in sides:
+        rows = rows.values_list("pk", f"{other}_id", "created_at")
         if only_shared:
-            rows = rows.filter(**{f"{other}__in": connection_ids_of(viewer)})
+            rows = rows.filter(**{f"{other}_id__in": connection_ids_of(viewer)})
         if viewer is not None and viewer.is_authenticated:
             rows = rows.exclude(
-                **{f"{other}__in": Block.objects.filter(blocker=viewer).values("blocked_id")}
-            ).exclude(**{f"{other}__in": Block.objects.filter(blocked=viewer).values("blocker_id")})
+                **{f"{other}_id__in": Block.objects.filter(blocker=viewer).values("blocked_id")}
+            ).exclude(
+                **{f"{other}_id__in": Block.objects.filter(blocked=viewer).values("blocker_id")}
+            )
+        if search.strip():
+            rows = rows.filter(
+                Q(**{f"{other}__display_name__icontains": search.strip()})
+                | Q(**{f"{other}__username__icontains": search.strip()})
+            )
         found += keyset_page(
             rows, "pk", limit=limit, max_id=max_id, since_id=since_id, min_id=min_id
         )
     if min_id is not None:  # the nearest newer ones, still shown newest first
         return sorted(found)[:limit][::-1], only_shared
     return sorted(found, reverse=True)[:limit], only_shared
+
+
+def connections_by_name(
+    member, viewer, *, limit: int, after: int | None = None, search: str = ""
+) -> list[User]:
+    """One page of `connections_of` sorted by name (display name, handle, id), by keyset
+    after the member `after` (the last one shown): never an offset, so a page that follows
+    a removed or added connection neither skips nor repeats anyone."""
+    members, _ = connections_of(member, viewer, search=search, order="name")
+    if after is not None:
+        last = User.objects.filter(pk=after).values_list("display_name", "username").first()
+        if last is not None:
+            name, handle = last
+            members = members.filter(
+                Q(display_name__gt=name)
+                | Q(display_name=name, username__gt=handle)
+                | Q(display_name=name, username=handle, pk__gt=after)
+            )
+    return list(members[:limit])
 
 
 def connection_count(member) -> int:

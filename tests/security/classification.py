@@ -573,6 +573,11 @@ WEB = {
         anonymous=SIGN_IN,
     ),
     "mynetwork": members("your own network", api=False),
+    "my_invitations": members(
+        "N3: your own received (not ignored) or sent invitations, paged",
+        api=False,
+        params={"direction": "received"},
+    ),
     "my_connections": members("your own connections", api=False),
     "my_followers": members("your own followers", api=False),
     "my_following": members("your own follows", api=False),

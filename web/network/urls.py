@@ -4,6 +4,7 @@ from web.network import views
 
 urlpatterns = [
     path("mynetwork/", views.mynetwork, name="mynetwork"),
+    path("mynetwork/invitations/<str:direction>/", views.my_invitations, name="my_invitations"),
     path("mynetwork/connections/", views.my_connections, name="my_connections"),
     path(
         "mynetwork/followers/",

@@ -6,7 +6,6 @@ answers with the refreshed fragment. Refusals are shown with the service's own m
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +23,8 @@ from search import queries as search_queries
 from web.network.badges import viewpoint
 from web.network.panels import profile_panels
 from web.redirects import same_site_next
+
+LIST_PAGE = 100  # members per page of a list; "Load more" fetches the next by keyset
 
 DONE = {
     "connect": _("Invitation sent."),
@@ -138,19 +139,35 @@ def invitation_action(request, invitation_id: int, action: str):
     return redirect(same_site_next(request, "mynetwork"))
 
 
+INVITATIONS_PAGE = 20  # invitations per list on My Network; "Show more" adds the next
+
+
+def _invitation_page(member, direction: str, max_id: int | None):
+    """One keyset page of received (not the ignored ones, N3) or sent invitations, newest
+    first, by the same queries as the API's `/api/v1/invitations`: (page, next max_id)."""
+    if direction == "received":
+        rows = queries.received_invitations(member)
+    else:
+        rows = queries.sent_invitations(member)
+    page = keyset_page(rows, "id", limit=INVITATIONS_PAGE, max_id=max_id)
+    return page, page[-1].pk if len(page) == INVITATIONS_PAGE else None
+
+
 @login_required
 def mynetwork(request):
     """Received invitations (not the ignored ones, N3) and sent ones, with counts."""
     me = request.user
-    received = list(queries.received_invitations(me))
-    sent = list(queries.sent_invitations(me))
+    received, more_received = _invitation_page(me, "received", None)
+    sent, more_sent = _invitation_page(me, "sent", None)
     _prime(request, [i.sender for i in received] + [i.recipient for i in sent])
     return render(
         request,
         "web/network/mynetwork.html",
         {
             "received": received,
+            "more_received": more_received,
             "sent": sent,
+            "more_sent": more_sent,
             "counts": queries.counts(me),
             "tab": "invitations",
             "suggestions": search_queries.suggestions(me, limit=12, view=viewpoint(request)),
@@ -159,7 +176,24 @@ def mynetwork(request):
 
 
 @login_required
+def my_invitations(request, direction: str):
+    """One list of My Network's invitations, from `max_id` on: "Show more" under htmx takes
+    its rows; without JavaScript it is a page of its own that pages on the same way."""
+    if direction not in ("received", "sent"):
+        raise Http404("No such list.")
+    me = request.user
+    page, more = _invitation_page(me, direction, _max_id(request))
+    _prime(request, [i.sender if direction == "received" else i.recipient for i in page])
+    context = {"invitations": page, "more": more, "direction": direction}
+    return render(
+        request, "web/network/invitations.html", {**context, "counts": queries.counts(me)}
+    )
+
+
+@login_required
 def my_connections(request):
+    """Newest connection first, by keyset ("Show more": the same two index ranges as the
+    API's list); sorted by name, by keyset on (name, handle, id) after the last one shown."""
     me = request.user
     search = request.GET.get("q", "").strip()
     order = request.GET.get("sort", "recent")
@@ -167,11 +201,35 @@ def my_connections(request):
     tags = relationships.tags_of(me)  # A1: filter by one of the member's own tags
     tag = request.GET.get("tag", "")
     tag = tag if tag.isdigit() and any(str(t.pk) == tag for t in tags) else ""
-    members = relationships.connections_for(me, order=order, tag_id=tag or None, search=search)
-    page = Paginator(members, 200).get_page(request.GET.get("page"))
-    _prime(request, page.object_list)
+    page = None
+    more = None
+    if order == "strength" or tag:  # A4 / A1: relationships' order, by page number
+        members = relationships.connections_for(me, order=order, tag_id=tag or None, search=search)
+        page = Paginator(members, 200).get_page(request.GET.get("page"))
+        people = list(page.object_list)
+    elif order == "name":
+        after = request.GET.get("after", "")
+        people = queries.connections_by_name(
+            me, me, search=search, limit=LIST_PAGE, after=int(after) if after.isdigit() else None
+        )
+        more = people[-1].pk if len(people) == LIST_PAGE else None
+    else:
+        rows, _ = queries.connection_page(
+            me, me, limit=LIST_PAGE, max_id=_max_id(request), search=search
+        )
+        found = accounts_queries.members_by_id([member_id for _, member_id, _ in rows])
+        people = []
+        for _, member_id, connected_at in rows:
+            if member_id in found:
+                found[member_id].connected_at = connected_at  # shown beside the name
+                people.append(found[member_id])
+        more = rows[-1][0] if len(rows) == LIST_PAGE else None
+    _prime(request, people)
     context = {
+        "people": people,
         "page": page,
+        "more": more,
+        "continued": bool(request.GET.get("after") or request.GET.get("max_id")),
         "search": search,
         "order": order,
         "tags": tags,
@@ -181,9 +239,6 @@ def my_connections(request):
     }
     template = "web/network/_connection_list.html" if request.htmx else "web/network/list.html"
     return render(request, template, context)
-
-
-LIST_PAGE = 100  # members per page of a list; "Load more" fetches the next by keyset
 
 
 def _max_id(request) -> int | None:
@@ -215,8 +270,8 @@ def member_connections(request, handle: str):
     page, only_shared = queries.connection_page(
         member, request.user, limit=LIST_PAGE, max_id=_max_id(request)
     )
-    found = accounts_queries.members_by_id([member_id for _, member_id in page])
-    people = [found[m] for _, m in page if m in found and found[m].is_active]
+    found = accounts_queries.members_by_id([member_id for _, member_id, _ in page])
+    people = [found[m] for _, m, _ in page if m in found and found[m].is_active]
     _prime(request, people)
     return render(
         request,
@@ -233,23 +288,38 @@ def member_connections(request, handle: str):
 
 @login_required
 def mutual_connections(request, handle: str):
+    """D2 with D4: highest member id first, by keyset as the API's list ("Load more")."""
     member = _member(request, handle)
     view = viewpoint(request)
-    count, mutuals = queries.mutual_members(request.user, member, limit=500, view=view)
+    count, ids = queries.mutual_page(
+        request.user, member, limit=LIST_PAGE, max_id=_max_id(request), view=view
+    )
+    found = accounts_queries.members_by_id(ids)
+    mutuals = [found[i] for i in ids if i in found and found[i].is_active]
     _prime(request, mutuals)
+    more = ids[-1] if len(ids) == LIST_PAGE else None
     return render(
         request,
         "web/network/mutuals.html",
-        {"member": member, "mutuals": mutuals, "count": count},
+        {
+            "member": member,
+            "mutuals": mutuals,
+            "count": count,
+            "more": more,
+            "continued": _max_id(request) is not None,
+        },
     )
 
 
 @login_required
 def blocks(request):
     """B2's rule is said on the page: unblocking restores nothing; no re-block for 48 hours."""
-    return render(
-        request, "web/network/blocks.html", {"blocks": queries.blocked_members(request.user)}
-    )
+    rows = queries.blocked_members(request.user)
+    page = keyset_page(rows, "id", limit=LIST_PAGE, max_id=_max_id(request))
+    more = page[-1].pk if len(page) == LIST_PAGE else None
+    continued = _max_id(request) is not None
+    context = {"blocks": page, "more": more, "continued": continued}
+    return render(request, "web/network/blocks.html", context)
 
 
 @login_required
