@@ -6,6 +6,7 @@ answers with the refreshed fragment. Refusals are shown with the service's own m
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
