@@ -270,10 +270,15 @@ def _seed_pages(maker, demo_id: int, now: int) -> int:
     from django.utils.text import slugify
 
     at = datetime.fromtimestamp(now, UTC)
-    taken: set[str] = set()
+    # Pages outlive members: a seed into a database whose members were removed finds its
+    # pages still there, and links to them instead of making a second page of the name.
+    taken = {slug.lower() for slug in Page.objects.values_list("slug", flat=True)}
+    existing = set(Page.objects.values_list("kind", "name"))
     rows = []
     for kind, names in ((PageKind.COMPANY, maker.companies), (PageKind.SCHOOL, maker.schools)):
         for name in dict.fromkeys(names):
+            if (kind, name) in existing:
+                continue
             slug, n = slugify(name)[:90] or "page", 1
             while slug in taken:
                 n += 1
