@@ -22,6 +22,7 @@ from messaging import queries as messaging
 from network import queries as network
 from portability import formats
 from portability.readers import linkedin_day, linkedin_month
+from relationships import queries as relationships
 
 CONNECTIONS_NOTES = (
     "Notes:\n"
@@ -416,12 +417,29 @@ def messaging_part(member: User) -> Part:
     return part
 
 
-def notes_and_tags_part(member: User) -> Part | None:
-    """HOOK for the lead, after the `relationships` area (private notes and tags, A1) is
-    merged: return the member's OWN notes and tags (never the ones others wrote about them)
-    from `relationships.queries`, e.g. as Part(files={"Notes.csv": ...}, data={"notes":
-    ..., "tags": ...}). tests/portability/test_export.py has the test waiting for it."""
-    return None
+def notes_and_tags_part(member: User) -> Part:
+    """relationships (A1): the member's own private notes and tags, by the handles of the
+    members they are about; never the notes and tags others keep about the member."""
+    notes, tags = relationships.own_notes_and_tags(member)
+    ids = {pk for pk, _ in notes} | {pk for _, members in tags for pk in members}
+    handles = relationships.members_by_id(ids)
+    handle = {pk: handles[pk].username for pk in ids if pk in handles}
+    part = Part()
+    part.files["Notes.csv"] = table(
+        ["Handle", "Note"], [[handle[pk], text] for pk, text in notes if pk in handle]
+    )
+    part.files["Tags.csv"] = table(
+        ["Tag", "Handle"],
+        [[title, handle[pk]] for title, members in tags for pk in members if pk in handle],
+    )
+    part.data["notes"] = [
+        {"handle": handle[pk], "note": text} for pk, text in notes if pk in handle
+    ]
+    part.data["tags"] = [
+        {"title": title, "handles": [handle[pk] for pk in members if pk in handle]}
+        for title, members in tags
+    ]
+    return part
 
 
 PARTS: list[tuple[str, Callable[[User], Part | None]]] = [

@@ -103,6 +103,21 @@ def notes_for(owner, member_ids) -> dict[int, str]:
     return dict(rows.values_list("member_id", "text"))
 
 
+def own_notes_and_tags(owner) -> tuple[list[tuple[int, str]], list[tuple[str, list[int]]]]:
+    """The owner's own notes (member id, text) and tags (title, member ids), for their data
+    export (X2): what they wrote, never what anyone wrote about them (A1)."""
+    notes = list(
+        PrivateNote.objects.filter(owner=owner).order_by("pk").values_list("member_id", "text")
+    )
+    members: dict[int, list[int]] = {}
+    for tag_id, member_id in TagMember.objects.filter(owner=owner).values_list(
+        "tag_id", "member_id"
+    ):
+        members.setdefault(tag_id, []).append(member_id)
+    tags = [(tag.title, sorted(members.get(tag.pk, []))) for tag in tags_of(owner)]
+    return notes, tags
+
+
 def own_tag(owner, tag_id) -> Tag:
     """One of the owner's tags; another member's is not found, the same as an unknown id."""
     tag = Tag.objects.filter(owner=owner, pk=tag_id).first() if str(tag_id).isdigit() else None

@@ -21,6 +21,7 @@ from network.models import Follow
 from portability import archive, queries, services
 from portability.models import JobState
 from profiles import services as profiles
+from relationships import services as relationship_services
 from tests.factories import make_member
 
 
@@ -158,12 +159,24 @@ def test_x2_notes_and_tags_hook_is_one_of_the_exports_parts():
     assert ("relationships", archive.notes_and_tags_part) in archive.PARTS
 
 
-@pytest.mark.skip(
-    reason="relationships (private notes and tags) lands on another branch; "
-    "the lead wires archive.notes_and_tags_part after merge"
-)
-def test_x2_another_members_notes_and_tags_about_the_member_are_not_in_the_export():
-    raise AssertionError("write with relationships.services once merged")
+def test_x2_another_members_notes_and_tags_about_the_member_are_not_in_the_export(
+    world, olga, django_capture_on_commit_callbacks
+):
+    """A1/X2: Olga's export holds the note and tag she keeps on Conor, and not the note and
+    tag Conor keeps on her."""
+    conor = world["conor"]
+    relationship_services.set_note(owner=olga, member=conor, text="Olga-own-note-on-Conor")
+    mine = relationship_services.create_tag(owner=olga, title="Olga-own-tag")
+    relationship_services.tag_members(owner=olga, tag_id=mine.pk, member_ids=[conor.pk])
+    relationship_services.set_note(owner=conor, member=olga, text="Conor-secret-note-on-Olga")
+    theirs = relationship_services.create_tag(owner=conor, title="Conor-secret-tag")
+    relationship_services.tag_members(owner=conor, tag_id=theirs.pk, member_ids=[olga.pk])
+    files = export_of(olga, django_capture_on_commit_callbacks)[1]
+    assert rows(files, "Notes.csv") == [{"Handle": "conor", "Note": "Olga-own-note-on-Conor"}]
+    assert rows(files, "Tags.csv") == [{"Tag": "Olga-own-tag", "Handle": "conor"}]
+    text = everything(files)
+    assert "Conor-secret-note-on-Olga" not in text
+    assert "Conor-secret-tag" not in text
 
 
 def test_x2_the_download_is_the_owners_only_and_lapses_after_7_days(
