@@ -70,6 +70,16 @@ def pages_by_id(ids) -> dict[int, Page]:
     return Page.objects.in_bulk(list(ids))
 
 
+def pages_by_name_key(keys, *, kind: str) -> dict[str, Page]:
+    """The page each folded name stands for (`pages.services.fold`), a claimed page before a
+    stub, the older first: an import's company follows find their pages with it."""
+    found: dict[str, Page] = {}
+    rows = Page.objects.filter(kind=kind, name_key__in=list(set(keys))).order_by("-claimed", "pk")
+    for page in rows:
+        found.setdefault(page.name_key, page)
+    return found
+
+
 def pages_named(prefix: str, *, kind: str | None = None, limit: int = 8) -> list[Page]:
     """Autocomplete while editing a position or a school: claimed pages first."""
     key = " ".join(prefix.casefold().split())

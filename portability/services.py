@@ -28,6 +28,9 @@ from core.tasks import enqueue_after_commit
 from network import queries as network_queries
 from network import services as network
 from network.models import InvitationReason
+from pages import queries as pages_queries
+from pages import services as pages_services
+from pages.models import PageKind
 from portability import archive, queries
 from portability.models import (
     Export,
@@ -81,7 +84,7 @@ JOIN_MAIL = _(
 )
 
 PROFILE_PARTS = ("display_name", "headline", "about", "industry", "location")
-LIST_PARTS = ("positions", "education", "skills")
+LIST_PARTS = ("positions", "education", "skills", "company_follows")
 
 
 # --- Uploading --------------------------------------------------------------------------
@@ -288,8 +291,24 @@ def apply_profile(*, member: User, import_id, keep: list[str]) -> dict:
         for row in preview["skills"][: max(room, 0)]:
             profiles.add_skill(member=member, name=row.data.get("Name", "")[:80])
             added["skills"] += 1
+    if "company_follows" in keep:
+        added["company_follows"] = _follow_companies(member, preview["company_follows"])
     Import.objects.filter(pk=source.pk).update(profile_applied_at=clock.now())
     return added
+
+
+def _follow_companies(member: User, rows) -> int:
+    """F3: LinkedIn's company follows become follows of the company pages of those names
+    (folded as pages fold them); a name without a page is left, and following again changes
+    nothing. Returns the pages the member follows now that they didn't before."""
+    keys = [pages_services.fold(row.data.get("Organization", "")) for row in rows]
+    found = pages_queries.pages_by_name_key([k for k in keys if k], kind=PageKind.COMPANY)
+    followed = 0
+    for page in found.values():
+        if not pages_queries.follows(member, page):
+            pages_services.follow_page(member=member, page=page)
+            followed += 1
+    return followed
 
 
 def apply_mastodon(*, member: User, import_id) -> dict:

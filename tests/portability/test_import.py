@@ -312,3 +312,20 @@ def test_linkedin_dates_and_profile_addresses_as_linkedin_writes_them():
     assert linkedin_date("someday") is None
     assert linkedin_slug("https://www.linkedin.com/in/Ana-Lopez-12/?trk=x") == "ana-lopez-12"
     assert linkedin_slug("https://example.com/ana") == ""
+
+
+def test_f3_linkedin_company_follows_become_page_follows_where_a_page_exists(ines, upload):
+    """F3/G2: "Company Follows.csv" names two companies; the one with a page (found by its
+    folded name) is followed, the other is left; applying again follows nothing more."""
+    from pages import queries as pages_queries
+    from pages import services as pages_services
+
+    admin = make_member(handle="pageadmin")
+    page = pages_services.create_page(by=admin, kind="company", name="Hazelmark GmbH")
+    follows = "Organization,Followed On\r\nhazelmark  gmbh,Mon Mar 01 2021\r\nNowhere Ltd,x\r\n"
+    source = upload(ines, linkedin_zip({"Company Follows.csv": follows.encode()}))
+    added = services.apply_profile(member=ines, import_id=source.pk, keep=["company_follows"])
+    assert added["company_follows"] == 1
+    assert pages_queries.follows(ines, page)
+    again = services.apply_profile(member=ines, import_id=source.pk, keep=["company_follows"])
+    assert again["company_follows"] == 0
