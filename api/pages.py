@@ -124,6 +124,11 @@ def relationship_with_page(me, page: Page) -> dict:
         "invitation_received": False,
         "can_message": False,
         "mutual_connections_count": 0,
+        "connected_at": None,  # A1/A4: a page is never a connection, so no words, no strength
+        "connection_reason": None,
+        "connection_note": None,
+        "strength": 0,
+        "last_interaction_at": None,
     }
 
 
