@@ -12,7 +12,6 @@ from ninja import Router, Schema
 
 from accounts import queries as accounts_queries
 from accounts.models import User
-from api import pages as pages_api
 from api.auth import member_auth, require_scope
 from api.payload import as_list, payload
 from api.schemas import iso
@@ -25,6 +24,7 @@ from messaging import queries as messaging
 from network import queries, services
 from network.models import Invitation, ReportReason
 from pages import queries as pages_queries
+from pages import services as pages_services
 from pages.models import PAGE_ACCOUNT_BASE
 from relationships import queries as relationship_reads
 
@@ -126,6 +126,13 @@ def _relationship(
     }
 
 
+def _page_relationship(page, *, following: bool) -> dict:
+    """A Relationship with a page (F3, G2): only `following` can be true, its reblogs always
+    show; a page is never a connection, so it has no degree, words or strength (A1, A4)."""
+    rel = queries.Relationship(id=page.account_id, following=following)
+    return {**_relationship(rel), "showing_reblogs": True}
+
+
 def _member(account_id: int) -> User:
     """The member a report names: the service decides what a block allows (B3)."""
     return accounts_queries.active_member(pk=account_id)
@@ -172,7 +179,10 @@ def follow(request, account_id: int):
     A page's account id follows the page (F3, G2: no approval)."""
     if pages_queries.is_page_account(account_id):
         require_scope(request, "write:follows")
-        return pages_api.follow(request.auth, account_id)
+        page = pages_services.follow_page(
+            member=request.auth, page=pages_queries.page_for_account(account_id)
+        )
+        return _page_relationship(page, following=True)
     return _act_on(
         request, account_id, "write:follows", lambda me, m: services.follow(follower=me, followee=m)
     )
@@ -182,7 +192,10 @@ def follow(request, account_id: int):
 def unfollow(request, account_id: int):
     if pages_queries.is_page_account(account_id):
         require_scope(request, "write:follows")
-        return pages_api.unfollow(request.auth, account_id)
+        page = pages_services.unfollow_page(
+            member=request.auth, page=pages_queries.page_for_account(account_id)
+        )
+        return _page_relationship(page, following=False)
     return _act_on(
         request,
         account_id,
@@ -247,10 +260,9 @@ def relationships(request):
     answer = [
         _relationship(rel, can_message=rel.id in reachable, extras=extras[rel.id]) for rel in found
     ]
-    for page in pages_queries.pages_by_id(
-        [i - PAGE_ACCOUNT_BASE for i in dict.fromkeys(page_ids)]
-    ).values():
-        answer.append(pages_api.relationship_with_page(request.auth, page))
+    pages = pages_queries.pages_by_id([i - PAGE_ACCOUNT_BASE for i in dict.fromkeys(page_ids)])
+    followed = set(pages_queries.followed_page_ids(request.auth)) if pages else set()
+    answer += [_page_relationship(page, following=page.pk in followed) for page in pages.values()]
     return answer
 
 

@@ -15,7 +15,6 @@ from core.errors import Invalid
 from feed import queries as feed_queries
 from network import queries as network
 from pages import queries, services
-from pages.models import Page
 
 router = Router(tags=["pages"])
 
@@ -64,30 +63,6 @@ ADMIN_FORM = {
 }
 
 
-class PageRelationship(Schema):
-    id: str
-    following: bool
-    showing_reblogs: bool
-    notifying: bool
-    languages: list[str] | None
-    followed_by: bool
-    blocking: bool
-    blocked_by: bool
-    muting: bool
-    muting_notifications: bool
-    requested: bool
-    requested_by: bool
-    domain_blocking: bool
-    endorsed: bool
-    note: str
-    connected: bool
-    degree: int | None
-    invitation_sent: bool
-    invitation_received: bool
-    can_message: bool
-    mutual_connections_count: int
-
-
 class FollowersDay(Schema):
     date: str
     followers: int
@@ -98,48 +73,6 @@ class AnalyticsOut(Schema):
     posts: int
     impressions: int
     reactions: int
-
-
-def relationship_with_page(me, page: Page) -> dict:
-    """A Mastodon Relationship with a page: only `following` can be true (F3)."""
-    return {
-        "id": str(page.account_id),
-        "following": queries.follows(me, page),
-        "showing_reblogs": True,
-        "notifying": False,
-        "languages": None,
-        "followed_by": False,
-        "blocking": False,
-        "blocked_by": False,
-        "muting": False,
-        "muting_notifications": False,
-        "requested": False,
-        "requested_by": False,
-        "domain_blocking": False,
-        "endorsed": False,
-        "note": "",
-        "connected": False,
-        "degree": None,
-        "invitation_sent": False,
-        "invitation_received": False,
-        "can_message": False,
-        "mutual_connections_count": 0,
-        "connected_at": None,  # A1/A4: a page is never a connection, so no words, no strength
-        "connection_reason": None,
-        "connection_note": None,
-        "strength": 0,
-        "last_interaction_at": None,
-    }
-
-
-def follow(me, account_id: int) -> dict:
-    services.follow_page(member=me, page=queries.page_for_account(account_id))
-    return relationship_with_page(me, queries.page_for_account(account_id))
-
-
-def unfollow(me, account_id: int) -> dict:
-    services.unfollow_page(member=me, page=queries.page_for_account(account_id))
-    return relationship_with_page(me, queries.page_for_account(account_id))
 
 
 def account(account_id: int) -> dict:

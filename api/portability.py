@@ -9,6 +9,7 @@ from ninja import Router, Schema
 
 from api.auth import member_auth, require_scope
 from api.payload import as_bool, as_list, payload
+from api.schemas import iso
 from api.schemas.accounts import Account, account_entities
 from core.errors import RateLimited
 from portability import queries, services
@@ -104,10 +105,6 @@ class ExportEntity(Schema):
     created_at: str
 
 
-def _iso(value) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
-
-
 def import_entity(source: Import) -> dict:
     return {
         "id": str(source.pk),
@@ -117,8 +114,8 @@ def import_entity(source: Import) -> dict:
         "counts": queries.counts(source),
         "error": source.error or None,
         "filename": source.filename,
-        "created_at": _iso(source.created_at),
-        "finished_at": _iso(source.finished_at),
+        "created_at": iso(source.created_at),
+        "finished_at": iso(source.finished_at),
     }
 
 
@@ -131,8 +128,8 @@ def export_entity(export: Export) -> dict:
         "progress": export.progress,
         "error": export.error or None,
         "url": url,
-        "expires_at": _iso(export.expires_at),
-        "created_at": _iso(export.created_at),
+        "expires_at": iso(export.expires_at),
+        "created_at": iso(export.created_at),
     }
 
 
@@ -193,7 +190,9 @@ def get_matches(request, import_id: str):
                 "name": line.row.name,
                 "company": line.row.company,
                 "position": line.row.position,
-                "connected_on": _iso(line.row.connected_on),
+                "connected_on": line.row.connected_on.isoformat()
+                if line.row.connected_on
+                else None,
                 "strength": line.row.strength or None,
                 "account": entities.get(line.view.member.pk) if line.view else None,
                 "connected": line.connected,
@@ -219,7 +218,7 @@ def invite(request, import_id: str):
     return {
         "invited": [str(pk) for pk in result["invited"]],
         "refused": [{**r, "account_id": str(r["account_id"])} for r in result["refused"]],
-        "stopped": {**stopped, "error": str(stopped["error"]), "until": _iso(stopped["until"])}
+        "stopped": {**stopped, "error": str(stopped["error"]), "until": iso(stopped["until"])}
         if stopped
         else None,
     }

@@ -294,6 +294,7 @@ def say_hello(request, account_id: int):
     require_scope(request, "write:conversations")
     me = request.auth
     member = _member(request, account_id)
+    services.check_greeting(me, member)
     data, _files = payload(request)
     if as_bool("dismiss", data.get("dismiss", False)):
         services.greeted(owner=me, other=member, sent=False)

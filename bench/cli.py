@@ -51,7 +51,9 @@ def _import(argv: list[str]) -> int:
 
 
 def _pages(argv: list[str]) -> int:
-    pass
+    from bench.pages import main
+
+    return main(argv)
 
 
 def _relationships(argv: list[str]) -> int:

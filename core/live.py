@@ -103,7 +103,6 @@ class Subscription:
 _CLIENTS: dict[str, object] = {}
 _LISTENERS: dict[str, threading.Thread] = {}
 _LISTENER_LOCK = threading.Lock()
-_READY: dict[str, threading.Event] = {}
 
 
 def _redis_client():
@@ -141,7 +140,7 @@ def _ensure_listener() -> None:
     with _LISTENER_LOCK:
         found = _LISTENERS.get(url)
         if found is None or not found.is_alive():
-            ready = _READY[url] = threading.Event()
+            ready = threading.Event()
             found = threading.Thread(
                 target=_listen, args=(url, ready), daemon=True, name="live-redis"
             )

@@ -7,38 +7,26 @@ import io
 from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
 from core import clock
-from core.errors import Invalid
+from core.images import open_checked
 
 IMAGE_TYPES = {"JPEG", "PNG", "WEBP", "GIF"}
-MAX_PIXELS = 40_000_000
 IMAGE_BAD_TYPE = _("An image must be a JPEG, PNG, WebP or GIF file.")
 IMAGE_TOO_BIG = _("An image can be at most %(limit)s MB.")
-IMAGE_TOO_MANY_PIXELS = _("That image is too large in pixels; use one under 40 megapixels.")
 
 
 def _open(upload) -> Image.Image:
     limit = settings.LINKWELL_MEDIA_MAX_BYTES
-    if upload.size > limit:
-        raise Invalid(IMAGE_TOO_BIG % {"limit": f"{limit / (1024 * 1024):g}"}, rule="P1")
-    data = upload.read()
-    try:
-        probe = Image.open(io.BytesIO(data))
-        if probe.format not in IMAGE_TYPES:
-            raise Invalid(IMAGE_BAD_TYPE, rule="P1")
-        width, height = probe.size
-        if width * height > MAX_PIXELS:
-            raise Invalid(IMAGE_TOO_MANY_PIXELS, rule="P1")
-        probe.verify()
-        image = Image.open(io.BytesIO(data))
-        image.load()
-    except Image.DecompressionBombError as exc:
-        raise Invalid(IMAGE_TOO_MANY_PIXELS, rule="P1") from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise Invalid(IMAGE_BAD_TYPE, rule="P1") from exc
-    return image
+    return open_checked(
+        upload,
+        max_bytes=limit,
+        types=IMAGE_TYPES,
+        rule="P1",
+        too_big=IMAGE_TOO_BIG % {"limit": f"{limit / (1024 * 1024):g}"},
+        bad_type=IMAGE_BAD_TYPE,
+    )
 
 
 def _encode(image: Image.Image, longest: int) -> tuple[bytes, int, int]:

@@ -398,8 +398,9 @@ def page_post_figures(page) -> dict:
 
 def authors_posts(author_ids) -> QuerySet:
     """A1's list timeline: the posts and reposts (not comments) of these members, newest
-    first; the door still runs on the page (`page_of`)."""
-    return Post.objects.filter(author_id__in=list(author_ids)).exclude(kind=PostKind.COMMENT)
+    first, never what they wrote in a page's name (G1); the door still runs on the page."""
+    rows = Post.objects.filter(author_id__in=list(author_ids), page__isnull=True)
+    return rows.exclude(kind=PostKind.COMMENT)
 
 
 def author_media(author_id: int) -> dict[int, Media]:

@@ -731,16 +731,6 @@ def connection_between(viewer, member) -> Connection | None:
     return Connection.objects.filter(member_a_id=a, member_b_id=b).first()
 
 
-def connected_at_among(member, member_ids) -> dict[int, object]:
-    """When the member connected to each of `member_ids` they are connected to, in one query."""
-    pk = getattr(member, "pk", member)
-    ids = list(member_ids)
-    rows = Connection.objects.filter(
-        Q(member_a_id=pk, member_b_id__in=ids) | Q(member_b_id=pk, member_a_id__in=ids)
-    ).values_list("member_a_id", "member_b_id", "created_at")
-    return {(b if a == pk else a): at for a, b, at in rows}
-
-
 def connections_since(member) -> list[tuple[int, object]]:
     """A3: (member id, connected at) for every connection of the member: two index ranges."""
     pk = getattr(member, "pk", member)

@@ -14,7 +14,6 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
 from core import clock
 from core.errors import NotFound
 from network import queries as network
@@ -89,11 +88,6 @@ def pages_named(prefix: str, *, kind: str | None = None, limit: int = 8) -> list
     if kind:
         rows = rows.filter(kind=kind)
     return list(rows.order_by("-claimed", "-followers_count", "name", "pk")[:limit])
-
-
-def all_pages(kind: str | None = None) -> QuerySet:
-    rows = Page.objects.filter(claimed=True)
-    return rows.filter(kind=kind) if kind else rows
 
 
 # --- Admins and followers (G1, F3) ----------------------------------------------------------
@@ -371,7 +365,3 @@ def alumni(
     for values in result.facets.values():
         values.sort(key=lambda pair: (-pair[1], pair[0]))
     return result
-
-
-def members_of(ids) -> dict[int, User]:
-    return User.objects.in_bulk(list(ids))

@@ -19,11 +19,12 @@ from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
 from accounts.models import User
 from core import clock
 from core.errors import Conflict, Forbidden, Invalid, NotFound
+from core.images import open_checked
 from pages.models import (
     ClaimStatus,
     EducationPage,
@@ -167,19 +168,14 @@ def update_page(*, by: User, page, **fields) -> Page:
 
 
 def _image(upload) -> Image.Image:
-    """Trust the bytes, not the name or the browser's content type."""
-    if upload.size > IMAGE_MAX_BYTES:
-        raise Invalid(LOGO_TOO_BIG % {"limit": IMAGE_MAX_BYTES // (1024 * 1024)}, rule="G1")
-    try:
-        image = Image.open(upload)
-        image.verify()
-        upload.seek(0)
-        image = Image.open(upload)
-        if image.format not in ("PNG", "JPEG", "GIF", "WEBP"):
-            raise Invalid(LOGO_INVALID, rule="G1")
-        image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise Invalid(LOGO_INVALID, rule="G1") from exc
+    image = open_checked(
+        upload,
+        max_bytes=IMAGE_MAX_BYTES,
+        types=("PNG", "JPEG", "GIF", "WEBP"),
+        rule="G1",
+        too_big=LOGO_TOO_BIG % {"limit": IMAGE_MAX_BYTES // (1024 * 1024)},
+        bad_type=LOGO_INVALID,
+    )
     return ImageOps.exif_transpose(image).convert("RGB")
 
 

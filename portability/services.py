@@ -303,12 +303,11 @@ def _follow_companies(member: User, rows) -> int:
     nothing. Returns the pages the member follows now that they didn't before."""
     keys = [pages_services.fold(row.data.get("Organization", "")) for row in rows]
     found = pages_queries.pages_by_name_key([k for k in keys if k], kind=PageKind.COMPANY)
-    followed = 0
-    for page in found.values():
-        if not pages_queries.follows(member, page):
-            pages_services.follow_page(member=member, page=page)
-            followed += 1
-    return followed
+    already = set(pages_queries.followed_page_ids(member))
+    new = [page for page in found.values() if page.pk not in already]
+    for page in new:
+        pages_services.follow_page(member=member, page=page)
+    return len(new)
 
 
 def apply_mastodon(*, member: User, import_id) -> dict:

@@ -10,7 +10,7 @@ through one door than through the other. docs/security.md, "What each reader see
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import F, Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 
 from accounts.models import User
 from profiles.models import ConnectionsVisibleTo, MemberCounts, Position, Profile
@@ -170,7 +170,7 @@ class AccountRecord:
     @classmethod
     def of(cls, row: dict, positions: list[PositionLine], kept, *, full: bool, own: bool):
         """`row`: the member's and profile's columns; `positions` current ones first, as
-        `current_first_positions` orders them; `kept`: the counter row's five fields."""
+        membership.queries orders them; `kept`: the counter row's five fields."""
         if not full:  # S1: the current position's title and company, no dates
             current = _current_line(positions)
             positions = [PositionLine(current.title, current.company)] if current else []
@@ -200,16 +200,6 @@ def with_details(member):
         "skills",
     )
     return member
-
-
-def current_first_positions() -> Prefetch:
-    """Positions current ones first, then by start: the order the API's Account lists them."""
-    return Prefetch(
-        "positions",
-        queryset=Position.objects.order_by(
-            F("ended_on").desc(nulls_first=True), "-started_on", "-id"
-        ),
-    )
 
 
 def current_position(member) -> Position | None:

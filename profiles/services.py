@@ -16,11 +16,12 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
 from accounts.models import User
 from accounts.services import check_shown_name
 from core.errors import Invalid
+from core.images import open_checked
 from core.tasks import enqueue_after_commit
 from profiles.models import (
     ConnectionsVisibleTo,
@@ -71,9 +72,7 @@ TOO_LONG = _("{label} can be at most {limit} characters.")
 NAME_REQUIRED = _("Your name can't be empty.")
 AVATAR_BAD_TYPE = _("A profile photo must be a JPEG, PNG, WebP or GIF image.")
 AVATAR_TOO_BIG = _("A profile photo can be at most {limit} MB.")
-AVATAR_TOO_MANY_PIXELS = _("That image is too large in pixels; use one under 40 megapixels.")
 AVATAR_TYPES = {"JPEG", "PNG", "WEBP", "GIF"}
-AVATAR_MAX_PIXELS = 40_000_000
 POSITION_ENDS_BEFORE_START = _("A position can't end before it starts.")
 EDUCATION_ENDS_BEFORE_START = _("Education can't end before it starts.")
 REQUIRED = _("{label} is required.")
@@ -297,26 +296,15 @@ def update_profile_and_settings(
 
 
 def _avatar_image(upload) -> Image.Image:
-    """Trust the bytes, not the name or the browser's content type."""
     limit = conf.LINKWELL_AVATAR_MAX_BYTES
-    if upload.size > limit:
-        raise Invalid(AVATAR_TOO_BIG.format(limit=f"{limit / (1024 * 1024):g}"), rule="S1")
-    data = upload.read()
-    try:
-        probe = Image.open(io.BytesIO(data))
-        if probe.format not in AVATAR_TYPES:
-            raise Invalid(AVATAR_BAD_TYPE, rule="S1")
-        width, height = probe.size
-        if width * height > AVATAR_MAX_PIXELS:
-            raise Invalid(AVATAR_TOO_MANY_PIXELS, rule="S1")
-        probe.verify()
-        image = Image.open(io.BytesIO(data))
-        image.load()
-    except Image.DecompressionBombError as exc:
-        raise Invalid(AVATAR_TOO_MANY_PIXELS, rule="S1") from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise Invalid(AVATAR_BAD_TYPE, rule="S1") from exc
-    return image
+    return open_checked(
+        upload,
+        max_bytes=limit,
+        types=AVATAR_TYPES,
+        rule="S1",
+        too_big=AVATAR_TOO_BIG.format(limit=f"{limit / (1024 * 1024):g}"),
+        bad_type=AVATAR_BAD_TYPE,
+    )
 
 
 def _square_webp(image: Image.Image) -> bytes:

@@ -136,16 +136,6 @@ def tags_on(owner, member) -> list[Tag]:
     return list(Tag.objects.filter(owner=owner, members__member_id=pk).order_by("title", "pk"))
 
 
-def tags_among(owner, member_ids) -> dict[int, list[Tag]]:
-    found: dict[int, list[Tag]] = {}
-    rows = TagMember.objects.filter(owner=owner, member_id__in=list(member_ids)).select_related(
-        "tag"
-    )
-    for row in rows.order_by("tag__title", "tag_id"):
-        found.setdefault(row.member_id, []).append(row.tag)
-    return found
-
-
 def tag_member_ids(owner, tag_id) -> list[int]:
     """A1: the members in one of the owner's tags, newest first, still visible to the owner."""
     tag = own_tag(owner, tag_id)
@@ -323,6 +313,11 @@ def why_connected(owner, member) -> dict | None:
         "my_reason": connection.reason if mine else connection.recipient_reason,
         "my_note": connection.note if mine else connection.recipient_note,
     }
+
+
+def may_greet(owner, other) -> bool:
+    """A2: a hello (sent or dismissed) is for a connection only."""
+    return network.is_connected(owner, other)
 
 
 def say_hello_text(owner, other) -> str:

@@ -39,7 +39,6 @@ NOTE_TOO_LONG = _("A private note is at most {max} characters.")
 NOTE_NEEDS_TIE = _("You can keep a note only on a member you are connected to or follow.")
 TAG_NEEDS_TIE = _("You can tag only members you are connected to or follow.")
 TAG_TITLE_MISSING = _("A tag needs a name of 1 to {max} characters.")
-TAG_NOT_FOUND = _("No such tag.")
 UNKNOWN_EVERY = _("Keep in touch must be one of: month, quarter, year, never.")
 UNKNOWN_REPLIES_POLICY = _("replies_policy must be one of: followed, list, none.")
 PROMPT_NOT_FOUND = _("No such prompt: it may have been answered already.")
@@ -237,9 +236,17 @@ def _add_interaction(owner_id: int, other_id: int, kind: str, at: datetime) -> N
 
 
 @transaction.atomic
+def check_greeting(owner: User, other: User) -> None:
+    """A2: the surfaces ask before they send a hello through messaging; anyone but a
+    connection is not found here, as for A3's cadence."""
+    if not queries.may_greet(owner, other):
+        raise NotFound(NOT_CONNECTED, rule="A2")
+
+
 def greeted(*, owner: User, other: User, sent: bool = True) -> Greeting:
     """A2: the owner said hello (sent through messaging by the surface) or dismissed the
     offer; either way it is not offered again. The first answer stays."""
+    check_greeting(owner, other)
     state = GreetingState.SENT if sent else GreetingState.DISMISSED
     try:
         with transaction.atomic():

@@ -21,7 +21,7 @@ from django.utils.html import linebreaks
 from ninja import Schema
 
 from accounts.models import User
-from api.schemas import iso
+from api.schemas import absolute, iso
 from membership.queries import own_account, visible_account, visible_accounts
 from profiles.models import FollowersAllowed, Profile
 from profiles.queries import AccountRecord
@@ -84,10 +84,6 @@ class CredentialAccount(Account):
     source: Source
 
 
-def _absolute(path: str) -> str:
-    return path if path.startswith(("http://", "https://")) else f"{settings.SITE_URL}{path}"
-
-
 _avatars = Profile._meta.get_field("avatar").storage
 
 
@@ -95,8 +91,8 @@ def _serialiser():
     """A function from AccountRecord to the entity, with what every entity shares (the site's
     URL, the placeholder images) worked out once per answer, not once per account."""
     site = settings.SITE_URL
-    missing_avatar = _absolute(static("api/avatar-missing.png"))
-    header = _absolute(static("api/header-missing.png"))
+    missing_avatar = absolute(static("api/avatar-missing.png"))
+    header = absolute(static("api/header-missing.png"))
     connections_only = FollowersAllowed.CONNECTIONS
 
     def entity(record: AccountRecord) -> dict:
@@ -104,7 +100,7 @@ def _serialiser():
         and the counts 0 (the signed-out page shows none); the counts are the kept ones as
         this reader may see them (S5: docs/security.md, "Counts")."""
         url = f"{site}/in/{record.username}/"
-        avatar = _absolute(_avatars.url(record.avatar)) if record.avatar else missing_avatar
+        avatar = absolute(_avatars.url(record.avatar)) if record.avatar else missing_avatar
         counts = record.counts
         last_status = counts.last_post_at
         return {

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from api.schemas import iso
+from api.schemas import absolute, iso
 from api.schemas.accounts import account_entities
 from messaging import queries
 
@@ -44,15 +44,11 @@ def _mention(account: dict) -> dict:
     }
 
 
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
 def attachment_entity(attachment, viewer) -> dict:
     """Mastodon's MediaAttachment for a message's image (`image`) or PDF (`unknown`, as
     Mastodon types a file it can't show); its addresses carry the viewer, signed."""
     pdf = attachment.kind == "pdf"
-    url = _absolute(queries.attachment_path(attachment, "full", viewer_id=viewer.pk))
+    url = absolute(queries.attachment_path(attachment, "full", viewer_id=viewer.pk))
     meta = {}
     if not pdf and attachment.width and attachment.height:
         original = {
@@ -68,7 +64,7 @@ def attachment_entity(attachment, viewer) -> dict:
         "url": url,
         "preview_url": None
         if pdf
-        else _absolute(queries.attachment_path(attachment, "preview", viewer_id=viewer.pk)),
+        else absolute(queries.attachment_path(attachment, "preview", viewer_id=viewer.pk)),
         "remote_url": None,
         "text_url": None,
         "meta": meta,

@@ -7,7 +7,7 @@ from django.templatetags.static import static
 from django.utils.html import linebreaks
 from ninja import Schema
 
-from api.schemas import iso
+from api.schemas import absolute, iso
 from api.schemas.accounts import Account, account_entities
 from pages import queries
 from pages.models import Page
@@ -44,15 +44,11 @@ class AlumniOut(Schema):
     accounts: list[Account]
 
 
-def _absolute(path: str) -> str:
-    return path if path.startswith(("http://", "https://")) else f"{settings.SITE_URL}{path}"
-
-
 def page_account_entity(page: Page) -> dict:
     """The page as an Account: what anyone may see of a page is public."""
     url = f"{settings.SITE_URL}{page.path}"
-    avatar = _absolute(page.logo.url if page.logo else static("api/avatar-missing.png"))
-    header = _absolute(page.cover.url if page.cover else static("api/header-missing.png"))
+    avatar = absolute(page.logo.url if page.logo else static("api/avatar-missing.png"))
+    header = absolute(page.cover.url if page.cover else static("api/header-missing.png"))
     fields = []
     if page.website:
         fields.append({"name": "Website", "value": page.website, "verified_at": None})
@@ -110,8 +106,8 @@ def page_entity(page: Page, *, viewer) -> dict:
             "claimed": page.claimed,
             "following": queries.follows(viewer, page),
             "admin": queries.is_admin(viewer, page),
-            "logo": _absolute(page.logo.url) if page.logo else None,
-            "cover": _absolute(page.cover.url) if page.cover else None,
+            "logo": absolute(page.logo.url) if page.logo else None,
+            "cover": absolute(page.cover.url) if page.cover else None,
             "connections_here": (
                 {"count": here.count, "accounts": account_entities(here.faces, viewer=viewer)}
                 if here is not None

@@ -118,6 +118,8 @@ def test_m1_a_group_with_an_attachment_arrives_live_and_its_file_opens(
         image = b.locator("#messages img.message-image")
         expect(image).to_have_count(1)
         expect(b.locator("#seen")).to_have_count(1)
+        # the element arrives before its bytes: wait (up to 5 s) until it has loaded or failed
+        b.wait_for_function("img => img.complete", arg=image.element_handle(), timeout=5000)
         loaded = b.evaluate("img => img.naturalWidth", image.element_handle())
         assert loaded > 0  # served to a participant, under the page's CSP
         href = b.locator("#messages .message-pdf").get_attribute("href")

@@ -220,6 +220,18 @@ def test_claim_without_a_matching_address_waits_for_a_site_administrator(cast):
     assert queries.admin_ids(stub) == [ann.pk]
 
 
+def test_g1_a_page_post_is_not_in_a_list_timeline_as_its_admins(cast):
+    """A list timeline (A1) reads its members' own posts: what an admin wrote in the page's
+    name is the page's (G1), as on the admin's own statuses."""
+    from feed import queries as feed_queries
+
+    ann = cast["ann"]
+    page = company(ann)
+    own = feed.publish(author=ann, text="Ann's own")
+    feed.publish(author=ann, text="In Hazelmark's name", page_id=page.pk)
+    assert list(feed_queries.authors_posts([ann.pk]).values_list("pk", flat=True)) == [own.pk]
+
+
 def test_g1_a_logo_must_be_an_image(cast):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -228,6 +240,24 @@ def test_g1_a_logo_must_be_an_image(cast):
     fake = SimpleUploadedFile("logo.png", b"<svg onload=alert(1)>", "image/png")
     with pytest.raises(Invalid):
         services.set_images(by=ann, page=page, logo=fake)
+
+
+def test_g1_a_logo_of_too_many_pixels_is_refused_before_it_is_decoded(cast):
+    """A small file that decodes to 48 megapixels: refused with a sentence, not decoded."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    ann = cast["ann"]
+    page = company(ann)
+    out = io.BytesIO()
+    Image.new("1", (8000, 6000)).save(out, "PNG")
+    bomb = SimpleUploadedFile("logo.png", out.getvalue(), "image/png")
+    with pytest.raises(Invalid) as refused:
+        services.set_images(by=ann, page=page, logo=bomb)
+    assert refused.value.rule == "G1"
+    assert "megapixels" in refused.value.message
 
 
 def test_u4_a_deleted_member_leaves_the_followers_count(cast):

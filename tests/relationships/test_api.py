@@ -253,6 +253,15 @@ def test_a3_keep_in_touch_through_the_api(api, cast, frozen_now):
     assert weekly.status_code == 422 and weekly.json()["rule"] == "A3"
 
 
+def test_a2_say_hello_to_a_non_connection_is_not_found_and_sends_nothing(api, cast):
+    ann = cast["ann"]
+    for data in ({"text": "Hello there"}, {"dismiss": True}):
+        response = api["ben"].post(f"/accounts/{ann.pk}/say_hello", data)
+        assert response.status_code == 404
+        assert response.json()["rule"] == "A2"
+    assert not Message.objects.exists()
+
+
 def test_a2_say_hello_through_the_api(api, cast):
     ann, ben = cast["ann"], cast["ben"]
     connect(ann, ben, reason="met")

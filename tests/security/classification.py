@@ -376,7 +376,9 @@ API = {
     "POST /api/v1/accounts/{account_id}/say_hello": about_member(
         "A2: the reader's own hello, through messaging's rules (as POST /api/v1/messages)",
         data={"text": "Matrix hello"},
-        owner=SELF,
+        owner=NOT_FOUND,  # A2: a hello is for connections only (yourself included, as A3's)
+        second=NOT_FOUND,
+        stranger=NOT_FOUND,
     ),
     "GET /api/v1/lists": members("A1: your own lists (private tags)"),
     "POST /api/v1/lists": members("A1: your own new list", data={"title": "Matrix list"}),

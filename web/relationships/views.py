@@ -119,7 +119,7 @@ def say_hello(request, handle: str):
     send through messaging, or dismissed."""
     me = request.user
     member = _member(request, handle)
-    if not network.is_connected(me, member):
+    if not queries.may_greet(me, member):
         return redirect("profile", member.username)
     if request.method == "POST":
         try:
@@ -165,7 +165,6 @@ def private_context(request, member) -> dict | None:
     return {
         "note": queries.note_for(me, member),
         "tags": tags,
-        "tagged": [t["tag"] for t in tags if t["on"]],
         "why": queries.why_connected(me, member),
         "strength": strength,
         "explanation": strength.explanation(member.name),
