@@ -17,15 +17,46 @@ from datetime import timedelta
 
 from bench.timing import Rollback, percentiles_ms
 
+SILENT = 200  # connections without any interaction: say-hello prompts, before the dormant
+NEWS = 3000  # connections with a current position (a few started lately, some in this month)
+
 
 def _timed(call, runs: int) -> dict:
-    samples = []
+    """p50/p99 of the wall time, the median CPU time of this process (the database's own
+    work too on SQLite, not on PostgreSQL) and the SQL statements of one call."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    samples, cpu = [], []
     for _ in range(runs):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         call()
         samples.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+    with CaptureQueriesContext(connection) as captured:
+        call()
     p50, p99 = percentiles_ms(samples)
-    return {"p50_ms": round(p50, 2), "p99_ms": round(p99, 2), "n": runs}
+    cpu_ms = sorted(cpu)[len(cpu) // 2] * 1000
+    return {
+        "p50_ms": round(p50, 2),
+        "p99_ms": round(p99, 2),
+        "cpu_p50_ms": round(cpu_ms, 2),
+        "queries": len(captured),
+        "n": runs,
+    }
+
+
+def _plan(sql: str, params: list) -> list[str]:
+    """EXPLAIN of the count (ANALYZE on PostgreSQL, QUERY PLAN on SQLite), one line a row."""
+    from django.db import connection
+
+    count = f"SELECT COUNT(*) FROM ({sql}) p"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {count}", params)
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"EXPLAIN QUERY PLAN {count}", params)
+        return [" ".join(str(c) for c in row) for row in cursor.fetchall()]
 
 
 def main(argv: list[str]) -> int:
@@ -33,6 +64,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--connections", type=int, default=30_000)
     parser.add_argument("--runs", type=int, default=20, help="timed calls per figure")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--explain", action="store_true", help="print the plan of the Catch up count's statement"
+    )
     args = parser.parse_args(argv)
 
     import django
@@ -43,7 +77,7 @@ def main(argv: list[str]) -> int:
 
     from accounts.models import User
     from network.models import Connection
-    from profiles.models import Profile
+    from profiles.models import Position, Profile
     from relationships import queries
     from relationships.models import Tie
 
@@ -82,24 +116,42 @@ def main(argv: list[str]) -> int:
                 batch_size=5000,
             )
             today = queries.day_number(now)
+            quiet = set(others[-SILENT:])  # never a word: A2's say-hello reminders
             Tie.objects.bulk_create(
                 [
                     Tie(
                         owner=me,
                         other=o,
-                        score=rng.random() * 40,
+                        score=0 if o in quiet else rng.random() * 40,
                         scored_on=today - rng.randrange(0, 400),
-                        messages=rng.randrange(0, 50),
-                        last_interaction_at=now - timedelta(days=rng.randrange(0, 400)),
+                        messages=0 if o in quiet else rng.randrange(0, 50),
+                        last_interaction_at=None
+                        if o in quiet
+                        else now - timedelta(days=rng.randrange(0, 400)),
                         tags=rng.randrange(0, 2),
                     )
                     for o in others
                 ],
                 batch_size=5000,
             )
+            Position.objects.bulk_create(  # A3's new positions and anniversaries
+                [
+                    Position(
+                        member=o,
+                        title="Engineer",
+                        company=f"Company {i % 7}",
+                        started_on=(now - timedelta(days=rng.randrange(1, 3000))).date(),
+                    )
+                    for i, o in enumerate(others[:NEWS])
+                ],
+                batch_size=5000,
+            )
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
-                    cursor.execute("ANALYZE network_connection; ANALYZE relationships_tie")
+                    cursor.execute(
+                        "ANALYZE network_connection; ANALYZE relationships_tie;"
+                        " ANALYZE profiles_position"
+                    )
             figures["load_s"] = round(time.perf_counter() - started, 1)
 
             def closest_page():
@@ -123,8 +175,24 @@ def main(argv: list[str]) -> int:
             figures["strength_with_one_explained"] = _timed(
                 lambda: queries.strength_with(me, page[0]), args.runs
             )
-            figures["prompts_for"] = _timed(lambda: queries.prompts_for(me), max(3, args.runs // 4))
+            few = max(3, args.runs // 4)
+            figures["prompts_for"] = _timed(lambda: queries.prompts_for(me), few)
+            figures["prompt_count"] = _timed(lambda: queries.prompt_count(me), few)
+
+            def catch_up_reads():  # what the Catch up page asks of relationships
+                prompts = queries.prompts_for(me)
+                offers = queries.say_hello_texts(me, queries.say_hello_offers(me))
+                return prompts, offers, queries.prompt_count(me)
+
+            figures["catch_up_reads"] = _timed(catch_up_reads, few)
             figures["prompts"] = len(queries.prompts_for(me))
+            figures["prompts_by_type"] = {}
+            for prompt in queries.prompts_for(me, limit=n):
+                kinds = figures["prompts_by_type"]
+                kinds[prompt.type] = kinds.get(prompt.type, 0) + 1
+            figures["count"] = queries.prompt_count(me)
+            if args.explain:
+                figures["count_plan"] = _plan(*queries.prompts_statement(me))
             raise Rollback
     except Rollback:
         pass

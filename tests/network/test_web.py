@@ -389,7 +389,7 @@ def test_my_network_with_200_connections_query_count_is_pinned(cast, django_asse
     # connections, ties, tag cadences, greetings both ways, new positions, anniversaries,
     # answers: +10 on every tab), People you may know's closest ties (+1) and, on the
     # connection list, the member's tags (+1).
-    pinned = {"/mynetwork/": 25, "/mynetwork/connections/": 22, "/mynetwork/followers/": 19}
+    pinned = {"/mynetwork/": 17, "/mynetwork/connections/": 14, "/mynetwork/followers/": 11}
     for path, expected in pinned.items():
         with django_assert_num_queries(expected) as counted:
             response = client.get(path)
