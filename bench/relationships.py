@@ -46,16 +46,15 @@ def _timed(call, runs: int) -> dict:
     }
 
 
-def _plan(sql: str, params: list) -> list[str]:
-    """EXPLAIN of the count (ANALYZE on PostgreSQL, QUERY PLAN on SQLite), one line a row."""
+def _plan(statement: str, params: list) -> list[str]:
+    """EXPLAIN (ANALYZE on PostgreSQL, QUERY PLAN on SQLite), one line a row."""
     from django.db import connection
 
-    count = f"SELECT COUNT(*) FROM ({sql}) p"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {count}", params)
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {statement}", params)
             return [row[0] for row in cursor.fetchall()]
-        cursor.execute(f"EXPLAIN QUERY PLAN {count}", params)
+        cursor.execute(f"EXPLAIN QUERY PLAN {statement}", params)
         return [" ".join(str(c) for c in row) for row in cursor.fetchall()]
 
 
@@ -65,7 +64,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--runs", type=int, default=20, help="timed calls per figure")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument(
-        "--explain", action="store_true", help="print the plan of the Catch up count's statement"
+        "--explain", action="store_true", help="print the plans of Catch up's page and count"
     )
     args = parser.parse_args(argv)
 
@@ -192,7 +191,10 @@ def main(argv: list[str]) -> int:
                 kinds[prompt.type] = kinds.get(prompt.type, 0) + 1
             figures["count"] = queries.prompt_count(me)
             if args.explain:
-                figures["count_plan"] = _plan(*queries.prompts_statement(me))
+                sql, params = queries.prompts_statement(me)
+                figures["count_plan"] = _plan(f"SELECT COUNT(*) FROM ({sql}) p", params)
+                page = f"SELECT * FROM ({sql}) p{queries.PAGE_ORDER} LIMIT 50"
+                figures["page_plan"] = _plan(page, params)
             raise Rollback
     except Rollback:
         pass

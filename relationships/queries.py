@@ -328,9 +328,10 @@ def say_hello_text(owner, other) -> str:
 
 
 def say_hello_texts(owner, others, *, view=None) -> dict[int, str]:
-    """A2's prepared message for each of `others` (members the owner sees), in five queries
-    for all of them: the connections' words, current companies, the owner's schools and the
-    others' among them, the first mutual connections' names (D4: `view`'s blocks)."""
+    """A2's prepared message for each of `others` (members the owner sees), in at most six
+    queries for all of them (about seven each before): the blocks (D4, unless `view` has
+    them), the connections' words, current companies, the owner's schools and the others'
+    among them, the first mutual connections' names."""
     others = list({o.pk: o for o in others}.values())
     if not others:
         return {}
@@ -413,6 +414,7 @@ class Prompt:
 
 PROMPT_ORDER = ("new_position", "work_anniversary", "moved", "say_hello", "dormant")
 PROMPTS_SHOWN = 50
+PAGE_ORDER = " ORDER BY p.rank, p.mday, p.day, p.moment, p.member"  # most pressing first
 
 
 def _as_moment(day: date) -> datetime:
@@ -451,11 +453,11 @@ def _dialect() -> dict[str, str]:
 def prompts_statement(owner, *, with_snoozed: bool = False) -> tuple[str, list]:
     """A3's standing prompts as one SQL set, the single source of the Catch up page, its
     count in the tab, the API and the digest: columns (id, type, rank, member, moment, day,
-    mday, a, b). Each part starts from the owner's connections (two index ranges of the
-    connection table) or from an index of what changed lately (positions, moves); the
-    per-pair facts come from the kept `Tie` by its unique index, so nothing is looped over
-    in Python and the page reads only the rows it shows. Deactivated members and blocks
-    either way are cut; an answer (done, or snoozed until later) hides its prompt by id."""
+    mday, a, b). The pairs start from the owner's connections (two index ranges of the
+    connection table) with the kept `Tie` by its unique index; positions are read by the
+    connections' member index, moves by `profile_moved`. Nothing is looped over in Python
+    and the page fetches only the rows it shows. Deactivated members and blocks either way
+    are cut; an answer (done, or snoozed until later) hides its prompt by id."""
     sql = _dialect()
     ops = connection.ops
     now = clock.now()
@@ -470,10 +472,6 @@ def prompts_statement(owner, *, with_snoozed: bool = False) -> tuple[str, list]:
 
     default = settings.LINKWELL_KEEP_IN_TOUCH_DAYS
     month, quarter, year = (before(EVERY_DAYS[e]) for e in (Every.MONTH, Every.QUARTER, Every.YEAR))
-    mine = (
-        "SELECT member_b_id AS member FROM network_connection WHERE member_a_id = %s"
-        " UNION ALL SELECT member_a_id FROM network_connection WHERE member_b_id = %s"
-    )
     # The pairs: say-hello reminders (A2) and dormant connections past their cadence: the
     # connection's own, else the shortest of its tags' (`never` counts only when every tag
     # with a cadence says never), else the default.
@@ -490,16 +488,18 @@ def prompts_statement(owner, *, with_snoozed: bool = False) -> tuple[str, list]:
         f" {sql['greatest']}(m.connected_at, COALESCE(t.last_interaction_at, m.connected_at),"
         " COALESCE(t.caught_up_at, m.connected_at)) AS since,"
         " CASE WHEN t.last_interaction_at IS NULL AND m.connected_at <= %s"
-        " AND NOT EXISTS (SELECT 1 FROM relationships_greeting gr"
-        " WHERE gr.owner_id = %s AND gr.other_id = m.member)"
-        " AND NOT EXISTS (SELECT 1 FROM relationships_greeting gr"
-        " WHERE gr.owner_id = m.member AND gr.other_id = %s AND gr.state = 'sent')"
-        " THEN 1 ELSE 0 END AS hello,"
+        " AND mine_hello.id IS NULL AND theirs.id IS NULL THEN 1 ELSE 0 END AS hello,"
         " CASE COALESCE(t.every, '') WHEN 'month' THEN %s WHEN 'quarter' THEN %s"
         " WHEN 'year' THEN %s WHEN 'never' THEN NULL"
         " ELSE CASE WHEN c.member IS NULL THEN %s ELSE c.due_before END END AS due_before"
         " FROM mine m LEFT JOIN relationships_tie t ON t.owner_id = %s AND t.other_id = m.member"
-        " LEFT JOIN cadence c ON c.member = m.member),"
+        " LEFT JOIN cadence c ON c.member = m.member"
+        # joins, not correlated subqueries: PostgreSQL costed those for every connection
+        # and compiled the statement (JIT) for seconds
+        " LEFT JOIN relationships_greeting mine_hello ON mine_hello.owner_id = %s"
+        " AND mine_hello.other_id = m.member"
+        " LEFT JOIN relationships_greeting theirs ON theirs.owner_id = m.member"
+        " AND theirs.other_id = %s AND theirs.state = 'sent'),"
         " due AS (SELECT member, CASE WHEN hello = 1 THEN 'say_hello' ELSE 'dormant' END AS type,"
         " CASE WHEN hello = 1 THEN connected_at ELSE since END AS moment"
         " FROM pairs WHERE hello = 1 OR since <= due_before),"
@@ -512,24 +512,25 @@ def prompts_statement(owner, *, with_snoozed: bool = False) -> tuple[str, list]:
         " NULL AS day, 0 AS mday, '' AS a, '' AS b FROM due"
     ]
     params: list = [me, me, month, quarter, year, me, before(settings.LINKWELL_SAY_HELLO_DAYS)]
-    params += [me, me, month, quarter, year, before(default), me]
+    params += [month, quarter, year, before(default), me, me, me]
     # A connection's position started in the last 30 days, and the month of a current
     # position's anniversary (from the first).
     parts.append(
         " UNION ALL SELECT 'new_position-' || CAST(p.id AS TEXT), 'new_position', 0,"
-        " p.member_id, NULL, p.started_on, 0, p.title, p.company FROM profiles_position p"
-        f" WHERE (p.member_id IN ({mine})) AND p.started_on >= %s AND p.started_on <= %s"
+        " p.member_id, NULL, p.started_on, 0, p.title, p.company FROM mine m"
+        " JOIN profiles_position p ON p.member_id = m.member"
+        " WHERE p.started_on >= %s AND p.started_on <= %s"
     )
-    params += [me, me, ops.adapt_datefield_value(today - timedelta(days=NEW_POSITION_DAYS))]
+    params += [ops.adapt_datefield_value(today - timedelta(days=NEW_POSITION_DAYS))]
     params.append(ops.adapt_datefield_value(today))
     parts.append(
         " UNION ALL SELECT 'work_anniversary-' || CAST(p.id AS TEXT) || '-' || %s,"
         " 'work_anniversary', 1, p.member_id, NULL, p.started_on,"
-        f" {sql['mday'].format('p.started_on')}, p.title, p.company FROM profiles_position p"
-        f" WHERE (p.member_id IN ({mine})) AND p.ended_on IS NULL"
+        f" {sql['mday'].format('p.started_on')}, p.title, p.company FROM mine m"
+        " JOIN profiles_position p ON p.member_id = m.member WHERE p.ended_on IS NULL"
         f" AND {sql['month'].format('p.started_on')} = %s AND p.started_on < %s"
     )
-    params += [str(today.year), me, me, today.month]
+    params += [str(today.year), today.month]
     params.append(ops.adapt_datefield_value(date(today.year, 1, 1)))
     # A connection whose location changed lately to the owner's city (profiles' moves).
     city = city_of(_location_of(owner))
@@ -538,10 +539,10 @@ def prompts_statement(owner, *, with_snoozed: bool = False) -> tuple[str, list]:
             " UNION ALL SELECT 'moved-' || CAST(pr.member_id AS TEXT) || '-' || CAST("
             + sql["day"].format("pr.moved_at")
             + " AS TEXT), 'moved', 2, pr.member_id, pr.moved_at, NULL, 0, pr.location, ''"
-            " FROM profiles_profile pr WHERE pr.moved_to = %s AND pr.moved_at >= %s"
-            f" AND pr.moved_at <= %s AND (pr.member_id IN ({mine}))"
+            " FROM profiles_profile pr JOIN mine m ON m.member = pr.member_id"
+            " WHERE pr.moved_to = %s AND pr.moved_at >= %s AND pr.moved_at <= %s"
         )
-        params += [city, before(MOVED_DAYS), moment(now), me, me]
+        params += [city, before(MOVED_DAYS), moment(now)]
     hides = "a.done_at IS NOT NULL"
     if not with_snoozed:
         hides = f"({hides} OR a.snoozed_until > %s)"
@@ -595,7 +596,7 @@ def _standing(owner, *, with_snoozed: bool = False, limit: int | None = None, ke
     if key is not None:
         query += " WHERE p.id = %s"
         params.append(key)
-    query += " ORDER BY p.rank, p.mday, p.day, p.moment, p.member"
+    query += PAGE_ORDER
     if limit is not None:
         query += " LIMIT %s"
         params.append(limit)
