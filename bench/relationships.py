@@ -1,10 +1,14 @@
 """`linkwell bench relationships`: A4's "Closest first" and A3's prompts for one member with
-N connections (30,000 by default, N7's limit), every one with a kept `Tie`.
+N connections (30,000 by default, N7's limit), every one with a kept `Tie` (200 of them
+never a word: say-hello reminders), 3,000 with a current position.
 
-It writes its own members, connections and ties in bulk inside one transaction and rolls
-them back at the end, so it runs on any database, seeded or empty. Each figure is the whole
-query function a page or an API call runs. Prints p50/p99, never asserts a time; the results
-go in docs/benchmarks.md, "Relationships".
+It writes its own members, connections, ties and positions in bulk inside one transaction
+and rolls them back at the end, so it runs on any database, seeded or empty. Each figure is
+the whole query function a page or an API call runs (`catch_up_reads`: all the Catch up page
+asks of relationships), with p50/p99 wall time, this process's CPU (SQLite's work included),
+the PostgreSQL backend's CPU from /proc and the statement count; `--explain` adds the plans
+of the Catch up page's and count's statement. Never asserts a time; the results go in
+docs/benchmarks.md, "Relationships".
 """
 
 from __future__ import annotations
@@ -15,35 +19,52 @@ import random
 import time
 from datetime import timedelta
 
-from bench.timing import Rollback, percentiles_ms
+from bench.timing import Rollback, cpu_seconds, percentiles_ms
 
 SILENT = 200  # connections without any interaction: say-hello prompts, before the dormant
 NEWS = 3000  # connections with a current position (a few started lately, some in this month)
 
 
-def _timed(call, runs: int) -> dict:
-    """p50/p99 of the wall time, the median CPU time of this process (the database's own
-    work too on SQLite, not on PostgreSQL) and the SQL statements of one call."""
+def _backend_pid() -> int | None:
+    """The local PostgreSQL backend serving this process, whose CPU /proc shows."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def _timed(call, runs: int, backend: int | None = None) -> dict:
+    """p50/p99 of the wall time, the median CPU time of this process (on SQLite the
+    database's work too), on PostgreSQL the mean CPU of its backend (`backend`, from /proc:
+    the figures to compare on a loaded machine), and the SQL statements of one call."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     samples, cpu = [], []
+    db_started = cpu_seconds(backend) if backend else 0.0
     for _ in range(runs):
         started, started_cpu = time.perf_counter(), time.process_time()
         call()
         samples.append(time.perf_counter() - started)
         cpu.append(time.process_time() - started_cpu)
+    db_cpu = (cpu_seconds(backend) - db_started) / runs if backend else None
     with CaptureQueriesContext(connection) as captured:
         call()
     p50, p99 = percentiles_ms(samples)
     cpu_ms = sorted(cpu)[len(cpu) // 2] * 1000
-    return {
+    figures = {
         "p50_ms": round(p50, 2),
         "p99_ms": round(p99, 2),
         "cpu_p50_ms": round(cpu_ms, 2),
         "queries": len(captured),
         "n": runs,
     }
+    if db_cpu is not None:
+        figures["db_cpu_mean_ms"] = round(db_cpu * 1000, 1)
+    return figures
 
 
 def _plan(statement: str, params: list) -> list[str]:
@@ -152,38 +173,40 @@ def main(argv: list[str]) -> int:
                         " ANALYZE profiles_position"
                     )
             figures["load_s"] = round(time.perf_counter() - started, 1)
+            backend = _backend_pid()
 
             def closest_page():
                 members = queries.connections_for(me, order="strength")
                 return list(members.values_list("pk", flat=True)[:50])
 
-            figures["closest_first_page_50"] = _timed(closest_page, args.runs)
+            figures["closest_first_page_50"] = _timed(closest_page, args.runs, backend)
             figures["recent_page_50"] = _timed(
                 lambda: list(
                     queries.connections_for(me, order="recent").values_list("pk", flat=True)[:50]
                 ),
                 args.runs,
+                backend,
             )
             page = closest_page()
             figures["strengths_of_a_page_50"] = _timed(
-                lambda: queries.strengths_among(me, page), args.runs
+                lambda: queries.strengths_among(me, page), args.runs, backend
             )
             figures["relationship_extras_40"] = _timed(
-                lambda: queries.relationship_extras(me, page[:40]), args.runs
+                lambda: queries.relationship_extras(me, page[:40]), args.runs, backend
             )
             figures["strength_with_one_explained"] = _timed(
-                lambda: queries.strength_with(me, page[0]), args.runs
+                lambda: queries.strength_with(me, page[0]), args.runs, backend
             )
             few = max(3, args.runs // 4)
-            figures["prompts_for"] = _timed(lambda: queries.prompts_for(me), few)
-            figures["prompt_count"] = _timed(lambda: queries.prompt_count(me), few)
+            figures["prompts_for"] = _timed(lambda: queries.prompts_for(me), few, backend)
+            figures["prompt_count"] = _timed(lambda: queries.prompt_count(me), few, backend)
 
             def catch_up_reads():  # what the Catch up page asks of relationships
                 prompts = queries.prompts_for(me)
                 offers = queries.say_hello_texts(me, queries.say_hello_offers(me))
                 return prompts, offers, queries.prompt_count(me)
 
-            figures["catch_up_reads"] = _timed(catch_up_reads, few)
+            figures["catch_up_reads"] = _timed(catch_up_reads, few, backend)
             figures["prompts"] = len(queries.prompts_for(me))
             figures["prompts_by_type"] = {}
             for prompt in queries.prompts_for(me, limit=n):
