@@ -412,7 +412,6 @@ class Prompt:
     suggested_message: str = ""
 
 
-PROMPT_ORDER = ("new_position", "work_anniversary", "moved", "say_hello", "dormant")
 PROMPTS_SHOWN = 50
 PAGE_ORDER = " ORDER BY p.rank, p.mday, p.day, p.moment, p.member"  # most pressing first
 
