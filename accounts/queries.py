@@ -106,9 +106,8 @@ NAME_BATCH = 10_000  # parameters a statement: under SQLite's 32,766 and Postgre
 
 def ids_named(names) -> dict[str, list[int]]:
     """Display name (exactly as written) → active member ids, for issue 17's weaker "same
-    name and company" match. No index serves display names: one scan per 10,000 names
-    (2,000 a statement took 4.1 s for 23,000 names at 100,000 members on PostgreSQL;
-    docs/benchmarks.md, "LinkedIn import")."""
+    name and company" match: index look-ups (`user_display_name`), 10,000 names a statement
+    (docs/benchmarks.md, "LinkedIn import")."""
     wanted = sorted({n for n in names if n and "\x00" not in n})
     found: dict[str, list[int]] = {}
     for start in range(0, len(wanted), NAME_BATCH):
