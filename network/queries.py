@@ -10,7 +10,6 @@ loader or the Viewpoint's module: docs/architecture.md, "The doors".
 from dataclasses import dataclass
 
 import numpy as np
-
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _

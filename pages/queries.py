@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import numpy as np
-
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
