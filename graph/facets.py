@@ -74,6 +74,40 @@ def _top(counts: np.ndarray, vocabulary: Vocabulary, size: int) -> list[tuple[st
     return pairs[:size]
 
 
+def _key(member: np.ndarray, code: np.ndarray) -> np.ndarray:
+    """(member, code) as one sortable int64: member ids stay below 2**31, codes from -1."""
+    return (member << 32) | (code.astype(np.int64) + 1)
+
+
+def _sorted_entries(member, location, fld, start, end) -> tuple[np.ndarray, ...]:
+    """Entries in (member, field) order, so a member's rows and (member, field) pairs are
+    runs: counting each once is a comparison with the row before."""
+    order = np.argsort(_key(member, fld), kind="stable")
+    return tuple(column[order] for column in (member, location, fld, start, end))
+
+
+def _sorted_working(member, company, title) -> tuple[np.ndarray, ...]:
+    """Positions in (member, company) order, each flagged when it is the first of its
+    (member, company) and of its (member, title): a member counts once per value."""
+    order = np.argsort(_key(member, company), kind="stable")
+    member, company, title = member[order], company[order], title[order]
+    first_company = np.ones(member.shape[0], dtype=np.bool_)
+    first_company[1:] = (member[1:] != member[:-1]) | (company[1:] != company[:-1])
+    by_title = np.argsort(_key(member, title), kind="stable")
+    first_title = np.ones(member.shape[0], dtype=np.bool_)
+    m, t = member[by_title], title[by_title]
+    first_title[by_title[1:]] = (m[1:] != m[:-1]) | (t[1:] != t[:-1])
+    return member, company, title, first_company, first_title
+
+
+def _merged(kept: tuple, new: tuple, kept_key: np.ndarray, new_key: np.ndarray) -> tuple:
+    """Both blocks sorted by their key, one block's rows inserted among the other's."""
+    if not new[0].shape[0]:
+        return kept
+    at = np.searchsorted(kept_key, new_key, side="right")
+    return tuple(np.insert(old, at, fresh) for old, fresh in zip(kept, new, strict=True))
+
+
 class SchoolColumns:
     """A school's alumni entries and their current positions as numpy columns.
 
@@ -139,44 +173,38 @@ class SchoolColumns:
             np.array([row[1] for row in w], dtype=np.int32),
             np.array([row[2] for row in w], dtype=np.int32),
         )
-        return entry, working
+        return _sorted_entries(*entry), _sorted_working(*working)
 
     def _set(self, entry, working) -> None:
-        member, location, fld, start, end = entry
-        order = np.lexsort((fld, member))
-        self.member, self.location, self.field = member[order], location[order], fld[order]
-        self.start, self.end = start[order], end[order]
-        w_member, w_company, w_title = working
-        order = np.lexsort((w_company, w_member))
-        w_member, w_company, w_title = w_member[order], w_company[order], w_title[order]
-        first = np.ones(w_member.shape[0], dtype=np.bool_)
-        first[1:] = (w_member[1:] != w_member[:-1]) | (w_company[1:] != w_company[:-1])
-        by_title = np.lexsort((w_title, w_member))
-        first_title = np.ones(w_member.shape[0], dtype=np.bool_)
-        m, t = w_member[by_title], w_title[by_title]
-        first_title[by_title[1:]] = (m[1:] != m[:-1]) | (t[1:] != t[:-1])
-        self.w_member, self.w_company, self.w_title = w_member, w_company, w_title
-        self.w_first_company, self.w_first_title = first, first_title
+        self.member, self.location, self.field, self.start, self.end = entry
+        (
+            self.w_member,
+            self.w_company,
+            self.w_title,
+            self.w_first_company,
+            self.w_first_title,
+        ) = working
 
     def replace(self, member_ids, entries, positions) -> None:
-        """Drop every row of `member_ids` and add their fresh rows (only members who count)."""
+        """Drop every row of `member_ids` and merge in their fresh rows (only members who
+        count): the kept rows stay in order, so this is a copy, not a sort of the school."""
         gone = np.unique(np.asarray(list(member_ids), dtype=np.int64))
         keep = ~in_sorted(self.member, gone)
         w_keep = ~in_sorted(self.w_member, gone)
-        (m, lo, fi, s, x), (wm, wc, wt) = self._encode(entries, positions)
+        entry, working = self._encode(entries, positions)
+        kept = (self.member, self.location, self.field, self.start, self.end)
+        kept = tuple(column[keep] for column in kept)
+        w_kept = (
+            self.w_member,
+            self.w_company,
+            self.w_title,
+            self.w_first_company,
+            self.w_first_title,
+        )
+        w_kept = tuple(column[w_keep] for column in w_kept)
         self._set(
-            (
-                np.concatenate([self.member[keep], m]),
-                np.concatenate([self.location[keep], lo]),
-                np.concatenate([self.field[keep], fi]),
-                np.concatenate([self.start[keep], s]),
-                np.concatenate([self.end[keep], x]),
-            ),
-            (
-                np.concatenate([self.w_member[w_keep], wm]),
-                np.concatenate([self.w_company[w_keep], wc]),
-                np.concatenate([self.w_title[w_keep], wt]),
-            ),
+            _merged(kept, entry, _key(kept[0], kept[2]), _key(entry[0], entry[2])),
+            _merged(w_kept, working, _key(w_kept[0], w_kept[1]), _key(working[0], working[1])),
         )
 
     def count(
