@@ -26,7 +26,7 @@ from pages.models import EducationPage, PageKind, PositionPage
 from profiles.models import ProfileEvent
 
 CACHED_ROWS = 4_000_000  # rows held over every cached page before the least used goes
-REPLAY_LIMIT = 5_000  # events past the generation beyond which the pages are read afresh
+REPLAY_LIMIT = 5_000  # events past the generation beyond which the index starts afresh
 GAP_WINDOW = 1_000  # ids below the generation looked at for transactions committing late
 GAP_SECONDS = 300.0  # how long a missing id is watched for
 MAX_GAPS = 200  # the newest missing ids watched at once
@@ -186,10 +186,14 @@ class PageIndex:
             if self._gaps:
                 wanted |= Q(id__in=sorted(self._gaps))
             rows = list(
-                ProfileEvent.objects.filter(wanted).order_by("id").values_list("id", "member")
+                ProfileEvent.objects.filter(wanted)
+                .order_by("id")
+                .values_list("id", "member")[: REPLAY_LIMIT + MAX_GAPS + 2]
             )
             if self.generation and (self.generation, self._mark) not in rows:
                 return False
+            if len(rows) > REPLAY_LIMIT + MAX_GAPS + 1:
+                return False  # too far behind: reading the pages afresh is cheaper
             fresh = [(i, m) for i, m in rows if i > self.generation or i in self._gaps]
             if not fresh:
                 return True
@@ -202,11 +206,7 @@ class PageIndex:
                     self._gaps[i] = now
             if len(self._gaps) > MAX_GAPS:
                 self._gaps = dict(sorted(self._gaps.items())[-MAX_GAPS:])
-            if len(fresh) > REPLAY_LIMIT:
-                self._schools.clear()
-                self._here.clear()
-            else:
-                self._refresh({m for _i, m in fresh})
+            self._refresh({m for _i, m in fresh})
             self.generation, self._mark = rows[-1]
             return True
 

@@ -367,7 +367,8 @@ def remove_avatar(*, member: User) -> Profile:
 @transaction.atomic
 def forget_member(*, member: User) -> None:
     """U4: the profile's rows go by cascade with the account; the photo's file is removed
-    from storage once the deletion is committed."""
+    from storage once the deletion is committed, and the logged event makes every pages
+    index drop the member."""
     note_page_facts_changed([member.pk])
     profile = Profile.objects.filter(member=member).first()
     if profile is not None and profile.avatar:
