@@ -26,6 +26,7 @@ from pages.models import EducationPage, PageKind, PositionPage
 from profiles.models import ProfileEvent
 
 CACHED_ROWS = 4_000_000  # rows held over every cached page before the least used goes
+HELD_PAGES = 2_000  # pages' members held at most (each replay with events looks at each)
 REPLAY_LIMIT = 5_000  # events past the generation beyond which the index starts afresh
 GAP_WINDOW = 1_000  # ids below the generation looked at for transactions committing late
 GAP_SECONDS = 300.0  # how long a missing id is watched for
@@ -142,14 +143,6 @@ def _studied(facts: MemberFacts, page_id: int) -> bool:
     return any(entry[0] == page_id for entry in facts.entries)
 
 
-def _is_here(facts: MemberFacts, page_id: int, kind: str) -> bool:
-    if not facts.active:
-        return False
-    if kind == PageKind.COMPANY:
-        return any(page == page_id for _c, _t, page in facts.positions)
-    return _studied(facts, page_id)
-
-
 class PageIndex:
     """The pages this process has read, each kept current by the event log (module doc)."""
 
@@ -231,18 +224,31 @@ class PageIndex:
                 )
                 positions.extend((m, company, title) for company, title, _page in f.positions)
             columns.replace(set(was) | set(counted), entries, positions)
-        for (page_id, kind), here in list(self._here.items()):
+        arriving: dict[tuple[int, str], list[int]] = {}
+        for m, f in facts.items():
+            if f.active:
+                for page in {p for _c, _t, p in f.positions if p is not None}:
+                    arriving.setdefault((page, PageKind.COMPANY), []).append(m)
+                for page in {e[0] for e in f.entries}:
+                    arriving.setdefault((page, PageKind.SCHOOL), []).append(m)
+        for key, here in list(self._here.items()):
+            if key not in arriving and not in_sorted(changed, here).any():
+                continue  # none of them was or is at this page: one binary search
             kept = here[~in_sorted(here, changed)]
-            arrived = [m for m, f in facts.items() if _is_here(f, page_id, kind)]
-            self._here[(page_id, kind)] = np.union1d(kept, np.array(arrived, dtype=np.int64))
+            arrived = np.array(arriving.get(key, []), dtype=np.int64)
+            self._here[key] = np.union1d(kept, arrived)
 
     # --- Pages held ------------------------------------------------------------------------
 
     def _fit(self) -> None:
-        """Let the least recently used pages go while the held rows exceed CACHED_ROWS."""
+        """Let the least recently used pages go while they are more than HELD_PAGES or hold
+        more than CACHED_ROWS rows."""
         rows = sum(c.rows for c in self._schools.values()) + sum(
             int(h.shape[0]) for h in self._here.values()
         )
+        while len(self._here) > HELD_PAGES:
+            _key, gone = self._here.popitem(last=False)
+            rows -= int(gone.shape[0])
         while rows > CACHED_ROWS and len(self._schools) + len(self._here) > 1:
             if self._schools and (not self._here or len(self._schools) >= len(self._here)):
                 _page, gone = self._schools.popitem(last=False)
