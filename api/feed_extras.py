@@ -47,8 +47,8 @@ def _history(tag) -> list[dict]:
 
 @router.get("/v1/tags/{name}", auth=optional_auth)
 def get_tag(request, name: str):
-    tag = queries.hashtag_named(name)
     me = viewer(request)
+    tag = queries.hashtag_named(name, me)
     return tag_entity(
         tag, following=queries.follows_hashtag(me, tag) if me else None, history=_history(tag)
     )

@@ -441,7 +441,7 @@ def public_timeline(request, response: HttpResponse):
 @router.get("/v1/timelines/tag/{tag}", auth=optional_auth, response=list[Status])
 def tag_timeline(request, tag: str, response: HttpResponse):
     me = viewer(request)
-    hashtag = queries.hashtag_named(tag)
+    hashtag = queries.hashtag_named(tag, me)
     posts, below = queries.page_of(
         me, queries.tag_posts(hashtag), limit=_limit(request), **_cursors(request)
     )

@@ -456,10 +456,12 @@ def tag_posts(hashtag: Hashtag) -> QuerySet:
     )
 
 
-def hashtag_named(name: str) -> Hashtag:
+def hashtag_named(name: str, viewer=None) -> Hashtag:
+    """A tag is found when a post anyone may see carries it or the viewer follows it: a tag
+    written only in `connections` posts is, to everyone else, a tag that doesn't exist (P1)."""
     key = (name or "").lstrip("#").lower()
     tag = Hashtag.objects.filter(key=key).first() if texts.is_hashtag(key) else None
-    if tag is None:
+    if tag is None or not (tag_posts(tag).exists() or follows_hashtag(viewer, tag)):
         raise NotFound(TAG_NOT_FOUND, rule="F3")
     return tag
 
@@ -480,11 +482,15 @@ def followed_hashtag_ids(member, hashtag_ids) -> set[int]:
 
 
 def tag_uses_since(tag: Hashtag, since) -> list[tuple]:
-    """(created_at, author id) of every post tagged `tag` since `since`: a tag's history."""
+    """(created_at, author id) of every post anyone may see tagged `tag` since `since`: a
+    tag's history counts no `connections` post (P1)."""
     return list(
-        PostTag.objects.filter(hashtag=tag, post__created_at__gte=since).values_list(
-            "post__created_at", "post__author_id"
-        )
+        PostTag.objects.filter(
+            hashtag=tag,
+            post__created_at__gte=since,
+            post__visibility=Visibility.ANYONE,
+            post__kind=PostKind.POST,
+        ).values_list("post__created_at", "post__author_id")
     )
 
 

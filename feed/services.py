@@ -735,7 +735,7 @@ def follow_hashtag(*, member: User, name: str) -> Hashtag:
 
 @transaction.atomic
 def unfollow_hashtag(*, member: User, name: str) -> Hashtag:
-    tag = queries.hashtag_named(name)
+    tag = queries.hashtag_named(name, member)
     HashtagFollow.objects.filter(member=member, hashtag=tag).delete()
     return tag
 

@@ -238,6 +238,17 @@ def test_f3_follow_a_tag_and_its_posts_join_the_home_timeline(api, cast):
     assert Caller().get("/v1/tags/nosuchtag").status_code == 404
 
 
+def test_p1_a_tag_only_connections_posts_carry_is_not_found_and_uncounted(api, cast):
+    connect(cast["ann"], cast["ben"])
+    post(cast["ann"], "Quiet plans #stealthmerger", visibility="connections")
+    for caller in (Caller(), api["ben"], api["cat"]):
+        assert caller.get("/v1/tags/stealthmerger").status_code == 404
+        assert caller.get("/v1/timelines/tag/stealthmerger").status_code == 404
+    post(cast["dan"], "Public now #stealthmerger")
+    history = Caller().get("/v1/tags/stealthmerger").json()["history"]
+    assert history[0]["uses"] == "1" and history[0]["accounts"] == "1"
+
+
 def test_p5_notifications_types_grouping_dismiss_and_markers(api, cast):
     made = post(cast["ann"], "Hello")
     for name in ("ben", "cat", "dan"):

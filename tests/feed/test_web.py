@@ -131,6 +131,14 @@ def test_p1_connections_post_page_is_404_for_a_follower(cast):
     assert signed_in(ann).get(f"/posts/{made.pk}/").status_code == 200
 
 
+def test_p1_a_tag_only_connections_posts_carry_has_no_page(cast):
+    connect(cast["ann"], cast["ben"])
+    post(cast["ann"], "Quiet plans #stealthmerger", visibility="connections")
+    assert Client().get("/tags/stealthmerger/").status_code == 404
+    assert signed_in(cast["cat"]).get("/tags/stealthmerger/").status_code == 404
+    assert signed_in(cast["ben"]).get("/tags/stealthmerger/").status_code == 404
+
+
 def test_f3_tag_page_and_follow(cast):
     post(cast["ben"], "About #Django")
     client = signed_in(cast["ann"])

@@ -308,7 +308,7 @@ def delete(request, post_id: int):
 
 def tag_page(request, name: str):
     """F3: the hashtag's posts for anyone, with Follow."""
-    tag = queries.hashtag_named(name)
+    tag = queries.hashtag_named(name, request.user)
     posts, below = queries.page_of(
         request.user,
         queries.tag_posts(tag),
