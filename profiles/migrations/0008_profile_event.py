@@ -5,7 +5,7 @@ class Migration(migrations.Migration):
     """The log pages' in-memory index replays: which members' page facts changed."""
 
     dependencies = [
-        ('profiles', '0006_position_current'),
+        ('profiles', '0007_profile_moved'),
     ]
 
     operations = [
