@@ -24,9 +24,9 @@ REPLICA = "replica"
 PIN_COOKIE = "lw_primary"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Read where the freshest row matters to correctness, not to one member: the task queue
-# claims rows FOR UPDATE, and the graph loader's event log must never go backwards.
+# claims rows FOR UPDATE, and the graph and pages indexes' event logs must never go backwards.
 PRIMARY_APPS = frozenset({"django_tasks_database"})
-PRIMARY_MODELS = frozenset({"network.connectionevent"})
+PRIMARY_MODELS = frozenset({"network.connectionevent", "profiles.profileevent"})
 
 _reads: ContextVar[str] = ContextVar("linkwell_reads", default=PRIMARY)
 

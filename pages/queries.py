@@ -6,9 +6,10 @@ entities above still go through `network.queries.visible_members`. The alumni to
 leaves out members with `discoverable` off, so they count in no facet (G3).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
+import numpy as np
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
@@ -16,7 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core import clock
 from core.errors import NotFound
+from graph.facets import FACET_SIZE, FACETS, FacetCounts, in_sorted
 from network import queries as network
+from pages import index
 from pages.models import (
     PAGE_ACCOUNT_BASE,
     EducationPage,
@@ -29,8 +32,6 @@ from pages.models import (
 )
 
 PAGE_NOT_FOUND = _("This page doesn't exist.")
-FACETS = ("location", "company", "title", "field")
-FACET_SIZE = 10
 
 
 # --- A page ----------------------------------------------------------------------------------
@@ -213,9 +214,20 @@ class ConnectionsHere:
 
 def connections_here(viewer, page, *, faces: int = 3, view=None) -> ConnectionsHere:
     """ "N of your connections work here" (a company: open positions) or "studied here" (a
-    school): the viewer's connections from the graph index, then one index range of the
-    page's links among them."""
-    ids = network.indexed_connection_ids(viewer, view=view)
+    school), all in memory: the viewer's connections from the graph index met with the
+    page's members now, kept by pages' index (pages/index.py), by binary search."""
+    ids = network.indexed_connections(viewer, view=view)
+    if not ids.shape[0]:
+        return ConnectionsHere(0, [])
+    here = index.current_index().members_here(page.pk, page.kind)
+    found = ids[in_sorted(ids, here)]
+    return ConnectionsHere(int(found.shape[0]), [int(m) for m in found[:faces]])
+
+
+def connections_here_from_tables(viewer, page, *, faces: int = 3, view=None) -> ConnectionsHere:
+    """The same from the tables (one index range of the page's links among the viewer's
+    connections): the reference the tests and `linkwell bench pages` hold the index to."""
+    ids = network.indexed_connections(viewer, view=view).tolist()
     if not ids:
         return ConnectionsHere(0, [])
     if page.kind == PageKind.COMPANY:
@@ -266,11 +278,7 @@ class AlumniFilters:
         return {k: v for k, v in self.__dict__.items() if v not in (None, "")}
 
 
-@dataclass
-class Alumni:
-    total: int
-    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
-    member_ids: list[int] = field(default_factory=list)
+Alumni = FacetCounts  # total, facets {name: [(value, count)]}, member_ids
 
 
 def _alumni_cte(page, filters: AlumniFilters, hidden) -> tuple[str, list]:
@@ -342,8 +350,21 @@ def alumni(
 ) -> Alumni:
     """G3: the total, the top 10 of each facet with counts (all computed on the set the
     filters leave, so each filter narrows every other facet; "what they studied" counts the
-    entries the filters leave), and a page of member ids. Two statements whatever the
-    school's size; docs/pages.md has the plan and docs/benchmarks.md the figures."""
+    entries the filters leave), and a page of member ids, from the school's columns in
+    pages' index: numpy passes over one school's rows, no join (docs/pages.md)."""
+    filters = filters or AlumniFilters()
+    hidden = np.array(sorted(network.hidden_for(viewer)), dtype=np.int64)
+    return index.current_index().alumni(
+        page.pk, hidden=hidden, size=FACET_SIZE, limit=limit, offset=offset, **filters.__dict__
+    )
+
+
+def alumni_from_tables(
+    viewer, page, filters: AlumniFilters | None = None, *, limit: int = 20, offset: int = 0
+) -> Alumni:
+    """The same answer from the tables, two statements whatever the school's size: the
+    reference the tests and `linkwell bench pages` hold the index to (its plan and figures:
+    docs/benchmarks.md, "Pages")."""
     filters = filters or AlumniFilters()
     cte, params = _alumni_cte(page, filters, network.hidden_for(viewer))
     parts = ["SELECT 'total', NULL, COUNT(DISTINCT member_id) FROM alumni"]

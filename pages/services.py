@@ -36,6 +36,7 @@ from pages.models import (
     PositionPage,
     SizeBand,
 )
+from profiles import services as profiles
 from profiles.models import Education, Position
 
 PAGE_NOT_FOUND = _("This page doesn't exist.")
@@ -331,6 +332,7 @@ def link_position(*, position: Position, page_id=None) -> PositionPage | None:
     row, _created = PositionPage.objects.update_or_create(
         position_id=position.pk, defaults={"page": page, "member_id": position.member_id}
     )
+    profiles.note_page_facts_changed([position.member_id])
     return row
 
 
@@ -344,6 +346,7 @@ def link_education(*, education: Education, page_id=None) -> EducationPage | Non
     row, _created = EducationPage.objects.update_or_create(
         education_id=education.pk, defaults={"page": page, "member_id": education.member_id}
     )
+    profiles.note_page_facts_changed([education.member_id])
     return row
 
 

@@ -205,3 +205,16 @@ class MemberCounts(models.Model):
                 name="member_counts_not_negative",
             ),
         ]
+
+
+class ProfileEvent(models.Model):
+    """Append-only log of members whose page facts changed: location, `discoverable`,
+    positions, school entries, their links to pages, deletion. pages' in-memory index
+    (pages/index.py) replays it past its generation, as graph indexes replay ConnectionEvent.
+
+    A plain integer, not a foreign key: deleting a member must not erase the event that tells
+    every worker to drop them.
+    """
+
+    member = models.BigIntegerField()
+    at = models.DateTimeField()

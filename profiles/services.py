@@ -33,6 +33,7 @@ from profiles.models import (
     Position,
     PrimaryAction,
     Profile,
+    ProfileEvent,
     Skill,
 )
 from profiles.queries import city_of
@@ -108,6 +109,16 @@ def _label(name: str) -> str:
 def _reindex(member: User) -> None:
     """Search sits above profiles: its document is rebuilt after commit, by task name."""
     enqueue_after_commit("jobs.search.index_member", member.pk)
+
+
+def note_page_facts_changed(member_ids) -> None:
+    """Log that these members' page facts changed (location, `discoverable`, positions,
+    school entries, page links, deletion), in the writing transaction: every process's pages
+    index replays the log on its next read (pages/index.py)."""
+    now = clock.now()
+    ProfileEvent.objects.bulk_create(
+        [ProfileEvent(member=int(pk), at=now) for pk in sorted(set(member_ids))]
+    )
 
 
 def _check_length(model, name: str, value: str, rule: str = "S1") -> None:
@@ -243,6 +254,8 @@ def update_profile(*, member: User, **fields) -> Profile:
             changed.append(name)
     if changed:
         profile.save(update_fields=[*changed, "updated_at"])
+    if "location" in changed:
+        note_page_facts_changed([member.pk])
     if changed or changed_member:
         _reindex(member)
     return profile
@@ -291,6 +304,8 @@ def update_settings(*, member: User, **settings) -> Profile:
             changed.append(name)
     if changed:
         profile.save(update_fields=[*changed, "updated_at"])
+    if "discoverable" in changed:
+        note_page_facts_changed([member.pk])
     return profile
 
 
@@ -370,7 +385,9 @@ def remove_avatar(*, member: User) -> Profile:
 @transaction.atomic
 def forget_member(*, member: User) -> None:
     """U4: the profile's rows go by cascade with the account; the photo's file is removed
-    from storage once the deletion is committed."""
+    from storage once the deletion is committed, and the logged event makes every pages
+    index drop the member."""
+    note_page_facts_changed([member.pk])
     profile = Profile.objects.filter(member=member).first()
     if profile is not None and profile.avatar:
         name, storage = profile.avatar.name, profile.avatar.storage
@@ -426,6 +443,7 @@ def add_position(
     if existing is not None:
         return existing
     position.save()
+    note_page_facts_changed([member.pk])
     if ended_on is None:  # S7: feed (above profiles) decides whether it is news, by task name
         enqueue_after_commit("jobs.feed.announce_position", member.pk, position.pk)
     _reindex(member)
@@ -435,6 +453,7 @@ def add_position(
 @transaction.atomic
 def remove_position(*, member: User, position_id: int) -> None:
     if Position.objects.filter(member=member, pk=position_id).delete()[0]:
+        note_page_facts_changed([member.pk])
         _reindex(member)
 
 
@@ -471,6 +490,7 @@ def add_education(
     if existing is not None:
         return existing
     education.save()
+    note_page_facts_changed([member.pk])
     _reindex(member)
     return education
 
@@ -478,6 +498,7 @@ def add_education(
 @transaction.atomic
 def remove_education(*, member: User, education_id: int) -> None:
     if Education.objects.filter(member=member, pk=education_id).delete()[0]:
+        note_page_facts_changed([member.pk])
         _reindex(member)
 
 

@@ -49,12 +49,15 @@ def fast_hasher(settings):
 
 @pytest.fixture
 def fresh_graph_index():
-    """A graph index built anew for the test and dropped after it."""
+    """A graph index (and pages' index) built anew for the test and dropped after it."""
     from network import loader
+    from pages import index
 
     loader.reset()
+    index.reset()
     yield
     loader.reset()
+    index.reset()
 
 
 @pytest.fixture

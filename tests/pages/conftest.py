@@ -1,8 +1,9 @@
-"""The pages' cast: Ann, Ben, Cat, Dan and Eve, a fresh graph index, real commits."""
+"""The pages' cast: Ann, Ben, Cat, Dan and Eve, fresh in-memory indexes, real commits."""
 
 import pytest
 
 from network import loader
+from pages import index
 from tests.factories import make_member
 
 
@@ -18,9 +19,12 @@ def fast_passwords(fast_hasher):
 
 @pytest.fixture(autouse=True)
 def fresh_graph_index():
+    """The graph index and pages' index start empty and are dropped after each test."""
     loader.reset()
+    index.reset()
     yield
     loader.reset()
+    index.reset()
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 
 from network import loader
+from pages import index as pages_index
 from tests.security import cast as cast_module
 
 
@@ -44,6 +45,7 @@ def cast(django_db_setup, django_db_blocker, matrix_media):
         ),
     ):
         loader.reset()
+        pages_index.reset()
         cache.clear()
         outer = transaction.atomic()
         outer.__enter__()
@@ -53,4 +55,5 @@ def cast(django_db_setup, django_db_blocker, matrix_media):
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
             loader.reset()
+            pages_index.reset()
             cache.clear()

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.test import Client
 
 from network import loader
+from pages import index as pages_index
 from tests.security import classification, expect
 from tests.security.cast import ABOUT, HEADLINE, MAY_SEE, READERS
 from tests.security.routes import api_routes, web_routes
@@ -116,6 +117,7 @@ def check(route, entry, kind, reader, params) -> list[str]:
             transaction.set_rollback(True)
     if route.method not in ("", "GET") or entry.method != "get":
         loader.reset()  # the index replayed events the savepoint took back
+        pages_index.reset()
         cache.clear()
     got = outcome_of(response)
     body = body_of(response)
