@@ -219,7 +219,7 @@ def _time_reads(args, connection, typical, heavy) -> None:
     from django.test.utils import CaptureQueriesContext
 
     from api.schemas.statuses import status_entities
-    from feed import home, sources
+    from feed import home, queries, sources
 
     print(
         "\nhome feed, ms: the page (feed.home.home) and the page with its Status entities "
@@ -247,9 +247,10 @@ def _time_reads(args, connection, typical, heavy) -> None:
                         sources.forget_all()
                     started, started_cpu = time.perf_counter(), time.process_time()
                     with CaptureQueriesContext(connection) as captured:
-                        page = home.home(member, order=order, **cursor)
+                        sight = queries.Sight(member)  # one per request, as the API's
+                        page = home.home(member, order=order, sight=sight, **cursor)
                         feed_samples.append(time.perf_counter() - started)
-                        status_entities(member, [i.post for i in page.items])
+                        status_entities(member, [i.post for i in page.items], sight=sight)
                     samples.append(time.perf_counter() - started)
                     cpu.append(time.process_time() - started_cpu)
                     queries_seen = len(captured)

@@ -195,7 +195,7 @@ def _reasons(viewer, posts: list[Post], signals: Signals) -> dict[int, list[Reas
 def _items(viewer, ids: list[int], sight: queries.Sight, followed, signals=None):
     """The posts of `ids` (in order) that pass the door and still have a reason, each post
     once, keyword filters applied; `signals` are the window's when it was read already."""
-    rows = queries.with_context(Post.objects.filter(pk__in=ids)).in_bulk(ids)
+    rows = queries.posts_in_context(ids)
     candidates = [rows[i] for i in ids if i in rows]
     candidates = [p for p in candidates if p.kind != PostKind.COMMENT]
     visible = queries.visible_posts(viewer, candidates, sight=sight)
