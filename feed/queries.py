@@ -290,7 +290,7 @@ def decorate(viewer, posts: list[Post], *, sight: Sight | None = None) -> list[P
     for post in posts:
         if post.reblog_id:
             shown.setdefault(post.reblog_id, post.reblog)
-    quoted = _quoted_posts([p for p in posts] + [p.reblog for p in posts if p.reblog_id])
+    quoted = _quoted_posts([*posts, *(p.reblog for p in posts if p.reblog_id)])
     visible_quotes = {q.pk: q for q in visible_posts(viewer, quoted, sight=sight)}
     for q in visible_quotes.values():
         shown.setdefault(q.pk, q)
