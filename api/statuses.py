@@ -95,7 +95,7 @@ def _answer_page(request, response, posts, next_below):
         next_params={"max_id": next_below} if next_below else None,
         prev_params={"min_id": posts[0].pk} if posts else None,
     )
-    return status_entities(me, posts)
+    return status_entities(me, posts, sight=sight)
 
 
 def _one(request, post_id: int, *, with_text=False):
@@ -424,7 +424,7 @@ def home_timeline(request, response: HttpResponse):
         next_params = None
     prev = {"min_id": page.newest_id} if page.newest_id else None
     _link(request, response, next_params=next_params, prev_params=prev)
-    return status_entities(me, posts)
+    return status_entities(me, posts, sight=sight)
 
 
 @router.get("/v1/timelines/public", auth=optional_auth, response=list[Status])

@@ -9,6 +9,7 @@ asserts a time. Results and the machine go in docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 
@@ -38,12 +39,18 @@ def main(argv: list[str]) -> int:
         help="commit the activity added to a seed that has none, so later runs reuse it",
     )
     parser.add_argument(
+        "--reads-only",
+        action="store_true",
+        help="time the home feed and its requests only (no publish, fan-out or impressions)",
+    )
+    parser.add_argument(
         "--reach",
         default="100,100000",
         help="follower counts of the authors whose publish and fan-out are timed as configured",
     )
     args = parser.parse_args(argv)
 
+    os.environ.setdefault("LINKWELL_HTTPS", "off")  # the in-process client speaks plain http
     import django
 
     django.setup()
@@ -63,12 +70,10 @@ def main(argv: list[str]) -> int:
 
 def _run(args, connection) -> None:
     from django.conf import settings
-    from django.db.models import Count
 
     from accounts.models import User
-    from api.schemas.statuses import status_entities
-    from feed import fanout, home, services
-    from feed.models import FeedAuthor, Post, TimelineEntry
+    from feed import fanout, services
+    from feed.models import Post, TimelineEntry
     from feed.queries import with_context as queries_with_context
     from membership.services import recount
     from network.models import Connection, Follow
@@ -79,102 +84,18 @@ def _run(args, connection) -> None:
         f"{Connection.objects.count():,} connections, {Follow.objects.count():,} follows"
     )
     _seed_activity(args)
-
-    degree = Connection.objects.values("member_a_id").annotate(n=Count("id")).order_by("-n")
-    heavy_id = degree.values_list("member_a_id", flat=True).first()
-    counts = sorted(degree.values_list("n", flat=True))
-    typical_n = counts[len(counts) // 2] if counts else 0
-    typical_id = (
-        degree.filter(n=typical_n)
-        .order_by("member_a_id")
-        .values_list("member_a_id", flat=True)
-        .first()
-    )
-    heavy, typical = User.objects.get(pk=heavy_id), User.objects.get(pk=typical_id)
+    typical, heavy, leaders = members_to_read()
     readers = [m for m in User.objects.order_by("?").values_list("pk", flat=True)[:2000]]
-
-    # The heavy member follows 50 leaders (read-time authors) as well as their connections.
-    leaders = list(FeedAuthor.objects.filter(read_time=True).values_list("member_id", flat=True))
-    if len(leaders) < 50:
-        extra = (
-            Follow.objects.values("followee_id")
-            .annotate(n=Count("id"))
-            .order_by("-n")
-            .values_list("followee_id", flat=True)[:50]
-        )
-        for leader in extra:
-            FeedAuthor.objects.update_or_create(
-                member_id=leader,
-                defaults={
-                    "read_time": True,
-                    "followers": 0,
-                    "counted_at": Post.objects.first().created_at,
-                },
-            )
-        leaders = list(
-            FeedAuthor.objects.filter(read_time=True).values_list("member_id", flat=True)
-        )
-    Follow.objects.bulk_create(
-        [
-            Follow(follower_id=heavy.pk, followee_id=m, created_at=heavy.date_joined)
-            for m in leaders[:50]
-            if m != heavy.pk
-        ],
-        ignore_conflicts=True,
-    )
-    recount(member_ids=[heavy.pk, *leaders[:50]])
-    for member in (typical, heavy):  # their timelines as the fan-out would have written them
-        followed = set(Follow.objects.filter(follower=member).values_list("followee_id", flat=True))
-        posts = Post.objects.filter(author_id__in=followed).exclude(author_id__in=leaders)
-        TimelineEntry.objects.bulk_create(
-            [
-                TimelineEntry(member_id=member.pk, post_id=p)
-                for p in posts.order_by("-id").values_list("pk", flat=True)[:800]
-            ],
-            ignore_conflicts=True,
-        )
 
     print(
         f"\ntypical member: {Connection.objects.filter(member_a=typical).count()}+ connections;"
         f" heavy member: {Connection.objects.filter(member_a=heavy).count()}+ connections,"
         f" {min(50, len(leaders))} followed leaders"
     )
-    print(
-        "\nhome feed, ms: the page (feed.home.home) and the page with its Status entities "
-        "(the Account entities' counts included); `next` times the second page alone:"
-    )
-    print(
-        f"{'member':10} {'order':7} {'page':6} {'feed p50':>9} {'feed p99':>9} "
-        f"{'+entities p50':>14} {'p99':>8} {'queries':>8}"
-    )
-    from django.test.utils import CaptureQueriesContext
-
-    for label, member in (("typical", typical), ("heavy", heavy)):
-        for order in ("recent", "top"):
-            first = home.home(member, order=order)
-            for which in ("first", "next"):
-                cursor = {}
-                if which == "next":
-                    cursor = {
-                        "max_id": first.next_max_id,
-                        "offset": first.next_offset or 0,
-                        "anchor": first.anchor,
-                    }
-                feed_samples, samples, queries_seen = [], [], 0
-                for _ in range(args.runs):
-                    started = time.perf_counter()
-                    with CaptureQueriesContext(connection) as captured:
-                        page = home.home(member, order=order, **cursor)
-                        feed_samples.append(time.perf_counter() - started)
-                        status_entities(member, [i.post for i in page.items])
-                    samples.append(time.perf_counter() - started)
-                    queries_seen = len(captured)
-                f50, f99 = percentiles_ms(feed_samples)
-                p50, p99 = percentiles_ms(samples)
-                print(
-                    f"{label:10} {order:7} {which:6} {f50:9.1f} {f99:9.1f} "
-                    f"{p50:14.1f} {p99:8.1f} {queries_seen:8}"
-                )
+    _time_reads(args, connection, typical, heavy)
+    _time_requests(args, connection, typical, heavy)
+    if args.reads_only:
+        return
 
     print("\npublish (the request: services.publish, fan-out deferred to after commit), ms:")
     for label, author in (("typical", typical), ("leader", User.objects.get(pk=leaders[0]))):
@@ -291,15 +212,183 @@ def _run(args, connection) -> None:
                 )
 
 
-def _seed_activity(args) -> None:
-    """Posts, comments and reactions when the seed has none (`feed.seeding`)."""
+def _time_reads(args, connection, typical, heavy) -> None:
+    """feed.home.home alone and with its Status entities, first and next page, both orders;
+    the first page twice: with the sources' cache cleared before each call (a member whose
+    leaders nobody read in the last LINKWELL_FEED_SOURCES_CACHE_SECONDS) and warm."""
+    from django.test.utils import CaptureQueriesContext
+
+    from api.schemas.statuses import status_entities
+    from feed import home, queries, sources
+
+    print(
+        "\nhome feed, ms: the page (feed.home.home) and the page with its Status entities "
+        "(wall; cpu is this process's own time, which the neighbours' load barely moves); "
+        "`cold` clears the sources' cache before each call, `next` times the second page alone:"
+    )
+    print(
+        f"{'member':8} {'order':7} {'page':6} {'feed p50':>9} {'feed p99':>9} "
+        f"{'+entities p50':>14} {'p99':>8} {'cpu p50':>8} {'cpu p99':>8} {'queries':>8}"
+    )
+    for label, member in (("typical", typical), ("heavy", heavy)):
+        for order in ("recent", "top"):
+            first = home.home(member, order=order)
+            for which in ("cold", "first", "next"):
+                cursor = {}
+                if which == "next":
+                    cursor = {
+                        "max_id": first.next_max_id,
+                        "offset": first.next_offset or 0,
+                        "anchor": first.anchor,
+                    }
+                feed_samples, samples, cpu, queries_seen = [], [], [], 0
+                for _ in range(args.runs):
+                    if which == "cold":
+                        sources.forget_all()
+                    started, started_cpu = time.perf_counter(), time.process_time()
+                    with CaptureQueriesContext(connection) as captured:
+                        sight = queries.Sight(member)  # one per request, as the API's
+                        page = home.home(member, order=order, sight=sight, **cursor)
+                        feed_samples.append(time.perf_counter() - started)
+                        status_entities(member, [i.post for i in page.items], sight=sight)
+                    samples.append(time.perf_counter() - started)
+                    cpu.append(time.process_time() - started_cpu)
+                    queries_seen = len(captured)
+                f50, f99 = percentiles_ms(feed_samples)
+                p50, p99 = percentiles_ms(samples)
+                c50, c99 = percentiles_ms(cpu)
+                print(
+                    f"{label:8} {order:7} {which:6} {f50:9.1f} {f99:9.1f} "
+                    f"{p50:14.1f} {p99:8.1f} {c50:8.1f} {c99:8.1f} {queries_seen:8}"
+                )
+
+
+def _time_requests(args, connection, typical, heavy) -> None:
+    """The first page as a request through Django's whole stack (the test client, in
+    process): the web home page and `GET /api/v1/timelines/home`, both orders."""
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from oauth.services import create_personal_token
+
+    load = os.getloadavg()
+    print(
+        f"\nfirst page as a request, ms (load {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}; "
+        "cpu is the request's own process time):"
+    )
+    print(
+        f"{'member':8} {'request':32} {'p50':>8} {'p99':>8} {'cpu p50':>8} {'cpu p99':>8} "
+        f"{'queries':>8}"
+    )
+    for label, member in (("typical", typical), ("heavy", heavy)):
+        web = Client()
+        web.force_login(member)
+        _, raw = create_personal_token(member=member, scopes=["read"])
+        bearer = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+        calls = [
+            (f"web /?order={order}", web, f"/?order={order}", {}) for order in ("recent", "top")
+        ] + [
+            (f"api timelines/home?order={order}", Client(), "/api/v1/timelines/home", bearer)
+            for order in ("recent", "top")
+        ]
+        for name, client, path, headers in calls:
+            query = {"order": name.rsplit("=", 1)[1]} if path.startswith("/api/") else {}
+            client.get(path, query, **headers)  # warm: the session, the token, the graph
+            samples, cpu = [], []
+            for _ in range(args.runs):
+                started, started_cpu = time.perf_counter(), time.process_time()
+                response = client.get(path, query, **headers)
+                samples.append(time.perf_counter() - started)
+                cpu.append(time.process_time() - started_cpu)
+                assert response.status_code == 200, (path, response.status_code)
+            with CaptureQueriesContext(connection) as captured:
+                client.get(path, query, **headers)
+            p50, p99 = percentiles_ms(samples)
+            c50, c99 = percentiles_ms(cpu)
+            print(
+                f"{label:8} {name:32} {p50:8.1f} {p99:8.1f} {c50:8.1f} {c99:8.1f} {len(captured):8}"
+            )
+
+
+def members_to_read():
+    """(typical, heavy, read-time leader ids): the typical member has the median connection
+    count; the heavy one the most, and is made to follow 50 read-time leaders (marked so when
+    the seed has fewer); both get the timeline rows the fan-out would have written. Writes:
+    call it inside the benchmark's rolled-back transaction."""
     from django.db.models import Count
 
     from accounts.models import User
-    from feed import seeding
-    from feed.models import Reaction
+    from feed.models import FeedAuthor, Post, TimelineEntry
     from membership.services import recount
     from network.models import Connection, Follow
+
+    degree = Connection.objects.values("member_a_id").annotate(n=Count("id")).order_by("-n")
+    heavy_id = degree.values_list("member_a_id", flat=True).first()
+    counts = sorted(degree.values_list("n", flat=True))
+    typical_n = counts[len(counts) // 2] if counts else 0
+    typical_id = (
+        degree.filter(n=typical_n)
+        .order_by("member_a_id")
+        .values_list("member_a_id", flat=True)
+        .first()
+    )
+    heavy, typical = User.objects.get(pk=heavy_id), User.objects.get(pk=typical_id)
+
+    # The heavy member follows 50 leaders (read-time authors) as well as their connections.
+    leaders = list(FeedAuthor.objects.filter(read_time=True).values_list("member_id", flat=True))
+    if len(leaders) < 50:
+        extra = (
+            Follow.objects.values("followee_id")
+            .annotate(n=Count("id"))
+            .order_by("-n")
+            .values_list("followee_id", flat=True)[:50]
+        )
+        for leader in extra:
+            FeedAuthor.objects.update_or_create(
+                member_id=leader,
+                defaults={
+                    "read_time": True,
+                    "followers": 0,
+                    "counted_at": Post.objects.first().created_at,
+                },
+            )
+        leaders = list(
+            FeedAuthor.objects.filter(read_time=True).values_list("member_id", flat=True)
+        )
+    Follow.objects.bulk_create(
+        [
+            Follow(follower_id=heavy.pk, followee_id=m, created_at=heavy.date_joined)
+            for m in leaders[:50]
+            if m != heavy.pk
+        ],
+        ignore_conflicts=True,
+    )
+    recount(member_ids=[heavy.pk, *leaders[:50]])
+    for member in (typical, heavy):  # their timelines as the fan-out would have written them
+        followed = set(Follow.objects.filter(follower=member).values_list("followee_id", flat=True))
+        posts = Post.objects.filter(author_id__in=followed).exclude(author_id__in=leaders)
+        TimelineEntry.objects.bulk_create(
+            [
+                TimelineEntry(member_id=member.pk, post_id=p)
+                for p in posts.order_by("-id").values_list("pk", flat=True)[:800]
+            ],
+            ignore_conflicts=True,
+        )
+    return typical, heavy, leaders
+
+
+def _seed_activity(args) -> None:
+    """Posts, comments and reactions when the seed has none (`feed.seeding`)."""
+    from django.db import connection
+    from django.db.models import Count
+
+    from accounts.models import User
+    from core.bulk import analyze_after_bulk_load
+    from feed import seeding
+    from feed.models import Hashtag, Mention, Post, PostTag, Reaction, TimelineEntry
+    from membership.services import recount
+    from network.models import Connection, Follow
+    from profiles.models import MemberCounts
 
     if Reaction.objects.exists():
         return
@@ -317,6 +406,11 @@ def _seed_activity(args) -> None:
         ids, leaders, rng, connections=(a, b), posts_per_member=args.activity_posts
     )
     recount()  # bulk rows: their kept counts, once
+    # Fresh statistics, or the planner misjudges the new rows (a mention read hashed all
+    # 100,000 members); inside the benchmark's transaction they are rolled back with it.
+    analyze_after_bulk_load(
+        connection, [Post, PostTag, Hashtag, Mention, Reaction, TimelineEntry, MemberCounts]
+    )
     print(f"seeded activity in {time.perf_counter() - started:.1f}s: {report}")
 
 

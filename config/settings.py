@@ -381,6 +381,9 @@ LINKWELL_FEED_FANOUT_MAX_FOLLOWERS = env_int("LINKWELL_FEED_FANOUT_MAX_FOLLOWERS
 LINKWELL_FEED_PAGE = env_int("LINKWELL_FEED_PAGE", 20)
 LINKWELL_FEED_TOP_CANDIDATES = env_int("LINKWELL_FEED_TOP_CANDIDATES", 200)
 LINKWELL_FEED_TOP_HALF_LIFE_HOURS = env_int("LINKWELL_FEED_TOP_HALF_LIFE_HOURS", 24)
+# P3: how long a read-time author's newest post ids stay in the cache (feed.sources): the key
+# moves on with each post they publish, so this bounds memory and deleted posts' ids only
+LINKWELL_FEED_SOURCES_SECONDS = env_int("LINKWELL_FEED_SOURCES_SECONDS", 300)
 # P4: unique viewers are buffered in memory and flushed in one batch
 LINKWELL_IMPRESSIONS_FLUSH_SECONDS = env_int("LINKWELL_IMPRESSIONS_FLUSH_SECONDS", 30)
 LINKWELL_IMPRESSIONS_FLUSH_SIZE = env_int("LINKWELL_IMPRESSIONS_FLUSH_SIZE", 500)

@@ -6,6 +6,8 @@ member followed by 100,000 people publishes without waiting for 100,000 rows. Me
 figures and the reasons: docs/architecture.md, "Home feed".
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import transaction
 
@@ -26,7 +28,9 @@ def _insert(member_ids, post_id: int) -> int:
 def author_reach(author_id: int) -> FeedAuthor:
     """Count the author's followers and record whether their posts are read-time; hysteresis
     (a read-time author returns to fan-out only under half the threshold) keeps an author
-    near the line from flapping."""
+    near the line from flapping. Run for every post the author publishes, so `counted_at`
+    (strictly later each time) is also the version of their newest posts: feed.sources
+    keeps a read-time author's newest ids under it."""
     threshold = settings.LINKWELL_FEED_FANOUT_MAX_FOLLOWERS
     followers = network.follower_count(author_id)
     row = FeedAuthor.objects.filter(member_id=author_id).first()
@@ -34,7 +38,10 @@ def author_reach(author_id: int) -> FeedAuthor:
     read_time = followers >= threshold or (was and followers >= threshold // 2)
     if row is None:
         row = FeedAuthor(member_id=author_id)
-    row.followers, row.read_time, row.counted_at = followers, read_time, clock.now()
+    now = clock.now()
+    if row.counted_at is not None and now <= row.counted_at:  # a clock that stood still
+        now = row.counted_at + timedelta(microseconds=1)
+    row.followers, row.read_time, row.counted_at = followers, read_time, now
     row.save()
     return row
 

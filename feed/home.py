@@ -1,9 +1,9 @@
 """P3's read side: the home feed, in `recent` and `top` order, with the reasons shown.
 
-Candidates come from four indexed sources merged by post id: the member's timeline rows
-(fanned out on write), the recent posts of followed read-time authors (past the fan-out
-threshold), of followed hashtags and of followed pages (G2: a page's posts are never fanned
-out). Each candidate then goes through the one door (feed.queries.visible_posts) and must
+Candidates come from four indexed sources merged by post id (feed.sources): the member's
+timeline rows (fanned out on write), the recent posts of followed read-time authors (past the
+fan-out threshold), of followed hashtags and of followed pages (G2: a page's posts are never
+fanned out). Each candidate then goes through the one door (feed.queries.visible_posts) and must
 still have a reason: the viewer follows the author (connections do, unless unfollowed) or the
 page it speaks for, follows one of its hashtags, or a connection commented on or reacted to
 it. Each post shows once however many reasons, with the reasons. The number
@@ -18,22 +18,12 @@ from datetime import datetime
 import numpy as np
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
 
 from accounts.models import User
 from core import clock
-from feed import queries
-from feed.models import (
-    FeedAuthor,
-    HashtagFollow,
-    Post,
-    PostKind,
-    PostTag,
-    Reaction,
-    TimelineEntry,
-)
+from feed import queries, sources
+from feed.models import Post, PostKind, PostTag, Reaction
 from network import queries as network
-from pages import queries as pages
 from relationships import queries as relationships
 
 ORDERS = ("top", "recent")
@@ -79,87 +69,6 @@ class FeedPage:
     next_offset: int | None = None  # top: continue at this rank within the same window
     anchor: int | None = None  # top: the newest post id of the ranked window
     newest_id: int | None = None
-
-
-SOURCES_PER_STATEMENT = 100
-
-
-_KEY = -7_000_000_001  # stands for each author's or tag's id in the one compiled statement
-
-
-def _newest_of_each(page_of, keys) -> list[int]:
-    """Run many small "newest n of this author / this tag" reads as one UNION ALL statement,
-    each its own index range scan. One `author IN (...) ORDER BY id DESC LIMIT n` instead
-    lets the database walk the whole post index backwards hoping to meet those authors
-    (PostgreSQL did, 140 ms at 100,000 members, even for a member following no tag).
-    `page_of(key)` is compiled once, with a stand-in key, and run for every key: compiling
-    50 querysets cost more than running them (170 ms of a heavy member's page under load)."""
-    keys = list(keys)
-    if not keys:
-        return []
-    sql, template = page_of(_KEY).query.sql_with_params()
-    ids: list[int] = []
-    for start in range(0, len(keys), SOURCES_PER_STATEMENT):
-        chunk = keys[start : start + SOURCES_PER_STATEMENT]
-        parts = [f"SELECT * FROM ({sql}) AS source_{n}" for n in range(len(chunk))]  # noqa: S608
-        params = [key if p == _KEY else p for key in chunk for p in template]
-        with connection.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(parts), params)
-            ids.extend(row[0] for row in cursor.fetchall())
-    return ids
-
-
-def _sources(viewer, *, limit, max_id=None, since_id=None, min_id=None) -> list[int]:
-    """Candidate post ids from the four sources, newest first (oldest first for min_id)."""
-    ascending = min_id is not None
-    order = "post_id" if ascending else "-post_id"
-
-    def bound(rows, key):
-        if max_id is not None:
-            rows = rows.filter(**{f"{key}__lt": max_id})
-        if since_id is not None:
-            rows = rows.filter(**{f"{key}__gt": since_id})
-        if min_id is not None:
-            rows = rows.filter(**{f"{key}__gt": min_id})
-        return rows
-
-    entries = bound(TimelineEntry.objects.filter(member_id=viewer.pk), "post_id")
-    found = set(entries.order_by(order).values_list("post_id", flat=True)[:limit])
-    leaders = FeedAuthor.objects.filter(
-        read_time=True, member_id__in=network.followed_ids(viewer)
-    ).values_list("member_id", flat=True)
-    found.update(
-        _newest_of_each(
-            lambda leader: (
-                bound(Post.objects.filter(author_id=leader).exclude(kind=PostKind.COMMENT), "id")
-                .order_by(order.replace("post_id", "id"))
-                .values_list("id", flat=True)[:limit]
-            ),
-            leaders,
-        )
-    )
-    tags = HashtagFollow.objects.filter(member_id=viewer.pk).values_list("hashtag_id", flat=True)
-    found.update(
-        _newest_of_each(
-            lambda tag: (
-                bound(PostTag.objects.filter(hashtag_id=tag, post__kind=PostKind.POST), "post_id")
-                .order_by(order)
-                .values_list("post_id", flat=True)[:limit]
-            ),
-            tags,
-        )
-    )
-    found.update(
-        _newest_of_each(
-            lambda page: (
-                bound(Post.objects.filter(page_id=page), "id")
-                .order_by(order.replace("post_id", "id"))
-                .values_list("id", flat=True)[:limit]
-            ),
-            pages.followed_page_ids(viewer),
-        )
-    )
-    return sorted(found, reverse=not ascending)[:limit]
 
 
 @dataclass
@@ -213,17 +122,16 @@ def _candidates(ids: list[int]) -> list[Candidate]:
     return [found[i] for i in ids if i in found]
 
 
-def _signals(viewer, candidates: list[Candidate], sight: queries.Sight) -> Signals:
-    """Four queries whatever the window's size: follows, tags, comments, reactions (a fifth,
-    the followed pages, when a page's post is among them)."""
+def _signals(viewer, candidates: list[Candidate], sight: queries.Sight, follows=None) -> Signals:
+    """Four queries whatever the window's size: follows, tags, comments, reactions (and the
+    followed pages, when a page's post is among them and the sources didn't read them)."""
     if not candidates:
         return Signals(set(), {}, {}, {})
     ids = [c.id for c in candidates]
     target_ids = list({c.target_id for c in candidates})
     followed = network.followed_among(viewer, {c.author_id for c in candidates if not c.page_id})
-    followed_pages = (
-        set(pages.followed_page_ids(viewer)) if any(c.page_id for c in candidates) else set()
-    )
+    follows = follows or sources.Followed(viewer)
+    followed_pages = set(follows.pages) if any(c.page_id for c in candidates) else set()
     tags: dict[int, list[str]] = {}
     for post_id, name in PostTag.objects.filter(
         post_id__in=ids, hashtag__followers__member=viewer
@@ -284,15 +192,15 @@ def _reasons(viewer, posts: list[Post], signals: Signals) -> dict[int, list[Reas
     return result
 
 
-def _items(viewer, ids: list[int], sight: queries.Sight, signals: Signals | None = None):
+def _items(viewer, ids: list[int], sight: queries.Sight, followed, signals=None):
     """The posts of `ids` (in order) that pass the door and still have a reason, each post
     once, keyword filters applied; `signals` are the window's when it was read already."""
-    rows = queries.with_context(Post.objects.filter(pk__in=ids)).in_bulk(ids)
+    rows = queries.posts_in_context(ids)
     candidates = [rows[i] for i in ids if i in rows]
     candidates = [p for p in candidates if p.kind != PostKind.COMMENT]
     visible = queries.visible_posts(viewer, candidates, sight=sight)
     if signals is None:
-        signals = _signals(viewer, _candidates([p.pk for p in visible]), sight)
+        signals = _signals(viewer, _candidates([p.pk for p in visible]), sight, followed)
     reasons = _reasons(viewer, visible, signals)
     items, seen, told = [], set(), set()
     for post in visible:
@@ -339,10 +247,15 @@ def home(
     """One page of the viewer's home feed (P3); posts come decorated for display."""
     sight = sight or queries.Sight(viewer)
     limit = limit or settings.LINKWELL_FEED_PAGE
+    followed = sources.Followed(viewer)
     if order == "top" and since_id is None and min_id is None and (max_id is None or anchor):
-        return _top(viewer, limit=limit, offset=offset, anchor=anchor, sight=sight)
-    ids = _sources(viewer, limit=limit * 2, max_id=max_id, since_id=since_id, min_id=min_id)
-    items = _items(viewer, ids, sight)
+        return _top(
+            viewer, limit=limit, offset=offset, anchor=anchor, sight=sight, followed=followed
+        )
+    ids = sources.candidate_ids(
+        viewer, followed, limit=limit * 2, max_id=max_id, since_id=since_id, min_id=min_id
+    )
+    items = _items(viewer, ids, sight, followed)
     if min_id is not None:
         items = items[:limit]
         items.reverse()
@@ -429,7 +342,7 @@ class RankedWindow:
 TOP_CACHE_SECONDS = 300
 
 
-def _window(viewer, *, anchor, sight) -> tuple[RankedWindow, Signals | None]:
+def _window(viewer, *, anchor, sight, followed) -> tuple[RankedWindow, Signals | None]:
     """The ranked window (below `anchor` when paging, so it holds still), from the cache when
     an earlier page of the same window put it there: the next pages then read no sources and
     rank nothing (and have no signals: each page reads its own, for its posts only)."""
@@ -438,9 +351,11 @@ def _window(viewer, *, anchor, sight) -> tuple[RankedWindow, Signals | None]:
         if found is not None:
             return found, None
     size = settings.LINKWELL_FEED_TOP_CANDIDATES
-    ids = _sources(viewer, limit=size, max_id=(anchor + 1) if anchor else None)
+    ids = sources.candidate_ids(
+        viewer, followed, limit=size, max_id=(anchor + 1) if anchor else None
+    )
     candidates = _candidates(ids)
-    signals = _signals(viewer, candidates, sight)
+    signals = _signals(viewer, candidates, sight, followed)
     connected = sight.connected({c.author_id for c in candidates})
     ranked, scores = rank(viewer, candidates, signals, connected, clock.now())
     window = RankedWindow(
@@ -454,7 +369,7 @@ def _window(viewer, *, anchor, sight) -> tuple[RankedWindow, Signals | None]:
     return window, signals
 
 
-def _top(viewer, *, limit, offset, anchor, sight) -> FeedPage:
+def _top(viewer, *, limit, offset, anchor, sight, followed) -> FeedPage:
     """Rank the newest LINKWELL_FEED_TOP_CANDIDATES candidates as plain values (`rank`), then
     build only the page: the door and the reasons run on the ranked ids from `offset` on, a
     chunk at a time, until the page is full. Past the window, `recent` continues.
@@ -462,14 +377,14 @@ def _top(viewer, *, limit, offset, anchor, sight) -> FeedPage:
     code and this (docs/benchmarks.md, "`top` ranked over plain values"; load average ~23):
     first page p50 934 -> 856 ms, p99 2,120 -> 1,136; next page p50 1,952 -> 415 ms (the
     cached window). Before, all 200 candidates were built as posts and ranked in Python."""
-    window, signals = _window(viewer, anchor=anchor, sight=sight)
+    window, signals = _window(viewer, anchor=anchor, sight=sight, followed=followed)
     position = max(offset, 0)
     shown: list[FeedItem] = []
     while len(shown) < limit and position < len(window.ids):
         chunk = window.ids[position : position + limit - len(shown) + TOP_SLACK]
         place = {pk: position + n for n, pk in enumerate(chunk)}
         position += len(chunk)
-        for item in _items(viewer, chunk, sight, signals):
+        for item in _items(viewer, chunk, sight, followed, signals):
             item.score = window.scores[item.post.pk]
             shown.append(item)
             if len(shown) == limit:

@@ -52,14 +52,20 @@ class Relationship:
     note: str = ""
 
 
+def blocks_of(viewer) -> list[tuple[int, int]]:
+    """(blocker, blocked) pairs involving the viewer, either way, in one query."""
+    if viewer is None or not viewer.is_authenticated:
+        return []
+    return list(
+        Block.objects.filter(Q(blocker=viewer) | Q(blocked=viewer)).values_list(
+            "blocker_id", "blocked_id"
+        )
+    )
+
+
 def hidden_for(viewer) -> frozenset[int]:
     """D4: members blocked by or blocking the viewer, in one query."""
-    if viewer is None or not viewer.is_authenticated:
-        return frozenset()
-    pairs = Block.objects.filter(Q(blocker=viewer) | Q(blocked=viewer)).values_list(
-        "blocker_id", "blocked_id"
-    )
-    return frozenset(b if a == viewer.pk else a for a, b in pairs)
+    return frozenset(b if a == viewer.pk else a for a, b in blocks_of(viewer))
 
 
 def is_blocked_between(a, b) -> bool:

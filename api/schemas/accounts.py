@@ -155,11 +155,12 @@ def _day(value: date | None) -> str | None:
 
 
 def account_entities(
-    members: Iterable[User | int], *, viewer, blocked_as_card: bool = False
+    members: Iterable[User | int], *, viewer, blocked_as_card: bool = False, view=None
 ) -> list[dict]:
     """In the order given; members that no longer exist or that are hidden from `viewer`
-    are left out. `blocked_as_card`: see `network.queries.visible_members`."""
-    records = visible_accounts(viewer, list(members), blocked_as_card=blocked_as_card)
+    are left out. `blocked_as_card`: see `network.queries.visible_members`; `view`: what
+    already holds the viewer's blocks (a Viewpoint, or the feed's Sight), read instead."""
+    records = visible_accounts(viewer, list(members), blocked_as_card=blocked_as_card, view=view)
     entity = _serialiser()
     return [entity(record) for record in records]
 

@@ -156,10 +156,12 @@ def _authors(posts) -> list[int]:
     return list(dict.fromkeys(ids))
 
 
-def status_entities(viewer, posts, *, with_text: bool = False) -> list[dict]:
-    """Statuses for decorated, visible posts, in order."""
+def status_entities(viewer, posts, *, with_text: bool = False, sight=None) -> list[dict]:
+    """Statuses for decorated, visible posts, in order; `sight`: the request's
+    feed.queries.Sight, whose blocks the accounts then read instead of a query."""
     posts = list(posts)
-    accounts = {int(a["id"]): a for a in account_entities(_authors(posts), viewer=viewer)}
+    authors = _authors(posts)
+    accounts = {int(a["id"]): a for a in account_entities(authors, viewer=viewer, view=sight)}
     accounts.update(page_account_entities(_pages(posts)))
     return [_status(viewer, post, accounts, with_text=with_text) for post in posts]
 

@@ -31,9 +31,10 @@ EDITED = _("Your post was updated.")
 
 
 def _sight(request) -> queries.Sight:
+    """The request's one Sight, sharing the blocks of its Viewpoint (the degree badges')."""
     found = getattr(request, "_feed_sight", None)
     if found is None:
-        found = request._feed_sight = queries.Sight(request.user)
+        found = request._feed_sight = queries.Sight(request.user, view=viewpoint(request))
     return found
 
 
