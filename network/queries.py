@@ -9,7 +9,7 @@ loader or the Viewpoint's module: docs/architecture.md, "The doors".
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -592,14 +592,23 @@ def sent_invitations(member) -> QuerySet:
     )
 
 
-def invited_either_way(member) -> set[int]:
-    """Members with a pending invitation from or to `member`, ignored ones too (N3 keeps
-    them pending): who People You May Know must not suggest, in one query."""
+def invited_and_followed(member) -> tuple[set[int], set[int]]:
+    """(members with a pending invitation from or to `member`, ignored ones too: N3 keeps
+    them pending; the members `member` follows) in one statement: People You May Know
+    leaves out the first and, for a follow-first member (S2), the second."""
     pk = getattr(member, "pk", member)
-    pairs = Invitation.objects.filter(
-        Q(sender_id=pk) | Q(recipient_id=pk), status=InvitationStatus.PENDING
-    ).values_list("sender_id", "recipient_id")
-    return {b if a == pk else a for a, b in pairs}
+    pending = Invitation.objects.filter(status=InvitationStatus.PENDING)
+    parts = [
+        pending.filter(sender_id=pk).annotate(tag=Value("i")).values_list("recipient_id", "tag"),
+        pending.filter(recipient_id=pk).annotate(tag=Value("i")).values_list("sender_id", "tag"),
+        Follow.objects.filter(follower_id=pk)
+        .annotate(tag=Value("f"))
+        .values_list("followee_id", "tag"),
+    ]
+    invited, followed = set(), set()
+    for other, tag in parts[0].union(*parts[1:], all=True):
+        (invited if tag == "i" else followed).add(other)
+    return invited, followed
 
 
 def blocked_members(member) -> QuerySet:
