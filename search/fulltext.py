@@ -142,6 +142,25 @@ def match(
     return found
 
 
+MEMBER_GIN = (
+    "search_doc_name_vector",
+    "search_doc_card_vector",
+    "search_doc_all_vector",
+    "search_doc_name_trgm",
+)
+POST_GIN = ("search_postdoc_text_vector",)
+
+
+def merge_pending(indexes) -> None:
+    """PostgreSQL: merge the GIN indexes' pending lists into the index after a bulk load,
+    which every search would otherwise scan in full (migration 0005); SQLite: nothing."""
+    if not _postgres():
+        return
+    with connection.cursor() as cursor:
+        for name in indexes:
+            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [name])
+
+
 def names_matching(query: str, member_ids: list[int]) -> list[tuple[int, str]]:
     """Which of `member_ids` have a name matching every term of `query` as a prefix, as
     `match(scope=NAME)` would, read by primary key: for a short list (the viewer's

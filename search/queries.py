@@ -444,9 +444,7 @@ def _closest_first(viewer, graph: list[tuple[int, int]], close: Closeness) -> li
     if not graph:
         return graph
     closest = [
-        c
-        for c in relationships.closest_ids(viewer, limit=CLOSEST_COUNTED)
-        if c not in close.masked
+        c for c in relationships.closest_ids(viewer, limit=CLOSEST_COUNTED) if c not in close.masked
     ]
     if not closest:
         return graph
