@@ -252,8 +252,9 @@ def typeahead(viewer, q: str, *, limit: int = TYPEAHEAD_LIMIT, view=None) -> lis
     view = view or Viewpoint(viewer)
     close = Closeness(viewer, view)
     limit = max(1, min(int(limit), 20))
-    found = dict(fulltext.names_matching(q, sorted(close.mine))) if close.mine else {}
-    for member_id, name in fulltext.prefix_names(q, limit=TYPEAHEAD_CANDIDATES):
+    mine, others = fulltext.typeahead_names(q, sorted(close.mine), limit=TYPEAHEAD_CANDIDATES)
+    found = dict(mine)
+    for member_id, name in others:
         found.setdefault(member_id, name)
     me = viewer.pk if _signed_in(viewer) else None
     ids = [i for i in found if i != me and i not in view.hidden]
