@@ -257,16 +257,16 @@ def among_connections_of(member, field: str) -> Q:
 
 def hiding_lists_among(member_ids) -> frozenset[int]:
     """Which of `member_ids` keep their connection list to themselves (S5's `only_me`), by
-    primary key in chunks: search and suggestions leave them out as intermediaries."""
-    ids, found = list(member_ids), set()
-    for start in range(0, len(ids), 5000):
-        found.update(
-            Profile.objects.filter(
-                pk__in=ids[start : start + 5000],
-                connections_visible_to=ConnectionsVisibleTo.ONLY_ME,
-            ).values_list("pk", flat=True)
-        )
-    return frozenset(found)
+    primary key, the ids as one parameter (`core.lookups`): search and suggestions leave
+    them out as intermediaries."""
+    ids = list(member_ids)
+    if not ids:
+        return frozenset()
+    return frozenset(
+        Profile.objects.filter(
+            pk__among=ids, connections_visible_to=ConnectionsVisibleTo.ONLY_ME
+        ).values_list("pk", flat=True)
+    )
 
 
 def can_see_connections_of(viewer, member) -> bool:
