@@ -20,7 +20,7 @@ from core.errors import NotFound
 from core.paging import keyset_page
 from network.models import Block, Connection, Follow, Invitation, InvitationStatus
 from network.viewpoint import Viewpoint
-from profiles.models import ConnectionsVisibleTo, Profile
+from profiles.models import ConnectionsVisibleTo
 from profiles.queries import ProfileView, fresh_counts
 
 CONNECTIONS_HIDDEN = _(
@@ -253,20 +253,6 @@ def among_connections_of(member, field: str) -> Q:
     return Q(
         **{f"{field}__in": Connection.objects.filter(member_a_id=pk).values("member_b_id")}
     ) | Q(**{f"{field}__in": Connection.objects.filter(member_b_id=pk).values("member_a_id")})
-
-
-def hiding_lists_among(member_ids) -> frozenset[int]:
-    """Which of `member_ids` keep their connection list to themselves (S5's `only_me`), by
-    primary key, the ids as one parameter (`core.lookups`): search and suggestions leave
-    them out as intermediaries."""
-    ids = list(member_ids)
-    if not ids:
-        return frozenset()
-    return frozenset(
-        Profile.objects.filter(
-            pk__among=ids, connections_visible_to=ConnectionsVisibleTo.ONLY_ME
-        ).values_list("pk", flat=True)
-    )
 
 
 def can_see_connections_of(viewer, member) -> bool:

@@ -84,7 +84,8 @@ class Closeness:
     """The graph as search may show it (S5, D4): the index asked with the blocked members
     and, as intermediaries, the viewer's connections who hide their list removed, so no
     degree, filter, mutual or suggestion rests on a hidden list (docs/search.md). Those
-    connections are still 1st degree themselves. Two queries, once per request."""
+    connections are still 1st degree themselves. One statement (the Viewpoint's blocks and
+    hidden lists, `Viewpoint.hiding_connections`), once per request."""
 
     def __init__(self, viewer, view: Viewpoint):
         self.viewer = viewer if _signed_in(viewer) else None
@@ -101,6 +102,7 @@ class Closeness:
     def mine(self) -> frozenset[int]:
         """The viewer's connections (not blocked)."""
         if self._mine is None:
+            self.view.hiding_connections()  # S5's read, with the blocks: one statement
             hidden = self.view.hidden
             ids = self.index.connections_of(self.viewer.pk) if self.viewer else []
             self._mine = frozenset(int(i) for i in ids if int(i) not in hidden)
@@ -109,7 +111,7 @@ class Closeness:
     @property
     def masked(self) -> frozenset[int]:
         if self._masked is None:
-            self._masked = self.view.hidden | network.hiding_lists_among(self.mine)
+            self._masked = self.view.hidden | self.view.hiding_connections()
         return self._masked
 
     def prime(self, ids) -> None:
