@@ -99,11 +99,16 @@ class Closeness:
         return self.view.index
 
     @property
+    def hidden(self) -> frozenset[int]:
+        """D4: blocked either way (the Viewpoint's), read with S5's hidden lists."""
+        self.view.hiding_connections()  # one statement for both when neither was read
+        return self.view.hidden
+
+    @property
     def mine(self) -> frozenset[int]:
         """The viewer's connections (not blocked)."""
         if self._mine is None:
-            self.view.hiding_connections()  # S5's read, with the blocks: one statement
-            hidden = self.view.hidden
+            hidden = self.hidden
             ids = self.index.connections_of(self.viewer.pk) if self.viewer else []
             self._mine = frozenset(int(i) for i in ids if int(i) not in hidden)
         return self._mine
@@ -111,7 +116,7 @@ class Closeness:
     @property
     def masked(self) -> frozenset[int]:
         if self._masked is None:
-            self._masked = self.view.hidden | self.view.hiding_connections()
+            self._masked = self.hidden | self.view.hiding_connections()
         return self._masked
 
     def prime(self, ids) -> None:
@@ -224,7 +229,7 @@ def people(
     approximate = False
     if not found and fulltext.terms(q):
         found, approximate = fulltext.similar_names(q, limit=CANDIDATES, filters=filters), True
-    hidden = view.hidden
+    hidden = close.hidden
     exact = accounts_queries.id_with_handle(handle) if handle else None
     if exact is not None:
         top = max((score for _i, score in found), default=1.0) * 10
@@ -262,7 +267,7 @@ def typeahead(viewer, q: str, *, limit: int = TYPEAHEAD_LIMIT, view=None) -> lis
     for member_id, name in others:
         found.setdefault(member_id, name)
     me = viewer.pk if _signed_in(viewer) else None
-    ids = [i for i in found if i != me and i not in view.hidden]
+    ids = [i for i in found if i != me and i not in close.hidden]
     close.prime(ids)
     ids.sort(key=lambda i: (_degree_order(close.degree(i)), found[i], i))
     shown = network.visible_members(viewer, ids[: limit + 4], view=view)  # + a few inactive
@@ -495,7 +500,7 @@ def suggestions(viewer, *, limit: int = 20, view: Viewpoint | None = None) -> li
     close = Closeness(viewer, view)
     limit = max(1, min(int(limit), 80))
     invited, followed = network.invited_and_followed(viewer)
-    excluded = dismissed_ids(viewer) | invited | set(view.hidden)
+    excluded = dismissed_ids(viewer) | invited | set(close.hidden)
     graph = [(i, c) for i, c in close.suggestions(limit * 2 + len(excluded)) if i not in excluded]
     graph = _closest_first(viewer, graph, close)[: limit * 2]
     counts = dict(graph)
