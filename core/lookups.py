@@ -2,9 +2,9 @@
 JSON) instead of one placeholder per id as `__in` writes it.
 
 For the long lists a viewer brings (their connections): for 1,044 ids, psycopg's parsing of
-`IN (%s, ...)` and Django's preparing of each value cost 38 ms of CPU per People You May
-Know call; one parameter costs neither (docs/benchmarks.md, "Search"). Registered on every
-field in `core.apps`.
+`IN (%s, ...)` and Django's preparing of each value cost about 10 ms of CPU per People You
+May Know call; one parameter costs neither (docs/benchmarks.md, "Search"). Registered on
+every field in `core.apps`.
 """
 
 import json
