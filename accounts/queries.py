@@ -67,6 +67,15 @@ def members_by_id(ids) -> dict[int, User]:
     return {member.pk: member for member in found}
 
 
+def active_names(ids) -> dict[int, str]:
+    """Id → name of the active members among `ids`, as plain rows in one query: for a list
+    that names people (mutual connections) and needs no User objects."""
+    rows = User.objects.filter(pk__in=list(ids), is_active=True).values_list(
+        "pk", "display_name", "username"
+    )
+    return {pk: display_name or username for pk, display_name, username in rows}
+
+
 def active_ids(ids) -> set[int]:
     """Which of `ids` are active members (Mastodon leaves unknown ids out of a list)."""
     return set(User.objects.filter(pk__in=list(ids), is_active=True).values_list("pk", flat=True))

@@ -10,7 +10,7 @@ loader or the Viewpoint's module: docs/architecture.md, "The doors".
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +21,7 @@ from core.errors import NotFound
 from core.paging import keyset_page
 from network.models import Block, Connection, Follow, Invitation, InvitationStatus
 from network.viewpoint import Viewpoint
-from profiles.models import ConnectionsVisibleTo, Profile
+from profiles.models import ConnectionsVisibleTo
 from profiles.queries import ProfileView, fresh_counts
 
 CONNECTIONS_HIDDEN = _(
@@ -260,20 +260,6 @@ def among_connections_of(member, field: str) -> Q:
     return Q(
         **{f"{field}__in": Connection.objects.filter(member_a_id=pk).values("member_b_id")}
     ) | Q(**{f"{field}__in": Connection.objects.filter(member_b_id=pk).values("member_a_id")})
-
-
-def hiding_lists_among(member_ids) -> frozenset[int]:
-    """Which of `member_ids` keep their connection list to themselves (S5's `only_me`), by
-    primary key in chunks: search and suggestions leave them out as intermediaries."""
-    ids, found = list(member_ids), set()
-    for start in range(0, len(ids), 5000):
-        found.update(
-            Profile.objects.filter(
-                pk__in=ids[start : start + 5000],
-                connections_visible_to=ConnectionsVisibleTo.ONLY_ME,
-            ).values_list("pk", flat=True)
-        )
-    return frozenset(found)
 
 
 def can_see_connections_of(viewer, member) -> bool:
@@ -612,14 +598,23 @@ def sent_invitations(member) -> QuerySet:
     )
 
 
-def invited_either_way(member) -> set[int]:
-    """Members with a pending invitation from or to `member`, ignored ones too (N3 keeps
-    them pending): who People You May Know must not suggest, in one query."""
+def invited_and_followed(member) -> tuple[set[int], set[int]]:
+    """(members with a pending invitation from or to `member`, ignored ones too: N3 keeps
+    them pending; the members `member` follows) in one statement: People You May Know
+    leaves out the first and, for a follow-first member (S2), the second."""
     pk = getattr(member, "pk", member)
-    pairs = Invitation.objects.filter(
-        Q(sender_id=pk) | Q(recipient_id=pk), status=InvitationStatus.PENDING
-    ).values_list("sender_id", "recipient_id")
-    return {b if a == pk else a for a, b in pairs}
+    pending = Invitation.objects.filter(status=InvitationStatus.PENDING)
+    parts = [
+        pending.filter(sender_id=pk).annotate(tag=Value("i")).values_list("recipient_id", "tag"),
+        pending.filter(recipient_id=pk).annotate(tag=Value("i")).values_list("sender_id", "tag"),
+        Follow.objects.filter(follower_id=pk)
+        .annotate(tag=Value("f"))
+        .values_list("followee_id", "tag"),
+    ]
+    invited, followed = set(), set()
+    for other, tag in parts[0].union(*parts[1:], all=True):
+        (invited if tag == "i" else followed).add(other)
+    return invited, followed
 
 
 def blocked_members(member) -> QuerySet:

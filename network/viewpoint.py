@@ -4,10 +4,11 @@ Reached through `network.queries` (web's `web.network.badges.viewpoint(request)`
 request); the graph itself comes from `network.loader`.
 """
 
-from django.db.models import Q
+from django.db.models import F, Q, Value
 
 from network import loader
 from network.models import Block
+from profiles.models import ConnectionsVisibleTo, Profile
 
 
 class Viewpoint:
@@ -19,6 +20,7 @@ class Viewpoint:
         self._blocks = None
         self._index = None
         self._hidden = None
+        self._hiding = None
         self._degrees: dict[int, int | None] = {}
         self._mutual_counts: dict[int, int] = {}
 
@@ -37,6 +39,42 @@ class Viewpoint:
                 else []
             )
         return self._blocks
+
+    def hiding_connections(self) -> frozenset[int]:
+        """The viewer's connections who keep their list to themselves (S5's `only_me`), by
+        primary key: search leaves them out as intermediaries. Read in the same statement as
+        the blocks when those were not read yet (every search call needs both)."""
+        if self._hiding is None:
+            me = self.viewer.pk if self.viewer else None
+            if me is None:
+                self._hiding = frozenset()
+                return self._hiding
+            ids = self.index.connections_of(me).tolist()
+            hiding = Profile.objects.filter(
+                pk__among=ids, connections_visible_to=ConnectionsVisibleTo.ONLY_ME
+            )
+            if self._blocks is not None:
+                self._hiding = frozenset(hiding.values_list("pk", flat=True))
+                return self._hiding
+            blocks = Block.objects.filter(Q(blocker_id=me) | Q(blocked_id=me))
+            rows = (
+                blocks.annotate(tag=Value("b"))
+                .values_list("blocker_id", "blocked_id", "tag")
+                .union(
+                    hiding.annotate(other=F("pk"), tag=Value("h")).values_list(
+                        "pk", "other", "tag"
+                    ),
+                    all=True,
+                )
+            )
+            self._blocks, found = [], set()
+            for a, b, tag in rows:
+                if tag == "b":
+                    self._blocks.append((a, b))
+                else:
+                    found.add(a)
+            self._hiding = frozenset(found)
+        return self._hiding
 
     @property
     def hidden(self) -> frozenset[int]:

@@ -104,6 +104,15 @@ class Profile(models.Model):
                 name="profile_moved_to_a_city",
             ),
         ]
+        indexes = [
+            # S5 for search: which of a viewer's connections hide their list is probes of
+            # this small index, not of every connection's profile row (docs/search.md)
+            models.Index(
+                fields=["member"],
+                condition=models.Q(connections_visible_to="only_me"),
+                name="profile_hides_connections",
+            ),
+        ]
 
 
 class Position(models.Model):

@@ -136,47 +136,88 @@ def match(
     return found
 
 
-def names_matching(query: str, member_ids: list[int]) -> list[tuple[int, str]]:
-    """Which of `member_ids` have a name matching every term of `query` as a prefix, as
-    `match(scope=NAME)` would, read by primary key: for a short list (the viewer's
-    connections) this beats asking the engine for every "a..." and keeping a few."""
-    words = terms(query)
-    if not words or not member_ids:
-        return []
-    where, params = _filter_sql(Filters(ids=member_ids), "member_id")
-    sql = f"SELECT member_id, name FROM search_memberdocument WHERE 1=1{where} ORDER BY member_id"
+MEMBER_GIN = (
+    "search_doc_name_vector",
+    "search_doc_card_vector",
+    "search_doc_all_vector",
+    "search_doc_name_trgm",
+)
+POST_GIN = ("search_postdoc_text_vector",)
+
+
+def merge_pending(indexes) -> None:
+    """PostgreSQL: merge the GIN indexes' pending lists into the index after a bulk load,
+    which every search would otherwise scan in full (migration 0005); SQLite: nothing."""
+    if not _postgres():
+        return
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    found = []
-    for member_id, name in rows:
-        tokens = _TERM.findall(name)
-        if all(any(t.startswith(w) for t in tokens) for w in words):
-            found.append((int(member_id), name))
-    return found
+        for name in indexes:
+            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [name])
+
+
+def _prefix_sql(words: list[str], limit: int) -> tuple[str, list]:
+    """The engine's unranked name look-up: it stops at `limit` instead of ranking every
+    "a..." (PostgreSQL walks the table for a common prefix and stops early, the GIN index
+    for a rare one; FTS5 its prefix index)."""
+    if _postgres():
+        sql = (
+            "SELECT member_id, name FROM search_memberdocument"
+            " WHERE name_vector @@ to_tsquery('simple', %s) LIMIT %s"
+        )
+        return sql, [_tsquery(words), limit]
+    sql = (
+        "SELECT rowid AS member_id, name FROM search_memberdocument_fts"
+        " WHERE search_memberdocument_fts MATCH %s LIMIT %s"
+    )
+    return sql, [_fts5_query(words, Scope.NAME), limit]
+
+
+def _matches_name(words: list[str], name: str) -> bool:
+    tokens = _TERM.findall(name)
+    return all(any(t.startswith(w) for t in tokens) for w in words)
 
 
 def prefix_names(query: str, *, limit: int) -> list[tuple[int, str]]:
     """(member id, folded name) of up to `limit` names matching every term as a prefix, in
-    no particular order: the engine stops at `limit` instead of ranking every "a..."."""
+    no particular order."""
     words = terms(query)
     if not words:
         return []
-    if _postgres():
-        sql = (
-            "SELECT member_id, name FROM search_memberdocument, to_tsquery('simple', %s) q"
-            " WHERE name_vector @@ q LIMIT %s"
-        )
-        params = [_tsquery(words), limit]
-    else:
-        sql = (
-            "SELECT rowid, name FROM search_memberdocument_fts"
-            " WHERE search_memberdocument_fts MATCH %s LIMIT %s"
-        )
-        params = [_fts5_query(words, Scope.NAME), limit]
+    sql, params = _prefix_sql(words, limit)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(int(i), name) for i, name in cursor.fetchall()]
+
+
+def typeahead_names(
+    query: str, member_ids: list[int], *, limit: int
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """(those of `member_ids` whose name matches every term of `query` as a prefix, up to
+    `limit` other matches as `prefix_names`), in one statement: the viewer's connections
+    are read by primary key (PostgreSQL filters them by the name vector; on SQLite their
+    folded names are matched here with the engine's tokens), which for a short list beats
+    asking the engine for every "a..." and keeping a few."""
+    words = terms(query)
+    if not words:
+        return [], []
+    others_sql, others_params = _prefix_sql(words, limit)
+    mine_sql, mine_params = "SELECT member_id, name FROM search_memberdocument WHERE 1=0", []
+    if member_ids:
+        where, mine_params = _filter_sql(Filters(ids=member_ids), "member_id")
+        mine_sql = f"SELECT member_id, name FROM search_memberdocument WHERE 1=1{where}"
+        if _postgres():
+            mine_sql += " AND name_vector @@ to_tsquery('simple', %s)"
+            mine_params = [*mine_params, _tsquery(words)]
+    sql = (
+        f"SELECT member_id, name, 1 FROM ({mine_sql}) AS mine"  # noqa: S608
+        f" UNION ALL SELECT member_id, name, 0 FROM ({others_sql}) AS others"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*mine_params, *others_params])
+        rows = cursor.fetchall()
+    checked = _postgres()  # PostgreSQL matched them already, with its own tokens
+    mine = [(int(i), n) for i, n, own in rows if own and (checked or _matches_name(words, n))]
+    return mine, [(int(i), name) for i, name, own in rows if not own]
 
 
 def similar_names(

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import numpy as np
 from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -83,7 +84,8 @@ class Closeness:
     """The graph as search may show it (S5, D4): the index asked with the blocked members
     and, as intermediaries, the viewer's connections who hide their list removed, so no
     degree, filter, mutual or suggestion rests on a hidden list (docs/search.md). Those
-    connections are still 1st degree themselves. Two queries, once per request."""
+    connections are still 1st degree themselves. One statement (the Viewpoint's blocks and
+    hidden lists, `Viewpoint.hiding_connections`), once per request."""
 
     def __init__(self, viewer, view: Viewpoint):
         self.viewer = viewer if _signed_in(viewer) else None
@@ -97,10 +99,16 @@ class Closeness:
         return self.view.index
 
     @property
+    def hidden(self) -> frozenset[int]:
+        """D4: blocked either way (the Viewpoint's), read with S5's hidden lists."""
+        self.view.hiding_connections()  # one statement for both when neither was read
+        return self.view.hidden
+
+    @property
     def mine(self) -> frozenset[int]:
         """The viewer's connections (not blocked)."""
         if self._mine is None:
-            hidden = self.view.hidden
+            hidden = self.hidden
             ids = self.index.connections_of(self.viewer.pk) if self.viewer else []
             self._mine = frozenset(int(i) for i in ids if int(i) not in hidden)
         return self._mine
@@ -108,7 +116,7 @@ class Closeness:
     @property
     def masked(self) -> frozenset[int]:
         if self._masked is None:
-            self._masked = self.view.hidden | network.hiding_lists_among(self.mine)
+            self._masked = self.hidden | self.view.hiding_connections()
         return self._masked
 
     def prime(self, ids) -> None:
@@ -121,6 +129,9 @@ class Closeness:
                 self._degrees[member_id] = 1 if member_id in self.mine else (degree or None)
 
     def degree(self, member_id: int) -> int | None:
+        found = self._degrees.get(member_id, 0)  # primed: a search asks it a thousand times
+        if found != 0:
+            return found
         if self.viewer is None or member_id == self.viewer.pk:
             return None
         self.prime([member_id])
@@ -145,18 +156,19 @@ def _degree_order(degree: int | None) -> int:
 
 
 def _with_mutuals(viewer, people: list[Person], close: Closeness) -> list[Person]:
-    """D2 for a page: counts from the index, the first names through the one door."""
+    """D2 for a page: counts from the index, the first names as plain rows (the ids come
+    from the index with blocks and hidden lists removed, so they are B1's and S5's already;
+    only deactivated members drop here)."""
     if not _signed_in(viewer):
         return people
-    view = close.view
     firsts = {}
     for person in people:
         if person.degree is not None:
             count, ids = close.mutuals(person.member.pk, limit=MUTUAL_NAMES)
             person.mutual_count = count
             firsts[person.member.pk] = ids
-    wanted = sorted({i for ids in firsts.values() for i in ids})
-    names = {v.member.pk: v.member.name for v in network.visible_members(viewer, wanted, view=view)}
+    wanted = {i for ids in firsts.values() for i in ids}
+    names = accounts_queries.active_names(wanted) if wanted else {}
     for person in people:
         person.mutual_names = [names[i] for i in firsts.get(person.member.pk, []) if i in names]
     return people
@@ -217,7 +229,7 @@ def people(
     approximate = False
     if not found and fulltext.terms(q):
         found, approximate = fulltext.similar_names(q, limit=CANDIDATES, filters=filters), True
-    hidden = view.hidden
+    hidden = close.hidden
     exact = accounts_queries.id_with_handle(handle) if handle else None
     if exact is not None:
         top = max((score for _i, score in found), default=1.0) * 10
@@ -250,11 +262,12 @@ def typeahead(viewer, q: str, *, limit: int = TYPEAHEAD_LIMIT, view=None) -> lis
     view = view or Viewpoint(viewer)
     close = Closeness(viewer, view)
     limit = max(1, min(int(limit), 20))
-    found = dict(fulltext.names_matching(q, sorted(close.mine))) if close.mine else {}
-    for member_id, name in fulltext.prefix_names(q, limit=TYPEAHEAD_CANDIDATES):
+    mine, others = fulltext.typeahead_names(q, sorted(close.mine), limit=TYPEAHEAD_CANDIDATES)
+    found = dict(mine)
+    for member_id, name in others:
         found.setdefault(member_id, name)
     me = viewer.pk if _signed_in(viewer) else None
-    ids = [i for i in found if i != me and i not in view.hidden]
+    ids = [i for i in found if i != me and i not in close.hidden]
     close.prime(ids)
     ids.sort(key=lambda i: (_degree_order(close.degree(i)), found[i], i))
     shown = network.visible_members(viewer, ids[: limit + 4], view=view)  # + a few inactive
@@ -360,61 +373,100 @@ def _reason(kind: str, label: str, mine: set[tuple[str, str]], value: str) -> st
     return _("Also worked at %(company)s") % {"company": label}
 
 
-def _shared(viewer, excluded: set[int]) -> dict[int, list[tuple[str, str]]]:
+def _facets_of(viewer, candidate_ids) -> tuple[list[tuple[str, str]], dict[int, list[tuple]]]:
+    """The viewer's shared-kind facets (kind, value) in SHARED_KINDS order, and the
+    candidates' ones as {id: [(kind, value, label)]}: one index read of (member, kind)."""
+    rows = MemberFacet.objects.filter(
+        member_id__in=[viewer.pk, *candidate_ids], kind__in=SHARED_KINDS
+    ).values_list("member_id", "kind", "value", "label")
+    mine, theirs = [], {}
+    for member_id, kind, value, label in rows:
+        if member_id == viewer.pk:
+            mine.append((kind, value))
+        else:
+            theirs.setdefault(member_id, []).append((kind, value, label))
+    mine.sort(key=lambda pair: (SHARED_KINDS.index(pair[0]), pair[1]))
+    return mine, theirs
+
+
+def _shared_pairs(mine: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The (kind, value) facets of others that share one of the viewer's: a company counts
+    now and past either way."""
+    pairs = []
+    for kind, value in mine:
+        if kind in (FacetKind.COMPANY, FacetKind.PAST_COMPANY):
+            pairs += [(FacetKind.COMPANY.value, value), (FacetKind.PAST_COMPANY.value, value)]
+        else:
+            pairs.append((kind, value))
+    return list(dict.fromkeys(pairs))
+
+
+class _Reasons:
+    """The shared-facet reasons of candidates, each sentence made once per (kind, value)
+    (it was gettext per row: 250 rows, a tenth of the call under cProfile at 100k members)."""
+
+    def __init__(self, mine: list[tuple[str, str]]):
+        self.mine = set(mine)
+        self.wanted = set(_shared_pairs(mine))
+        self.made: dict[tuple[str, str, str], str] = {}
+        self.found: dict[int, list[tuple[str, str]]] = {}
+
+    def add(self, member_id: int, kind: str, value: str, label: str) -> None:
+        if (kind, value) not in self.wanted:
+            return
+        key = (kind, value, label)
+        if key not in self.made:
+            self.made[key] = _reason(kind, label, self.mine, value)
+        reason = self.made[key]
+        reasons = self.found.setdefault(member_id, [])
+        if reason not in [r for r, _k in reasons]:
+            reasons.append((reason, kind))
+
+
+def _shared(viewer, reasons: _Reasons, excluded: set[int]) -> None:
     """Members sharing a company (current or past), a school or a place with the viewer:
     one index range of (kind, value, member) per shared value, at most PER_VALUE members
     each, for the viewer's first MAX_VALUES values (one query over several values made
     PostgreSQL walk the whole kind: 52 ms at 100k members)."""
-    mine = sorted(
-        MemberFacet.objects.filter(member=viewer, kind__in=SHARED_KINDS).values_list(
-            "kind", "value"
-        ),
-        key=lambda pair: (SHARED_KINDS.index(pair[0]), pair[1]),
-    )
-    mine_set = set(mine)
-    pairs = []
-    for kind, value in mine:
-        if kind in (FacetKind.COMPANY, FacetKind.PAST_COMPANY):
-            pairs += [(FacetKind.COMPANY, value), (FacetKind.PAST_COMPANY, value)]
-        else:
-            pairs.append((kind, value))
     ranges = [
         MemberFacet.objects.filter(kind=kind, value=value)
         .exclude(member_id__in=excluded | {viewer.pk})
         .order_by("member_id")
         .values_list("member_id", "label", "kind", "value")[:PER_VALUE]
-        for kind, value in list(dict.fromkeys(pairs))[:MAX_VALUES]
+        for kind, value in _shared_pairs(sorted(reasons.mine, key=_kind_order))[:MAX_VALUES]
     ]
-    found: dict[int, list[tuple[str, str]]] = {}
     for member_id, label, kind, value in _each_range(ranges):
-        reason = _reason(kind, label, mine_set, value)
-        if reason not in [r for r, _k in found.get(member_id, [])]:
-            found.setdefault(member_id, []).append((reason, kind))
-    return found
+        reasons.add(member_id, kind, value, label)
+
+
+def _kind_order(pair: tuple[str, str]) -> tuple[int, str]:
+    return SHARED_KINDS.index(pair[0]), pair[1]
 
 
 CLOSEST_COUNTED = 10  # A4: the viewer's closest connections whose contacts rank higher
 CLOSEST_WEIGHT = 2  # each of them connected to a candidate counts as two mutuals
 
 
-def _closest_first(viewer, graph: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _closest_first(viewer, graph: list[tuple[int, int]], close: Closeness) -> list[tuple[int, int]]:
     """A4: people your closest connections know come first: a candidate's mutual count plus
     CLOSEST_WEIGHT for each of the viewer's CLOSEST_COUNTED strongest ties connected to them
-    (the kept strength, one query; the pairs, one more)."""
-    closest = relationships.closest_ids(viewer, limit=CLOSEST_COUNTED)
-    if not closest or not graph:
+    (the kept strength, one query; who they know, from the graph index). A tie who hides
+    their list (S5) or is blocked either way counts for no one, as in the mutual counts."""
+    if not graph:
         return graph
-    pairs = network.connected_pairs((c, i) for i, _ in graph for c in closest)
-    candidates, near = {i for i, _ in graph}, set(closest)
-    known: dict[int, int] = {}
-    for a, b in pairs:
-        for candidate, other in ((a, b), (b, a)):
-            if candidate in candidates and other in near:
-                known[candidate] = known.get(candidate, 0) + 1
+    closest = [
+        c for c in relationships.closest_ids(viewer, limit=CLOSEST_COUNTED) if c not in close.masked
+    ]
+    if not closest:
+        return graph
+    candidates = np.fromiter((i for i, _ in graph), dtype=np.int64, count=len(graph))
+    known = np.zeros(len(graph), dtype=np.int64)
+    for c in closest:
+        known += np.isin(candidates, close.index.connections_of(c))
     ranked = sorted(
-        enumerate(graph), key=lambda e: (-(e[1][1] + CLOSEST_WEIGHT * known.get(e[1][0], 0)), e[0])
+        range(len(graph)), key=lambda e: (-(graph[e][1] + CLOSEST_WEIGHT * int(known[e])), e)
     )
-    return [pair for _, pair in ranked]
+    return [graph[e] for e in ranked]
 
 
 def _each_range(ranges) -> list[tuple]:
@@ -433,48 +485,58 @@ def _each_range(ranges) -> list[tuple]:
         return cursor.fetchall()
 
 
+SHOWN_SLACK = 4  # members loaded beyond those shown, for the deactivated among them
+
+
 def suggestions(viewer, *, limit: int = 20, view: Viewpoint | None = None) -> list[Suggestion]:
     """People You May Know: 2nd-degree members with the most mutual connections first (the
     graph index), then members sharing a company, school or place; never a member already
     connected, invited either way, blocked either way (D4), dismissed in the last
-    DISMISS_DAYS, or followed when they are to be followed (S2)."""
+    DISMISS_DAYS, or followed when they are to be followed (S2). Only the members that may
+    be shown are loaded (docs/search.md, "People You May Know": the reads and their cost)."""
     if not _signed_in(viewer):
         return []
     view = view or Viewpoint(viewer)
     close = Closeness(viewer, view)
     limit = max(1, min(int(limit), 80))
-    excluded = dismissed_ids(viewer) | network.invited_either_way(viewer) | set(view.hidden)
-    graph = [(i, c) for i, c in close.suggestions(limit + len(excluded)) if i not in excluded]
-    graph = _closest_first(viewer, graph)
+    invited, followed = network.invited_and_followed(viewer)
+    excluded = dismissed_ids(viewer) | invited | set(close.hidden)
+    graph = [(i, c) for i, c in close.suggestions(limit * 2 + len(excluded)) if i not in excluded]
+    graph = _closest_first(viewer, graph, close)[: limit * 2]
     counts = dict(graph)
-    shared = _shared(viewer, excluded)
+    mine, theirs = _facets_of(viewer, counts)
+    reasons = _Reasons(mine)
+    for member_id, rows in theirs.items():
+        for kind, value, label in rows:
+            reasons.add(member_id, kind, value, label)
+    if len(graph) < limit * 2 and mine:  # too few from the graph: the shared values' members
+        _shared(viewer, reasons, excluded)
+    shared = reasons.found
     order = [i for i, _ in graph] + sorted(
         (i for i in shared if i not in counts), key=lambda i: (-len(shared[i]), i)
     )
-    order = [i for i in order if i not in close.mine]
-    close.prime(order[: limit * 2])
-    candidates = network.visible_members(viewer, order[: limit * 2], view=view)
-    follow_first = [v.member.pk for v in candidates if v.member.profile.primary_action == "follow"]
-    followed = network.followed_among(viewer, follow_first)
+    order = [i for i in order if i not in close.mine][: limit * 2]
+    wanted = order[: limit + len(followed.intersection(order)) + SHOWN_SLACK]  # S2 may drop some
+    close.prime(wanted)
     found = []
-    for v in candidates:
+    for v in network.visible_members(viewer, wanted, view=view):
         member_id = v.member.pk
         action = v.member.profile.primary_action
         if action == PrimaryAction.FOLLOW and member_id in followed:
             continue
-        reasons, sources = [], []
+        why, sources = [], []
         count = counts.get(member_id, 0)
         if count:
-            reasons.append(
+            why.append(
                 ngettext("%(count)d mutual connection", "%(count)d mutual connections", count)
                 % {"count": count}
             )
             sources.append("friends_of_friends")
         if member_id in shared:
-            reasons += [r for r, _kind in shared[member_id]]
+            why += [r for r, _kind in shared[member_id]]
             sources.append("similar_to_recently_followed")
         person = Person(v, degree=close.degree(member_id), mutual_count=count)
-        found.append(Suggestion(person, reasons, sources, action))
+        found.append(Suggestion(person, why, sources, action))
         if len(found) == limit:
             break
     _with_mutuals(viewer, [s.person for s in found], close)

@@ -20,6 +20,7 @@ from core.errors import NotFound
 from core.text import fold_label
 from feed.models import Hashtag, Post, PostKind, PostTag, Visibility
 from network import queries as network
+from search import fulltext
 from search.fulltext import fold
 from search.models import (
     DISMISS_DAYS,
@@ -125,6 +126,7 @@ def reindex(*, batch: int = BATCH, progress=None) -> int:
             MemberFacet.objects.bulk_create(facets)
         if progress:
             progress(min(start + batch, len(ids)), len(ids))
+    fulltext.merge_pending(fulltext.MEMBER_GIN)
     return len(ids)
 
 
@@ -218,6 +220,7 @@ def reindex_posts(*, batch: int = BATCH * 5, progress=None) -> int:
             [HashtagDocument(hashtag=t, name=fold(t.key), uses=uses[t.pk]) for t in tags],
             batch_size=BATCH,
         )
+    fulltext.merge_pending(fulltext.POST_GIN)
     return len(ids)
 
 
