@@ -80,6 +80,13 @@ class Profile(models.Model):
                 name="profile_moved",
                 condition=models.Q(moved_at__isnull=False),
             ),
+            # S5 for search: which of a viewer's connections hide their list is probes of
+            # this small index, not of every connection's profile row (docs/search.md)
+            models.Index(
+                fields=["member"],
+                condition=models.Q(connections_visible_to="only_me"),
+                name="profile_hides_connections",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -102,15 +109,6 @@ class Profile(models.Model):
                 condition=models.Q(moved_at__isnull=True, moved_to="")
                 | (models.Q(moved_at__isnull=False) & ~models.Q(moved_to="")),
                 name="profile_moved_to_a_city",
-            ),
-        ]
-        indexes = [
-            # S5 for search: which of a viewer's connections hide their list is probes of
-            # this small index, not of every connection's profile row (docs/search.md)
-            models.Index(
-                fields=["member"],
-                condition=models.Q(connections_visible_to="only_me"),
-                name="profile_hides_connections",
             ),
         ]
 

@@ -390,7 +390,7 @@ def test_my_network_with_200_connections_query_count_is_pinned(cast, django_asse
     # tests/relationships/test_web.py), People you may know's closest ties (+1) and, on the
     # connection list, the member's tags (+1). Issue 14's speed work: pending invitations and
     # follows are one statement, and S5's list settings come with the blocks.
-    pinned = {"/mynetwork/": 17, "/mynetwork/connections/": 14, "/mynetwork/followers/": 11}
+    pinned = {"/mynetwork/": 15, "/mynetwork/connections/": 14, "/mynetwork/followers/": 11}
     for path, expected in pinned.items():
         with django_assert_num_queries(expected) as counted:
             response = client.get(path)
