@@ -316,19 +316,20 @@ def _panel_queries(viewer, member, rf, django_assert_num_queries, expected):
 
 def test_profile_panels_query_count_is_pinned(cast, rf, django_assert_num_queries):
     """Blocks and the index's event replay once per request (Viewpoint), then one query
-    each for follows, connections, invitations, mutual faces, path names and the kept
-    counts, and the Message button's route (messaging.queries.can_message: conversations,
-    current companies and, for a stranger, spent InMail credits)."""
+    each for follows, connections, invitations, the members the mutual faces and the paths
+    name (one read), the kept counts, and the Message button's route
+    (messaging.queries.can_message: conversations, current companies and, for a stranger,
+    spent InMail credits)."""
     ann, ben = cast["ann"], cast["ben"]
     connect(ann, cast["cat"])
     connect(cast["cat"], ben)
-    few = _panel_queries(ann, ben, rf, django_assert_num_queries, 11)
+    few = _panel_queries(ann, ben, rf, django_assert_num_queries, 10)
     assert "1 mutual connection" in few
     for i in range(30):
         friend = make_member(handle=f"friend{i}")
         connect(ann, friend)
         connect(friend, ben)
-    many = _panel_queries(ann, ben, rf, django_assert_num_queries, 11)
+    many = _panel_queries(ann, ben, rf, django_assert_num_queries, 10)
     assert "31 mutual connections" in many
 
 
@@ -354,8 +355,15 @@ def test_d1_d2_d3_profile_page_costs_the_same_queries_for_1_or_31_mutuals(
 # 14 before the follower count (one COUNT on the follow table); 16 with the member's
 # language; 18 with the Message button's route (messaging.queries.can_message, +2); 21 with
 # A1–A4's private panel (issue 15: connected or followed, the note, the tags, the tie, the
-# 90 days' counts, the connection's words, the cadence; the rest shared with the page)
-PROFILE_PAGE_QUERIES = 21
+# 90 days' counts, the connection's words, the cadence; the rest shared with the page).
+# Issue 18, one read per fact (by degree, before → after: own 10 → 9, 1st 27 → 16, 2nd
+# 21 → 16, 3rd 20 → 16): the kept counts with the member; the private panel from the page's
+# Relationship (connected, following, blocks, the Connection row read with it) and one tie
+# row for strength and cadence, the tags in one statement, the 90 days' counts only after a
+# recent interaction; mutual faces and path names in one read; M5's current pages only when
+# a route gets that far (never for a connection).
+PROFILE_PAGE_QUERIES = 16
+PROFILE_PAGE_QUERIES_OWN = 9
 
 
 def test_my_network_with_200_connections_query_count_is_pinned(cast, django_assert_num_queries):
@@ -441,3 +449,44 @@ def test_b1_b3_report_page_of_a_member_who_blocked_you_is_404(cast):
     assert not Report.objects.exists()
     services.block(blocker=cast["ann"], blocked=cast["cat"])
     assert client.get("/in/cat/report/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("degree", "expected"),
+    [("own", PROFILE_PAGE_QUERIES_OWN), (1, 16), (2, PROFILE_PAGE_QUERIES), (3, 16)],
+)
+def test_d1_b1_a1_profile_page_query_count_is_pinned_for_each_degree(
+    cast, degree, expected, django_assert_num_queries
+):
+    """One read per fact: blocks, the connection row and the tie once per request, the
+    private panel's tags in one statement with which the member carries (A1), the mutual
+    faces and the path names in one. The owner's page has no panels."""
+    from relationships import services as relationships
+
+    ann, ben, cat, dan = cast["ann"], cast["ben"], cast["cat"], cast["dan"]
+    if degree == 1:
+        connect(ann, ben)
+        tag = relationships.create_tag(owner=ann, title="mentor")
+        relationships.create_tag(owner=ann, title="client")
+        relationships.tag_members(owner=ann, tag_id=tag.pk, member_ids=[ben.pk])
+        relationships.set_note(owner=ann, member=ben, text="Met in Lisbon")
+    elif degree == 2:
+        connect(ann, cat)
+        connect(cat, ben)
+    elif degree == 3:
+        connect(ann, cat)
+        connect(cat, dan)
+        connect(dan, ben)
+    handle = "ann" if degree == "own" else "ben"
+    client = signed_in(ann)
+    client.get(f"/in/{handle}/")  # warm the graph index and the session
+    with django_assert_num_queries(expected):
+        page = client.get(f"/in/{handle}/").content.decode()
+    if degree == 1:
+        assert "Only you see this" in page and "Met in Lisbon" in page
+        assert " checked> mentor</label>" in page  # the tag Ben carries, and only that one
+        assert re.search(r'value="\d+"> client</label>', page)
+    elif degree in (2, 3):
+        assert "How you're connected" in page and "Only you see this" not in page
+    else:
+        assert "Edit profile" in page

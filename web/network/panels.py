@@ -30,7 +30,7 @@ def profile_panels(
     if counts is None:
         counts = membership_queries.visible_profile(viewer, member=member, view=view).counts
     rel = queries.relationship(viewer, member, view=view)
-    mutual_count, mutuals = queries.mutual_members(viewer, member, limit=3, view=view)
+    mutual_count, mutuals, paths = queries.mutuals_and_paths(viewer, member, view=view)
     return {
         "net": {
             "rel": rel,
@@ -38,7 +38,7 @@ def profile_panels(
             "mutual_count": mutual_count,
             "counts": counts,
             "mutuals": mutuals,
-            "paths": queries.paths_for(viewer, member, view=view),
+            "paths": paths,
             "note_max": settings.LINKWELL_INVITATION_NOTE_MAX,
             "reasons": InvitationReason.choices,
             "email_required": member.profile.invitations_from == InvitationsFrom.EMAIL,
