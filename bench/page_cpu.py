@@ -71,6 +71,8 @@ def _measure(args) -> None:
                     client.get(path)
                 rounds.append((time.process_time() - started) / args.each * 1000)
             best.setdefault(name, []).append(min(rounds))
+            if args.cprofile and member == typical[0]:
+                _cprofiled(client, path, args.each * 4, f"{args.cprofile}-{name}.txt")
             if args.profile and member == typical[0]:
                 from pyinstrument import Profiler
 
@@ -92,6 +94,26 @@ def _measure(args) -> None:
         print(f"{name:14} {values[len(values) // 2]:38.1f} {q:>11}")
 
 
+def _cprofiled(client, path: str, requests: int, out: str) -> None:
+    """cProfile on the process's CPU clock, so time waiting for the database is left out."""
+    import cProfile
+    import io
+    import pstats
+
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+    for _ in range(requests):
+        client.get(path)
+    profiler.disable()
+    text = io.StringIO()
+    stats = pstats.Stats(profiler, stream=text)
+    stats.sort_stats("cumulative").print_stats(80)
+    stats.sort_stats("tottime").print_stats(40)
+    with open(out, "w") as f:
+        f.write(text.getvalue())
+    print(f"{path}: cProfile report ({requests} requests) in {out}")
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="linkwell bench page-cpu", description=__doc__)
     parser.add_argument("--members", type=int, default=4, help="typical members signed in")
@@ -100,6 +122,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--only", default="", help="comma-separated page names")
     parser.add_argument("--sql", type=int, default=0, help="print statements, cut to N chars")
     parser.add_argument("--profile", default="", help="pyinstrument reports to PREFIX-page.txt")
+    parser.add_argument("--cprofile", default="", help="cProfile reports to PREFIX-page.txt")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     os.environ.setdefault("LINKWELL_HTTPS", "off")  # the test client speaks plain HTTP

@@ -630,16 +630,18 @@ def blocked_members(member) -> QuerySet:
     return Block.objects.filter(blocker=member).select_related("blocked").order_by("-pk")
 
 
-def counts(member) -> dict:
+def counts(member, *, received: list | None = None, sent: list | None = None) -> dict:
     """Counts for My Network: the kept connections, followers and following (the member's
-    own, so nothing is hidden), and the pending invitations counted on their index."""
+    own, so nothing is hidden), and the pending invitations counted on their index.
+    `received`, `sent`: the whole list (`received_invitations`, `sent_invitations`) when the
+    page has read all of it already (a first page shorter than a page), counted in memory."""
     kept = visible_member(member, member=member).counts
     return {
         "connections": kept.connections,
         "followers": kept.followers,
         "following": kept.following,
-        "received": received_invitations(member).count(),
-        "sent": sent_invitations(member).count(),
+        "received": len(received) if received is not None else received_invitations(member).count(),
+        "sent": len(sent) if sent is not None else sent_invitations(member).count(),
     }
 
 

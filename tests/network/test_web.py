@@ -397,7 +397,9 @@ def test_my_network_with_200_connections_query_count_is_pinned(cast, django_asse
     # connections, ties, tag cadences, greetings both ways, new positions, anniversaries,
     # answers: +10 on every tab), People you may know's closest ties (+1) and, on the
     # connection list, the member's tags (+1).
-    pinned = {"/mynetwork/": 25, "/mynetwork/connections/": 22, "/mynetwork/followers/": 19}
+    # Issue 18: My Network's two invitation counts are its lists' lengths when the first
+    # page holds the whole list (-2).
+    pinned = {"/mynetwork/": 23, "/mynetwork/connections/": 22, "/mynetwork/followers/": 19}
     for path, expected in pinned.items():
         with django_assert_num_queries(expected) as counted:
             response = client.get(path)
@@ -490,3 +492,20 @@ def test_d1_b1_a1_profile_page_query_count_is_pinned_for_each_degree(
         assert "How you're connected" in page and "Only you see this" not in page
     else:
         assert "Edit profile" in page
+
+
+@pytest.mark.parametrize("received", [2, 21])
+def test_n3_my_network_counts_every_pending_invitation_whether_one_page_holds_them_or_not(
+    cast, received
+):
+    """Issue 18: a first page shorter than a page is the whole list, so its length is the
+    count; a full page (20) is counted in SQL. Ignored invitations count for neither (N3)."""
+    ann = cast["ann"]
+    senders = [make_member(handle=f"asker{i}") for i in range(received + 1)]
+    for sender in senders:
+        services.invite(sender=sender, recipient=ann)
+    services.ignore(invitation_id=Invitation.objects.get(sender=senders[-1]).pk, by=ann)
+    services.invite(sender=ann, recipient=cast["ben"])
+    page = signed_in(ann).get("/mynetwork/").content.decode()
+    assert f'<span id="received-count">{received}</span>' in page
+    assert '<span id="sent-count">1</span>' in page
