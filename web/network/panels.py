@@ -5,6 +5,7 @@ way never gets here (B1).
 """
 
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from membership import queries as membership_queries
 from messaging import queries as messaging
@@ -44,7 +45,10 @@ def profile_panels(
             "email_required": member.profile.invitations_from == InvitationsFrom.EMAIL,
             "error": error,
             "typed": typed or {},
-            # M1–M6: the Message button
-            "message": messaging.can_message(viewer, member, relationship=rel),
+            # M1–M6: the Message button's route, read only when the template asks (it does
+            # not for a connection, whose button needs no route)
+            "message": SimpleLazyObject(
+                lambda: messaging.can_message(viewer, member, relationship=rel)
+            ),
         }
     }
