@@ -121,7 +121,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--each", type=int, default=10, help="requests per round")
     parser.add_argument("--only", default="", help="comma-separated page names")
     parser.add_argument("--sql", type=int, default=0, help="print statements, cut to N chars")
-    parser.add_argument("--profile", default="", help="pyinstrument reports to PREFIX-page.txt")
+    parser.add_argument(
+        "--profile",
+        default="",
+        help="pyinstrument reports to PREFIX-page.txt (pyinstrument installed)",
+    )
     parser.add_argument("--cprofile", default="", help="cProfile reports to PREFIX-page.txt")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
