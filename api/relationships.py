@@ -221,21 +221,26 @@ def connections(request, response: HttpResponse):
 # --- A3: keep in touch, A2: say hello ----------------------------------------------------
 
 
-def _prompt(request, prompt) -> dict:
-    return {
-        "id": prompt.id,
-        "type": prompt.type,
-        "account": account_entity(prompt.member, viewer=request.auth),
-        "since": iso(prompt.since),
-        "suggested_message": prompt.suggested_message,
-        "detail": prompt.detail,
-    }
-
-
 @router.get("/keep_in_touch", auth=member_auth, response=list[Prompt])
 def keep_in_touch(request):
     require_scope(request, "read:accounts")
-    return [_prompt(request, p) for p in queries.prompts_for(request.auth)]
+    prompts = queries.prompts_for(request.auth)
+    accounts = {
+        int(entity["id"]): entity
+        for entity in account_entities([p.member for p in prompts], viewer=request.auth)
+    }
+    return [
+        {
+            "id": prompt.id,
+            "type": prompt.type,
+            "account": accounts[prompt.member_id],
+            "since": iso(prompt.since),
+            "suggested_message": prompt.suggested_message,
+            "detail": prompt.detail,
+        }
+        for prompt in prompts
+        if prompt.member_id in accounts
+    ]
 
 
 @router.post("/keep_in_touch/{prompt_id}/done", auth=member_auth, response=dict)
@@ -278,12 +283,11 @@ def say_hello_offers(request):
     prepared first message."""
     require_scope(request, "read:accounts")
     me = request.auth
+    offers = queries.say_hello_offers(me)
+    texts = queries.say_hello_texts(me, offers)
     return [
-        {
-            "account": account_entity(member, viewer=me),
-            "suggested_message": queries.say_hello_text(me, member),
-        }
-        for member in queries.say_hello_offers(me)
+        {"account": account_entity(member, viewer=me), "suggested_message": texts[member.pk]}
+        for member in offers
     ]
 
 

@@ -32,10 +32,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
+from bench.timing import cpu_seconds as _cpu_seconds
 from bench.timing import percentiles_ms
 
 HEADER = "X-Linkwell-Queries"
-CLK_TCK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 MIN_HEAVY_CONNECTIONS = 500
 
 
@@ -143,14 +143,6 @@ class Clients:
 
 
 # ------------------------------------------------------------------ the server
-
-
-def _cpu_seconds(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
 def _rss_mb(pid: int) -> float:

@@ -523,6 +523,19 @@ def mutual_members(
     return count, [people[i] for i in ids if i in people]
 
 
+def first_mutuals(viewer, member_ids, *, view=None) -> dict[int, User]:
+    """D2 with D4 for a list: the first shared connection with each member (A2's "I see we
+    both know Cat"), from the index, with one query for all the names."""
+    view = view or Viewpoint(viewer)
+    firsts = {}
+    for member_id in member_ids:
+        _count, ids = view.mutuals(member_id, limit=1)
+        if ids:
+            firsts[member_id] = ids[0]
+    people = accounts_queries.members_by_id(list(firsts.values())) if firsts else {}
+    return {member_id: people[i] for member_id, i in firsts.items() if i in people}
+
+
 def suggestions_for(viewer, *, limit: int = 20, view=None) -> list[tuple[User, int]]:
     """People you may know, with their mutual count: 2nd-degree members, most mutual
     connections first, never a member blocked either way (D4)."""
@@ -761,12 +774,19 @@ def connection_between(viewer, member, *, relationship: Relationship | None = No
     return Connection.objects.filter(member_a_id=a, member_b_id=b).first()
 
 
-def connections_since(member) -> list[tuple[int, object]]:
-    """A3: (member id, connected at) for every connection of the member: two index ranges."""
+def connections_since(member, after) -> list[tuple[int, object]]:
+    """A2: (member id, connected at) for the member's connections made after `after`: two
+    index ranges, each cut by the moment (no list of every connection)."""
     pk = getattr(member, "pk", member)
     return list(
-        Connection.objects.filter(member_a_id=pk).values_list("member_b_id", "created_at")
-    ) + list(Connection.objects.filter(member_b_id=pk).values_list("member_a_id", "created_at"))
+        Connection.objects.filter(member_a_id=pk, created_at__gt=after).values_list(
+            "member_b_id", "created_at"
+        )
+    ) + list(
+        Connection.objects.filter(member_b_id=pk, created_at__gt=after).values_list(
+            "member_a_id", "created_at"
+        )
+    )
 
 
 def connections_among(viewer, member_ids) -> dict:

@@ -64,9 +64,23 @@ class Profile(models.Model):
     # the browser (then LINKWELL_LANGUAGE).
     # No choices here, so adding a language needs no migration.
     language = models.CharField(max_length=8, blank=True, default="")
+    # The member's last move (A3's "moved to your city"): the city they moved to, folded as
+    # search's location facet folds it (`profiles.queries.city_of`), and when. Set when the
+    # location changes from one city to another; cleared when it is emptied or set for the
+    # first time (a profile filled in is no move). Blank/None: no move on record.
+    moved_to = models.CharField(max_length=100, blank=True, default="")
+    moved_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        indexes = [
+            # A3: the connections who moved lately to one city, read from the index alone.
+            models.Index(
+                fields=["moved_to", "moved_at"],
+                name="profile_moved",
+                condition=models.Q(moved_at__isnull=False),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(primary_action__in=PrimaryAction.values),
@@ -83,6 +97,11 @@ class Profile(models.Model):
             models.CheckConstraint(
                 condition=models.Q(connections_visible_to__in=ConnectionsVisibleTo.values),
                 name="profile_connections_visible_to_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(moved_at__isnull=True, moved_to="")
+                | (models.Q(moved_at__isnull=False) & ~models.Q(moved_to="")),
+                name="profile_moved_to_a_city",
             ),
         ]
 

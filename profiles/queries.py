@@ -13,6 +13,7 @@ from datetime import date, datetime
 from django.db.models import Prefetch, prefetch_related_objects
 
 from accounts.models import User
+from core.text import fold_label
 from profiles.models import ConnectionsVisibleTo, MemberCounts, Position, Profile
 
 
@@ -215,16 +216,27 @@ def initials(member) -> str:
     return ("".join(w[0] for w in words[:2]) or member.username[:1]).upper()
 
 
-def current_companies(member_ids) -> dict[int, set[str]]:
-    """The companies each member works at now (open positions), lower-cased, in one query:
-    the say-hello message names a shared one (A2); M5 compares pages, not these names."""
-    found: dict[int, set[str]] = {}
+def current_companies(member_ids) -> dict[int, dict[str, str]]:
+    """The companies each member works at now (open positions), in one query: {member:
+    {name lower-cased, spaces collapsed: the name as the latest position spells it}}. The
+    say-hello message names a shared one (A2); M5 compares pages, not these names."""
+    found: dict[int, dict[str, str]] = {}
     rows = Position.objects.filter(member_id__in=list(member_ids), ended_on__isnull=True)
-    for member_id, company in rows.values_list("member_id", "company"):
+    for member_id, company in rows.order_by("-started_on", "-id").values_list(
+        "member_id", "company"
+    ):
         name = " ".join(company.split()).lower()
         if name:
-            found.setdefault(member_id, set()).add(name)
+            found.setdefault(member_id, {}).setdefault(name, company)
     return found
+
+
+def city_of(location: str) -> str:
+    """The city a profile's location names, as one matching key: profiles keep one free-text
+    location ("Lisbon", "Lisboa, Portugal"), so the whole of it is the city, folded as search's
+    location facet folds it (accents, case, spaces): "São  Paulo" and "sao paulo" meet,
+    "Lisbon" and "Lisbon, Portugal" do not. A3's "moved to your city" compares these."""
+    return fold_label(location)[:100]
 
 
 def language_of(member: User) -> str:

@@ -20,6 +20,7 @@ from PIL import Image, ImageOps
 
 from accounts.models import User
 from accounts.services import check_shown_name
+from core import clock
 from core.errors import Invalid
 from core.images import open_checked
 from core.tasks import enqueue_after_commit
@@ -34,6 +35,7 @@ from profiles.models import (
     Profile,
     Skill,
 )
+from profiles.queries import city_of
 
 PROFILE_FIELDS = ("headline", "location", "industry", "about")
 MEMBER_FIELDS = ("display_name",)
@@ -235,6 +237,8 @@ def update_profile(*, member: User, **fields) -> Profile:
         value = (value or "").strip()
         _check_length(Profile, name, value)
         if getattr(profile, name) != value:
+            if name == "location":
+                changed += _move(profile, value)
             setattr(profile, name, value)
             changed.append(name)
     if changed:
@@ -242,6 +246,21 @@ def update_profile(*, member: User, **fields) -> Profile:
     if changed or changed_member:
         _reindex(member)
     return profile
+
+
+def _move(profile: Profile, location: str) -> list[str]:
+    """A3's "moved to your city": a location changed from one city to another (as folded by
+    `city_of`) is a move, kept with its moment; emptied or set for the first time, the last
+    move is forgotten (a profile filled in is no move); a respelling keeps it. Returns the
+    fields it changed."""
+    before, after = city_of(profile.location), city_of(location)
+    if before == after:
+        return []
+    if before and after:
+        profile.moved_to, profile.moved_at = after, clock.now()
+    else:
+        profile.moved_to, profile.moved_at = "", None
+    return ["moved_to", "moved_at"]
 
 
 @transaction.atomic

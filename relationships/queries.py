@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Exists,
     ExpressionWrapper,
@@ -21,6 +22,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, Least, Power
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -30,15 +32,13 @@ from core import clock
 from core.errors import NotFound
 from core.paging import keyset_page
 from network import queries as network
-from profiles.models import Education, Position
-from profiles.queries import current_companies
+from profiles.models import Education, Profile
+from profiles.queries import city_of, current_companies
 from relationships.models import (
     Digest,
     Every,
     Greeting,
-    GreetingState,
     PrivateNote,
-    PromptAnswer,
     Tag,
     TagMember,
     Tie,
@@ -53,6 +53,7 @@ HALF_POINTS = 10.0  # the points that make a strength of 50
 EXPLAIN_DAYS = 90
 EVERY_DAYS = {Every.MONTH: 30, Every.QUARTER: 91, Every.YEAR: 365}
 NEW_POSITION_DAYS = 30
+MOVED_DAYS = 30  # A3: a move stays news for as long as a new position does
 TAG_NOT_FOUND = _("No such tag.")
 
 
@@ -380,46 +381,70 @@ def may_greet(owner, other) -> bool:
 def say_hello_text(owner, other) -> str:
     """A2: a ready-made first message built from what the two share: the reason, the note, a
     company or school, a mutual connection. The member edits it before sending."""
-    first = (other.display_name or other.username).split()[0]
-    lines = [gettext("Hi %(name)s, thanks for connecting!") % {"name": first}]
-    why = why_connected(owner, other) or {}
-    reason = why.get("reason") or why.get("recipient_reason")
-    if reason in REASON_LINES:
-        lines.append(str(REASON_LINES[reason]))
-    theirs = why.get("note") if why.get("invited_by_id") == other.pk else why.get("recipient_note")
-    if theirs:
-        lines.append(gettext("Thank you for your note."))
-    companies = current_companies([owner.pk, other.pk])
-    shared = sorted(companies.get(owner.pk, set()) & companies.get(other.pk, set()))
-    if shared:
-        company = (
-            Position.objects.filter(member=other, ended_on__isnull=True, company__iexact=shared[0])
-            .values_list("company", flat=True)
-            .first()
-        )
-        lines.append(gettext("We both work at %(company)s.") % {"company": company or shared[0]})
-    else:
-        schools = set(Education.objects.filter(member=owner).values_list("school", flat=True))
-        school = (
-            Education.objects.filter(member=other, school__in=schools)
-            .values_list("school", flat=True)
-            .first()
-        )
-        if school:
+    return say_hello_texts(owner, [other])[other.pk]
+
+
+def say_hello_texts(owner, others, *, view=None) -> dict[int, str]:
+    """A2's prepared message for each of `others` (members the owner sees), in at most six
+    queries for all of them (about seven each before): the blocks (D4, unless `view` has
+    them), the connections' words, current companies, the owner's schools and the others'
+    among them, the first mutual connections' names."""
+    others = list({o.pk: o for o in others}.values())
+    if not others:
+        return {}
+    ids = [o.pk for o in others]
+    view = view or network.Viewpoint(owner)
+    hidden = view.hidden
+    words = network.connections_among(owner, ids)
+    companies = current_companies([owner.pk, *ids])
+    mine = companies.get(owner.pk, {})
+    schools = set(Education.objects.filter(member=owner).values_list("school", flat=True))
+    studied: dict[int, str] = {}
+    if schools:
+        rows = Education.objects.filter(member_id__in=ids, school__in=schools)
+        for member_id, school in rows.values_list("member_id", "school"):
+            studied.setdefault(member_id, school)  # the first in the profile's order
+    mutuals = network.first_mutuals(owner, ids, view=view)
+    texts = {}
+    for other in others:
+        first = (other.display_name or other.username).split()[0]
+        lines = [gettext("Hi %(name)s, thanks for connecting!") % {"name": first}]
+        connection = None if other.pk in hidden else words.get(other.pk)
+        if connection is not None:
+            reason = connection.reason or connection.recipient_reason
+            if reason in REASON_LINES:
+                lines.append(str(REASON_LINES[reason]))
+            they_invited = connection.invited_by_id == other.pk
+            if connection.note if they_invited else connection.recipient_note:
+                lines.append(gettext("Thank you for your note."))
+        theirs = companies.get(other.pk, {})
+        shared = sorted(set(mine) & set(theirs))
+        if shared:
+            company = theirs[shared[0]]
+            lines.append(gettext("We both work at %(company)s.") % {"company": company})
+        elif other.pk in studied:
+            school = studied[other.pk]
             lines.append(gettext("We both studied at %(school)s.") % {"school": school})
-    count, mutuals = network.mutual_members(owner, other, limit=1)
-    if mutuals:
-        lines.append(gettext("I see we both know %(name)s.") % {"name": mutuals[0].name})
-    lines.append(gettext("How are things going for you?"))
-    return " ".join(lines)
+        if other.pk in mutuals:
+            name = mutuals[other.pk].name
+            lines.append(gettext("I see we both know %(name)s.") % {"name": name})
+        lines.append(gettext("How are things going for you?"))
+        texts[other.pk] = " ".join(lines)
+    return texts
 
 
 def say_hello_offers(owner) -> list[User]:
     """A2: the connections made in the last 7 days the owner has not greeted nor dismissed,
     newest first: each side is offered once."""
     since = clock.now() - timedelta(days=settings.LINKWELL_SAY_HELLO_DAYS)
-    recent = [(i, at) for i, at in network.connections_since(owner) if at > since]
-    answered = set(Greeting.objects.filter(owner=owner).values_list("other_id", flat=True))
+    recent = network.connections_since(owner, since)
+    if not recent:
+        return []
+    answered = set(
+        Greeting.objects.filter(owner=owner, other_id__in=[i for i, _at in recent]).values_list(
+            "other_id", flat=True
+        )
+    )
     ids = [i for i, at in sorted(recent, key=lambda r: r[1], reverse=True) if i not in answered]
     return [view.member for view in network.visible_members(owner, ids)] if ids else []
 
@@ -436,169 +461,246 @@ class Prompt:
     """A3: one keep-in-touch prompt; `id` is stable while the prompt stands."""
 
     id: str
-    type: str  # dormant, new_position, work_anniversary, say_hello
+    type: str  # new_position, work_anniversary, moved, say_hello, dormant
     member_id: int
     since: datetime
     member: User | None = None
-    detail: str = ""  # the position's title and company
+    detail: str = ""  # the position's title and company, or the city moved to
     suggested_message: str = ""
 
 
-def _every_days(every: str) -> int | None:
-    if every == Every.NEVER:
-        return None
-    return EVERY_DAYS.get(every, settings.LINKWELL_KEEP_IN_TOUCH_DAYS)
+PROMPTS_SHOWN = 50
+PAGE_ORDER = " ORDER BY p.rank, p.mday, p.day, p.moment, p.member"  # most pressing first
 
 
 def _as_moment(day: date) -> datetime:
     return datetime.combine(day, time(0, 0), tzinfo=UTC)
 
 
-def _candidates(owner, *, with_snoozed: bool = False) -> list[Prompt]:
-    """A3: the owner's prompts now, without their members: new positions and work
-    anniversaries of connections, a connection nobody greeted within 7 days (once),
-    connections dormant past their cadence
-    (the connection's, else the shortest of its tags', else 6 months; `never` never). A
-    prompt answered "done" is gone; a snoozed one is back at its date."""
+def _sql_moment(value) -> datetime | None:
+    """A moment as the database returns it from raw SQL: SQLite gives Django's text."""
+    if value is None:
+        return None
+    found = value if isinstance(value, datetime) else parse_datetime(str(value))
+    return found if found.tzinfo else found.replace(tzinfo=UTC)
+
+
+def _sql_day(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def _dialect() -> dict[str, str]:
+    """The few expressions the two databases spell differently."""
+    if connection.vendor == "postgresql":
+        return {
+            "greatest": "GREATEST",
+            "day": "CAST(FLOOR(EXTRACT(EPOCH FROM {}) / 86400) AS BIGINT)",
+            "month": "CAST(EXTRACT(MONTH FROM {}) AS INTEGER)",
+            "mday": "CAST(EXTRACT(DAY FROM {}) AS INTEGER)",
+        }
+    return {
+        "greatest": "MAX",
+        "day": "CAST(julianday({}) - 2440587.5 AS INTEGER)",
+        "month": "CAST(strftime('%%m', {}) AS INTEGER)",
+        "mday": "CAST(strftime('%%d', {}) AS INTEGER)",
+    }
+
+
+def prompts_statement(owner, *, with_snoozed: bool = False) -> tuple[str, list]:
+    """A3's standing prompts as one SQL set, the single source of the Catch up page, its
+    count in the tab, the API and the digest: columns (id, type, rank, member, moment, day,
+    mday, a, b). The pairs start from the owner's connections (two index ranges of the
+    connection table) with the kept `Tie` by its unique index; positions are read by the
+    connections' member index, moves by `profile_moved`. Nothing is looped over in Python
+    and the page fetches only the rows it shows. Deactivated members and blocks either way
+    are cut; an answer (done, or snoozed until later) hides its prompt by id."""
+    sql = _dialect()
+    ops = connection.ops
     now = clock.now()
     today = now.date()
-    hidden = network.hidden_for(owner)
-    connections = {i: at for i, at in network.connections_since(owner) if i not in hidden}
-    if not connections:
+    me = owner.pk
+
+    def moment(at: datetime):
+        return ops.adapt_datetimefield_value(at)
+
+    def before(days: int):
+        return moment(now - timedelta(days=days))
+
+    default = settings.LINKWELL_KEEP_IN_TOUCH_DAYS
+    month, quarter, year = (before(EVERY_DAYS[e]) for e in (Every.MONTH, Every.QUARTER, Every.YEAR))
+    # The pairs: say-hello reminders (A2) and dormant connections past their cadence: the
+    # connection's own, else the shortest of its tags' (`never` counts only when every tag
+    # with a cadence says never), else the default.
+    parts = [
+        "WITH mine AS ("
+        "SELECT member_b_id AS member, created_at AS connected_at FROM network_connection"
+        " WHERE member_a_id = %s UNION ALL SELECT member_a_id, created_at"
+        " FROM network_connection WHERE member_b_id = %s),"
+        " cadence AS (SELECT tm.member_id AS member, MAX(CASE g.every WHEN 'month' THEN %s"
+        " WHEN 'quarter' THEN %s WHEN 'year' THEN %s END) AS due_before"
+        " FROM relationships_tagmember tm JOIN relationships_tag g ON g.id = tm.tag_id"
+        " WHERE tm.owner_id = %s AND g.every <> '' GROUP BY tm.member_id),"
+        " pairs AS (SELECT m.member, m.connected_at,"
+        f" {sql['greatest']}(m.connected_at, COALESCE(t.last_interaction_at, m.connected_at),"
+        " COALESCE(t.caught_up_at, m.connected_at)) AS since,"
+        " CASE WHEN t.last_interaction_at IS NULL AND m.connected_at <= %s"
+        " AND mine_hello.id IS NULL AND theirs.id IS NULL THEN 1 ELSE 0 END AS hello,"
+        " CASE COALESCE(t.every, '') WHEN 'month' THEN %s WHEN 'quarter' THEN %s"
+        " WHEN 'year' THEN %s WHEN 'never' THEN NULL"
+        " ELSE CASE WHEN c.member IS NULL THEN %s ELSE c.due_before END END AS due_before"
+        " FROM mine m LEFT JOIN relationships_tie t ON t.owner_id = %s AND t.other_id = m.member"
+        " LEFT JOIN cadence c ON c.member = m.member"
+        # joins, not correlated subqueries: PostgreSQL costed those for every connection
+        # and compiled the statement (JIT) for seconds
+        " LEFT JOIN relationships_greeting mine_hello ON mine_hello.owner_id = %s"
+        " AND mine_hello.other_id = m.member"
+        " LEFT JOIN relationships_greeting theirs ON theirs.owner_id = m.member"
+        " AND theirs.other_id = %s AND theirs.state = 'sent'),"
+        " due AS (SELECT member, CASE WHEN hello = 1 THEN 'say_hello' ELSE 'dormant' END AS type,"
+        " CASE WHEN hello = 1 THEN connected_at ELSE since END AS moment"
+        " FROM pairs WHERE hello = 1 OR since <= due_before),"
+        " found AS (SELECT CASE WHEN type = 'say_hello'"
+        " THEN 'say_hello-' || CAST(member AS TEXT)"
+        " ELSE 'dormant-' || CAST(member AS TEXT) || '-' || CAST("
+        + sql["day"].format("moment")
+        + " AS TEXT) END AS id, type,"
+        " CASE WHEN type = 'say_hello' THEN 3 ELSE 4 END AS rank, member, moment,"
+        " NULL AS day, 0 AS mday, '' AS a, '' AS b FROM due"
+    ]
+    params: list = [me, me, month, quarter, year, me, before(settings.LINKWELL_SAY_HELLO_DAYS)]
+    params += [month, quarter, year, before(default), me, me, me]
+    # A connection's position started in the last 30 days, and the month of a current
+    # position's anniversary (from the first).
+    parts.append(
+        " UNION ALL SELECT 'new_position-' || CAST(p.id AS TEXT), 'new_position', 0,"
+        " p.member_id, NULL, p.started_on, 0, p.title, p.company FROM mine m"
+        " JOIN profiles_position p ON p.member_id = m.member"
+        " WHERE p.started_on >= %s AND p.started_on <= %s"
+    )
+    params += [ops.adapt_datefield_value(today - timedelta(days=NEW_POSITION_DAYS))]
+    params.append(ops.adapt_datefield_value(today))
+    parts.append(
+        " UNION ALL SELECT 'work_anniversary-' || CAST(p.id AS TEXT) || '-' || %s,"
+        " 'work_anniversary', 1, p.member_id, NULL, p.started_on,"
+        f" {sql['mday'].format('p.started_on')}, p.title, p.company FROM mine m"
+        " JOIN profiles_position p ON p.member_id = m.member WHERE p.ended_on IS NULL"
+        f" AND {sql['month'].format('p.started_on')} = %s AND p.started_on < %s"
+    )
+    params += [str(today.year), today.month]
+    params.append(ops.adapt_datefield_value(date(today.year, 1, 1)))
+    # A connection whose location changed lately to the owner's city (profiles' moves).
+    city = city_of(_location_of(owner))
+    if city:
+        parts.append(
+            " UNION ALL SELECT 'moved-' || CAST(pr.member_id AS TEXT) || '-' || CAST("
+            + sql["day"].format("pr.moved_at")
+            + " AS TEXT), 'moved', 2, pr.member_id, pr.moved_at, NULL, 0, pr.location, ''"
+            " FROM profiles_profile pr JOIN mine m ON m.member = pr.member_id"
+            " WHERE pr.moved_to = %s AND pr.moved_at >= %s AND pr.moved_at <= %s"
+        )
+        params += [city, before(MOVED_DAYS), moment(now)]
+    hides = "a.done_at IS NOT NULL"
+    if not with_snoozed:
+        hides = f"({hides} OR a.snoozed_until > %s)"
+    parts.append(
+        ") SELECT f.id, f.type, f.rank, f.member, f.moment, f.day, f.mday, f.a, f.b FROM found f"
+        " JOIN accounts_user u ON u.id = f.member AND u.is_active = %s"
+        " WHERE NOT EXISTS (SELECT 1 FROM network_block b WHERE b.blocker_id = %s"
+        " AND b.blocked_id = f.member)"
+        " AND NOT EXISTS (SELECT 1 FROM network_block b WHERE b.blocker_id = f.member"
+        " AND b.blocked_id = %s)"
+        " AND NOT EXISTS (SELECT 1 FROM relationships_promptanswer a WHERE a.owner_id = %s"
+        f" AND a.key = f.id AND {hides})"
+    )
+    params += [True, me, me, me]
+    if not with_snoozed:
+        params.append(moment(now))
+    return "".join(parts), params
+
+
+def _location_of(owner) -> str:
+    """The owner's profile location as stored now (a profile loaded earlier may be stale)."""
+    return Profile.objects.filter(member=owner).values_list("location", flat=True).first() or ""
+
+
+def _prompt(row) -> Prompt:
+    """One row of `prompts_statement` as a Prompt, its moment and its words."""
+    key, kind, _rank, member_id, at, day, _mday, a, b = row
+    today = clock.now().date()
+    if kind == "new_position":
+        detail = gettext("%(title)s at %(company)s") % {"title": a, "company": b}
+        return Prompt(key, kind, member_id, _as_moment(_sql_day(day)), detail=detail)
+    if kind == "work_anniversary":
+        started_on = _sql_day(day)
+        years = today.year - started_on.year
+        detail = ngettext(
+            "%(years)d year at %(company)s", "%(years)d years at %(company)s", years
+        ) % {"years": years, "company": b}
+        mday = min(started_on.day, 28) if started_on.month == 2 else started_on.day
+        since = _as_moment(date(today.year, started_on.month, mday))
+        return Prompt(key, kind, member_id, since, detail=detail)
+    return Prompt(key, kind, member_id, _sql_moment(at), detail=a)
+
+
+def _standing(owner, *, with_snoozed: bool = False, limit: int | None = None, key=None):
+    """A3's prompts most pressing first (new positions, anniversaries, moves, hellos, then
+    the longest silences), at most `limit`, or only the one with id `key`."""
+    if owner is None or not owner.is_authenticated:
         return []
-    ties = {
-        t["other_id"]: t
-        for t in Tie.objects.filter(owner=owner).values(
-            "other_id", "last_interaction_at", "caught_up_at", "every"
-        )
-    }
-    tag_every: dict[int, list[str]] = {}
-    for member_id, every in (
-        TagMember.objects.filter(owner=owner)
-        .exclude(tag__every="")
-        .values_list("member_id", "tag__every")
-    ):
-        tag_every.setdefault(member_id, []).append(every)
-    greeted_by_me = set(Greeting.objects.filter(owner=owner).values_list("other_id", flat=True))
-    greeted_me = set(
-        Greeting.objects.filter(other=owner, state=GreetingState.SENT).values_list(
-            "owner_id", flat=True
-        )
+    query, params = prompts_statement(owner, with_snoozed=with_snoozed)
+    query = f"SELECT * FROM ({query}) p"
+    if key is not None:
+        query += " WHERE p.id = %s"
+        params.append(key)
+    query += PAGE_ORDER
+    if limit is not None:
+        query += " LIMIT %s"
+        params.append(limit)
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return [_prompt(row) for row in cursor.fetchall()]
+
+
+def prompts_for(
+    owner, *, with_snoozed: bool = False, limit: int = PROMPTS_SHOWN, view=None
+) -> list[Prompt]:
+    """A3's prompts, most pressing first, at most `limit` of them with their members and
+    prepared messages: one statement for the prompts whatever the number of connections,
+    and a fixed few for their members and messages (`view`: the request's Viewpoint)."""
+    return _dressed(owner, _standing(owner, with_snoozed=with_snoozed, limit=limit), view)
+
+
+def _dressed(owner, prompts: list[Prompt], view=None) -> list[Prompt]:
+    if not prompts:
+        return []
+    view = view or network.Viewpoint(owner)  # one read of the blocks for all below
+    found = network.visible_members(owner, [p.member_id for p in prompts], view=view)
+    people = {seen.member.pk: seen.member for seen in found}
+    kept = [p for p in prompts if p.member_id in people]
+    hellos = say_hello_texts(
+        owner, [people[p.member_id] for p in kept if p.type == "say_hello"], view=view
     )
-    hello_after = timedelta(days=settings.LINKWELL_SAY_HELLO_DAYS)
-    found: list[Prompt] = []
-    for member_id, connected_at in connections.items():
-        tie = ties.get(member_id, {})
-        last = tie.get("last_interaction_at")
-        if (
-            now - connected_at >= hello_after
-            and member_id not in greeted_by_me
-            and member_id not in greeted_me
-            and last is None
-        ):
-            found.append(Prompt(f"say_hello-{member_id}", "say_hello", member_id, connected_at))
-            continue
-        every = tie.get("every") or ""
-        if not every and tag_every.get(member_id):
-            days = [_every_days(e) for e in tag_every[member_id]]
-            cadence = min((d for d in days if d is not None), default=None)
-        else:
-            cadence = _every_days(every)
-        if cadence is None:
-            continue
-        since = max(d for d in (connected_at, last, tie.get("caught_up_at")) if d is not None)
-        if now - since >= timedelta(days=cadence):
-            key = f"dormant-{member_id}-{int(day_number(since))}"
-            found.append(Prompt(key, "dormant", member_id, since))
-    of_connections = network.among_connections_of(owner, "member_id")
-    news = Position.objects.filter(of_connections, started_on__gte=today - timedelta(days=30))
-    for pk, member_id, started_on, title, company in news.values_list(
-        "pk", "member_id", "started_on", "title", "company"
-    ):
-        if member_id in connections and started_on <= today:
-            detail = gettext("%(title)s at %(company)s") % {"title": title, "company": company}
-            found.append(
-                Prompt(
-                    f"new_position-{pk}",
-                    "new_position",
-                    member_id,
-                    _as_moment(started_on),
-                    detail=detail,
-                )
-            )
-    anniversaries = Position.objects.filter(
-        of_connections,
-        ended_on__isnull=True,
-        started_on__month=today.month,
-        started_on__year__lt=today.year,
-    )
-    for pk, member_id, started_on, _title, company in anniversaries.values_list(
-        "pk", "member_id", "started_on", "title", "company"
-    ):
-        if member_id in connections:
-            years = today.year - started_on.year
-            detail = ngettext(
-                "%(years)d year at %(company)s", "%(years)d years at %(company)s", years
-            ) % {"years": years, "company": company}
-            day = min(started_on.day, 28) if started_on.month == 2 else started_on.day
-            found.append(
-                Prompt(
-                    f"work_anniversary-{pk}-{today.year}",
-                    "work_anniversary",
-                    member_id,
-                    _as_moment(date(today.year, started_on.month, day)),
-                    detail=detail,
-                )
-            )
-    # the answers the owner gave (a handful), not an IN list of every prompt's key
-    answers = {a.key: a for a in PromptAnswer.objects.filter(owner=owner)}
-    kept = []
-    for prompt in found:
-        answer = answers.get(prompt.id)
-        if answer is not None and answer.done_at is not None:
-            continue
-        if (
-            not with_snoozed
-            and answer is not None
-            and answer.snoozed_until
-            and answer.snoozed_until > now
-        ):
-            continue
-        kept.append(prompt)
-    order = {"new_position": 0, "work_anniversary": 1, "say_hello": 2, "dormant": 3}
-    kept.sort(key=lambda p: (order[p.type], p.since, p.member_id))
-    return kept
-
-
-PROMPTS_SHOWN = 50
-
-
-def prompts_for(owner, *, with_snoozed: bool = False, limit: int = PROMPTS_SHOWN) -> list[Prompt]:
-    """A3's prompts, most pressing first (new positions, anniversaries, hellos, then the
-    longest silences), at most `limit` of them with their members and prepared messages."""
-    return _dressed(owner, _candidates(owner, with_snoozed=with_snoozed), limit)
-
-
-def _dressed(owner, candidates: list[Prompt], limit: int) -> list[Prompt]:
-    views = network.visible_members(owner, [p.member_id for p in candidates[: limit * 2]])
-    people = {view.member.pk: view.member for view in views}
-    kept = [p for p in candidates[: limit * 2] if p.member_id in people][:limit]
     for prompt in kept:
         prompt.member = people[prompt.member_id]
-        prompt.suggested_message = suggested_message(owner, prompt)
+        prompt.suggested_message = hellos.get(prompt.member_id) or suggested_message(owner, prompt)
     return kept
 
 
 def prompt_count(owner) -> int:
-    """A3: how many prompts stand (the Catch up tab's count), without building them."""
-    return len(_candidates(owner))
+    """A3: how many prompts stand (the Catch up tab's count): the page's own set, counted
+    in the database in one statement."""
+    if owner is None or not owner.is_authenticated:
+        return 0
+    query, params = prompts_statement(owner)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({query}) p", params)
+        return cursor.fetchone()[0]
 
 
 def prompt_by_key(owner, key: str) -> Prompt | None:
     """A3: the owner's prompt with this id, snoozed or not; None once done or gone."""
-    found = [p for p in _candidates(owner, with_snoozed=True) if p.id == key]
-    dressed = _dressed(owner, found, 1)
-    return dressed[0] if dressed else None
+    found = _dressed(owner, _standing(owner, with_snoozed=True, key=str(key)[:80]))
+    return found[0] if found else None
 
 
 def suggested_message(owner, prompt: Prompt) -> str:
@@ -611,6 +713,10 @@ def suggested_message(owner, prompt: Prompt) -> str:
         }
     if prompt.type == "work_anniversary":
         return gettext("Happy work anniversary, %(name)s! How have things been?") % {"name": first}
+    if prompt.type == "moved":
+        return gettext(
+            "Welcome to %(city)s, %(name)s! Shall we meet for a coffee once you have settled in?"
+        ) % {"name": first, "city": prompt.detail}
     return gettext("Hi %(name)s, it's been a while! How are things with you?") % {"name": first}
 
 
@@ -626,6 +732,11 @@ def prompt_line(prompt: Prompt) -> str:
         return gettext("%(name)s celebrates a work anniversary: %(detail)s") % {
             "name": name,
             "detail": prompt.detail,
+        }
+    if prompt.type == "moved":
+        return gettext("%(name)s just moved to your city: %(city)s") % {
+            "name": name,
+            "city": prompt.detail,
         }
     if prompt.type == "say_hello":
         return gettext("You and %(name)s connected but neither of you said hello yet") % {

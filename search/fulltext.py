@@ -8,21 +8,15 @@ where higher is better, and never see which engine answered.
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 
 from django.db import connection
 
+from core.text import fold
+
 MAX_TERMS = 8
 _TERM = re.compile(r"[^\W_]+")  # letters and digits: what both engines treat as a token
-
-
-def fold(text: str) -> str:
-    """Accents off, case folded ("Müller" -> "muller", "Straße" -> "strasse")."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return unicodedata.normalize("NFKC", bare.casefold())
 
 
 def terms(query: str) -> list[str]:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from core import clock
 from core.errors import NotFound
+from core.text import fold_label
 from feed.models import Hashtag, Post, PostKind, PostTag, Visibility
 from network import queries as network
 from search.fulltext import fold
@@ -76,7 +77,7 @@ def _document(member: User) -> tuple[MemberDocument, list[MemberFacet]]:
     )
     facets, seen = [], set()
     for kind, label in values:
-        value = fold(" ".join(label.split()))
+        value = fold_label(label)
         if value and (kind, value) not in seen:
             seen.add((kind, value))
             facets.append(MemberFacet(member=member, kind=kind, value=value, label=label[:150]))

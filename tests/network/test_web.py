@@ -394,13 +394,13 @@ def test_my_network_with_200_connections_query_count_is_pinned(cast, django_asse
     # the suggested members, the mutuals' names). The followers page pages by keyset, so
     # it has no COUNT for a paginator; so does the connections page, whose list is two index
     # ranges of the connection table and the members shown (issue 10: keyset, "Show more").
-    # Issue 15: the Catch up tab's count (A3's prompts: the blocks, the two sides'
-    # connections, ties, tag cadences, greetings both ways, new positions, anniversaries,
-    # answers: +10 on every tab), People you may know's closest ties (+1) and, on the
+    # Issue 15: the Catch up tab's count (A3's prompts counted in one statement, and the
+    # member's location for "moved": +2 on every tab, whatever the number of connections:
+    # tests/relationships/test_web.py), People you may know's closest ties (+1) and, on the
     # connection list, the member's tags (+1).
     # Issue 18: My Network's two invitation counts are its lists' lengths when the first
     # page holds the whole list (-2).
-    pinned = {"/mynetwork/": 23, "/mynetwork/connections/": 22, "/mynetwork/followers/": 19}
+    pinned = {"/mynetwork/": 15, "/mynetwork/connections/": 14, "/mynetwork/followers/": 11}
     for path, expected in pinned.items():
         with django_assert_num_queries(expected) as counted:
             response = client.get(path)

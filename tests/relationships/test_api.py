@@ -253,6 +253,37 @@ def test_a3_keep_in_touch_through_the_api(api, cast, frozen_now):
     assert weekly.status_code == 422 and weekly.json()["rule"] == "A3"
 
 
+def test_a3_a_move_to_the_members_city_through_the_api(api, cast, frozen_now):
+    ann, ben = cast["ann"], cast["ben"]
+    connect(ann, ben)
+    services.greeted(owner=ann, other=ben)
+    services.greeted(owner=ben, other=ann)
+    assert (
+        api["ann"].send("PATCH", "/accounts/update_credentials", {"location": "Porto"}).status_code
+        == 200
+    )
+    assert (
+        api["ben"].send("PATCH", "/accounts/update_credentials", {"location": "Lisbon"}).status_code
+        == 200
+    )
+    assert api["ann"].get("/keep_in_touch").json() == []
+    assert (
+        api["ben"].send("PATCH", "/accounts/update_credentials", {"location": "porto"}).status_code
+        == 200
+    )
+    (prompt,) = api["ann"].get("/keep_in_touch").json()
+    assert (prompt["type"], prompt["account"]["id"], prompt["detail"]) == (
+        "moved",
+        str(ben.pk),
+        "porto",
+    )
+    assert prompt["since"].startswith(frozen_now.value.date().isoformat())
+    assert "Welcome to porto" in prompt["suggested_message"]
+    assert api["ben"].get("/keep_in_touch").json() == []
+    assert api["ann"].post(f"/keep_in_touch/{prompt['id']}/done").status_code == 200
+    assert api["ann"].get("/keep_in_touch").json() == []
+
+
 def test_a2_say_hello_to_a_non_connection_is_not_found_and_sends_nothing(api, cast):
     ann = cast["ann"]
     for data in ({"text": "Hello there"}, {"dismiss": True}):

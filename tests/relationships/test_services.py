@@ -274,6 +274,173 @@ def test_a3_the_weekly_digest_goes_only_to_members_who_turned_it_on(cast, frozen
 # --- A4 ----------------------------------------------------------------------------------
 
 
+def _greeted_connection(a, b):
+    connect(a, b)
+    services.greeted(owner=a, other=b, sent=True)
+    services.greeted(owner=b, other=a, sent=True)
+
+
+def test_a3_a_connection_who_moved_to_the_members_city_makes_one_prompt_and_no_feed_post(
+    cast, frozen_now
+):
+    from feed.models import Post
+    from profiles import services as profiles
+
+    ann, ben, cat, dan = cast["ann"], cast["ben"], cast["cat"], cast["dan"]
+    profiles.update_profile(member=ann, location="Lisboa")
+    profiles.update_profile(member=cat, location="Berlin")
+    profiles.update_profile(member=dan, location="Lisboa")  # not connected to Ben
+    profiles.update_profile(member=ben, location="Porto")
+    _greeted_connection(ann, ben)
+    _greeted_connection(cat, ben)
+    posts_before = Post.objects.count()
+    frozen_now.advance(days=1)
+    profiles.update_profile(member=ben, location="  lisboa ")
+    (prompt,) = queries.prompts_for(ann)
+    assert (prompt.type, prompt.member_id, prompt.since) == ("moved", ben.pk, frozen_now.value)
+    assert prompt.detail == "lisboa" and "Welcome to lisboa, Ben!" in prompt.suggested_message
+    assert queries.prompt_line(prompt) == "Ben Example just moved to your city: lisboa"
+    assert queries.prompts_for(cat) == [] and queries.prompts_for(dan) == []
+    assert queries.prompts_for(ben) == []  # the one who moved gets nothing for it
+    assert Post.objects.count() == posts_before  # a prompt, never a feed post
+    services.mark_done(owner=ann, key=prompt.id)
+    assert queries.prompts_for(ann) == []
+    profiles.update_profile(member=ben, location="Lisboa")  # a respelling is no new move
+    assert queries.prompts_for(ann) == []
+
+
+def test_a3_a_move_is_news_for_30_days_and_a_snoozed_one_returns(cast, frozen_now):
+    from profiles import services as profiles
+
+    ann, ben = cast["ann"], cast["ben"]
+    profiles.update_profile(member=ann, location="München")
+    profiles.update_profile(member=ben, location="Hamburg")
+    _greeted_connection(ann, ben)
+    profiles.update_profile(member=ben, location="MUNCHEN")  # folded as search folds it
+    (prompt,) = queries.prompts_for(ann)
+    services.snooze(owner=ann, key=prompt.id, until=frozen_now.advance(days=0) + _days(7))
+    assert queries.prompt_count(ann) == 0
+    frozen_now.advance(days=7)
+    assert [p.id for p in queries.prompts_for(ann)] == [prompt.id]
+    frozen_now.advance(days=23, seconds=1)
+    assert queries.prompts_for(ann) == [] and queries.prompt_count(ann) == 0
+
+
+def test_a3_filling_in_a_location_or_moving_elsewhere_is_no_move_to_the_members_city(
+    cast, frozen_now
+):
+    from profiles import services as profiles
+    from profiles.models import Profile
+
+    ann, ben = cast["ann"], cast["ben"]
+    profiles.update_profile(member=ann, location="Lisbon")
+    _greeted_connection(ann, ben)
+    profiles.update_profile(member=ben, location="Lisbon")  # filled in: no move
+    assert queries.prompts_for(ann) == []
+    profiles.update_profile(member=ben, location="Porto")
+    profiles.update_profile(member=ben, location="Lisbon, Portugal")  # another city's words
+    assert queries.prompts_for(ann) == []
+    profiles.update_profile(member=ben, location="Lisbon")
+    assert [p.type for p in queries.prompts_for(ann)] == ["moved"]
+    profiles.update_profile(member=ben, location="")  # emptied: the move is forgotten
+    assert Profile.objects.filter(member=ben, moved_at__isnull=True, moved_to="").exists()
+    assert queries.prompts_for(ann) == []
+    profiles.update_profile(member=ann, location="")
+    profiles.update_profile(member=ben, location="Porto")
+    assert queries.prompts_for(ann) == []  # no city of one's own, no "moved to your city"
+
+
+def test_a3_the_weekly_digest_names_a_connection_who_moved_to_the_members_city(cast, frozen_now):
+    from profiles import services as profiles
+
+    ann, ben = cast["ann"], cast["ben"]
+    profiles.update_profile(member=ann, location="Lisbon")
+    profiles.update_profile(member=ben, location="Porto")
+    _greeted_connection(ann, ben)
+    profiles.update_profile(member=ben, location="Lisbon")
+    services.set_digest(member=ann, weekly=True)
+    assert services.send_weekly_digests(base_url="https://linkwell.example") == 1
+    assert "Ben Example just moved to your city: Lisbon" in mail.outbox[0].body
+
+
+def _days(n):
+    return datetime.timedelta(days=n)
+
+
+def test_a3_the_count_is_the_pages_own_set_and_leaves_out_whom_the_page_leaves_out(
+    cast, frozen_now
+):
+    from accounts.models import User
+    from network.models import Block
+    from tests.factories import make_member
+
+    ann = cast["ann"]
+    others = [make_member(handle=f"pal{i}") for i in range(53)]
+    Connection.objects.bulk_create(
+        Connection(member_a_id=min(ann.pk, o.pk), member_b_id=max(ann.pk, o.pk), created_at=t)
+        for o, t in zip(others, [frozen_now.value] * len(others), strict=True)
+    )
+    Tie.objects.bulk_create(
+        Tie(owner=ann, other=o, last_interaction_at=frozen_now.value) for o in others
+    )
+    frozen_now.advance(days=183)
+    assert queries.prompt_count(ann) == 53 and len(queries.prompts_for(ann)) == 50
+    User.objects.filter(pk=others[0].pk).update(is_active=False)
+    Block.objects.create(blocker=others[1], blocked=ann, created_at=frozen_now.value)
+    services.snooze(owner=ann, key=queries.prompts_for(ann)[-1].id)
+    prompts = queries.prompts_for(ann, limit=100)
+    assert queries.prompt_count(ann) == len(prompts) == 50
+    assert {others[0].pk, others[1].pk} & {p.member_id for p in prompts} == set()
+
+
+def test_a3_the_prompts_cost_a_fixed_number_of_statements(cast, frozen_now):
+    """A3 at scale: the prompts (hellos with their prepared messages among them) and the
+    count cost the same statements for 3 connections as for 60: nothing per connection."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_member
+
+    ann = cast["ann"]
+
+    def statements(call):
+        call()  # the graph index, loaded once per process, is not the prompts' cost
+        with CaptureQueriesContext(connection) as captured:
+            call()
+        return len(captured)
+
+    def grow(n):
+        people = [make_member() for _ in range(n)]
+        Connection.objects.bulk_create(
+            Connection(
+                member_a_id=min(ann.pk, p.pk),
+                member_b_id=max(ann.pk, p.pk),
+                created_at=frozen_now.value,
+            )
+            for p in people
+        )
+
+    grow(3)
+    frozen_now.advance(days=8)  # every one a say-hello reminder, with its prepared message
+    few = (
+        statements(lambda: queries.prompts_for(ann)),
+        statements(lambda: queries.prompt_count(ann)),
+    )
+    assert len(queries.prompts_for(ann)) == 3
+    grow(57)
+    frozen_now.advance(days=8)
+    many = (
+        statements(lambda: queries.prompts_for(ann)),
+        statements(lambda: queries.prompt_count(ann)),
+    )
+    assert len(queries.prompts_for(ann)) == 50 and queries.prompt_count(ann) == 60
+    # the member's own location (for "moved") and the prompts' one statement; their members
+    # and the blocks (2); the prepared hellos: the connections' words, current companies,
+    # the member's schools (3) and the graph index's check for new connections (1). The
+    # count: the location and one statement.
+    assert few == many == (8, 2)
+
+
 def test_a4_strength_moves_with_interactions_in_both_directions(cast, frozen_now):
     ann, ben, cat = cast["ann"], cast["ben"], cast["cat"]
     connect(ann, ben)

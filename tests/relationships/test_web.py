@@ -114,3 +114,80 @@ def test_a3_the_unsubscribe_link_works_signed_out(cast):
     one_click = Client(enforce_csrf_checks=True).post(f"/catch-up/unsubscribe/{token}/")
     assert one_click.status_code == 200 and not queries.digest_on(ann)  # RFC 8058's POST
     assert Client().get("/catch-up/unsubscribe/forged/").status_code == 400
+
+
+def test_a3_catch_up_shows_a_move_to_the_members_city_with_its_answers(cast, frozen_now):
+    from profiles import services as profiles
+
+    ann, ben = cast["ann"], cast["ben"]
+    profiles.update_profile(member=ann, location="Lisbon")
+    profiles.update_profile(member=ben, location="Porto")
+    connect(ann, ben)
+    services.greeted(owner=ann, other=ben)
+    services.greeted(owner=ben, other=ann)
+    profiles.update_profile(member=ben, location="Lisbon")
+    client = signed_in(ann)
+    page = client.get("/mynetwork/catch-up/").content.decode()
+    assert 'data-type="moved"' in page and "just moved to your city: Lisbon" in page
+    assert "Mark as done" in page and "Snooze" in page and "Welcome to Lisbon, Ben!" in page
+    assert "Catch up (1)" in page
+    assert "Catch up (1)" in client.get("/mynetwork/").content.decode()
+    (prompt,) = queries.prompts_for(ann)
+    client.post(f"/mynetwork/catch-up/{prompt.id}/done/")
+    assert "Catch up (0)" in client.get("/mynetwork/").content.decode()
+    german = signed_in(ann)
+    german.cookies["django_language"] = "de"
+    profiles.update_settings(member=ann, language="de")
+    frozen_now.advance(days=1)  # a move on another day is another prompt
+    profiles.update_profile(member=ben, location="Porto")
+    profiles.update_profile(member=ben, location="Lisbon")
+    page = german.get("/mynetwork/catch-up/").content.decode()
+    assert "ist gerade in Ihre Stadt gezogen: Lisbon" in page
+
+
+def _connections(ann, n, at):
+    from network.models import Connection
+    from relationships.models import Tie
+    from tests.factories import make_member
+
+    people = [make_member() for _ in range(n)]
+    Connection.objects.bulk_create(
+        Connection(member_a_id=min(ann.pk, p.pk), member_b_id=max(ann.pk, p.pk), created_at=at)
+        for p in people
+    )
+    # every other one with an old interaction (dormant), the rest never greeted (say hello)
+    Tie.objects.bulk_create(Tie(owner=ann, other=p, last_interaction_at=at) for p in people[::2])
+
+
+def test_a3_catch_up_and_my_network_cost_the_same_for_60_or_150_connections(
+    cast, frozen_now, django_assert_num_queries
+):
+    """A3 at scale: a full Catch up page (50 prompts, say-hello messages among them) and
+    My Network's tab count cost a fixed number of statements, whatever the connections."""
+    from membership.services import recount
+
+    ann = cast["ann"]
+    client = signed_in(ann)
+    pinned = {"/mynetwork/catch-up/": CATCH_UP_PAGE_QUERIES, "/mynetwork/": MY_NETWORK_QUERIES}
+    for n in (60, 90):  # 60, then 150
+        _connections(ann, n, frozen_now.value)
+        frozen_now.advance(days=200)
+        recount()
+        for path, expected in pinned.items():
+            client.get(path)  # the graph index catches up with the new connections first
+            with django_assert_num_queries(expected):
+                page = client.get(path).content.decode()
+            assert "Catch up (" in page
+        total = queries.prompt_count(ann)
+        assert f"Catch up ({total})" in page and total >= 60
+        catch_up = client.get("/mynetwork/catch-up/").content.decode()
+        assert catch_up.count('class="person-row prompt"') == 50
+
+
+# session, member, language; the prompts (the member's location, one statement), their
+# members and the blocks, the prepared hellos (connections' words, current companies,
+# schools), the graph index's check; the say-hello offers (two index ranges), the digest;
+# the tabs: kept counts, two invitation counts, and the Catch up count of a full page (the
+# location, one statement). My Network: tests/network/test_web.py's figure, the same here.
+CATCH_UP_PAGE_QUERIES = 19
+MY_NETWORK_QUERIES = 17

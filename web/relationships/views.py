@@ -47,11 +47,12 @@ def _member(request, handle: str):
 def catch_up(request):
     """A3: prompts, never feed posts; A2: the new connections not greeted yet."""
     me = request.user
-    prompts = queries.prompts_for(me)
-    offers = [
-        {"member": m, "text": queries.say_hello_text(me, m)} for m in queries.say_hello_offers(me)
-    ]
-    viewpoint(request).prime([p.member for p in prompts] + [o["member"] for o in offers])
+    view = viewpoint(request)
+    prompts = queries.prompts_for(me, view=view)
+    greet = queries.say_hello_offers(me)
+    texts = queries.say_hello_texts(me, greet, view=view)
+    offers = [{"member": m, "text": texts[m.pk]} for m in greet]
+    view.prime([p.member for p in prompts] + greet)
     for prompt in prompts:
         prompt.line = queries.prompt_line(prompt)
     return render(
@@ -62,7 +63,10 @@ def catch_up(request):
             "offers": offers,
             "digest_on": queries.digest_on(me),
             "counts": network.counts(me),
-            "catch_up_count": len(prompts),
+            # the tab's count from the page's own set: counted only when the page is full
+            "catch_up_count": len(prompts)
+            if len(prompts) < queries.PROMPTS_SHOWN
+            else queries.prompt_count(me),
             "tab": "catch_up",
         },
     )
