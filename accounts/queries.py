@@ -41,15 +41,18 @@ def by_identifier(identifier: str) -> User | None:
     return found.first()
 
 
-def active_member(*, handle: str | None = None, pk: int | None = None) -> User:
-    """The active member with this handle (any case) or id, with their profile; NotFound."""
+def active_member(
+    *, handle: str | None = None, pk: int | None = None, related: tuple[str, ...] = ()
+) -> User:
+    """The active member with this handle (any case) or id, with their profile and any
+    `related` one-to-one rows in the same statement; NotFound."""
     if handle is not None:
         found = with_handle(handle)
     elif pk is not None:
         found = User.objects.filter(pk=pk)
     else:
         found = User.objects.none()
-    member = found.filter(is_active=True).select_related("profile").first()
+    member = found.filter(is_active=True).select_related("profile", *related).first()
     if member is None:
         raise NotFound(MEMBER_NOT_FOUND)
     return member

@@ -62,6 +62,12 @@ def _relationships(argv: list[str]) -> int:
     return main(argv)
 
 
+def _page_cpu(argv: list[str]) -> int:
+    from bench.page_cpu import main
+
+    return main(argv)
+
+
 BENCHMARKS: dict[str, Callable[[list[str]], int]] = {
     "graph": _graph,
     "feed": _feed,
@@ -72,6 +78,7 @@ BENCHMARKS: dict[str, Callable[[list[str]], int]] = {
     "pages": _pages,
     "relationships": _relationships,
     "web": _web,
+    "page-cpu": _page_cpu,  # issue 18: one page's CPU time and statements, in process
 }
 
 

@@ -9,6 +9,7 @@ these functions load, that one decides.
 
 from django.db.models import F
 
+from accounts import queries as accounts_queries
 from accounts.models import User
 from accounts.queries import MEMBER_NOT_FOUND
 from core.errors import NotFound
@@ -127,8 +128,11 @@ def visible_account(viewer, member, *, blocked_as_card: bool = False) -> Account
 
 def visible_profile(viewer, *, handle: str | None = None, member=None, view=None) -> ProfileView:
     """The profile page's member (by handle, any case, or already loaded) as
-    `visible_account` gives the API's: the same door, with the same kept counts."""
-    found = network.visible_member(viewer, handle=handle, member=member, view=view)
+    `visible_account` gives the API's: the same door, with the same kept counts (read with
+    the member, one statement)."""
+    if member is None:
+        member = accounts_queries.active_member(handle=handle, related=("counts",))
+    found = network.visible_member(viewer, member=member, view=view)
     _with_counts([found.member])
     return found
 

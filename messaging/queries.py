@@ -196,7 +196,7 @@ def routes_for(sender: User, recipients: list[User], *, known=None) -> list[Mess
             conversation__in=list(conversations.values())
         ).order_by("created_at", "pk"):
             requests.setdefault(row.conversation_id, []).append(row)
-    workplaces = current_page_ids([me, *others])
+    workplaces = None  # M5's current pages, read only when a route gets that far
     now = clock.now()
     cooldown = timedelta(days=settings.LINKWELL_MESSAGE_REQUEST_COOLDOWN_DAYS)
     available = None
@@ -248,6 +248,8 @@ def routes_for(sender: User, recipients: list[User], *, known=None) -> list[Mess
         if profile.open_profile:
             route.route = Route.OPEN_PROFILE  # M2
             continue
+        if workplaces is None:
+            workplaces = current_page_ids([me, *others])
         if workplaces.get(me, set()) & workplaces.get(other, set()):
             route.route = Route.COWORKER  # M5
             continue

@@ -7,7 +7,7 @@ of queries whatever the number of members asked about. Nothing outside network i
 loader or the Viewpoint's module: docs/architecture.md, "The doors".
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
@@ -50,6 +50,9 @@ class Relationship:
     degree: int | None = None
     mutual_connections_count: int = 0
     note: str = ""
+    # The Connection row itself (its words, A1) when connected: read with the rest, so the
+    # profile's private panel reads it no second time. Not one of Mastodon's fields.
+    connection: Connection | None = field(default=None, repr=False, compare=False)
 
 
 def blocks_of(viewer) -> list[tuple[int, int]]:
@@ -211,11 +214,12 @@ def relationships(viewer, members, *, view=None, omit_blocked_by=False) -> list[
             result[followee].following = True
         elif follower in result:
             result[follower].followed_by = True
-    connections = Connection.objects.filter(
+    for connection in Connection.objects.filter(
         Q(member_a_id=me, member_b_id__in=ids) | Q(member_b_id=me, member_a_id__in=ids)
-    ).values_list("member_a_id", "member_b_id")
-    for a, b in connections:
-        result[b if a == me else a].connected = True
+    ):
+        a, b = connection.member_a_id, connection.member_b_id
+        found = result[b if a == me else a]
+        found.connected, found.connection = True, connection
     invitations = Invitation.objects.filter(
         Q(sender_id=me, recipient_id__in=ids) | Q(recipient_id=me, sender_id__in=ids),
         status=InvitationStatus.PENDING,
@@ -550,6 +554,26 @@ def paths_for(viewer, member, *, limit: int = 3, view=None) -> list[list[Step]]:
     if not raw:
         return []
     people = accounts_queries.members_by_id({m for path in raw for m in path})
+    return _named_paths(raw, people, view)
+
+
+def mutuals_and_paths(
+    viewer, member: User, *, mutual_limit: int = 3, path_limit: int = 3, view=None
+) -> tuple[int, list[User], list[list[Step]]]:
+    """D2 and D3 for one profile: the mutual count, the first `mutual_limit` mutual
+    connections and the named paths (as `mutual_members` and `paths_for`), with one read of
+    the members they name; the two ends are the viewer and `member`, already loaded."""
+    view = view or Viewpoint(viewer)
+    count, mutual_ids = view.mutuals(member, limit=mutual_limit)
+    raw = view.paths(member, limit=path_limit)
+    ends = {view.viewer.pk: view.viewer, member.pk: member} if view.viewer else {}
+    wanted = (set(mutual_ids) | {m for path in raw for m in path}) - set(ends)
+    people = {**accounts_queries.members_by_id(wanted), **ends} if wanted else ends
+    mutuals = [people[i] for i in mutual_ids if i in people]
+    return count, mutuals, _named_paths(raw, people, view)
+
+
+def _named_paths(raw: list[list[int]], people: dict[int, User], view) -> list[list[Step]]:
     viewer = view.viewer
     result = []
     for path in raw:
@@ -621,16 +645,18 @@ def blocked_members(member) -> QuerySet:
     return Block.objects.filter(blocker=member).select_related("blocked").order_by("-pk")
 
 
-def counts(member) -> dict:
+def counts(member, *, received: list | None = None, sent: list | None = None) -> dict:
     """Counts for My Network: the kept connections, followers and following (the member's
-    own, so nothing is hidden), and the pending invitations counted on their index."""
+    own, so nothing is hidden), and the pending invitations counted on their index.
+    `received`, `sent`: the whole list (`received_invitations`, `sent_invitations`) when the
+    page has read all of it already (a first page shorter than a page), counted in memory."""
     kept = visible_member(member, member=member).counts
     return {
         "connections": kept.connections,
         "followers": kept.followers,
         "following": kept.following,
-        "received": received_invitations(member).count(),
-        "sent": sent_invitations(member).count(),
+        "received": len(received) if received is not None else received_invitations(member).count(),
+        "sent": len(sent) if sent is not None else sent_invitations(member).count(),
     }
 
 
@@ -739,9 +765,13 @@ def indexed_connections(viewer, *, view: Viewpoint | None = None) -> np.ndarray:
     return found
 
 
-def connection_between(viewer, member) -> Connection | None:
+def connection_between(viewer, member, *, relationship: Relationship | None = None):
     """A1: the connection of two members (its reason and notes), None when not connected or
-    blocked either way; what both of them see of why they connected."""
+    blocked either way; what both of them see of why they connected. `relationship`: the
+    viewer's with the member, already read (the profile page), which holds the answer."""
+    if relationship is not None:
+        hidden = relationship.blocking or relationship.blocked_by
+        return None if hidden else relationship.connection
     a, b = sorted((getattr(viewer, "pk", viewer), getattr(member, "pk", member)))
     if is_blocked_between(a, b):
         return None

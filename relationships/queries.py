@@ -11,7 +11,16 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import ExpressionWrapper, F, FloatField, OuterRef, Subquery, Sum, Value
+from django.db.models import (
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, Least, Power
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext, ngettext
@@ -208,24 +217,33 @@ def strengths_among(owner, member_ids) -> dict[int, Strength]:
     ids = list(member_ids)
     today = day_number(clock.now())
     ties = {t.other_id: t for t in Tie.objects.filter(owner=owner, other_id__in=ids)}
-    result = {}
-    for member_id in ids:
-        tie = ties.get(member_id)
-        result[member_id] = Strength(
-            member_id=member_id,
-            strength=strength_of(points_of(tie, today)),
-            last_interaction_at=tie.last_interaction_at if tie else None,
-            tags=tie.tags if tie else 0,
-        )
-    return result
+    return {member_id: _strength(member_id, ties.get(member_id), today) for member_id in ids}
+
+
+def _strength(member_id: int, tie: Tie | None, today: float) -> Strength:
+    return Strength(
+        member_id=member_id,
+        strength=strength_of(points_of(tie, today)),
+        last_interaction_at=tie.last_interaction_at if tie else None,
+        tags=tie.tags if tie else 0,
+    )
 
 
 def strength_with(owner, member) -> Strength:
     """A4 for one member, with the counts of the last 90 days that explain it."""
     pk = getattr(member, "pk", member)
-    found = strengths_among(owner, [pk])[pk]
+    return _explained(owner, pk, Tie.objects.filter(owner=owner, other_id=pk).first())
+
+
+def _explained(owner, member_id: int, tie: Tie | None) -> Strength:
+    """A4 from the pair's tie row, with the last 90 days' counts: one query, none when the
+    tie's last interaction is older (every TieDay is written with its tie's interaction)."""
+    found = _strength(member_id, tie, day_number(clock.now()))
     since = clock.now().date() - timedelta(days=EXPLAIN_DAYS)
-    sums = TieDay.objects.filter(owner=owner, other_id=pk, day__gte=since).aggregate(
+    found.recent = dict.fromkeys(WEIGHTS, 0)
+    if tie is None or tie.last_interaction_at is None or tie.last_interaction_at.date() < since:
+        return found
+    sums = TieDay.objects.filter(owner=owner, other_id=member_id, day__gte=since).aggregate(
         **{kind: Sum(kind) for kind in WEIGHTS}
     )
     found.recent = {kind: value or 0 for kind, value in sums.items()}
@@ -300,7 +318,10 @@ REASON_LINES = {
 def why_connected(owner, member) -> dict | None:
     """A1: the connection's reason and notes as both members see them: the inviter's words
     (the invitation's) and the other member's, and when they connected."""
-    connection = network.connection_between(owner, member)
+    return _words(owner, network.connection_between(owner, member))
+
+
+def _words(owner, connection) -> dict | None:
     if connection is None:
         return None
     mine = connection.invited_by_id == owner.pk
@@ -314,6 +335,42 @@ def why_connected(owner, member) -> dict | None:
         "my_reason": connection.reason if mine else connection.recipient_reason,
         "my_note": connection.note if mine else connection.recipient_note,
     }
+
+
+@dataclass
+class PrivatePanel:
+    """A1–A4 as only the owner sees them about one member: their note, their tags (each
+    with whether the member carries it), why the two connected, the strength, the cadence."""
+
+    note: str
+    tags: list[dict]  # {"tag": Tag, "on": bool}, the owner's tags by title
+    why: dict | None
+    strength: Strength
+    every: str
+
+
+def private_panel(owner, member, *, relationship) -> PrivatePanel | None:
+    """The profile's and the side panel's private panel; None when the owner keeps nothing
+    on the member (A1: neither connected nor following, blocked either way, or themselves).
+    `relationship`: network's Relationship of the two, already read, which answers those and
+    holds the connection's words; then each fact is one query: the tie (strength and cadence),
+    the tags, the note, and the last 90 days' counts only when the tie is that recent."""
+    if owner is None or not owner.is_authenticated or owner.pk == member.pk:
+        return None
+    rel = relationship
+    if rel.blocking or rel.blocked_by or not (rel.connected or rel.following):
+        return None
+    tie = Tie.objects.filter(owner=owner, other_id=member.pk).first()
+    carries = TagMember.objects.filter(tag_id=OuterRef("pk"), member_id=member.pk)
+    tags = Tag.objects.filter(owner=owner).annotate(on=Exists(carries)).order_by("title", "pk")
+    connection = network.connection_between(owner, member, relationship=rel)
+    return PrivatePanel(
+        note=note_for(owner, member),
+        tags=[{"tag": tag, "on": tag.on} for tag in tags],
+        why=_words(owner, connection),
+        strength=_explained(owner, member.pk, tie),
+        every=tie.every if tie is not None else "",
+    )
 
 
 def may_greet(owner, other) -> bool:

@@ -316,19 +316,20 @@ def _panel_queries(viewer, member, rf, django_assert_num_queries, expected):
 
 def test_profile_panels_query_count_is_pinned(cast, rf, django_assert_num_queries):
     """Blocks and the index's event replay once per request (Viewpoint), then one query
-    each for follows, connections, invitations, mutual faces, path names and the kept
-    counts, and the Message button's route (messaging.queries.can_message: conversations,
-    current companies and, for a stranger, spent InMail credits)."""
+    each for follows, connections, invitations, the members the mutual faces and the paths
+    name (one read), the kept counts, and the Message button's route
+    (messaging.queries.can_message: conversations, current companies and, for a stranger,
+    spent InMail credits)."""
     ann, ben = cast["ann"], cast["ben"]
     connect(ann, cast["cat"])
     connect(cast["cat"], ben)
-    few = _panel_queries(ann, ben, rf, django_assert_num_queries, 11)
+    few = _panel_queries(ann, ben, rf, django_assert_num_queries, 10)
     assert "1 mutual connection" in few
     for i in range(30):
         friend = make_member(handle=f"friend{i}")
         connect(ann, friend)
         connect(friend, ben)
-    many = _panel_queries(ann, ben, rf, django_assert_num_queries, 11)
+    many = _panel_queries(ann, ben, rf, django_assert_num_queries, 10)
     assert "31 mutual connections" in many
 
 
@@ -354,8 +355,16 @@ def test_d1_d2_d3_profile_page_costs_the_same_queries_for_1_or_31_mutuals(
 # 14 before the follower count (one COUNT on the follow table); 16 with the member's
 # language; 18 with the Message button's route (messaging.queries.can_message, +2); 21 with
 # A1–A4's private panel (issue 15: connected or followed, the note, the tags, the tie, the
-# 90 days' counts, the connection's words, the cadence; the rest shared with the page)
-PROFILE_PAGE_QUERIES = 21
+# 90 days' counts, the connection's words, the cadence; the rest shared with the page).
+# Issue 18, one read per fact (by degree, before → after: own 10 → 9, 1st 27 → 15, 2nd
+# 21 → 16, 3rd 20 → 16): the kept counts with the member; the private panel from the page's
+# Relationship (connected, following, blocks, the Connection row read with it) and one tie
+# row for strength and cadence, the tags in one statement, the 90 days' counts only after a
+# recent interaction; mutual faces and path names in one read; M5's current pages only when
+# a route gets that far, and the Message button's route only when the template shows it
+# (never for a connection, whose button needs none).
+PROFILE_PAGE_QUERIES = 16
+PROFILE_PAGE_QUERIES_OWN = 9
 
 
 def test_my_network_with_200_connections_query_count_is_pinned(cast, django_assert_num_queries):
@@ -390,6 +399,8 @@ def test_my_network_with_200_connections_query_count_is_pinned(cast, django_asse
     # tests/relationships/test_web.py), People you may know's closest ties (+1) and, on the
     # connection list, the member's tags (+1). Issue 14's speed work: pending invitations and
     # follows are one statement, and S5's list settings come with the blocks.
+    # Issue 18: My Network's two invitation counts are its lists' lengths when the first
+    # page holds the whole list (-2).
     pinned = {"/mynetwork/": 15, "/mynetwork/connections/": 14, "/mynetwork/followers/": 11}
     for path, expected in pinned.items():
         with django_assert_num_queries(expected) as counted:
@@ -442,3 +453,61 @@ def test_b1_b3_report_page_of_a_member_who_blocked_you_is_404(cast):
     assert not Report.objects.exists()
     services.block(blocker=cast["ann"], blocked=cast["cat"])
     assert client.get("/in/cat/report/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("degree", "expected"),
+    [("own", PROFILE_PAGE_QUERIES_OWN), (1, 15), (2, PROFILE_PAGE_QUERIES), (3, 16)],
+)
+def test_d1_b1_a1_profile_page_query_count_is_pinned_for_each_degree(
+    cast, degree, expected, django_assert_num_queries
+):
+    """One read per fact: blocks, the connection row and the tie once per request, the
+    private panel's tags in one statement with which the member carries (A1), the mutual
+    faces and the path names in one. The owner's page has no panels."""
+    from relationships import services as relationships
+
+    ann, ben, cat, dan = cast["ann"], cast["ben"], cast["cat"], cast["dan"]
+    if degree == 1:
+        connect(ann, ben)
+        tag = relationships.create_tag(owner=ann, title="mentor")
+        relationships.create_tag(owner=ann, title="client")
+        relationships.tag_members(owner=ann, tag_id=tag.pk, member_ids=[ben.pk])
+        relationships.set_note(owner=ann, member=ben, text="Met in Lisbon")
+    elif degree == 2:
+        connect(ann, cat)
+        connect(cat, ben)
+    elif degree == 3:
+        connect(ann, cat)
+        connect(cat, dan)
+        connect(dan, ben)
+    handle = "ann" if degree == "own" else "ben"
+    client = signed_in(ann)
+    client.get(f"/in/{handle}/")  # warm the graph index and the session
+    with django_assert_num_queries(expected):
+        page = client.get(f"/in/{handle}/").content.decode()
+    if degree == 1:
+        assert "Only you see this" in page and "Met in Lisbon" in page
+        assert " checked> mentor</label>" in page  # the tag Ben carries, and only that one
+        assert re.search(r'value="\d+"> client</label>', page)
+    elif degree in (2, 3):
+        assert "How you're connected" in page and "Only you see this" not in page
+    else:
+        assert "Edit profile" in page
+
+
+@pytest.mark.parametrize("received", [2, 21])
+def test_n3_my_network_counts_every_pending_invitation_whether_one_page_holds_them_or_not(
+    cast, received
+):
+    """Issue 18: a first page shorter than a page is the whole list, so its length is the
+    count; a full page (20) is counted in SQL. Ignored invitations count for neither (N3)."""
+    ann = cast["ann"]
+    senders = [make_member(handle=f"asker{i}") for i in range(received + 1)]
+    for sender in senders:
+        services.invite(sender=sender, recipient=ann)
+    services.ignore(invitation_id=Invitation.objects.get(sender=senders[-1]).pk, by=ann)
+    services.invite(sender=ann, recipient=cast["ben"])
+    page = signed_in(ann).get("/mynetwork/").content.decode()
+    assert f'<span id="received-count">{received}</span>' in page
+    assert '<span id="sent-count">1</span>' in page

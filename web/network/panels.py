@@ -5,6 +5,7 @@ way never gets here (B1).
 """
 
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from membership import queries as membership_queries
 from messaging import queries as messaging
@@ -30,7 +31,7 @@ def profile_panels(
     if counts is None:
         counts = membership_queries.visible_profile(viewer, member=member, view=view).counts
     rel = queries.relationship(viewer, member, view=view)
-    mutual_count, mutuals = queries.mutual_members(viewer, member, limit=3, view=view)
+    mutual_count, mutuals, paths = queries.mutuals_and_paths(viewer, member, view=view)
     return {
         "net": {
             "rel": rel,
@@ -38,13 +39,16 @@ def profile_panels(
             "mutual_count": mutual_count,
             "counts": counts,
             "mutuals": mutuals,
-            "paths": queries.paths_for(viewer, member, view=view),
+            "paths": paths,
             "note_max": settings.LINKWELL_INVITATION_NOTE_MAX,
             "reasons": InvitationReason.choices,
             "email_required": member.profile.invitations_from == InvitationsFrom.EMAIL,
             "error": error,
             "typed": typed or {},
-            # M1–M6: the Message button
-            "message": messaging.can_message(viewer, member, relationship=rel),
+            # M1–M6: the Message button's route, read only when the template asks (it does
+            # not for a connection, whose button needs no route)
+            "message": SimpleLazyObject(
+                lambda: messaging.can_message(viewer, member, relationship=rel)
+            ),
         }
     }

@@ -169,7 +169,11 @@ def mynetwork(request):
             "more_received": more_received,
             "sent": sent,
             "more_sent": more_sent,
-            "counts": queries.counts(me),
+            "counts": queries.counts(  # a first page that holds the whole list is its count
+                me,
+                received=None if more_received else received,
+                sent=None if more_sent else sent,
+            ),
             "tab": "invitations",
             "suggestions": search_queries.suggestions(me, limit=12, view=viewpoint(request)),
         },

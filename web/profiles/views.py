@@ -49,8 +49,8 @@ def profile(request, handle: str):
         "public_view": not view.full,
     }
     context.update(profile_panels(request, member, counts=view.counts))
-    if view.full:  # A1–A4: what only the viewer keeps about this member
-        context["private"] = private_context(request, member)
+    if view.full and context["net"]:  # A1–A4: what only the viewer keeps about this member
+        context["private"] = private_context(request, member, relationship=context["net"]["rel"])
     if context["is_owner"]:  # others see the counts in the network panel
         context["own_counts"] = view.counts
     return render(request, "web/profiles/profile.html", context)

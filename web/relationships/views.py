@@ -155,26 +155,27 @@ def say_hello(request, handle: str):
     )
 
 
-def private_context(request, member) -> dict | None:
+def private_context(request, member, *, relationship=None) -> dict | None:
     """A1–A4 as only the viewer sees them about `member`, for the profile and the side panel;
-    None when the viewer keeps nothing on them (not connected nor following, or themselves)."""
+    None when the viewer keeps nothing on them. `relationship`: the viewer's with the member
+    when the page has read it already (the profile's panels)."""
     me = request.user
     if not me.is_authenticated or me.pk == member.pk:
         return None
-    if not queries.may_keep_notes_on(me, member.pk):
+    if relationship is None:
+        relationship = network.relationship(me, member, view=viewpoint(request))
+    panel = queries.private_panel(me, member, relationship=relationship)
+    if panel is None:
         return None
-    strength = queries.strength_with(me, member)
-    mine = {t.pk for t in queries.tags_on(me, member)}
-    tags = [{"tag": t, "on": t.pk in mine} for t in queries.tags_of(me)]
     return {
-        "note": queries.note_for(me, member),
-        "tags": tags,
-        "why": queries.why_connected(me, member),
-        "strength": strength,
-        "explanation": strength.explanation(member.name),
+        "note": panel.note,
+        "tags": panel.tags,
+        "why": panel.why,
+        "strength": panel.strength,
+        "explanation": panel.strength.explanation(member.name),
         "reasons": InvitationReason.choices,
         "everies": Every.choices,
-        "every": queries.every_for(me, member),
+        "every": panel.every,
     }
 
 
