@@ -112,12 +112,27 @@ TEMPLATES = [
 
 # --- Databases -------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL")
+# Under ASGI each request's sync code runs on a thread of its own, so connections kept per
+# thread (conn_max_age) piled up: at concurrency 8 two workers held 82 of PostgreSQL's 100
+# and answered 503 (docs/scaling.md). A pool per process instead, at most this many.
+LINKWELL_DB_POOL_SIZE = env_int("LINKWELL_DB_POOL_SIZE", 8)
+
+
+def _postgres(url: str) -> dict:
+    """A PostgreSQL database through a psycopg pool (0: one connection per request). The pool
+    checks a connection before lending it, so one kept from before a restart of PostgreSQL
+    is replaced instead of failing the request."""
+    database = dj_database_url.parse(url, conn_max_age=0, conn_health_checks=True)
+    if LINKWELL_DB_POOL_SIZE > 0:
+        database["OPTIONS"] = {
+            **database.get("OPTIONS", {}),
+            "pool": {"min_size": 1, "max_size": LINKWELL_DB_POOL_SIZE, "timeout": 10},
+        }
+    return database
+
+
 if DATABASE_URL:
-    # Health checks: a connection kept from before a restart of PostgreSQL is tested (and
-    # replaced) at the start of the next request instead of failing it (docs/scaling.md).
-    DATABASES = {
-        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
-    }
+    DATABASES = {"default": _postgres(DATABASE_URL)}
 else:
     DATABASES = {
         "default": {
@@ -144,9 +159,7 @@ if _test_db_name:
 # who just wrote reads the primary for LINKWELL_READ_PRIMARY_SECONDS (read-your-writes).
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
 if DATABASE_REPLICA_URL:
-    DATABASES["replica"] = dj_database_url.parse(
-        DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True
-    )
+    DATABASES["replica"] = _postgres(DATABASE_REPLICA_URL)
     DATABASES["replica"]["ATOMIC_REQUESTS"] = False
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["core.replica.PrimaryReplicaRouter"]
