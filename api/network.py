@@ -319,8 +319,8 @@ def followers(request, account_id: int):
     otherwise without the member's connections unless you may see them."""
     require_scope(request, "read:accounts", "read:follows")
     member = _visible_member(request, account_id)
-    rows = queries.follow_list(member, request.auth, direction="followers")
-    return _accounts_page(request, rows.values_list("follow_id", "pk"), "follow_id")
+    rows = queries.follow_rows(member, request.auth, direction="followers")
+    return _accounts_page(request, rows, "id")
 
 
 @router.get("/accounts/{int:account_id}/following", auth=member_auth, response=list[Account])
@@ -328,8 +328,8 @@ def following(request, account_id: int):
     """S5: as for followers."""
     require_scope(request, "read:accounts", "read:follows")
     member = _visible_member(request, account_id)
-    rows = queries.follow_list(member, request.auth, direction="following")
-    return _accounts_page(request, rows.values_list("follow_id", "pk"), "follow_id")
+    rows = queries.follow_rows(member, request.auth, direction="following")
+    return _accounts_page(request, rows, "id")
 
 
 @router.get("/blocks", auth=member_auth, response=list[Account])

@@ -72,6 +72,16 @@ def test_follow_list_pages_are_a_range_of_their_index(lists, direction, index):
     _assert_ranged_by(index, sql)
 
 
+@pytest.mark.parametrize(
+    ("direction", "index"),
+    [("followers", "follow_followers_page"), ("following", "follow_following_page")],
+)
+def test_s5_follow_rows_another_member_reads_are_a_range_of_their_index(lists, direction, index):
+    rows = queries.follow_rows(lists["ann"], lists["cat"], direction=direction)
+    (sql,) = _page_sql("network_follow", lambda: keyset_page(rows, "id", limit=40, max_id=10**6))
+    _assert_ranged_by(index, sql)
+
+
 def test_connection_pages_are_two_ranges_of_their_indexes(lists):
     ann = lists["ann"]
     sql = _page_sql(
