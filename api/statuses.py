@@ -440,8 +440,13 @@ def public_timeline(request, response: HttpResponse):
 
 @router.get("/v1/timelines/tag/{tag}", auth=optional_auth, response=list[Status])
 def tag_timeline(request, tag: str, response: HttpResponse):
+    """F3: a tag's `anyone` posts; a tag nobody wrote, or only `connections` posts carry, is
+    an empty timeline, as Mastodon answers for an unknown tag (P1)."""
     me = viewer(request)
-    hashtag = queries.hashtag_named(tag, me)
+    try:
+        hashtag = queries.hashtag_named(tag, me)
+    except NotFound:
+        return []
     posts, below = queries.page_of(
         me, queries.tag_posts(hashtag), limit=_limit(request), **_cursors(request)
     )
