@@ -219,7 +219,7 @@ def dont_know(*, invitation_id: int, by: User) -> Invitation:
 @transaction.atomic
 def withdraw(*, invitation_id: int, by: User) -> Invitation:
     """N4: the recipient is not told; the sender can't invite them again for 21 days."""
-    invitation = _unless_blocked(Invitation.objects.filter(pk=invitation_id, sender=by).first())
+    invitation = _unless_blocked(_answering(Invitation.objects.filter(pk=invitation_id, sender=by)))
     if not _already_answered(invitation, InvitationStatus.WITHDRAWN):
         _close(invitation, InvitationStatus.WITHDRAWN)
         notices.invitation_withdrawn(invitation)  # N4: silently, the recipient's goes too
@@ -263,7 +263,14 @@ def describe_connection(*, by: User, member: User, reason: str, note: str) -> Co
 
 
 def _received(invitation_id: int, by: User) -> Invitation:
-    return _unless_blocked(Invitation.objects.filter(pk=invitation_id, recipient=by).first())
+    return _unless_blocked(_answering(Invitation.objects.filter(pk=invitation_id, recipient=by)))
+
+
+def _answering(invitations) -> Invitation | None:
+    """The invitation, its row locked until the answer commits: a double click's second
+    answer waits and then finds it answered (unlocked, the two once deadlocked on
+    PostgreSQL over the members' key-share locks their inserts take)."""
+    return invitations.select_for_update(of=("self",)).first()
 
 
 def _unless_blocked(invitation: Invitation | None) -> Invitation:
