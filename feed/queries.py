@@ -359,7 +359,8 @@ def reaction_counts(post: Post) -> list[tuple[str, int]]:
 # --- Lists ----------------------------------------------------------------------------------
 
 
-def _bounded(rows: QuerySet, key: str, max_id=None, since_id=None, min_id=None):
+def bounded(rows: QuerySet, key: str, max_id=None, since_id=None, min_id=None):
+    """`rows` with `key` below max_id and above since_id and min_id (each when given)."""
     if max_id is not None:
         rows = rows.filter(**{f"{key}__lt": max_id})
     if since_id is not None:
@@ -383,7 +384,7 @@ def page_of(
     below, or None at the end). Twice `limit` rows are read so a few hidden ones don't
     shorten the page; the query count doesn't depend on `limit`."""
     sight = sight or Sight(viewer)
-    rows = _bounded(rows, "id", max_id, since_id, min_id)
+    rows = bounded(rows, "id", max_id, since_id, min_id)
     if min_id is not None:  # the page just above min_id, oldest first, then turned over
         candidates = list(with_context(rows).order_by("id")[: limit * 2])
         seen = visible_posts(viewer, candidates, sight=sight)[:limit]

@@ -20,6 +20,7 @@ from django.db import connection
 from django.db.models import DateTimeField, F, Value
 
 from feed.models import FeedAuthor, HashtagFollow, Post, PostKind, PostTag, TimelineEntry
+from feed.queries import bounded
 from network import queries as network
 from pages import queries as pages
 
@@ -105,7 +106,7 @@ def candidate_ids(
     bounds = {"max_id": max_id, "since_id": since_id, "min_id": min_id}
 
     def bound(rows, key):
-        return _bounded(rows, key, **bounds)
+        return bounded(rows, key, **bounds)
 
     entries = bound(TimelineEntry.objects.filter(member_id=viewer.pk), "post_id")
     found = set(entries.order_by(order).values_list("post_id", flat=True)[:limit])
@@ -128,17 +129,6 @@ def candidate_ids(
     )
     found.update(row[0] for row in tagged + paged)
     return sorted(found, reverse=not ascending)[:limit]
-
-
-def _bounded(rows, key: str, *, max_id, since_id, min_id):
-    """`rows` with `key` below max_id and above since_id and min_id (each when given)."""
-    if max_id is not None:
-        rows = rows.filter(**{f"{key}__lt": max_id})
-    if since_id is not None:
-        rows = rows.filter(**{f"{key}__gt": since_id})
-    if min_id is not None:
-        rows = rows.filter(**{f"{key}__gt": min_id})
-    return rows
 
 
 def _authors_posts(author_id: int):
@@ -211,7 +201,7 @@ def _bounded_newest(author_ids, *, limit, max_id, since_id, min_id) -> list[int]
     bounds = {"max_id": max_id, "since_id": since_id, "min_id": min_id}
 
     def page_of(author_id):
-        rows = _bounded(_authors_posts(author_id), "id", **bounds)
+        rows = bounded(_authors_posts(author_id), "id", **bounds)
         return rows.order_by(order).values_list("id", flat=True)[:limit]
 
     return [row[0] for row in _newest_of_each(page_of, author_ids)]
