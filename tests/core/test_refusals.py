@@ -15,6 +15,7 @@ from core.i18n import moment
 from network import services as network_services
 from tests.api.factories import bearer, member_token
 from tests.factories import make_member
+from tests.pysource import parse_file
 
 OUR_PACKAGES = ["accounts", "oauth", "profiles", "network", "feed", "messaging", "notifications"]
 OUR_PACKAGES += ["search", "membership", "api", "web", "core", "jobs", "demo"]
@@ -71,7 +72,7 @@ WITHOUT_A_RULE = {
     "path", ["network/services.py", "profiles/services.py", "membership/services.py"]
 )
 def test_every_rule_refusal_in_the_services_names_its_rule(path):
-    tree = ast.parse((ROOT / path).read_text())
+    tree = parse_file(ROOT / path)
     missing = []
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):

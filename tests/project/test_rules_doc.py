@@ -8,6 +8,8 @@ import ast
 import re
 from pathlib import Path
 
+from tests.pysource import parse_file, parse_source
+
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "docs" / "rules.md"
 SKIPPED_DIRS = {".venv", ".git", "var", "staticfiles", "node_modules", "__pycache__"}
@@ -38,7 +40,7 @@ def project_files(suffixes=TEXT_SUFFIXES, names=("Makefile",)):
 def python_trees(under: Path | None = None):
     for path in project_files({".py"}, names=()):
         if under is None or under in path.parents:
-            yield path, ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+            yield path, parse_file(path)
 
 
 def _string(node) -> str | None:
@@ -115,7 +117,7 @@ def test_every_rule_the_code_raises_with_is_defined_in_docs_rules():
 
 def test_the_rule_scans_catch_an_undefined_id():
     """The checks above can fail: an id outside docs/rules.md is reported."""
-    tree = ast.parse(
+    tree = parse_source(
         'raise Refused(M, rule="Q9")\nassert body["rule"] == "Z1"\nx = {"rule": "N11"}'
     )
     assert sorted(rule for _, rule in cited_rule_values(tree)) == ["N11", "Q9", "Z1"]
