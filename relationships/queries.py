@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.db import connection
 from django.db.models import (
     Exists,
@@ -785,3 +786,15 @@ def every_for(owner, member) -> str:
     return (
         Tie.objects.filter(owner=owner, other_id=pk).values_list("every", flat=True).first() or ""
     )
+
+
+UNSUBSCRIBE_SALT = "relationships.digest.unsubscribe"
+
+
+def member_of_unsubscribe_token(token: str) -> User | None:
+    """The member a digest's link was made for; None when the signature is not ours."""
+    try:
+        member_id = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign_object(token)["id"]
+    except (signing.BadSignature, KeyError, TypeError):
+        return None
+    return User.objects.filter(pk=member_id).first()

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
@@ -44,7 +44,6 @@ UNKNOWN_REPLIES_POLICY = _("replies_policy must be one of: followed, list, none.
 PROMPT_NOT_FOUND = _("No such prompt: it may have been answered already.")
 SNOOZE_IN_THE_PAST = _("Snooze until a moment in the future.")
 NOT_CONNECTED = _("You are not connected to this member.")
-UNSUBSCRIBE_SALT = "relationships.digest.unsubscribe"
 KINDS = ("messages", "comments", "reactions", "reposts")
 
 
@@ -333,17 +332,13 @@ def set_digest(*, member: User, weekly: bool) -> Digest:
 
 
 def unsubscribe_token(member: User) -> str:
-    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign_object({"id": member.pk})
+    return signing.Signer(salt=queries.UNSUBSCRIBE_SALT).sign_object({"id": member.pk})
 
 
 def unsubscribe(*, token: str) -> User | None:
-    """A3: the digest's one-click link, signed out: the signature is the proof. None when the
+    """A3: the digest's one-click POST, signed out: the signature is the proof. None when the
     token is not ours; a second click changes nothing."""
-    try:
-        member_id = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign_object(token)["id"]
-    except (signing.BadSignature, KeyError, TypeError):
-        return None
-    member = User.objects.filter(pk=member_id).first()
+    member = queries.member_of_unsubscribe_token(token)
     if member is not None:
         Digest.objects.filter(member=member).update(weekly=False)
     return member
@@ -372,19 +367,24 @@ def send_weekly_digests(*, base_url: str) -> int:
             lines = [str(DIGEST_GREETING).format(name=member.name), "", str(DIGEST_INTRO), ""]
             lines += [f"- {queries.prompt_line(p)}" for p in prompts]
             base = base_url.rstrip("/")
+            unsubscribe_url = f"{base}/catch-up/unsubscribe/{unsubscribe_token(member)}/"
             lines += [
                 "",
                 str(DIGEST_OUTRO).format(
-                    catch_up=f"{base}/mynetwork/catch-up/",
-                    unsubscribe=f"{base}/catch-up/unsubscribe/{unsubscribe_token(member)}/",
+                    catch_up=f"{base}/mynetwork/catch-up/", unsubscribe=unsubscribe_url
                 ),
             ]
-            send_mail(
+            # RFC 8058: the mail client's own "Unsubscribe" POSTs to the link; opening the
+            # link (or a scanner fetching it) only asks.
+            EmailMessage(
                 subject=str(DIGEST_SUBJECT),
-                message="\n".join(lines),
-                from_email=None,
-                recipient_list=[member.email],
-            )
+                body="\n".join(lines),
+                to=[member.email],
+                headers={
+                    "List-Unsubscribe": f"<{unsubscribe_url}>",
+                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                },
+            ).send()
         Digest.objects.filter(pk=digest.pk).update(last_sent_at=now)
         sent += 1
     return sent

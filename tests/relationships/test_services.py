@@ -263,6 +263,9 @@ def test_a3_the_weekly_digest_goes_only_to_members_who_turned_it_on(cast, frozen
     assert [m.to for m in mail.outbox] == [["ann@example.com"]]
     assert "Ben Example" in mail.outbox[0].body
     assert "/catch-up/unsubscribe/" in mail.outbox[0].body
+    headers = mail.outbox[0].extra_headers  # RFC 8058: the mail client's one-click POST
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert headers["List-Unsubscribe"].startswith("<https://linkwell.example/catch-up/unsubscribe/")
     assert services.send_weekly_digests(base_url="https://linkwell.example") == 0  # same week
     token = services.unsubscribe_token(ann)
     assert services.unsubscribe(token=token) == ann

@@ -107,13 +107,16 @@ def test_a3_the_unsubscribe_link_works_signed_out(cast):
     ann = cast["ann"]
     services.set_digest(member=ann, weekly=True)
     token = services.unsubscribe_token(ann)
-    response = Client().get(f"/catch-up/unsubscribe/{token}/")
-    assert response.status_code == 200 and "unsubscribed" in response.content.decode()
+    opened = Client().get(f"/catch-up/unsubscribe/{token}/")
+    assert opened.status_code == 200 and "Stop the weekly e-mail?" in opened.content.decode()
+    assert queries.digest_on(ann)  # opening the link (a scanner, a preview) only asks
+    clicked = Client(enforce_csrf_checks=True).post(f"/catch-up/unsubscribe/{token}/")
+    assert clicked.status_code == 200 and "unsubscribed" in clicked.content.decode()
     assert not queries.digest_on(ann)
-    services.set_digest(member=ann, weekly=True)
-    one_click = Client(enforce_csrf_checks=True).post(f"/catch-up/unsubscribe/{token}/")
-    assert one_click.status_code == 200 and not queries.digest_on(ann)  # RFC 8058's POST
+    again = Client(enforce_csrf_checks=True).post(f"/catch-up/unsubscribe/{token}/")
+    assert again.status_code == 200 and not queries.digest_on(ann)  # RFC 8058's POST, twice
     assert Client().get("/catch-up/unsubscribe/forged/").status_code == 400
+    assert Client().post("/catch-up/unsubscribe/forged/").status_code == 400
 
 
 def test_a3_catch_up_shows_a_move_to_the_members_city_with_its_answers(cast, frozen_now):

@@ -228,8 +228,14 @@ def private_edit(request, handle: str, what: str):
 
 @csrf_exempt  # RFC 8058's one-click POST comes from the mail client, with no session
 def unsubscribe(request, token: str):
-    """A3: the digest's one-click link works signed out: the signed token is the proof."""
-    member = services.unsubscribe(token=token)
+    """A3: the digest's link works signed out, the signed token being the proof. Opening it
+    only asks (link scanners open links); the button or the mail client's POST stops it."""
+    if request.method == "POST":
+        member = services.unsubscribe(token=token)
+    else:
+        member = queries.member_of_unsubscribe_token(token)
+    state = "done" if request.method == "POST" else "ask"
     if member is None:
-        return render(request, "web/relationships/unsubscribe.html", {"ok": False}, status=400)
-    return render(request, "web/relationships/unsubscribe.html", {"ok": True})
+        state = "broken"
+    status = 400 if member is None else 200
+    return render(request, "web/relationships/unsubscribe.html", {"state": state}, status=status)
