@@ -222,6 +222,17 @@ def save_snapshot(index, directory: Path) -> Path:
     return directory / name
 
 
+def published_generation(directory: Path | None = None) -> int | None:
+    """The event id this database's published snapshot was taken at, if there is one: the
+    log is kept from there, so a new worker maps the snapshot instead of rebuilding."""
+    directory = Path(directory or settings.LINKWELL_GRAPH_DIR)
+    try:
+        pointer = json.loads((directory / f"current-{_database_key()}.json").read_text())
+        return int(pointer["generation"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def _load_snapshot(directory: Path):
     """The mapped snapshot named by this database's pointer file, or None when there is none
     or it no longer matches the database (its generation's event is gone or says otherwise)."""

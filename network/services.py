@@ -17,9 +17,10 @@ from accounts.models import User
 from accounts.queries import MEMBER_NOT_FOUND
 from core import clock
 from core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, Refused
+from core.eventlog import prune_log
 from core.i18n import moment
 from core.tasks import enqueue_after_commit
-from network import notices, queries
+from network import loader, notices, queries
 from network.models import (
     Block,
     Connection,
@@ -567,3 +568,9 @@ def _pending_between(x: int, y: int) -> Invitation | None:
     return Invitation.objects.filter(
         Q(sender_id=x, recipient_id=y) | Q(sender_id=y, recipient_id=x), status=PENDING
     ).first()
+
+
+def prune_connection_events(*, before: datetime) -> int:
+    """Old connection events go (`linkwell prune_events`); the published graph snapshot's
+    generation and everything after it stay, so workers keep mapping it."""
+    return prune_log(ConnectionEvent, before=before, keep_from=loader.published_generation())

@@ -7,7 +7,7 @@ non-connection followers is network's write: settings reach members through
 
 import io
 import secrets
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings as conf
 from django.core.exceptions import ValidationError
@@ -22,6 +22,7 @@ from accounts.models import User
 from accounts.services import check_shown_name
 from core import clock
 from core.errors import Invalid
+from core.eventlog import prune_log
 from core.images import open_checked
 from core.tasks import enqueue_after_commit
 from profiles.models import (
@@ -119,6 +120,12 @@ def note_page_facts_changed(member_ids) -> None:
     ProfileEvent.objects.bulk_create(
         [ProfileEvent(member=int(pk), at=now) for pk in sorted(set(member_ids))]
     )
+
+
+def prune_profile_events(*, before: datetime) -> int:
+    """Old page-fact events go (`linkwell prune_events`); a pages index that had not
+    replayed them yet reads its pages afresh."""
+    return prune_log(ProfileEvent, before=before)
 
 
 def _check_length(model, name: str, value: str, rule: str = "S1") -> None:
