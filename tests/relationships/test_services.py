@@ -538,3 +538,23 @@ def test_a4_the_top_feed_ranks_a_closer_authors_post_higher(cast):
         cat_post.pk,
         ben_post.pk,
     ]
+
+
+def test_s5_suggestions_order_does_not_reveal_the_connections_of_a_close_non_connection(cast):
+    """S5 (ordering): A4's "people your closest connections know come first" may use only
+    lists the viewer may see. Cat is not Ann's connection (Ann follows her and interacts a
+    lot, so Cat is Ann's strongest tie) and keeps the default `connections`: Ann may not see
+    Cat's list, so whether Eve is Cat's connection must not move Eve up Ann's suggestions."""
+    from search.queries import suggestions
+
+    ann, ben, cat, dan, eve = cast["ann"], cast["ben"], cast["cat"], cast["dan"], cast["eve"]
+    connect(ann, ben)
+    connect(ben, dan)  # Dan: one mutual (Ben)
+    connect(ben, eve)  # Eve: one mutual (Ben)
+    connect(cat, eve)  # ... and Eve is Cat's connection, which Ann may not see
+    network.follow(follower=ann, followee=cat)
+    before = [s.person.member.pk for s in suggestions(ann)]
+    for _ in range(10):  # e.g. Ann's reactions to Cat's public posts
+        services.record_interaction(actor_id=ann.pk, other_id=cat.pk, kind="reactions")
+    assert queries.closest_ids(ann)[:1] == [cat.pk]
+    assert [s.person.member.pk for s in suggestions(ann)] == before
