@@ -185,3 +185,41 @@ def test_g3_a_change_committed_after_a_later_one_is_still_applied(cast):
     Profile.objects.filter(member=ben).update(location="Porto")  # the late transaction
     ProfileEvent.objects.create(id=generation + 1, member=ben.pk, at=now)
     assert queries.alumni(ann, page).facets["location"] == [("Porto", 1)]
+
+
+def test_g3_the_index_reads_a_pages_members_on_the_primary_as_it_reads_its_event_log(
+    cast, monkeypatch
+):
+    """G3 with a replica (core.replica): on a GET the index reads ProfileEvent on the primary
+    and the member facts by raw cursor (the primary), so a page's "work here" members must be
+    read there too. Read on a lagging replica, a page built after its event was applied
+    misses (or keeps) that member until they change again: a stale count for every viewer."""
+    from django.db import router
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from core import replica
+    from pages.models import EducationPage, PositionPage
+
+    ann, ben = cast["ann"], cast["ben"]
+    page = company(ann)
+    connect(ann, ben)
+    work_at(ben, page)
+    real, decided = replica.PrimaryReplicaRouter(), []
+
+    class Recording:
+        def db_for_read(self, model, **hints):
+            if model in (PositionPage, EducationPage):
+                decided.append(real.db_for_read(model, **hints))
+            return "default"  # this test database has no replica alias
+
+    monkeypatch.setattr(router, "routers", [Recording()])
+
+    def view(request):
+        assert queries.connections_here(ann, page).count == 1
+        return HttpResponse("ok")
+
+    handler = replica.ReadYourWrites(view)
+    handler.enabled = True  # as with DATABASE_REPLICA_URL set
+    handler(RequestFactory().get(f"/company/{page.slug}/"))
+    assert decided and set(decided) == {"default"}
