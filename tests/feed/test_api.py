@@ -396,3 +396,12 @@ def test_p1_refusals_are_json_sentences_with_the_services_message(api, cast):
     refused = api["ben"].delete(f"/v1/statuses/{made.pk}")
     assert refused.status_code == 403
     assert refused.json()["error"] == str(feed_services.NOT_THE_AUTHOR)
+
+
+def test_e2_home_top_at_the_largest_anchor_answers_without_a_500(api, cast):
+    """E2: the edge clamps a number past 64 bits to 9223372036854775807, and `top` pages
+    below `anchor + 1`: one past the range SQLite (and a bigint column) can hold."""
+    connect(cast["ann"], cast["ben"])
+    post(cast["ben"], "Hello")
+    found = api["ann"].get("/v1/timelines/home", order="top", anchor=str(2**63 - 1))
+    assert found.status_code == 200
