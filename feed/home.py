@@ -21,6 +21,7 @@ from django.core.cache import cache
 
 from accounts.models import User
 from core import clock
+from core.edge import INT64_MAX
 from feed import queries, sources
 from feed.models import Post, PostKind, PostTag, Reaction
 from network import queries as network
@@ -351,9 +352,10 @@ def _window(viewer, *, anchor, sight, followed) -> tuple[RankedWindow, Signals |
         if found is not None:
             return found, None
     size = settings.LINKWELL_FEED_TOP_CANDIDATES
-    ids = sources.candidate_ids(
-        viewer, followed, limit=size, max_id=(anchor + 1) if anchor else None
-    )
+    # The anchor itself is a candidate (max_id is exclusive), the largest id the edge lets in
+    # included: one past it would overflow SQLite's integer.
+    below = min(anchor + 1, INT64_MAX) if anchor else None
+    ids = sources.candidate_ids(viewer, followed, limit=size, max_id=below)
     candidates = _candidates(ids)
     signals = _signals(viewer, candidates, sight, followed)
     connected = sight.connected({c.author_id for c in candidates})

@@ -21,6 +21,7 @@ import numpy as np
 from django.db import connection
 from django.db.models import Q
 
+from core.replica import PRIMARY
 from graph.facets import FacetCounts, SchoolColumns, in_sorted
 from pages.models import EducationPage, PageKind, PositionPage
 from profiles.models import ProfileEvent
@@ -130,11 +131,14 @@ def _school_rows(page_id: int) -> tuple[list, list]:
 
 def _here_rows(page_id: int, kind: str) -> np.ndarray:
     """The active members at a page now: an open position linked to a company, an entry
-    linked to a school; ascending ids."""
+    linked to a school; ascending ids. Read on the primary, where the event log is read, so a
+    lagging replica can't leave a change out that the log says is applied."""
     if kind == PageKind.COMPANY:
-        rows = PositionPage.objects.filter(page_id=page_id, position__ended_on__isnull=True)
+        rows = PositionPage.objects.using(PRIMARY).filter(
+            page_id=page_id, position__ended_on__isnull=True
+        )
     else:
-        rows = EducationPage.objects.filter(page_id=page_id)
+        rows = EducationPage.objects.using(PRIMARY).filter(page_id=page_id)
     ids = rows.filter(member__is_active=True).values_list("member_id", flat=True).distinct()
     return np.unique(np.fromiter(ids, dtype=np.int64))
 

@@ -234,7 +234,6 @@ def _add_interaction(owner_id: int, other_id: int, kind: str, at: datetime) -> N
 # --- A2: say hello -----------------------------------------------------------------------
 
 
-@transaction.atomic
 def check_greeting(owner: User, other: User) -> None:
     """A2: the surfaces ask before they send a hello through messaging; anyone but a
     connection is not found here, as for A3's cadence."""
@@ -242,6 +241,7 @@ def check_greeting(owner: User, other: User) -> None:
         raise NotFound(NOT_CONNECTED, rule="A2")
 
 
+@transaction.atomic
 def greeted(*, owner: User, other: User, sent: bool = True) -> Greeting:
     """A2: the owner said hello (sent through messaging by the surface) or dismissed the
     offer; either way it is not offered again. The first answer stays."""

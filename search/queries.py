@@ -450,12 +450,15 @@ CLOSEST_WEIGHT = 2  # each of them connected to a candidate counts as two mutual
 def _closest_first(viewer, graph: list[tuple[int, int]], close: Closeness) -> list[tuple[int, int]]:
     """A4: people your closest connections know come first: a candidate's mutual count plus
     CLOSEST_WEIGHT for each of the viewer's CLOSEST_COUNTED strongest ties connected to them
-    (the kept strength, one query; who they know, from the graph index). A tie who hides
-    their list (S5) or is blocked either way counts for no one, as in the mutual counts."""
+    (the kept strength, one query; who they know, from the graph index). Only a tie who is
+    the viewer's connection may see their list: one merely followed (S5 keeps their list to
+    their connections), one who hides it, or one blocked either way counts for no one."""
     if not graph:
         return graph
     closest = [
-        c for c in relationships.closest_ids(viewer, limit=CLOSEST_COUNTED) if c not in close.masked
+        c
+        for c in relationships.closest_ids(viewer, limit=CLOSEST_COUNTED)
+        if c in close.mine and c not in close.masked
     ]
     if not closest:
         return graph
