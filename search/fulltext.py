@@ -32,10 +32,12 @@ class Scope(Enum):
 
 @dataclass(frozen=True)
 class Filters:
-    """Narrowing that is not text: ids (a degree's members) and facets ((kind, folded value))."""
+    """Narrowing that is not text: ids (a degree's members), facets ((kind, folded value)),
+    and ids left out (the viewer's network, read on its own by `match_among`)."""
 
     ids: list[int] | None = None
     facets: tuple[tuple[str, str], ...] = ()
+    without: list[int] = ()
 
 
 def _postgres() -> bool:
@@ -54,6 +56,14 @@ def _filter_sql(filters: Filters, column: str, *, fts5: bool = False) -> tuple[s
             plus = "+" if fts5 else ""
             clauses.append(f"{plus}{column} IN (SELECT value FROM json_each(%s))")
             params.append(json.dumps(list(filters.ids)))
+    if filters.without:
+        if _postgres():  # a constant array: PostgreSQL hashes it (one probe a row)
+            clauses.append(f"NOT ({column} = ANY(%s))")
+            params.append(list(filters.without))
+        else:
+            plus = "+" if fts5 else ""
+            clauses.append(f"{plus}{column} NOT IN (SELECT value FROM json_each(%s))")
+            params.append(json.dumps(list(filters.without)))
     for kind, value in filters.facets:
         clauses.append(
             f"{column} IN (SELECT member_id FROM search_memberfacet WHERE kind = %s AND value = %s)"
@@ -134,6 +144,29 @@ def match(
         if len(found) >= limit:
             break
     return found
+
+
+def match_among(
+    query: str, *, scope: Scope, ids: list[int], filters: Filters = Filters()
+) -> list[tuple[int, float]]:
+    """(member id, relevance as `match`) of every one of `ids` whose document matches every
+    term of `query` as a prefix within `scope`: the viewer's network, read by its ids, so the
+    cost follows how many ids there are, never how many members match a common word."""
+    words = terms(query)
+    if not words or not ids:
+        return []
+    if not _postgres():  # FTS5: the tiers, each narrowed to the ids (`+rowid`, above)
+        narrowed = Filters(ids=list(ids), facets=filters.facets)
+        return match(query, scope=scope, limit=len(ids), filters=narrowed)
+    where, params = _filter_sql(Filters(facets=filters.facets), "member_id")
+    tiers = [(s, r) for s, _minus, r in TIERS[: _WIDTH[scope]]]
+    relevance = " ".join(f"WHEN {_PG_VECTOR[s]} @@ q THEN {r:g}" for s, r in tiers[:-1])
+    relevance = f"CASE {relevance} ELSE {tiers[-1][1]:g} END" if relevance else f"{tiers[-1][1]:g}"
+    sql = (
+        f"SELECT member_id, {relevance} FROM search_memberdocument, to_tsquery('simple', %s) q"  # noqa: S608
+        f" WHERE member_id = ANY(%s) AND {_PG_VECTOR[scope]} @@ q{where}"
+    )
+    return _fetch(sql, [_tsquery(words), list(ids), *params])
 
 
 MEMBER_GIN = (

@@ -40,7 +40,8 @@ from search.models import (
 
 CANDIDATES = 1000  # a search ranks at most this many matches (LinkedIn shows 1,000 too)
 MAX_PAGE = 40
-DEGREE_IDS_MAX = 2000  # a 2nd-degree set up to this size narrows the SQL itself
+DEGREE_IDS_MAX = 2000  # a 2nd-degree set up to this size is read by id
+STRANGERS = 100  # beyond the network, a text search ranks at least this many other matches
 CLOSENESS = {1: 1.5, 2: 1.25, 3: 1.1, None: 1.0}  # relevance x closeness (docs/search.md)
 TYPEAHEAD_LIMIT = 8
 TYPEAHEAD_CANDIDATES = 50
@@ -185,17 +186,54 @@ def _facets(viewer, chosen: dict) -> tuple[tuple[str, str], ...]:
     return tuple(picked)
 
 
+def _second_degree(close: Closeness) -> list[int] | None:
+    """The viewer's 2nd degree (S5's), when small enough to read by id; None when larger."""
+    if close.second_degree_count() > DEGREE_IDS_MAX:
+        return None
+    return [i for i, _count in close.suggestions(DEGREE_IDS_MAX)]
+
+
 def _degree_ids(degrees: set[int], close: Closeness) -> list[int] | None:
     """The ids a 1st (and 2nd) degree filter allows, when small enough to hand to SQL."""
     if not degrees or 3 in degrees:
         return None
-    ids = sorted(close.mine)
+    ids = sorted(close.mine) if 1 in degrees else []
     if 2 in degrees:
-        if close.second_degree_count() > DEGREE_IDS_MAX:
+        second = _second_degree(close)
+        if second is None:
             return None
-        found = close.suggestions(DEGREE_IDS_MAX)
-        ids = ids + [i for i, _count in found] if 1 in degrees else [i for i, _ in found]
+        ids += second
     return ids
+
+
+def _network(degrees: set[int], close: Closeness) -> tuple[list[int], list[int], bool]:
+    """For a text search: the network members to read by id (1st degree, and 2nd when
+    DEGREE_IDS_MAX or fewer; of the degrees asked, none meaning all), the whole network so
+    read (left out of the read of everyone else), and whether the degrees asked are all in it."""
+    if close.viewer is None:
+        return [], [], False
+    first, second = sorted(close.mine), _second_degree(close)
+    network = first + (second or [])
+    read = (first if not degrees or 1 in degrees else []) + (
+        (second or []) if not degrees or 2 in degrees else []
+    )
+    complete = bool(degrees) and 3 not in degrees and (second is not None or 2 not in degrees)
+    return read, network, complete
+
+
+def _matches(q, *, scope, wanted, facets, offset, limit, close) -> list[tuple[int, float]]:
+    """A text search's candidates: every match in the network (read by id) and the first
+    STRANGERS (or offset + limit + 1, up to CANDIDATES) other matches, tier by tier in the
+    engine's order, so no read grows with how many members match (docs/search.md)."""
+    read, network_ids, complete = _network(wanted, close)
+    found = fulltext.match_among(q, scope=scope, ids=read, filters=Filters(facets=facets))
+    if complete:
+        return found
+    others = min(CANDIDATES, max(STRANGERS, offset + limit + 1))
+    if wanted and 3 not in wanted:  # a 2nd degree too large to read by id: as before
+        others, network_ids = CANDIDATES, read
+    rest = Filters(facets=facets, without=network_ids)
+    return found + fulltext.match(q, scope=scope, limit=others, filters=rest)
 
 
 def people(
@@ -225,7 +263,12 @@ def people(
         return Results([], 0, offset, limit)
     scope = Scope.ALL if signed_in else Scope.CARD
     filters = Filters(ids=_degree_ids(wanted, close) if wanted else None, facets=facets)
-    found = fulltext.match(q, scope=scope, limit=CANDIDATES, filters=filters)
+    if fulltext.terms(q):
+        found = _matches(
+            q, scope=scope, wanted=wanted, facets=facets, offset=offset, limit=limit, close=close
+        )
+    else:
+        found = fulltext.match(q, scope=scope, limit=CANDIDATES, filters=filters)
     approximate = False
     if not found and fulltext.terms(q):
         found, approximate = fulltext.similar_names(q, limit=CANDIDATES, filters=filters), True
