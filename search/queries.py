@@ -207,32 +207,34 @@ def _degree_ids(degrees: set[int], close: Closeness) -> list[int] | None:
 
 
 def _network(degrees: set[int], close: Closeness) -> tuple[list[int], list[int], bool]:
-    """For a text search: the network members to read by id (1st degree, and 2nd when
-    DEGREE_IDS_MAX or fewer; of the degrees asked, none meaning all), the whole network so
-    read (left out of the read of everyone else), and whether the degrees asked are all in it."""
+    """For a text search: the network members read by id (the 1st degree; the 2nd too when
+    a filter asks for it and it has DEGREE_IDS_MAX or fewer members), the ids left out of
+    the read of everyone else, and whether that read is needed at all."""
     if close.viewer is None:
-        return [], [], False
-    first, second = sorted(close.mine), _second_degree(close)
-    network = first + (second or [])
-    read = (first if not degrees or 1 in degrees else []) + (
-        (second or []) if not degrees or 2 in degrees else []
-    )
-    complete = bool(degrees) and 3 not in degrees and (second is not None or 2 not in degrees)
-    return read, network, complete
+        return [], [], True
+    first = sorted(close.mine)
+    read = first if not degrees or 1 in degrees else []
+    if degrees and 2 in degrees and 3 not in degrees:
+        second = _second_degree(close)
+        if second is not None:
+            return read + second, [], False
+        return read, read, True  # too large to read by id: the 2nd degree among everyone
+    return read, first, not degrees or 3 in degrees
 
 
 def _matches(q, *, scope, wanted, facets, offset, limit, close) -> list[tuple[int, float]]:
-    """A text search's candidates: every match in the network (read by id) and the first
-    STRANGERS (or offset + limit + 1, up to CANDIDATES) other matches, tier by tier in the
-    engine's order, so no read grows with how many members match (docs/search.md)."""
-    read, network_ids, complete = _network(wanted, close)
+    """A text search's candidates: every match among the viewer's connections (and a
+    filtered 2nd degree), read by id, and the first STRANGERS (or offset + limit + 1, up to
+    CANDIDATES) other matches tier by tier in the engine's order: no read grows with how
+    many members match (docs/search.md, "How a search reads")."""
+    read, without, others_too = _network(wanted, close)
     found = fulltext.match_among(q, scope=scope, ids=read, filters=Filters(facets=facets))
-    if complete:
+    if not others_too:
         return found
     others = min(CANDIDATES, max(STRANGERS, offset + limit + 1))
     if wanted and 3 not in wanted:  # a 2nd degree too large to read by id: as before
-        others, network_ids = CANDIDATES, read
-    rest = Filters(facets=facets, without=network_ids)
+        others = CANDIDATES
+    rest = Filters(facets=facets, without=without)
     return found + fulltext.match(q, scope=scope, limit=others, filters=rest)
 
 
