@@ -264,15 +264,17 @@ def people(
     if not fulltext.terms(q) and not facets and not wanted:
         return Results([], 0, offset, limit)
     scope = Scope.ALL if signed_in else Scope.CARD
-    filters = Filters(ids=_degree_ids(wanted, close) if wanted else None, facets=facets)
-    if fulltext.terms(q):
+    text = bool(fulltext.terms(q))
+    if text:
         found = _matches(
             q, scope=scope, wanted=wanted, facets=facets, offset=offset, limit=limit, close=close
         )
-    else:
+    if not text or not found:
+        filters = Filters(ids=_degree_ids(wanted, close) if wanted else None, facets=facets)
+    if not text:
         found = fulltext.match(q, scope=scope, limit=CANDIDATES, filters=filters)
     approximate = False
-    if not found and fulltext.terms(q):
+    if not found and text:
         found, approximate = fulltext.similar_names(q, limit=CANDIDATES, filters=filters), True
     hidden = close.hidden
     exact = accounts_queries.id_with_handle(handle) if handle else None
