@@ -6,8 +6,10 @@ case fold the same way on both ("muller" finds "Müller"); callers get member id
 where higher is better, and never see which engine answered.
 """
 
+import bisect
 import json
 import re
+import time
 from dataclasses import dataclass
 from enum import Enum
 
@@ -32,10 +34,12 @@ class Scope(Enum):
 
 @dataclass(frozen=True)
 class Filters:
-    """Narrowing that is not text: ids (a degree's members) and facets ((kind, folded value))."""
+    """Narrowing that is not text: ids (a degree's members), facets ((kind, folded value)),
+    and ids left out (the viewer's network, read on its own by `match_among`)."""
 
     ids: list[int] | None = None
     facets: tuple[tuple[str, str], ...] = ()
+    without: list[int] = ()
 
 
 def _postgres() -> bool:
@@ -54,6 +58,14 @@ def _filter_sql(filters: Filters, column: str, *, fts5: bool = False) -> tuple[s
             plus = "+" if fts5 else ""
             clauses.append(f"{plus}{column} IN (SELECT value FROM json_each(%s))")
             params.append(json.dumps(list(filters.ids)))
+    if filters.without:
+        if _postgres():  # a constant array: PostgreSQL hashes it (one probe a row)
+            clauses.append(f"NOT ({column} = ANY(%s))")
+            params.append(list(filters.without))
+        else:
+            plus = "+" if fts5 else ""
+            clauses.append(f"{plus}{column} NOT IN (SELECT value FROM json_each(%s))")
+            params.append(json.dumps(list(filters.without)))
     for kind, value in filters.facets:
         clauses.append(
             f"{column} IN (SELECT member_id FROM search_memberfacet WHERE kind = %s AND value = %s)"
@@ -84,18 +96,79 @@ def _tsquery(words: list[str]) -> str:
     return " & ".join(f"{w}:*" for w in words)  # letters and digits only: no tsquery syntax
 
 
+STATS_SECONDS = 600  # how long a process keeps PostgreSQL's lexeme frequencies
+_stats: dict[str, object] = {}
+
+
+def _lexeme_stats() -> dict[str, tuple[list[str], list[float]]]:
+    """Each vector's most common lexemes (ANALYZE's sample, `pg_stats.most_common_elems`),
+    sorted, with running sums of their frequencies: one small read per process every
+    STATS_SECONDS. Empty before the first ANALYZE (then every term counts as rare)."""
+    now = time.monotonic()
+    if _stats.get("alias") == connection.alias and now - _stats.get("at", -1e9) < STATS_SECONDS:
+        return _stats["vectors"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, most_common_elems::text::text[], most_common_elem_freqs"
+            " FROM pg_stats WHERE tablename = 'search_memberdocument'"
+            " AND attname IN ('name_vector', 'card_vector', 'all_vector')"
+        )
+        rows = cursor.fetchall()
+    vectors = {}
+    for column, lexemes, freqs in rows:
+        pairs = sorted(zip(lexemes or [], freqs or [], strict=False))
+        sums, total = [0.0], 0.0
+        for _lexeme, freq in pairs:
+            total += freq
+            sums.append(total)
+        vectors[column] = ([lexeme for lexeme, _f in pairs], sums)
+    _stats.update(alias=connection.alias, at=now, vectors=vectors)
+    return vectors
+
+
+def _share(word: str, stats: tuple[list[str], list[float]] | None) -> float:
+    """An upper estimate of the share of documents with a word starting with `word`: the sum
+    of the common lexemes' frequencies with that prefix (0 when none is common)."""
+    if not stats:
+        return 0.0
+    lexemes, sums = stats
+    start = bisect.bisect_left(lexemes, word)
+    end = bisect.bisect_left(lexemes, word + "\U0010ffff")
+    return sums[end] - sums[start]
+
+
+def _index_term(words: list[str], vector: str) -> list[str]:
+    """The one term PostgreSQL's GIN index is asked for (the rarest by ANALYZE's sample; the
+    longest among equals); the whole query is then checked on each row it returns. A GIN
+    prefix term first collects every document of every lexeme it covers, so "maria sen"
+    asked as one condition gathered all the "senior"s: 350 ms at 1M documents instead of
+    40 ms for "maria" alone (docs/search.md, "How a search reads")."""
+    if len(words) == 1:
+        return words
+    stats = _lexeme_stats().get(vector)
+    return [min(words, key=lambda w: (_share(w, stats), -len(w)))]
+
+
+def _pg_text(words: list[str], vector: str) -> tuple[str, list]:
+    """The condition that `vector` holds every term, the index asked for one of them."""
+    picked = _index_term(words, vector)
+    if picked == words:
+        return f"{vector} @@ q", []
+    return f"{vector} @@ to_tsquery('simple', %s) AND ts_match_vq({vector}, q)", [_tsquery(picked)]
+
+
 def _tier(words, scope: Scope, minus: Scope | None, limit: int, filters: Filters) -> list[int]:
     """Up to `limit` ids matching every term within `scope` but not within `minus`, in the
     engine's own order, which lets it stop at `limit` instead of scoring every match."""
     if _postgres():
         where, params = _filter_sql(filters, "member_id")
-        vector = _PG_VECTOR[scope]
+        text, text_params = _pg_text(words, _PG_VECTOR[scope])
         but = f" AND NOT {_PG_VECTOR[minus]} @@ q" if minus else ""
         sql = (
             "SELECT member_id FROM search_memberdocument, to_tsquery('simple', %s) q"
-            f" WHERE {vector} @@ q{but}{where} LIMIT %s"
+            f" WHERE {text}{but}{where} LIMIT %s"
         )
-        params = [_tsquery(words), *params, limit]
+        params = [_tsquery(words), *text_params, *params, limit]
     else:
         where, params = _filter_sql(filters, "rowid", fts5=True)
         text = _fts5_query(words, scope)
@@ -134,6 +207,30 @@ def match(
         if len(found) >= limit:
             break
     return found
+
+
+def match_among(
+    query: str, *, scope: Scope, ids: list[int], filters: Filters = Filters()
+) -> list[tuple[int, float]]:
+    """(member id, relevance as `match`) of every one of `ids` whose document matches every
+    term of `query` as a prefix within `scope`: the viewer's network, read by its ids, so the
+    cost follows how many ids there are, never how many members match a common word."""
+    words = terms(query)
+    if not words or not ids:
+        return []
+    if not _postgres():  # FTS5: the tiers, each narrowed to the ids (`+rowid`, above)
+        narrowed = Filters(ids=list(ids), facets=filters.facets)
+        return match(query, scope=scope, limit=len(ids), filters=narrowed)
+    where, params = _filter_sql(Filters(facets=filters.facets), "member_id")
+    tiers = [(s, r) for s, _minus, r in TIERS[: _WIDTH[scope]]]
+    relevance = " ".join(f"WHEN {_PG_VECTOR[s]} @@ q THEN {r:g}" for s, r in tiers[:-1])
+    relevance = f"CASE {relevance} ELSE {tiers[-1][1]:g} END" if relevance else f"{tiers[-1][1]:g}"
+    text, text_params = _pg_text(words, _PG_VECTOR[scope])
+    sql = (
+        f"SELECT member_id, {relevance} FROM search_memberdocument, to_tsquery('simple', %s) q"  # noqa: S608
+        f" WHERE member_id = ANY(%s) AND {text}{where}"
+    )
+    return _fetch(sql, [_tsquery(words), list(ids), *text_params, *params])
 
 
 MEMBER_GIN = (

@@ -40,7 +40,8 @@ from search.models import (
 
 CANDIDATES = 1000  # a search ranks at most this many matches (LinkedIn shows 1,000 too)
 MAX_PAGE = 40
-DEGREE_IDS_MAX = 2000  # a 2nd-degree set up to this size narrows the SQL itself
+DEGREE_IDS_MAX = 2000  # a 2nd-degree set up to this size is read by id
+STRANGERS = 100  # beyond the network, a text search ranks at least this many other matches
 CLOSENESS = {1: 1.5, 2: 1.25, 3: 1.1, None: 1.0}  # relevance x closeness (docs/search.md)
 TYPEAHEAD_LIMIT = 8
 TYPEAHEAD_CANDIDATES = 50
@@ -185,17 +186,56 @@ def _facets(viewer, chosen: dict) -> tuple[tuple[str, str], ...]:
     return tuple(picked)
 
 
+def _second_degree(close: Closeness) -> list[int] | None:
+    """The viewer's 2nd degree (S5's), when small enough to read by id; None when larger."""
+    if close.second_degree_count() > DEGREE_IDS_MAX:
+        return None
+    return [i for i, _count in close.suggestions(DEGREE_IDS_MAX)]
+
+
 def _degree_ids(degrees: set[int], close: Closeness) -> list[int] | None:
     """The ids a 1st (and 2nd) degree filter allows, when small enough to hand to SQL."""
     if not degrees or 3 in degrees:
         return None
-    ids = sorted(close.mine)
+    ids = sorted(close.mine) if 1 in degrees else []
     if 2 in degrees:
-        if close.second_degree_count() > DEGREE_IDS_MAX:
+        second = _second_degree(close)
+        if second is None:
             return None
-        found = close.suggestions(DEGREE_IDS_MAX)
-        ids = ids + [i for i, _count in found] if 1 in degrees else [i for i, _ in found]
+        ids += second
     return ids
+
+
+def _network(degrees: set[int], close: Closeness) -> tuple[list[int], list[int], bool]:
+    """For a text search: the network members read by id (the 1st degree; the 2nd too when
+    a filter asks for it and it has DEGREE_IDS_MAX or fewer members), the ids left out of
+    the read of everyone else, and whether that read is needed at all."""
+    if close.viewer is None:
+        return [], [], True
+    first = sorted(close.mine)
+    read = first if not degrees or 1 in degrees else []
+    if degrees and 2 in degrees and 3 not in degrees:
+        second = _second_degree(close)
+        if second is not None:
+            return read + second, [], False
+        return read, read, True  # too large to read by id: the 2nd degree among everyone
+    return read, first, not degrees or 3 in degrees
+
+
+def _matches(q, *, scope, wanted, facets, offset, limit, close) -> list[tuple[int, float]]:
+    """A text search's candidates: every match among the viewer's connections (and a
+    filtered 2nd degree), read by id, and the first STRANGERS (or offset + limit + 1, up to
+    CANDIDATES) other matches tier by tier in the engine's order: no read grows with how
+    many members match (docs/search.md, "How a search reads")."""
+    read, without, others_too = _network(wanted, close)
+    found = fulltext.match_among(q, scope=scope, ids=read, filters=Filters(facets=facets))
+    if not others_too:
+        return found
+    others = min(CANDIDATES, max(STRANGERS, offset + limit + 1))
+    if wanted and 3 not in wanted:  # a 2nd degree too large to read by id: as before
+        others = CANDIDATES
+    rest = Filters(facets=facets, without=without)
+    return found + fulltext.match(q, scope=scope, limit=others, filters=rest)
 
 
 def people(
@@ -224,10 +264,17 @@ def people(
     if not fulltext.terms(q) and not facets and not wanted:
         return Results([], 0, offset, limit)
     scope = Scope.ALL if signed_in else Scope.CARD
-    filters = Filters(ids=_degree_ids(wanted, close) if wanted else None, facets=facets)
-    found = fulltext.match(q, scope=scope, limit=CANDIDATES, filters=filters)
+    text = bool(fulltext.terms(q))
+    if text:
+        found = _matches(
+            q, scope=scope, wanted=wanted, facets=facets, offset=offset, limit=limit, close=close
+        )
+    if not text or not found:
+        filters = Filters(ids=_degree_ids(wanted, close) if wanted else None, facets=facets)
+    if not text:
+        found = fulltext.match(q, scope=scope, limit=CANDIDATES, filters=filters)
     approximate = False
-    if not found and fulltext.terms(q):
+    if not found and text:
         found, approximate = fulltext.similar_names(q, limit=CANDIDATES, filters=filters), True
     hidden = close.hidden
     exact = accounts_queries.id_with_handle(handle) if handle else None

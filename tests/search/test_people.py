@@ -29,6 +29,32 @@ def test_d1_at_equal_relevance_1st_comes_before_2nd_before_3rd(make_person):
     assert [p.degree for p in results.people] == [1, 2, 3]
 
 
+def test_d1_a_matching_connection_ranks_first_however_many_others_match(make_person, monkeypatch):
+    """Connections are read by id, not among the first STRANGERS matches of everyone: the
+    newest connection (last in the engine's order) still comes first (docs/search.md)."""
+    monkeypatch.setattr(queries, "STRANGERS", 2)
+    me = make_person("me", "Me Self")
+    for i in range(4):
+        make_person(f"other{i}", "Ana Lima")
+    friend = make_person("friend", "Ana Lima")
+    connect(me, friend)
+    results = queries.people(me, q="ana lima", limit=2)
+    assert handles(results)[0] == "friend" and results.people[0].degree == 1
+    assert results.total == 1 + 3  # the connection, then offset + limit + 1 others
+    assert handles(queries.people(me, q="ana", degrees=[1])) == ["friend"]
+
+
+def test_several_terms_match_only_members_holding_all_of_them(make_person):
+    """Every term a prefix, all must match, whichever the engine looks up first."""
+    me = make_person("me", "Me Self")
+    make_person("ms", "Maria Santos", headline="Senior Engineer")
+    make_person("mo", "Maria Ortiz", headline="Designer")
+    make_person("ps", "Paulo Silva", headline="Senior Engineer")
+    assert handles(queries.people(me, q="maria sen")) == ["ms"]
+    assert handles(queries.people(me, q="sen maria")) == ["ms"]
+    assert sorted(handles(queries.people(me, q="maria"))) == ["mo", "ms"]
+
+
 def test_d2_results_carry_the_mutual_count_and_first_names(make_person):
     me = make_person("me", "Me Self")
     target = make_person("t", "Target Person")
