@@ -15,13 +15,13 @@ from django.views.decorators.http import require_POST
 
 from core.errors import Refused
 from feed import home, impressions, inbox, queries, services
-from feed.models import ReactionType
 from network import queries as network
 from notifications import services as notices
 from pages import queries as pages_queries
 from profiles.queries import current_position
 from search import queries as search_queries
 from web.accounts.views import FIRST_VISIT
+from web.feed import cards
 from web.network.badges import viewpoint
 
 POSTED = _("Your post is live.")
@@ -95,7 +95,7 @@ def home_feed(request):
         # (one UPDATE, on SQLite the write lock) on every load of ?order=top.
         request.session["feed_order"] = chosen
     order, page = _feed_page(request)
-    context = {"order": order, "page": page, "reactions": ReactionType.choices}
+    context = {"order": order, "page": page, "reactions": cards.reaction_choices()}
     if request.htmx and request.GET.get("more"):
         return render(request, "web/feed/_feed_page.html", context)
     member = request.user
@@ -169,7 +169,7 @@ def post_detail(request, post_id: int):
             "post": post,
             "shown": shown,
             "comments": comments,
-            "reactions": ReactionType.choices,
+            "reactions": cards.reaction_choices(),
             "is_author": request.user.is_authenticated and shown.author_id == request.user.pk,
             "counts": queries.reaction_counts(shown),
         },
@@ -189,7 +189,7 @@ def _actions_fragment(request, post_id):
     return render(
         request,
         "web/feed/_post_actions.html",
-        {"post": post, "reactions": ReactionType.choices},
+        {"post": post, "reactions": cards.reaction_choices()},
     )
 
 
@@ -324,7 +324,7 @@ def tag_page(request, name: str):
         "posts": posts,
         "next_max_id": below,
         "following": queries.follows_hashtag(request.user, tag),
-        "reactions": ReactionType.choices,
+        "reactions": cards.reaction_choices(),
     }
     if request.htmx and request.GET.get("more"):
         return render(request, "web/feed/_post_list.html", context)
@@ -392,7 +392,7 @@ def activity(request, handle: str):
         "member": member,
         "posts": posts,
         "next_max_id": below,
-        "reactions": ReactionType.choices,
+        "reactions": cards.reaction_choices(),
         "preview": bool(request.GET.get("preview")),
     }
     if request.htmx:
