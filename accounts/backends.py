@@ -8,7 +8,7 @@ from django.http import HttpRequest
 
 from accounts import throttle
 from accounts.models import User
-from accounts.queries import by_identifier
+from accounts.queries import by_identifier, signed_in_member
 
 
 class MemberBackend(AxesStandaloneBackend, ModelBackend):
@@ -35,6 +35,12 @@ class MemberBackend(AxesStandaloneBackend, ModelBackend):
             throttle.forgive(request, member)
             return member
         return None
+
+    def get_user(self, user_id):
+        """The session's member and their interface language in one statement (issue 18:
+        the language was a statement of its own on every page); inactive: nobody, as Django's."""
+        member = signed_in_member(user_id)
+        return member if member is not None and self.user_can_authenticate(member) else None
 
     async def aauthenticate(self, request, username=None, password=None, **kwargs):
         return await sync_to_async(self.authenticate)(request, username, password, **kwargs)

@@ -4,11 +4,13 @@ No visibility here: whether a viewer may see a member (B1, S1) is network's ques
 (`network.queries.visible_member`), which starts from these look-ups.
 """
 
-from django.db.models import QuerySet
+from django.db import router
+from django.db.models import F, QuerySet
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, email_is, handle_is
+from core.compiled import CompiledRead
 from core.errors import NotFound
 
 # Mastodon's words, and no rule id: an unknown member and a hidden one get the very same
@@ -130,3 +132,24 @@ def ids_named(names) -> dict[str, list[int]]:
         for name, pk in rows:
             found.setdefault(name, []).append(pk)
     return found
+
+
+# The member a session names, with their interface language (S2, "" when they follow the
+# browser) from the profile's row, so a signed-in page reads both in one statement; the ORM
+# compiles it once per database (core/compiled.py). The join names profiles' column by the
+# one-to-one's related name: accounts imports nothing of profiles.
+_SIGNED_IN = CompiledRead(
+    lambda pk: User.objects.annotate(interface_language=F("profile__language")).filter(pk=pk), 0
+)
+
+
+def signed_in_member(pk: int) -> User | None:
+    """The member by id, any state, with `interface_language` set ("" when none is chosen)."""
+    alias = router.db_for_read(User)
+    sql, params = _SIGNED_IN.sql(alias, pk)
+    found = list(User.objects.raw(sql, params, using=alias))
+    if not found:
+        return None
+    member = found[0]
+    member.interface_language = member.interface_language or ""
+    return member

@@ -197,6 +197,8 @@ LINKWELL_JOB_LEASE_SECONDS = env_int("LINKWELL_JOB_LEASE_SECONDS", 600)
 
 # --- Accounts --------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# Django's database sessions; the per-request read as SQL built once (accounts/sessions.py)
+SESSION_ENGINE = "accounts.sessions"
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"

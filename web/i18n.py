@@ -18,7 +18,9 @@ class MemberLanguage:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            use_language(request, language_of(user))
+            # read with the member by accounts.backends.MemberBackend.get_user (one statement)
+            chosen = getattr(user, "interface_language", None)
+            use_language(request, language_of(user) if chosen is None else chosen)
         return self.get_response(request)
 
 
