@@ -332,19 +332,19 @@ def relationships(
     return [result[i] for i in ids]
 
 
-FACT_COLUMNS = {  # the one shape of every row `relationships` reads, and its NULLs' types
-    "fact_a": IntegerField,
-    "fact_b": IntegerField,
-    "fact_n": IntegerField,
-    "fact_m": IntegerField,
-    "fact_at": DateTimeField,
-    "fact_x": FloatField,
-    "fact_y": FloatField,
-    "fact_t1": TextField,
-    "fact_t2": TextField,
-    "fact_t3": TextField,
-    "fact_t4": TextField,
+FACT_COLUMNS = ("fact_a", "fact_b", "fact_n", "fact_m", "fact_at", "fact_x", "fact_y")
+FACT_COLUMNS += ("fact_t1", "fact_t2", "fact_t3", "fact_t4")
+# The one shape of every row `relationships` reads: each column's NULL, cast to its type, made
+# once (building the Fields anew for every part was a third of the statement's CPU).
+_FACT_NULLS = {
+    name: Cast(Value(None), output_field=output)
+    for name, output in zip(
+        FACT_COLUMNS,
+        [IntegerField()] * 4 + [DateTimeField(), FloatField(), FloatField()] + [TextField()] * 4,
+        strict=True,
+    )
 }
+_KIND_FIELD = TextField()
 
 
 def fact_rows(queryset: QuerySet, kind: str, **columns) -> QuerySet:
@@ -352,14 +352,12 @@ def fact_rows(queryset: QuerySet, kind: str, **columns) -> QuerySet:
     b: the member, n, m, at, x, y, t1–t4), each column a field name given here or a NULL cast
     to its type (PostgreSQL can't match an untyped NULL with a date across a UNION)."""
     shaped = {
-        name: F(columns[name[5:]])
-        if name[5:] in columns
-        else Cast(Value(None), output_field=output())
-        for name, output in FACT_COLUMNS.items()
+        name: F(columns[name[5:]]) if name[5:] in columns else _FACT_NULLS[name]
+        for name in FACT_COLUMNS
     }
     return (
         queryset.order_by()
-        .annotate(fact_kind=Value(kind, output_field=TextField()), **shaped)
+        .annotate(fact_kind=Value(kind, output_field=_KIND_FIELD), **shaped)
         .values_list("fact_kind", *FACT_COLUMNS)
     )
 

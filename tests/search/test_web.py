@@ -81,7 +81,7 @@ def test_mynetwork_shows_suggestions_with_reasons_and_not_now_removes_one(
     assert "Col League" not in browser_client.get("/mynetwork/").content.decode()
 
 
-SEARCH_PAGE_QUERIES = 12  # session, member, language, 3 engine tiers, 6 of the relationships
+SEARCH_PAGE_QUERIES = 10  # session, member, language, 3 engine tiers, 4 of the relationships
 
 
 def test_search_page_query_count_is_pinned_whatever_the_results(
