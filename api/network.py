@@ -17,6 +17,7 @@ from api.payload import as_list, payload
 from api.schemas import iso
 from api.schemas.accounts import Account, account_entities, account_entity, accounts_answer
 from api.schemas.errors import Error
+from core import clock
 from core.errors import Forbidden, Invalid
 from core.paging import keyset_page
 from feed.queries import muted_among
@@ -154,10 +155,13 @@ def _relationship_with(request, member: User) -> dict:
 
 def relationship_entity(viewer: User, member: User) -> dict:
     """One Relationship; `can_message` is messaging's answer (M1–M6)."""
-    rel = queries.relationship(viewer, member)
-    extras = relationship_reads.relationship_extras(viewer, [member.pk])[member.pk]
+    rel = queries.relationships(
+        viewer, [member], also=relationship_reads.extras_parts(viewer, [member.pk])
+    )[0]
     return _relationship(
-        rel, can_message=bool(messaging.messageable(viewer, [member.pk])), extras=extras
+        rel,
+        can_message=bool(messaging.messageable(viewer, [member.pk])),
+        extras=relationship_reads.extras_of(rel),
     )
 
 
@@ -244,25 +248,33 @@ def relationships(request):
     """`id[]=1&id[]=2`; unknown ids are left out, as Mastodon does, and so is a member who
     blocked the viewer (B1: they don't exist for them)."""
     require_scope(request, "read:follows")
+    me = request.auth
     raw = request.GET.getlist("id[]") + request.GET.getlist("id")
     ids = [int(value) for value in raw if value.isdigit()]
     page_ids = [i for i in ids if pages_queries.is_page_account(i)]
-    known = accounts_queries.active_ids([i for i in ids if i not in page_ids])
-    ids = list(dict.fromkeys(i for i in ids if i in known))
-    found = queries.relationships(request.auth, ids, omit_blocked_by=True)
-    muted = muted_among(request.auth, ids)  # issue 12: mutes live with the feed
-    reachable = messaging.messageable(request.auth, ids)  # M1–M6
-    extras = relationship_reads.relationship_extras(
-        request.auth, [rel.id for rel in found]
-    )  # A1, A4
+    # One read of the members: which ids are known, and messaging's members (M1–M6).
+    members = accounts_queries.active_members(i for i in ids if i not in page_ids)
+    ids = list(dict.fromkeys(i for i in ids if i in members))
+    found = queries.relationships(
+        me, ids, omit_blocked_by=True, also=relationship_reads.extras_parts(me, ids)
+    )  # A1, A4's notes and ties read with the rest
+    muted = muted_among(me, [rel.id for rel in found])  # issue 12: mutes live with the feed
+    routes = messaging.routes_for(
+        me, [members[rel.id] for rel in found], known={rel.id: rel for rel in found}
+    )  # M1–M6, from the blocks, connections and follows just read
+    reachable = {route.member_id for route in routes if route.allowed}
+    today = relationship_reads.day_number(clock.now())
+    answer = []
     for rel in found:
         rel.muting = rel.id in muted
-    answer = [
-        _relationship(rel, can_message=rel.id in reachable, extras=extras[rel.id]) for rel in found
-    ]
-    pages = pages_queries.pages_by_id([i - PAGE_ACCOUNT_BASE for i in dict.fromkeys(page_ids)])
-    followed = set(pages_queries.followed_page_ids(request.auth)) if pages else set()
-    answer += [_page_relationship(page, following=page.pk in followed) for page in pages.values()]
+        extras = relationship_reads.extras_of(rel, today=today)
+        answer.append(_relationship(rel, can_message=rel.id in reachable, extras=extras))
+    if page_ids:
+        pages = pages_queries.pages_by_id([i - PAGE_ACCOUNT_BASE for i in dict.fromkeys(page_ids)])
+        followed = set(pages_queries.followed_page_ids(me)) if pages else set()
+        answer += [
+            _page_relationship(page, following=page.pk in followed) for page in pages.values()
+        ]
     return answer
 
 

@@ -10,7 +10,21 @@ loader or the Viewpoint's module: docs/architecture.md, "The doors".
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Cast
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +64,8 @@ class Relationship:
     degree: int | None = None
     mutual_connections_count: int = 0
     note: str = ""
+    # Rows of the `also` parts, by kind (a higher area's facts, read in the same statement).
+    facts: dict[str, tuple] = field(default_factory=dict, repr=False, compare=False)
     # The Connection row itself (its words, A1) when connected: read with the rest, so the
     # profile's private panel reads it no second time. Not one of Mastodon's fields.
     connection: Connection | None = field(default=None, repr=False, compare=False)
@@ -189,48 +205,120 @@ def relationship(viewer, member, *, view=None) -> Relationship:
     return relationships(viewer, [member], view=view)[0]
 
 
-def relationships(viewer, members, *, view=None, omit_blocked_by=False) -> list[Relationship]:
-    """Five queries for any number of members (blocks, follows, connections, invitations,
-    and the index's event replay); fewer when `view` (a Viewpoint) has them. Who may
-    message whom is messaging's (`messaging.queries.can_message`). `omit_blocked_by`: leave
-    out members who blocked the viewer, as unknown ids are (B1)."""
+def relationships(
+    viewer, members, *, view=None, omit_blocked_by=False, also=()
+) -> list[Relationship]:
+    """Two statements for any number of members: the facts in one (the viewer's blocks unless
+    `view` holds them, follows both ways, connection rows, pending invitations both ways, and
+    the `also` parts), and the index's event replay. Who may message whom is messaging's
+    (`messaging.queries.can_message`). `also`: a higher area's rows about the same members,
+    shaped by `fact_rows` (kind, viewer, member, ...), read in the same statement and kept by
+    kind on each Relationship's `facts`. `omit_blocked_by`: leave out members who blocked the
+    viewer, as unknown ids are (B1)."""
     ids = [getattr(m, "pk", m) for m in members]
     result = {i: Relationship(id=i) for i in ids}
     if not ids or viewer is None or not viewer.is_authenticated:
         return [result[i] for i in ids]
     me = viewer.pk
     view = view or Viewpoint(viewer)
-    hidden = view.hidden
+    parts = [
+        fact_rows(
+            Follow.objects.filter(follower_id=me, followee_id__in=ids),
+            "following",
+            a="follower_id",
+            b="followee_id",
+        ),
+        fact_rows(
+            Follow.objects.filter(followee_id=me, follower_id__in=ids),
+            "followed_by",
+            a="followee_id",
+            b="follower_id",
+        ),
+        *(
+            fact_rows(
+                Connection.objects.filter(**{mine: me, f"{theirs}__in": ids}),
+                "connection",
+                a=mine,
+                b=theirs,
+                n="pk",
+                m="invited_by_id",
+                at="created_at",
+                t1="reason",
+                t2="recipient_reason",
+                t3="note",
+                t4="recipient_note",
+            )
+            for mine, theirs in (("member_a_id", "member_b_id"), ("member_b_id", "member_a_id"))
+        ),
+        *(
+            fact_rows(
+                Invitation.objects.filter(
+                    **{mine: me, f"{theirs}__in": ids}, status=InvitationStatus.PENDING
+                ),
+                kind,
+                a=mine,
+                b=theirs,
+                n="pk",
+                at="ignored_at",
+            )
+            for kind, mine, theirs in (
+                ("sent", "sender_id", "recipient_id"),
+                ("received", "recipient_id", "sender_id"),
+            )
+        ),
+        *also,
+    ]
+    if not view.blocks_read:  # every block of the viewer's: D4 cuts paths through them too
+        parts.append(
+            fact_rows(
+                Block.objects.filter(Q(blocker_id=me) | Q(blocked_id=me)),
+                "block",
+                a="blocker_id",
+                b="blocked_id",
+            )
+        )
+    blocks = None if view.blocks_read else []
+    for row in parts[0].union(*parts[1:], all=True):
+        kind, _me, other = row[0], row[1], row[2]
+        if kind == "block":
+            blocks.append((_me, other))
+            continue
+        found = result.get(other)
+        if found is None:
+            continue
+        if kind == "following":
+            found.following = True
+        elif kind == "followed_by":
+            found.followed_by = True
+        elif kind == "connection":
+            a, b = sorted((_me, other))
+            found.connected = True
+            found.connection = Connection(
+                pk=row[3],
+                member_a_id=a,
+                member_b_id=b,
+                invited_by_id=row[4],
+                created_at=row[5],
+                reason=row[8],
+                recipient_reason=row[9],
+                note=row[10],
+                recipient_note=row[11],
+            )
+        elif kind == "sent":
+            found.invitation_sent, found.invitation_sent_id = True, row[3]
+        elif kind == "received":
+            if row[5] is None:  # N3: an ignored invitation is gone for its recipient
+                found.invitation_received, found.invitation_received_id = True, row[3]
+        else:
+            found.facts[kind] = row
+    if blocks is not None:
+        view.blocks_were(blocks)
     for blocker, blocked in view.blocks:
         if blocker == me and blocked in result:
             result[blocked].blocking = True
         elif blocked == me and blocker in result:
             result[blocker].blocked_by = True
-    follows = Follow.objects.filter(
-        Q(follower_id=me, followee_id__in=ids) | Q(followee_id=me, follower_id__in=ids)
-    ).values_list("follower_id", "followee_id")
-    for follower, followee in follows:
-        if follower == me and followee in result:
-            result[followee].following = True
-        elif follower in result:
-            result[follower].followed_by = True
-    for connection in Connection.objects.filter(
-        Q(member_a_id=me, member_b_id__in=ids) | Q(member_b_id=me, member_a_id__in=ids)
-    ):
-        a, b = connection.member_a_id, connection.member_b_id
-        found = result[b if a == me else a]
-        found.connected, found.connection = True, connection
-    invitations = Invitation.objects.filter(
-        Q(sender_id=me, recipient_id__in=ids) | Q(recipient_id=me, sender_id__in=ids),
-        status=InvitationStatus.PENDING,
-    ).values_list("pk", "sender_id", "recipient_id", "ignored_at")
-    for pk, sender, recipient, ignored_at in invitations:
-        if sender == me and recipient in result:
-            result[recipient].invitation_sent = True
-            result[recipient].invitation_sent_id = pk
-        elif recipient == me and sender in result and ignored_at is None:  # N3: ignored is gone
-            result[sender].invitation_received = True
-            result[sender].invitation_received_id = pk
+    hidden = view.hidden
     view.prime(ids)
     for member_id in ids:
         rel = result[member_id]
@@ -242,6 +330,36 @@ def relationships(viewer, members, *, view=None, omit_blocked_by=False) -> list[
     if omit_blocked_by:
         return [result[i] for i in ids if not result[i].blocked_by]
     return [result[i] for i in ids]
+
+
+FACT_COLUMNS = ("fact_a", "fact_b", "fact_n", "fact_m", "fact_at", "fact_x", "fact_y")
+FACT_COLUMNS += ("fact_t1", "fact_t2", "fact_t3", "fact_t4")
+# The one shape of every row `relationships` reads: each column's NULL, cast to its type, made
+# once (building the Fields anew for every part was a third of the statement's CPU).
+_FACT_NULLS = {
+    name: Cast(Value(None), output_field=output)
+    for name, output in zip(
+        FACT_COLUMNS,
+        [IntegerField()] * 4 + [DateTimeField(), FloatField(), FloatField()] + [TextField()] * 4,
+        strict=True,
+    )
+}
+_KIND_FIELD = TextField()
+
+
+def fact_rows(queryset: QuerySet, kind: str, **columns) -> QuerySet:
+    """`queryset` as one part of `relationships`' statement: rows (kind, a: the viewer,
+    b: the member, n, m, at, x, y, t1–t4), each column a field name given here or a NULL cast
+    to its type (PostgreSQL can't match an untyped NULL with a date across a UNION)."""
+    shaped = {
+        name: F(columns[name[5:]]) if name[5:] in columns else _FACT_NULLS[name]
+        for name in FACT_COLUMNS
+    }
+    return (
+        queryset.order_by()
+        .annotate(fact_kind=Value(kind, output_field=_KIND_FIELD), **shaped)
+        .values_list("fact_kind", *FACT_COLUMNS)
+    )
 
 
 # --- Lists -------------------------------------------------------------------------------

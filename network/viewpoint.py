@@ -40,6 +40,14 @@ class Viewpoint:
             )
         return self._blocks
 
+    @property
+    def blocks_read(self) -> bool:
+        return self._blocks is not None
+
+    def blocks_were(self, pairs) -> None:
+        """The blocks as read in a caller's own statement (`queries.relationships`)."""
+        self._blocks, self._hidden = list(pairs), None
+
     def hiding_connections(self) -> frozenset[int]:
         """The viewer's connections who keep their list to themselves (S5's `only_me`), by
         primary key: search leaves them out as intermediaries. Read in the same statement as

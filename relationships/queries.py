@@ -756,28 +756,70 @@ def members_by_id(ids) -> dict[int, User]:
 
 def relationship_extras(owner, member_ids) -> dict[int, dict]:
     """A1, A4: what the Relationship entity adds for the owner, for any number of members in
-    four queries: the owner's own note, why they connected, strength and last interaction."""
+    two queries: the owner's own note, why they connected, strength and last interaction."""
     ids = list(member_ids)
-    notes = notes_for(owner, ids)
-    strengths = strengths_among(owner, ids)
-    words = network.connections_among(owner, ids)
-    result = {}
-    for member_id in ids:
-        connection = words.get(member_id)
-        strength = strengths[member_id]
-        result[member_id] = {
-            "note": notes.get(member_id, ""),
-            "connected_at": connection.created_at if connection else None,
-            "connection_reason": (connection.reason or connection.recipient_reason or None)
-            if connection
-            else None,
-            "connection_note": (connection.note or connection.recipient_note or None)
-            if connection
-            else None,
-            "strength": strength.strength if connection or strength.strength else 0,
-            "last_interaction_at": strength.last_interaction_at,
-        }
-    return result
+    return {
+        rel.id: extras_of(rel)
+        for rel in network.relationships(owner, ids, also=extras_parts(owner, ids))
+    }
+
+
+def extras_parts(owner, member_ids) -> list:
+    """A1, A4's rows about these members (the owner's notes and ties), shaped to be read in
+    `network.queries.relationships`' one statement; `extras_of` reads them back."""
+    ids = list(member_ids)
+    return [
+        network.fact_rows(
+            PrivateNote.objects.filter(owner=owner, member_id__in=ids),
+            "note",
+            a="owner_id",
+            b="member_id",
+            t1="text",
+        ),
+        network.fact_rows(
+            Tie.objects.filter(owner=owner, other_id__in=ids),
+            "tie",
+            a="owner_id",
+            b="other_id",
+            n="tags",
+            at="last_interaction_at",
+            x="score",
+            y="scored_on",
+        ),
+    ]
+
+
+@dataclass
+class _TieRow:
+    """The fields of a Tie that A4's strength reads, from a fact row (no model instance)."""
+
+    score: float
+    scored_on: float
+    tags: int
+    last_interaction_at: datetime | None
+
+
+def extras_of(rel, *, today: float | None = None) -> dict:
+    """A1, A4 for one Relationship read with `extras_parts`: no query (its Connection row
+    came with it)."""
+    connection = rel.connection
+    note = rel.facts.get("note")
+    tie = rel.facts.get("tie")
+    if tie is not None:
+        tie = _TieRow(score=tie[6], scored_on=tie[7], tags=tie[3], last_interaction_at=tie[5])
+    strength = _strength(rel.id, tie, day_number(clock.now()) if today is None else today)
+    return {
+        "note": note[8] if note else "",
+        "connected_at": connection.created_at if connection else None,
+        "connection_reason": (connection.reason or connection.recipient_reason or None)
+        if connection
+        else None,
+        "connection_note": (connection.note or connection.recipient_note or None)
+        if connection
+        else None,
+        "strength": strength.strength if connection or strength.strength else 0,
+        "last_interaction_at": strength.last_interaction_at,
+    }
 
 
 def every_for(owner, member) -> str:

@@ -3,8 +3,9 @@
 import pytest
 from django.test import Client
 
+from api.schemas import iso
 from network import services
-from network.models import Connection, Follow, Report
+from network.models import Connection, Follow, Invitation, Report
 from network.queries import CONNECTIONS_FOR_CONNECTIONS, CONNECTIONS_HIDDEN
 from tests.api.factories import bearer, member_token
 from tests.factories import make_member
@@ -195,18 +196,151 @@ def test_relationships_cost_the_same_for_1_or_25_members(api, cast, django_asser
     connect(cast["ann"], others[0])
     caller = api["ann"]
     caller.get("/accounts/relationships", **{"id[]": [others[0].pk]})  # warm the index
-    # token+member, the member's language, known ids, blocks, events, follows,
-    # connections, invitations, mutes (issue 12: Relationship.muting), and messaging's
-    # can_message (issue 13): members, blocks, connections, follows, conversations, current
-    # companies, and spent credits when a stranger is among them; A1/A4 (issue 15): the
-    # viewer's notes, ties and connection rows (+3); current companies only when a route
-    # gets that far (M5, not for a connection: -1)
-    with django_assert_num_queries(17):
-        one = caller.get("/accounts/relationships", **{"id[]": [others[0].pk]})
-    with django_assert_num_queries(19):
+    # token+member, the member's language, the members (known ids and messaging's), the
+    # facts in one statement (blocks, follows both ways, connection rows, invitations both
+    # ways, A1's notes, A4's ties), the index's events, mutes (issue 12), and messaging's
+    # conversations; current companies (M5) and spent credits (M3) when a stranger is among
+    # them: the same nine for one stranger and for 25 members
+    with django_assert_num_queries(9):
+        one = caller.get("/accounts/relationships", **{"id[]": [others[1].pk]})
+    with django_assert_num_queries(9):
         many = caller.get("/accounts/relationships", **{"id[]": [o.pk for o in others]})
+    with django_assert_num_queries(7):  # a connection alone: no companies, no credits
+        connected = caller.get("/accounts/relationships", **{"id[]": [others[0].pk]})
     assert len(one.json()) == 1 and len(many.json()) == 25
     assert many.json()[0]["degree"] == 1 and many.json()[1]["degree"] is None
+    assert connected.json() == many.json()[:1]
+
+
+def _expected_relationship(me, member, *, degree, mutuals) -> dict:
+    """The Relationship as one fact at a time reads it (the readers each field comes from,
+    member by member), for comparing with the batched endpoint."""
+    from feed.models import Mute
+    from messaging.queries import can_message
+    from network.models import Block, Invitation, InvitationStatus
+    from relationships.models import PrivateNote
+    from relationships.queries import strength_with
+
+    a, b = sorted((me.pk, member.pk))
+    connection = Connection.objects.filter(member_a_id=a, member_b_id=b).first()
+    pending = Invitation.objects.filter(status=InvitationStatus.PENDING)
+    following = Follow.objects.filter(follower=me, followee=member).exists()
+    muting = Mute.objects.filter(member=me, muted=member).exists()
+    strength = strength_with(me, member) if member.pk != me.pk else None
+    note = PrivateNote.objects.filter(owner=me, member=member).values_list("text", flat=True)
+    return {
+        "id": str(member.pk),
+        "following": following,
+        "showing_reblogs": following,
+        "notifying": False,
+        "languages": None,
+        "followed_by": Follow.objects.filter(follower=member, followee=me).exists(),
+        "blocking": Block.objects.filter(blocker=me, blocked=member).exists(),
+        "blocked_by": False,  # B1: such a member is left out
+        "muting": muting,
+        "muting_notifications": muting,
+        "requested": False,
+        "requested_by": False,
+        "domain_blocking": False,
+        "endorsed": False,
+        "note": note.first() or "",
+        "connected": connection is not None,
+        "degree": degree,
+        "invitation_sent": pending.filter(sender=me, recipient=member).exists(),
+        "invitation_received": pending.filter(
+            sender=member, recipient=me, ignored_at__isnull=True
+        ).exists(),
+        "can_message": member.pk != me.pk and can_message(me, member).allowed,
+        "mutual_connections_count": mutuals,
+        "connected_at": iso(connection.created_at) if connection else None,
+        "connection_reason": (connection.reason or connection.recipient_reason or None)
+        if connection
+        else None,
+        "connection_note": (connection.note or connection.recipient_note or None)
+        if connection
+        else None,
+        "strength": strength.strength if strength and (connection or strength.strength) else 0,
+        "last_interaction_at": iso(strength.last_interaction_at) if strength else None,
+    }
+
+
+def test_relationships_for_many_ids_answer_what_each_fact_says_b1_d1_n3_a1_a4(cast):
+    """The batched read gives, for every kind of relationship, the JSON that each fact read
+    on its own gives (B1, D1, D2, N3, S5, A1, A4, M1–M6, issue 12's mutes)."""
+    from feed.services import mute
+    from relationships.services import record_interaction, set_note
+
+    me = cast["ann"]
+    people = {
+        name: make_member(handle=name)
+        for name in [
+            "friend",
+            "fan",
+            "idol",
+            "asked",
+            "asker",
+            "ignored",
+            "blockee",
+            "blocker",
+            "hider",
+            "second",
+            "stranger",
+            "muted",
+        ]
+    }
+    p = people
+    services.invite(sender=me, recipient=p["friend"], note="From the conference", reason="met")
+    services.accept(invitation_id=Invitation.objects.get(recipient=p["friend"]).pk, by=p["friend"])
+    set_note(owner=me, member=p["friend"], text="Knows everyone in Berlin")
+    record_interaction(actor_id=me.pk, other_id=p["friend"].pk, kind="messages")
+    services.follow(follower=p["fan"], followee=me)
+    services.follow(follower=me, followee=p["idol"])
+    set_note(owner=me, member=p["idol"], text="Read her book")
+    services.invite(sender=me, recipient=p["asked"])
+    services.invite(sender=p["asker"], recipient=me)
+    ignored = services.invite(sender=p["ignored"], recipient=me)
+    services.ignore(invitation_id=ignored.pk, by=me)
+    services.block(blocker=me, blocked=p["blockee"])
+    services.block(blocker=p["blocker"], blocked=me)
+    connect(p["hider"], me)
+    set_profile(p["hider"], connections_visible_to="only_me")  # S5 hides lists, not mutuals
+    connect(p["hider"], p["second"])
+    connect(p["friend"], p["second"])
+    services.follow(follower=me, followee=p["muted"])
+    mute(member=me, muted=p["muted"])
+    ask = [*(m.pk for m in people.values()), me.pk, 2**31 - 7, p["friend"].pk]
+    response = Caller(me).get("/accounts/relationships", **{"id[]": ask})
+    assert response.status_code == 200
+    shown = [n for n in people if n != "blocker"] + ["me"]  # B1, unknown id and repeat left out
+    graph = {
+        "friend": (1, 0),
+        "hider": (1, 0),
+        "second": (2, 2),
+        "me": (None, 0),
+        "blockee": (None, 0),
+    }
+    expected = [
+        _expected_relationship(
+            me,
+            me if n == "me" else people[n],
+            degree=graph.get(n, (None, 0))[0],
+            mutuals=graph.get(n, (None, 0))[1],
+        )
+        for n in shown
+    ]
+    assert response.json() == expected
+    got = {n: r for n, r in zip(shown, response.json(), strict=True)}
+    assert got["friend"]["note"] == "Knows everyone in Berlin" and got["friend"]["strength"] > 0
+    assert got["friend"]["connection_reason"] == "met" and got["friend"]["can_message"]
+    assert got["fan"]["followed_by"] and got["idol"]["following"]
+    assert got["asked"]["invitation_sent"] and got["asker"]["invitation_received"]
+    assert not got["ignored"]["invitation_received"]  # N3
+    assert got["blockee"]["blocking"] and not got["blockee"]["can_message"]
+    assert got["muted"]["muting"] and not got["me"]["can_message"]
+    # each answer is the one the member gets asked about alone
+    for name in ("friend", "asker", "second", "blockee", "muted"):
+        alone = Caller(me).get("/accounts/relationships", **{"id[]": [people[name].pk]})
+        assert alone.json() == [got[name]]
 
 
 def test_openapi_lists_the_network_endpoints(client):

@@ -81,9 +81,9 @@ def test_mynetwork_shows_suggestions_with_reasons_and_not_now_removes_one(
     assert "Col League" not in browser_client.get("/mynetwork/").content.decode()
 
 
-# session, member with its language (one statement since issue 18), 3 engine tiers, 6 of the
-# relationships
-SEARCH_PAGE_QUERIES = 11
+# session, member with its language (one statement since issue 18), 3 engine tiers, 4 of the
+# relationships (one statement for their facts since issue 10)
+SEARCH_PAGE_QUERIES = 9
 
 
 def test_search_page_query_count_is_pinned_whatever_the_results(
