@@ -186,8 +186,11 @@ def test_main_pages_work_with_no_csp_violation(browser, live_server, settings, t
         for path in ["/", "/login/", "/join/", "/in/dana/", "/password-reset/", "/admin/login/"]:
             visit(visitor, f"{base}{path}")
         visit(visitor, f"{base}/api/docs")
-        expect(visitor.locator(".swagger-ui .info .title")).to_contain_text("Linkwell API")
-        expect(visitor.locator(".swagger-ui .opblock").first).to_be_visible()
+        # The page fetches the whole OpenAPI document, built on first use: seconds on a loaded
+        # machine, past expect's 5 s default.
+        title = visitor.locator(".swagger-ui .info .title")
+        expect(title).to_contain_text("Linkwell API", timeout=30_000)
+        expect(visitor.locator(".swagger-ui .opblock").first).to_be_visible(timeout=30_000)
 
         for path in ["/", "/in/dana/", "/settings/", "/settings/tokens/", "/settings/blocks/"]:
             visit(page, f"{base}{path}")
