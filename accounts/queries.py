@@ -134,10 +134,10 @@ def ids_named(names) -> dict[str, list[int]]:
     return found
 
 
-# The member a session names, with their interface language (S2, "" when they follow the
-# browser) from the profile's row, so a signed-in page reads both in one statement; the ORM
-# compiles it once per database (core/compiled.py). The join names profiles' column by the
-# one-to-one's related name: accounts imports nothing of profiles.
+# The member a session names, with their interface language ("" when they follow the
+# browser; docs/i18n.md) from the profile's row, so a signed-in page reads both in one
+# statement; the ORM compiles it once per database (core/compiled.py). The join names
+# profiles' column by the one-to-one's related name: accounts imports nothing of profiles.
 _SIGNED_IN = CompiledRead(
     lambda pk: User.objects.annotate(interface_language=F("profile__language")).filter(pk=pk), 0
 )

@@ -259,10 +259,9 @@ def relationships(request):
         me, ids, omit_blocked_by=True, also=relationship_reads.extras_parts(me, ids)
     )  # A1, A4's notes and ties read with the rest
     muted = muted_among(me, [rel.id for rel in found])  # issue 12: mutes live with the feed
-    routes = messaging.routes_for(
-        me, [members[rel.id] for rel in found], known={rel.id: rel for rel in found}
-    )  # M1–M6, from the blocks, connections and follows just read
-    reachable = {route.member_id for route in routes if route.allowed}
+    reachable = messaging.messageable(
+        me, [rel.id for rel in found], members=members, known={rel.id: rel for rel in found}
+    )  # M1–M6, from the members, blocks, connections and follows just read
     today = relationship_reads.day_number(clock.now())
     answer = []
     for rel in found:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db import connections
 from django.db.models import QuerySet
 
 
@@ -39,11 +38,3 @@ class CompiledRead:
             self._compiled[alias] = found
         sql, positions = found
         return sql, [args[i] for i in positions]
-
-    def rows(self, alias: str, *args) -> list[tuple]:
-        """The rows as the database returns them: for `values_list` reads of ids, numbers
-        and text (no converters run, so no dates or booleans that SQLite stores as text)."""
-        sql, params = self.sql(alias, *args)
-        with connections[alias].cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()

@@ -513,14 +513,17 @@ def pending_request(viewer: User, request_id: int) -> MessageRequest:
     return found
 
 
-def messageable(sender: User, member_ids) -> set[int]:
+def messageable(sender: User, member_ids, *, members=None, known=None) -> set[int]:
     """Which of `member_ids` the sender may write to now, by any route (the API's
-    Relationship `can_message`), in a constant number of queries."""
+    Relationship `can_message`), in a constant number of queries. `members`: those members
+    by id, already read; `known`: their Relationships, as `routes_for` takes them."""
     from accounts.queries import active_members
 
-    found = active_members([i for i in member_ids if i != sender.pk])
-    members = [found[i] for i in member_ids if i in found]
-    return {route.member_id for route in routes_for(sender, members) if route.allowed}
+    found = (
+        active_members([i for i in member_ids if i != sender.pk]) if members is None else members
+    )
+    chosen = [found[i] for i in member_ids if i in found]
+    return {route.member_id for route in routes_for(sender, chosen, known=known) if route.allowed}
 
 
 def message_for(viewer: User, message_id: int) -> tuple[Thread, Message]:

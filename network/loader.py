@@ -225,12 +225,15 @@ def save_snapshot(index, directory: Path) -> Path:
 def published_generation(directory: Path | None = None) -> int | None:
     """The event id this database's published snapshot was taken at, if there is one: the
     log is kept from there, so a new worker maps the snapshot instead of rebuilding."""
-    directory = Path(directory or settings.LINKWELL_GRAPH_DIR)
     try:
-        pointer = json.loads((directory / f"current-{_database_key()}.json").read_text())
-        return int(pointer["generation"])
+        return int(_pointer(Path(directory or settings.LINKWELL_GRAPH_DIR))["generation"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def _pointer(directory: Path) -> dict:
+    """This database's pointer file in `directory`, as `save_snapshot` wrote it."""
+    return json.loads((directory / f"current-{_database_key()}.json").read_text())
 
 
 def _load_snapshot(directory: Path):
@@ -239,7 +242,7 @@ def _load_snapshot(directory: Path):
     from graph import GraphIndex
 
     try:
-        pointer = json.loads((directory / f"current-{_database_key()}.json").read_text())
+        pointer = _pointer(directory)
         generation = int(pointer["generation"])
         if generation and _event_mark(generation) != pointer["event"]:
             logger.info("graph snapshot %s is not from this database; rebuilding", pointer)

@@ -8,6 +8,7 @@ loader or the Viewpoint's module: docs/architecture.md, "The doors".
 """
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 from django.db.models import (
@@ -65,7 +66,7 @@ class Relationship:
     mutual_connections_count: int = 0
     note: str = ""
     # Rows of the `also` parts, by kind (a higher area's facts, read in the same statement).
-    facts: dict[str, tuple] = field(default_factory=dict, repr=False, compare=False)
+    facts: dict[str, "FactRow"] = field(default_factory=dict, repr=False, compare=False)
     # The Connection row itself (its words, A1) when connected: read with the rest, so the
     # profile's private panel reads it no second time. Not one of Mastodon's fields.
     connection: Connection | None = field(default=None, repr=False, compare=False)
@@ -278,39 +279,38 @@ def relationships(
             )
         )
     blocks = None if view.blocks_read else []
-    for row in parts[0].union(*parts[1:], all=True):
-        kind, _me, other = row[0], row[1], row[2]
-        if kind == "block":
-            blocks.append((_me, other))
+    for row in map(FactRow._make, parts[0].union(*parts[1:], all=True)):
+        if row.kind == "block":
+            blocks.append((row.a, row.b))
             continue
-        found = result.get(other)
+        found = result.get(row.b)
         if found is None:
             continue
-        if kind == "following":
+        if row.kind == "following":
             found.following = True
-        elif kind == "followed_by":
+        elif row.kind == "followed_by":
             found.followed_by = True
-        elif kind == "connection":
-            a, b = sorted((_me, other))
+        elif row.kind == "connection":
+            a, b = sorted((row.a, row.b))
             found.connected = True
             found.connection = Connection(
-                pk=row[3],
+                pk=row.n,
                 member_a_id=a,
                 member_b_id=b,
-                invited_by_id=row[4],
-                created_at=row[5],
-                reason=row[8],
-                recipient_reason=row[9],
-                note=row[10],
-                recipient_note=row[11],
+                invited_by_id=row.m,
+                created_at=row.at,
+                reason=row.t1,
+                recipient_reason=row.t2,
+                note=row.t3,
+                recipient_note=row.t4,
             )
-        elif kind == "sent":
-            found.invitation_sent, found.invitation_sent_id = True, row[3]
-        elif kind == "received":
-            if row[5] is None:  # N3: an ignored invitation is gone for its recipient
-                found.invitation_received, found.invitation_received_id = True, row[3]
+        elif row.kind == "sent":
+            found.invitation_sent, found.invitation_sent_id = True, row.n
+        elif row.kind == "received":
+            if row.at is None:  # N3: an ignored invitation is gone for its recipient
+                found.invitation_received, found.invitation_received_id = True, row.n
         else:
-            found.facts[kind] = row
+            found.facts[row.kind] = row
     if blocks is not None:
         view.blocks_were(blocks)
     for blocker, blocked in view.blocks:
@@ -332,8 +332,25 @@ def relationships(
     return [result[i] for i in ids]
 
 
-FACT_COLUMNS = ("fact_a", "fact_b", "fact_n", "fact_m", "fact_at", "fact_x", "fact_y")
-FACT_COLUMNS += ("fact_t1", "fact_t2", "fact_t3", "fact_t4")
+class FactRow(NamedTuple):
+    """One row of `relationships`' statement: its kind, the viewer (a) and the member (b),
+    then what the kind's part put in each typed column (the rest NULL)."""
+
+    kind: str
+    a: int
+    b: int
+    n: int | None
+    m: int | None
+    at: object
+    x: float | None
+    y: float | None
+    t1: str | None
+    t2: str | None
+    t3: str | None
+    t4: str | None
+
+
+FACT_COLUMNS = tuple(f"fact_{name}" for name in FactRow._fields[1:])
 # The one shape of every row `relationships` reads: each column's NULL, cast to its type, made
 # once (building the Fields anew for every part was a third of the statement's CPU).
 _FACT_NULLS = {
@@ -348,9 +365,9 @@ _KIND_FIELD = TextField()
 
 
 def fact_rows(queryset: QuerySet, kind: str, **columns) -> QuerySet:
-    """`queryset` as one part of `relationships`' statement: rows (kind, a: the viewer,
-    b: the member, n, m, at, x, y, t1–t4), each column a field name given here or a NULL cast
-    to its type (PostgreSQL can't match an untyped NULL with a date across a UNION)."""
+    """`queryset` as one part of `relationships`' statement, read back as `FactRow`s: each
+    column (by FactRow's names) a field name given here or a NULL cast to its type
+    (PostgreSQL can't match an untyped NULL with a date across a UNION)."""
     shaped = {
         name: F(columns[name[5:]]) if name[5:] in columns else _FACT_NULLS[name]
         for name in FACT_COLUMNS

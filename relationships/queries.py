@@ -806,10 +806,10 @@ def extras_of(rel, *, today: float | None = None) -> dict:
     note = rel.facts.get("note")
     tie = rel.facts.get("tie")
     if tie is not None:
-        tie = _TieRow(score=tie[6], scored_on=tie[7], tags=tie[3], last_interaction_at=tie[5])
+        tie = _TieRow(score=tie.x, scored_on=tie.y, tags=tie.n, last_interaction_at=tie.at)
     strength = _strength(rel.id, tie, day_number(clock.now()) if today is None else today)
     return {
-        "note": note[8] if note else "",
+        "note": note.t1 if note else "",
         "connected_at": connection.created_at if connection else None,
         "connection_reason": (connection.reason or connection.recipient_reason or None)
         if connection

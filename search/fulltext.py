@@ -39,7 +39,7 @@ class Filters:
 
     ids: list[int] | None = None
     facets: tuple[tuple[str, str], ...] = ()
-    without: list[int] = ()
+    without: tuple[int, ...] | list[int] = ()
 
 
 def _postgres() -> bool:

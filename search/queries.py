@@ -206,6 +206,11 @@ def _degree_ids(degrees: set[int], close: Closeness) -> list[int] | None:
     return ids
 
 
+def _narrowing(wanted: set[int], facets, close: Closeness) -> Filters:
+    """The filters as SQL narrowing: the facets, and a degree's ids when small enough."""
+    return Filters(ids=_degree_ids(wanted, close) if wanted else None, facets=facets)
+
+
 def _network(degrees: set[int], close: Closeness) -> tuple[list[int], list[int], bool]:
     """For a text search: the network members read by id (the 1st degree; the 2nd too when
     a filter asks for it and it has DEGREE_IDS_MAX or fewer members), the ids left out of
@@ -264,18 +269,19 @@ def people(
     if not fulltext.terms(q) and not facets and not wanted:
         return Results([], 0, offset, limit)
     scope = Scope.ALL if signed_in else Scope.CARD
-    text = bool(fulltext.terms(q))
-    if text:
+    approximate = False
+    if not fulltext.terms(q):  # filters alone: the degree's ids narrow the SQL itself
+        found = fulltext.match(
+            q, scope=scope, limit=CANDIDATES, filters=_narrowing(wanted, facets, close)
+        )
+    else:
         found = _matches(
             q, scope=scope, wanted=wanted, facets=facets, offset=offset, limit=limit, close=close
         )
-    if not text or not found:
-        filters = Filters(ids=_degree_ids(wanted, close) if wanted else None, facets=facets)
-    if not text:
-        found = fulltext.match(q, scope=scope, limit=CANDIDATES, filters=filters)
-    approximate = False
-    if not found and text:
-        found, approximate = fulltext.similar_names(q, limit=CANDIDATES, filters=filters), True
+        if not found:  # "did you mean": names alike, under the same filters
+            narrowing = _narrowing(wanted, facets, close)
+            found = fulltext.similar_names(q, limit=CANDIDATES, filters=narrowing)
+            approximate = True
     hidden = close.hidden
     exact = accounts_queries.id_with_handle(handle) if handle else None
     if exact is not None:
