@@ -86,11 +86,7 @@ def _member(request, account_id: int) -> User:
 def _relationship(request, member) -> dict:
     from api.network import relationship_entity
 
-    entity = relationship_entity(request.auth, member)
-    mute = queries.mute_of(request.auth, member)
-    entity["muting"] = mute is not None
-    entity["muting_notifications"] = bool(mute and mute.notifications)
-    return entity
+    return relationship_entity(request.auth, member)
 
 
 @router.post("/v1/accounts/{int:account_id}/mute", auth=member_auth)

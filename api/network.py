@@ -94,8 +94,13 @@ class ReportOut(Schema):
 
 
 def _relationship(
-    rel: queries.Relationship, *, can_message: bool = False, extras: dict | None = None
+    rel: queries.Relationship,
+    *,
+    can_message: bool = False,
+    extras: dict | None = None,
+    mute: bool | None = None,
 ) -> dict:
+    """`mute` is None when the viewer doesn't mute them, else whether notifications are muted."""
     extras = extras or {}
     return {
         "id": str(rel.id),
@@ -106,8 +111,8 @@ def _relationship(
         "followed_by": rel.followed_by,
         "blocking": rel.blocking,
         "blocked_by": rel.blocked_by,
-        "muting": getattr(rel, "muting", False),
-        "muting_notifications": getattr(rel, "muting", False),
+        "muting": mute is not None,
+        "muting_notifications": bool(mute),
         "requested": False,
         "requested_by": False,
         "domain_blocking": False,
@@ -162,6 +167,7 @@ def relationship_entity(viewer: User, member: User) -> dict:
         rel,
         can_message=bool(messaging.messageable(viewer, [member.pk])),
         extras=relationship_reads.extras_of(rel),
+        mute=muted_among(viewer, [member.pk]).get(member.pk),
     )
 
 
@@ -265,9 +271,12 @@ def relationships(request):
     today = relationship_reads.day_number(clock.now())
     answer = []
     for rel in found:
-        rel.muting = rel.id in muted
         extras = relationship_reads.extras_of(rel, today=today)
-        answer.append(_relationship(rel, can_message=rel.id in reachable, extras=extras))
+        answer.append(
+            _relationship(
+                rel, can_message=rel.id in reachable, extras=extras, mute=muted.get(rel.id)
+            )
+        )
     if page_ids:
         pages = pages_queries.pages_by_id([i - PAGE_ACCOUNT_BASE for i in dict.fromkeys(page_ids)])
         followed = set(pages_queries.followed_page_ids(me)) if pages else set()

@@ -11,12 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
-
 from accounts.models import User
-from core import clock
 from feed import queries
-from feed.models import Mute, Post
+from feed.models import Post
 from notifications import queries as inbox_queries
 from notifications.models import Kind, Notification
 
@@ -51,11 +48,8 @@ class NoticeGroup:
 
 
 def _muted_for_notifications(viewer) -> set[int]:
-    now = clock.now()
     return set(
-        Mute.objects.filter(member=viewer, notifications=True)
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-        .values_list("muted_id", flat=True)
+        queries.mutes_in_force(viewer).filter(notifications=True).values_list("muted_id", flat=True)
     )
 
 

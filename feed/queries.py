@@ -85,11 +85,8 @@ class Sight:
             if self.viewer is None:
                 self._muted = frozenset()
             else:
-                now = clock.now()
                 self._muted = frozenset(
-                    Mute.objects.filter(member=self.viewer)
-                    .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-                    .values_list("muted_id", flat=True)
+                    mutes_in_force(self.viewer).values_list("muted_id", flat=True)
                 )
         return self._muted
 
@@ -579,25 +576,27 @@ def reposters(viewer, post: Post, *, sight: Sight | None = None) -> QuerySet:
     return rows.order_by("-id")
 
 
+def mutes_in_force(member) -> QuerySet:
+    """The member's mutes that have not lapsed: a mute with a `duration` ends at `expires_at`
+    by itself (Mastodon's meaning), whether or not its row has been deleted yet."""
+    return Mute.objects.filter(member=member).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=clock.now())
+    )
+
+
 def mutes_of(member) -> QuerySet:
-    return Mute.objects.filter(member=member).select_related("muted__profile").order_by("-id")
+    return mutes_in_force(member).select_related("muted__profile").order_by("-id")
 
 
-def mute_of(member, other) -> Mute | None:
-    return Mute.objects.filter(member=member, muted=other).first()
-
-
-def is_muting(member, other) -> bool:
-    return Mute.objects.filter(member=member, muted=other).exists()
-
-
-def muted_among(member, member_ids) -> set[int]:
+def muted_among(member, member_ids) -> dict[int, bool]:
+    """Which of the members the member mutes now, each with whether their notifications are
+    muted too (the Relationship's `muting` and `muting_notifications`)."""
     if member is None or not member.is_authenticated:
-        return set()
-    return set(
-        Mute.objects.filter(member=member, muted_id__in=list(member_ids)).values_list(
-            "muted_id", flat=True
-        )
+        return {}
+    return dict(
+        mutes_in_force(member)
+        .filter(muted_id__in=list(member_ids))
+        .values_list("muted_id", "notifications")
     )
 
 

@@ -305,6 +305,32 @@ def test_mute_hides_posts_and_notifications_without_unfollowing(api, cast):
     assert str(made.pk) in [s["id"] for s in api["ann"].get("/v1/timelines/home").json()]
 
 
+def test_p3_a_mute_reads_the_same_on_every_door_and_lapses_at_its_duration(
+    api, cast, frozen_now
+):
+    ann, ben = cast["ann"], cast["ben"]
+    connect(ann, ben)
+    made = post(ben, "Chatty")
+    rel = api["ann"].post(
+        f"/v1/accounts/{ben.pk}/mute", {"notifications": False, "duration": 3600}
+    ).json()
+    assert rel["muting"] and not rel["muting_notifications"]
+    many = api["ann"].get("/v1/accounts/relationships", **{"id[]": ben.pk}).json()[0]
+    assert many["muting"] and not many["muting_notifications"]
+    followed = api["ann"].post(f"/v1/accounts/{ben.pk}/follow").json()
+    assert followed["muting"], "follow's Relationship says what relationships says"
+    api["ann"].post(f"/v1/accounts/{ben.pk}/mute", {"notifications": True})
+    rel = api["ann"].get("/v1/accounts/relationships", **{"id[]": ben.pk}).json()[0]
+    assert rel["muting"] and rel["muting_notifications"]
+    api["ann"].post(f"/v1/accounts/{ben.pk}/mute", {"duration": 60})
+    frozen_now.advance(seconds=61)
+    rel = api["ann"].get("/v1/accounts/relationships", **{"id[]": ben.pk}).json()[0]
+    assert not rel["muting"] and not rel["muting_notifications"]
+    assert api["ann"].get("/v1/mutes").json() == []
+    assert str(made.pk) in [s["id"] for s in api["ann"].get("/v1/timelines/home").json()]
+    assert not api["ann"].post(f"/v1/accounts/{ben.pk}/follow").json()["muting"]
+
+
 def test_p3_v2_keyword_filter_really_filters_the_home_timeline(api, cast):
     connect(cast["ann"], cast["ben"])
     post(cast["ben"], "Buy crypto now")
