@@ -43,6 +43,25 @@ def test_connections_csv_is_read_after_its_notes_with_bom_crlf_quotes_and_blank_
     assert rows[1][1]["Position"] == 'Lead "maps"\nand data'
 
 
+def test_x1_one_of_linkedins_csv_files_uploaded_alone_is_an_import_of_its_rows(ines, upload):
+    """Issue 17: the ZIP, or any one of its CSV files alone: Connections.csv alone is matched
+    like the ZIP's, Positions.csv alone offers its positions in the preview."""
+    emma = make_member(handle="emma", display_name="Emma Stone", email="emma@corp.test")
+    alone = upload(
+        ines,
+        connections_csv([Contact("Emma", "Stone", "", "emma@corp.test"), Contact("No", "One")]),
+        name="Connections.csv",
+    )
+    assert alone.state == JobState.DONE, alone.error
+    assert alone.counts["connections"] == 2 and alone.counts["files"] == ["Connections.csv"]
+    assert [line.view.member.pk for line in queries.matches(ines, alone)[0]] == [emma.pk]
+    with zipfile.ZipFile(io.BytesIO(sample_export([]))) as archive:
+        positions = archive.read("Positions.csv")
+    only = upload(ines, positions, name="Positions.csv")
+    assert only.state == JobState.DONE and only.counts["connections"] == 0
+    assert len(queries.profile_preview(ines, only)["positions"]) == 2
+
+
 def _stranger_with_address(email):
     return make_member(handle="olek", display_name="Olek Orr", email=email)
 
