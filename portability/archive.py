@@ -31,6 +31,11 @@ CONNECTIONS_NOTES = (
 )
 
 
+def site_domain() -> str:
+    """This site's host, the domain of its accounts' addresses in Mastodon's CSVs."""
+    return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0]
+
+
 @dataclass
 class Part:
     """One area's share of the export: CSV files (name → header + rows or raw text), a key
@@ -262,14 +267,13 @@ def network_part(member: User) -> Part:
         member, list(network.followed_ids(member).values_list("followee_id", flat=True))
     )
     blocked = [b.blocked for b in network.blocked_members(member) if b.blocked.is_active]
-    domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0]
+    domain = site_domain()
     part.files["following_accounts.csv"] = formats.mastodon_following(
         [f"{v.member.username}@{domain}" for v in following]
     )
     part.files["blocked_accounts.csv"] = formats.mastodon_blocks(
         [f"{m.username}@{domain}" for m in blocked]
     )
-    part.files["lists.csv"] = formats.mastodon_lists([])  # Linkwell has no lists
     part.files["connections.vcf"] = formats.vcard([_card(p) for p in people])
     part.data["connections"] = [
         {
@@ -431,6 +435,15 @@ def notes_and_tags_part(member: User) -> Part:
     part.files["Tags.csv"] = table(
         ["Tag", "Handle"],
         [[title, handle[pk]] for title, members in tags for pk in members if pk in handle],
+    )
+    # The same tags as Mastodon's lists.csv (a tag is a Mastodon list), for Mastodon's tools.
+    part.files["lists.csv"] = formats.mastodon_lists(
+        [
+            (title, f"{handle[pk]}@{site_domain()}")
+            for title, members in tags
+            for pk in members
+            if pk in handle
+        ]
     )
     part.data["notes"] = [
         {"handle": handle[pk], "note": text} for pk, text in notes if pk in handle

@@ -53,6 +53,8 @@ from portability.readers import (
 )
 from profiles import services as profiles
 from profiles.queries import language_of
+from relationships import queries as relationships_queries
+from relationships import services as relationships
 
 log = logging.getLogger(__name__)
 
@@ -312,9 +314,15 @@ def _follow_companies(member: User, rows) -> int:
 
 def apply_mastodon(*, member: User, import_id) -> dict:
     """Mastodon's follows and lists become follows, its blocks blocks, for the local accounts
-    the file names; other servers' accounts are counted, not followed (no federation)."""
+    the file names; other servers' accounts are counted, not followed (no federation). A
+    list's members also go into the member's tag of that name (A1: a tag is a Mastodon
+    list), made once, so importing the file again adds no tag and no member twice."""
     source = _ready(member, import_id)
     result = {"done": 0, "not_found": 0, "refused": 0}
+    tags = {}
+    if source.kind == ImportKind.MASTODON_LISTS:
+        for tag in reversed(relationships_queries.tags_of(member)):  # the oldest of a title
+            tags[tag.title] = tag
     for row in queries.staged(source, Section.ACCOUNT):
         handle = _local_handle(row.data.get("acct", ""))
         target = None
@@ -329,6 +337,13 @@ def apply_mastodon(*, member: User, import_id) -> dict:
             else:
                 network_queries.visible_member(member, member=target)
                 network.follow(follower=member, followee=target)
+                title = row.data.get("list", "").strip()[: relationships.TAG_TITLE_MAX].strip()
+                if source.kind == ImportKind.MASTODON_LISTS and title:
+                    if title not in tags:
+                        tags[title] = relationships.create_tag(owner=member, title=title)
+                    relationships.tag_members(
+                        owner=member, tag_id=tags[title].pk, member_ids=[target.pk]
+                    )
             result["done"] += 1
         except Refused:
             result["refused"] += 1

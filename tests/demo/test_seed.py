@@ -388,3 +388,38 @@ def test_p1_seeded_timelines_hold_what_the_fan_out_would_have_written(settings):
     assert any(
         v == Visibility.CONNECTIONS for v in Post.objects.values_list("visibility", flat=True)
     )
+
+
+def test_g3_the_seed_links_every_position_and_school_to_a_page_with_an_initials_logo(seeded):
+    """Issue 16: the demo seed makes a page for every company and school it names, with a
+    logo drawn from the initials, links every position and school entry to its page (G3's
+    people and alumni come from those links), has members follow their current company's
+    page, and makes the demo member an admin of their current company's and school's pages."""
+    from PIL import Image
+
+    from pages.models import EducationPage, Page, PageAdmin, PageFollow, PageKind, PositionPage
+
+    positions, entries = Position.objects.count(), Education.objects.count()
+    assert positions and entries
+    assert PositionPage.objects.count() == positions
+    assert EducationPage.objects.count() == entries
+    assert not PositionPage.objects.exclude(page__kind=PageKind.COMPANY).exists()
+    assert not EducationPage.objects.exclude(page__kind=PageKind.SCHOOL).exists()
+    for link in PositionPage.objects.select_related("page", "position")[:200]:
+        assert (link.page.name, link.member_id) == (link.position.company, link.position.member_id)
+    for link in EducationPage.objects.select_related("page", "education")[:200]:
+        assert (link.page.name, link.member_id) == (link.education.school, link.education.member_id)
+    named = set(Position.objects.values_list("company", flat=True)) | set(
+        Education.objects.values_list("school", flat=True)
+    )
+    assert set(Page.objects.values_list("name", flat=True)) == named
+    for page in Page.objects.all():
+        with page.logo.open("rb") as stored, Image.open(stored) as logo:
+            assert logo.width == logo.height > 0
+    current = set(
+        PositionPage.objects.filter(position__ended_on__isnull=True).values_list("page", "member")
+    )
+    assert current <= set(PageFollow.objects.values_list("page", "member"))
+    demo = User.objects.get(username=DEMO_HANDLE)
+    runs = set(PageAdmin.objects.filter(member=demo).values_list("page__kind", flat=True))
+    assert runs == {PageKind.COMPANY, PageKind.SCHOOL}

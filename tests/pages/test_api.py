@@ -1,9 +1,11 @@
 """The pages API: pages as Mastodon accounts, the /api/v1/pages extensions, posting as a page."""
 
+from datetime import date
+
 from pages import queries
 from pages.models import PAGE_ACCOUNT_BASE, Page
 from tests.api.factories import bearer, member_token
-from tests.pages.factories import company, school, study_at, work_at
+from tests.pages.factories import company, connect, school, study_at, work_at
 
 
 def _auth(member):
@@ -151,3 +153,84 @@ def test_analytics_for_admins(client, cast):
     figures = client.get(url, **_auth(ann)).json()
     assert figures["followers"][-1]["followers"] == 1 and figures["posts"] == 0
     assert queries.is_admin(ann, page)
+
+
+def test_g1_analytics_show_followers_over_time_and_each_viewers_impression_once(
+    client, cast, frozen_now
+):
+    """The admins' analytics (issue 16): followers at the end of each of the last 30 days,
+    the page's posts with their impressions (P4: each viewer once) and reactions."""
+    from feed import impressions
+    from feed import services as feed
+    from pages import services
+
+    ann, ben, cat = cast["ann"], cast["ben"], cast["cat"]
+    page = company(ann)  # Ann follows her page from its first day
+    frozen_now.advance(days=2)
+    services.follow_page(member=ben, page=page)
+    frozen_now.advance(days=3)
+    services.follow_page(member=cat, page=page)
+    post = feed.publish(author=ann, text="Hiring", page_id=page.pk)
+    impressions.flush([(post.pk, ben.pk), (post.pk, cat.pk), (post.pk, ben.pk)])
+    feed.react(member=ben, post_id=post.pk)
+    figures = client.get(f"/api/v1/pages/{page.account_id}/analytics", **_auth(ann)).json()
+    days = figures["followers"]
+    assert len(days) == 30 and days[-1]["date"] == frozen_now.value.date().isoformat()
+    assert [d["followers"] for d in days[-6:]] == [1, 1, 2, 2, 2, 3]
+    assert (figures["posts"], figures["impressions"], figures["reactions"]) == (1, 2, 1)
+
+
+def test_g3_the_page_entity_counts_your_connections_here_with_their_faces(client, cast):
+    """GET /api/v1/pages/:id's `connections_here`: "N of your connections work here" (current
+    positions only, connections only) with up to three faces, the lowest ids; a school's
+    are those who studied there; signed out there is none."""
+    from tests.factories import make_member
+
+    ann, ben, cat, dan, eve = (cast[n] for n in ("ann", "ben", "cat", "dan", "eve"))
+    former, stranger = make_member(handle="former"), make_member(handle="stranger")
+    page = company(ann)
+    northfield = school(ann)
+    for other in (ben, cat, dan, eve, former):
+        connect(ann, other)
+    for member in (ben, cat, dan, eve, stranger):
+        work_at(member, page)
+    work_at(former, page, ended=date(2021, 1, 1))
+    study_at(cat, northfield)
+    here = client.get(f"/api/v1/pages/{page.account_id}", **_auth(ann)).json()["connections_here"]
+    assert here["count"] == 4
+    assert [a["username"] for a in here["accounts"]] == ["ben", "cat", "dan"]
+    studied = client.get(f"/api/v1/pages/{northfield.account_id}", **_auth(ann)).json()
+    assert studied["connections_here"]["count"] == 1
+    assert [a["username"] for a in studied["connections_here"]["accounts"]] == ["cat"]
+    assert client.get(f"/api/v1/pages/{page.account_id}").json()["connections_here"] is None
+
+
+def test_g3_alumni_filter_by_end_year_company_title_and_field_through_the_api(client, cast):
+    """GET /api/v1/pages/:id/alumni takes every filter the issue names, stacked: each one
+    narrows the list and every facet."""
+    from profiles import services as profiles
+
+    ann, ben, cat, dan = cast["ann"], cast["ben"], cast["cat"], cast["dan"]
+    page = school(ann)
+    for member, city in ((ben, "Berlin"), (cat, "Berlin"), (dan, "Lisbon")):
+        profiles.update_profile(member=member, location=city)
+    study_at(ben, page, field="Physics", start=2006, end=2010)
+    study_at(cat, page, field="Physics", start=2012, end=2016)
+    study_at(dan, page, field="Law", start=2008, end=2012)
+    work_at(ben, company="Orbit", title="CTO")
+    work_at(cat, company="Orbit", title="Engineer")
+    work_at(dan, company="Acme", title="CTO")
+    url = f"/api/v1/pages/{page.account_id}/alumni"
+
+    def names(**filters):
+        found = client.get(url, filters).json()
+        return found["total"], sorted(a["username"] for a in found["accounts"]), found["facets"]
+
+    assert names(end_year=2012)[:2] == (2, ["ben", "dan"])
+    assert names(company="Orbit")[:2] == (2, ["ben", "cat"])
+    assert names(title="CTO")[:2] == (2, ["ben", "dan"])
+    assert names(field="Physics")[:2] == (2, ["ben", "cat"])
+    total, who, facets = names(field="Physics", company="Orbit", end_year=2012)
+    assert (total, who) == (1, ["ben"])
+    assert facets["title"] == [{"value": "CTO", "count": 1}]
+    assert facets["location"] == [{"value": "Berlin", "count": 1}]

@@ -52,6 +52,27 @@ def test_g3_connections_work_here_with_faces(client, cast):
     client.force_login(ann)
     body = client.get("/company/hazelmark/").content.decode()
     assert "1 of your connections works here" in body
+    here = body.split('<p class="page-here">', 1)[1].split("</p>", 1)[0]
+    assert here.count('<span class="avatar avatar-xs">') == 1  # Ben's face beside the count
+
+
+def test_g3_people_tab_shows_each_person_with_their_degree_badge(client, cast):
+    """Issue 16's People: each current or past employee with their degree (D1) as seen by
+    the viewer: 1st for a connection, 2nd for a connection's connection."""
+    ann, ben, cat = cast["ann"], cast["ben"], cast["cat"]
+    page = company(ann, slug="hazelmark")
+    connect(ann, ben)
+    connect(ben, cat)
+    work_at(ben, page)
+    work_at(cat, page)
+    client.force_login(ann)
+    body = client.get("/company/hazelmark/people/?current=true").content.decode()
+    rows = {
+        handle: body.split(f'href="/in/{handle}/"', 1)[1].split("</li>", 1)[0]
+        for handle in ("ben", "cat")
+    }
+    assert 'class="degree-badge" title="1st degree connection">· 1st' in rows["ben"]
+    assert 'class="degree-badge" title="2nd degree connection">· 2nd' in rows["cat"]
 
 
 def test_g3_alumni_tool_narrows_by_year_and_city(client, cast):
@@ -96,6 +117,8 @@ def test_g3_profile_links_a_position_to_its_page_with_the_logo(client, cast):
     )
     body = client.get("/in/ben/").content.decode()
     assert 'href="/company/hazelmark/"' in body
+    logo = body.split('<a href="/company/hazelmark/" class="entry-page-logo"', 1)[1]
+    assert logo.split("</a>", 1)[0].count('class="page-logo page-logo-sm"') == 1
 
 
 def test_page_suggestions_for_the_company_field(client, cast):

@@ -154,8 +154,8 @@ def test_b1_a_member_blocked_since_is_left_out_of_connections_and_messages(
 
 
 def test_x2_notes_and_tags_hook_is_one_of_the_exports_parts():
-    """The lead wires relationships' private notes and tags here after merge (A1): the part
-    must hold the member's own notes and tags and never those others wrote about them."""
+    """Relationships' part (A1's notes and tags, and the tags as Mastodon's lists.csv) is one
+    of the parts every export is built from; what it holds is proved by the tests below."""
     assert ("relationships", archive.notes_and_tags_part) in archive.PARTS
 
 
@@ -239,3 +239,42 @@ def test_mastodon_csvs_round_trip_through_an_import(
         "not_found": 1,
         "refused": 0,
     }
+
+
+def test_a1_x2_tags_leave_and_return_as_mastodons_lists_csv(
+    world, olga, upload, client, django_capture_on_commit_callbacks
+):
+    """A tag is a Mastodon list (A1), so the export's and the download's lists.csv hold the
+    member's own tags in Mastodon's `list,acct` lines, and importing that file on another
+    account follows those members and puts them in tags of the same names, once."""
+    from relationships import queries as relationship_queries
+
+    conor, hana = world["conor"], world["hana"]
+    mentors = relationship_services.create_tag(owner=olga, title="Mentors")
+    relationship_services.tag_members(owner=olga, tag_id=mentors.pk, member_ids=[conor.pk, hana.pk])
+    lisbon = relationship_services.create_tag(owner=olga, title="Lisbon 2026")
+    relationship_services.tag_members(owner=olga, tag_id=lisbon.pk, member_ids=[conor.pk])
+    relationship_services.create_tag(owner=conor, title="Conor-secret-list")  # not Olga's
+    files = export_of(olga, django_capture_on_commit_callbacks)[1]
+    lines = {
+        (name, acct.split("@")[0])
+        for name, acct in csv.reader(io.StringIO(files["lists.csv"].decode()))
+    }
+    assert lines == {("Lisbon 2026", "conor"), ("Mentors", "conor"), ("Mentors", "hana")}
+    client.force_login(olga)
+    download = client.get("/settings/data/mastodon/lists.csv")
+    assert (
+        b"".join(download.streaming_content if download.streaming else [download.content])
+        == (files["lists.csv"])
+    )
+
+    newcomer = make_member(handle="newcomer")
+    source = upload(newcomer, files["lists.csv"], name="lists.csv", kind="mastodon_lists")
+    for _ in range(2):  # a second apply changes nothing more
+        assert services.apply_mastodon(member=newcomer, import_id=source.pk)["done"] == 3
+        tags = relationship_queries.tags_of(newcomer)
+        assert [t.title for t in tags] == ["Lisbon 2026", "Mentors"]
+        held = {t.title: set(relationship_queries.tag_member_ids(newcomer, t.pk)) for t in tags}
+        assert held == {"Lisbon 2026": {conor.pk}, "Mentors": {conor.pk, hana.pk}}
+    followed = set(Follow.objects.filter(follower=newcomer).values_list("followee_id", flat=True))
+    assert followed == {conor.pk, hana.pk}

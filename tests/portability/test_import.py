@@ -2,6 +2,7 @@
 without showing an address (X1), invitations only to those picked, obeying N5 and N6, and
 every bad file refused with nothing written."""
 
+import datetime
 import io
 import zipfile
 
@@ -40,6 +41,25 @@ def test_connections_csv_is_read_after_its_notes_with_bom_crlf_quotes_and_blank_
     assert rows[0][1]["Company"] == "Acme, Inc."
     assert rows[0][1]["Email Address"] == ""
     assert rows[1][1]["Position"] == 'Lead "maps"\nand data'
+
+
+def test_x1_one_of_linkedins_csv_files_uploaded_alone_is_an_import_of_its_rows(ines, upload):
+    """Issue 17: the ZIP, or any one of its CSV files alone: Connections.csv alone is matched
+    like the ZIP's, Positions.csv alone offers its positions in the preview."""
+    emma = make_member(handle="emma", display_name="Emma Stone", email="emma@corp.test")
+    alone = upload(
+        ines,
+        connections_csv([Contact("Emma", "Stone", "", "emma@corp.test"), Contact("No", "One")]),
+        name="Connections.csv",
+    )
+    assert alone.state == JobState.DONE, alone.error
+    assert alone.counts["connections"] == 2 and alone.counts["files"] == ["Connections.csv"]
+    assert [line.view.member.pk for line in queries.matches(ines, alone)[0]] == [emma.pk]
+    with zipfile.ZipFile(io.BytesIO(sample_export([]))) as archive:
+        positions = archive.read("Positions.csv")
+    only = upload(ines, positions, name="Positions.csv")
+    assert only.state == JobState.DONE and only.counts["connections"] == 0
+    assert len(queries.profile_preview(ines, only)["positions"]) == 2
 
 
 def _stranger_with_address(email):
@@ -287,6 +307,39 @@ def test_join_invitations_go_once_per_address_and_never_to_a_member(
     )
     assert (first["sent"], again["sent"]) == (1, 0)
     assert [m.to for m in mailoutbox] == [["new@corp.test"]]
+
+
+def test_x1_join_invitations_stop_at_the_weekly_limit_and_never_go_twice_whoever_asks(
+    ines, upload, mailoutbox, settings, frozen_now, django_capture_on_commit_callbacks
+):
+    """Asking contacts to join is rate-limited (LINKWELL_JOIN_INVITES_PER_WEEK in 7 days, the
+    refusal says when it lapses) and an address is mailed once ever, whoever asks."""
+    settings.LINKWELL_JOIN_INVITES_PER_WEEK = 1
+    contacts = [
+        Contact("New", "One", "", "one@corp.test"),
+        Contact("New", "Two", "", "two@corp.test"),
+    ]
+    source = upload(ines, sample_export(contacts))
+
+    def ask(member, source):
+        lines = [r.line for r in queries.emailable(source)]
+        with django_capture_on_commit_callbacks(execute=True):
+            return services.invite_to_join(
+                member=member, import_id=source.pk, lines=lines, join_link="http://t/join/"
+            )
+
+    first = ask(ines, source)
+    assert first["sent"] == 1 and first["stopped"]["rule"] == "X1"
+    assert first["stopped"]["until"] == frozen_now.value + datetime.timedelta(days=7)
+    assert "after" in first["stopped"]["error"]
+    assert [m.to for m in mailoutbox] == [["one@corp.test"]]
+    frozen_now.advance(days=7, seconds=1)
+    assert ask(ines, source)["sent"] == 1  # the week has passed: the other address
+    assert [m.to for m in mailoutbox] == [["one@corp.test"], ["two@corp.test"]]
+    olaf = make_member(handle="olaf", email="olaf@example.com")
+    theirs = upload(olaf, sample_export([Contact("New", "One", "", "one@corp.test")]))
+    assert ask(olaf, theirs) == {"sent": 0, "skipped": 1, "stopped": None}
+    assert len(mailoutbox) == 2
 
 
 def test_b1_a_block_after_the_import_hides_the_match_from_the_list(ines, upload):

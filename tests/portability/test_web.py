@@ -36,6 +36,32 @@ def test_x1_upload_preview_and_invite_the_ticked_member_on_the_page(
     assert list(Invitation.objects.values_list("recipient", flat=True)) == [pals[1].pk]
 
 
+def test_a_queued_import_shows_a_progress_bar_that_polls_until_the_job_is_done(client, ines):
+    """Issue 17: an import runs as a background job with a progress bar in the page. Until
+    the job has run the page holds a <progress> that htmx polls every second; once it is
+    done the poll asks for the whole page (HX-Refresh) and the bar is gone."""
+    client.force_login(ines)
+    data = sample_export([Contact("P", "0", "", "p0@corp.test")])
+    response = client.post(  # on_commit callbacks not run: the job is still queued
+        "/settings/data/imports/", {"type": "linkedin", "file": SimpleUploadedFile("x.zip", data)}
+    )
+    source = Import.objects.get()
+    assert source.state == "queued"
+    page = client.get(response["Location"]).content.decode()
+    poll = f'hx-get="/settings/data/imports/{source.pk}/progress/" hx-trigger="every 1s"'
+    assert poll in page and '<progress id="import-bar" max="100" value="0">' in page
+    progress = f"/settings/data/imports/{source.pk}/progress/"
+    assert poll in client.get(progress, HTTP_HX_REQUEST="true").content.decode()
+    services.run_import(source.pk)
+    done = client.get(progress, HTTP_HX_REQUEST="true")
+    assert done["HX-Refresh"] == "true"
+    assert "<progress" not in done.content.decode() and "hx-get" not in done.content.decode()
+    assert (
+        "We found 0 of your 1 LinkedIn connection."
+        in client.get(response["Location"]).content.decode()
+    )
+
+
 def test_a_bad_upload_is_refused_on_the_page_and_nothing_written(client, ines):
     client.force_login(ines)
     response = client.post(

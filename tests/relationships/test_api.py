@@ -160,6 +160,40 @@ def test_a1_notes_and_tags_never_reach_anyone_else(api, cast, client, reader):
     assert services.queries.tag_member_ids(ann, tag.pk) == [ben.pk]
 
 
+@pytest.mark.parametrize("searcher", ["ann", "ben", "cat"])
+def test_a1_search_finds_nobody_by_a_private_note_or_tag(api, cast, searcher):
+    """A1: search indexes nothing of a note or a tag, not even for their author: the words
+    only Ann's note on Ben and Ann's tag hold find nobody, through the API's two searches,
+    the search page and the top bar's typeahead, while Ben's own name still finds him."""
+    from profiles import services as profiles
+
+    ann, ben, cat = cast["ann"], cast["ben"], cast["cat"]
+    connect(ann, ben)
+    connect(cat, ben)
+    services.set_note(owner=ann, member=ben, text="Sails a yawl named Quillwort")
+    tag = services.create_tag(owner=ann, title="Zephyrine circle")
+    services.tag_members(owner=ann, tag_id=tag.pk, member_ids=[ben.pk])
+    profiles.update_profile(member=ben, headline="Engineer")  # Ben's document written again
+    caller, web = api[searcher], Client()
+    web.force_login(cast[searcher])
+
+    def v2_search(q):
+        found = caller.client.get("/api/v2/search", {"q": q, "type": "accounts"}, **caller.headers)
+        return [a["id"] for a in found.json()["accounts"]]
+
+    if searcher != "ben":  # the searches work: Ben's name finds him
+        assert str(ben.pk) in v2_search("Ben Example")
+        page = web.get("/search/", {"q": "Ben Example"}).content.decode()
+        assert f'id="result-{ben.pk}"' in page
+    for words in ("Quillwort", "yawl", "Zephyrine"):
+        assert v2_search(words) == []
+        assert caller.get("/accounts/search", q=words).json() == []
+        page = web.get("/search/", {"q": words}).content.decode()
+        assert 'class="person-row search-result"' not in page
+        typeahead = web.get("/search/typeahead/", {"q": words}).content.decode()
+        assert f"/in/{ben.username}/" not in typeahead
+
+
 def test_a1_the_admin_shows_no_note_nor_tag(cast, django_user_model):
     ann, ben = cast["ann"], cast["ben"]
     connect(ann, ben)

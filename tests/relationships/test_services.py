@@ -1,6 +1,7 @@
 """A1–A4 in the domain: reasons, notes and tags, say hello, keep in touch, strength."""
 
 import datetime
+import io
 
 import pytest
 from django.core import mail
@@ -274,6 +275,25 @@ def test_a3_the_weekly_digest_goes_only_to_members_who_turned_it_on(cast, frozen
     assert services.send_weekly_digests(base_url="https://linkwell.example") == 0
 
 
+def test_a3_send_digests_runs_the_weekly_job_through_the_task_backend(cast, frozen_now, settings):
+    """A3: the digest is sent by a scheduled job through the background-work interface:
+    `linkwell send_digests` (cron) enqueues `jobs.relationships.send_weekly_digests`, which
+    the inline backend runs at once; only the member who turned it on gets a mail."""
+    from django.core.management import call_command
+
+    settings.SITE_URL = "https://linkwell.example"
+    ann, ben, cat = cast["ann"], cast["ben"], cast["cat"]
+    connect(ann, ben)
+    connect(cat, ben)
+    frozen_now.advance(days=200)
+    services.set_digest(member=ann, weekly=True)
+    call_command("send_digests", stdout=io.StringIO())
+    assert [m.to for m in mail.outbox] == [["ann@example.com"]]
+    assert "https://linkwell.example/catch-up/unsubscribe/" in mail.outbox[0].body
+    call_command("send_digests", stdout=io.StringIO())  # cron twice in a week: one mail
+    assert len(mail.outbox) == 1
+
+
 # --- A4 ----------------------------------------------------------------------------------
 
 
@@ -484,6 +504,23 @@ def test_a4_strength_decays_with_the_half_life(cast, frozen_now):
         "reactions": 0,
         "reposts": 0,
     }
+
+
+def test_a4_a_repost_counts_two_points_on_both_sides_and_in_the_explanation(cast, frozen_now):
+    """A4 names reposts beside messages, comments and reactions: feed's repost records the
+    interaction with the original's author, after commit, for both members of the pair."""
+    ann, ben = cast["ann"], cast["ben"]
+    connect(ann, ben)
+    post = feed.publish(author=ann, text="Our release notes")
+    feed.repost(author=ben, original=post.pk)
+    today = queries.day_number(frozen_now.value)
+    for owner, other in ((ann, ben), (ben, ann)):
+        tie = Tie.objects.get(owner=owner, other=other)
+        assert queries.points_of(tie, today) == pytest.approx(2.0)  # a repost weighs 2
+        assert queries.strength_with(owner, other).recent["reposts"] == 1
+    assert queries.strength_with(ann, ben).explanation("Ben") == (
+        "You and Ben: 1 repost in the last 90 days"
+    )
 
 
 def test_a4_the_members_own_tags_add_to_strength_and_order_in_sql_matches(cast, frozen_now):

@@ -71,6 +71,29 @@ def test_a4_the_connection_list_sorts_closest_first_and_filters_by_tag(cast):
     assert "You and Ben Example: 4 messages in the last 90 days" in panel.content.decode()
 
 
+def test_a1_a4_the_side_panel_shows_why_the_note_tags_last_interaction_and_strength(cast):
+    """The connection list's side panel (issue 15, Web): the reason and note of the
+    connection, the owner's private note and tags, the last interaction and why the
+    strength is what it is; to the owner only (another member: the 404 page)."""
+    ann, ben, cat = cast["ann"], cast["ben"], cast["cat"]
+    connect(ann, ben, reason="met", note="Great talk on Postgres")
+    connect(cat, ben)
+    services.set_note(owner=ann, member=ben, text="Likes sailing")
+    tag = services.create_tag(owner=ann, title="Lisbon 2026")
+    services.tag_members(owner=ann, tag_id=tag.pk, member_ids=[ben.pk])
+    messaging.send(sender=ben, recipient=ann, text="hi")
+    path = f"/mynetwork/connections/{ben.username}/panel/"
+    panel = signed_in(ann).get(path, HTTP_HX_REQUEST="true").content.decode()
+    assert "You connected on" in panel and "because you met" in panel
+    assert "“Great talk on Postgres”" in panel
+    assert ">Likes sailing</textarea>" in panel
+    assert f'value="{tag.pk}" checked> Lisbon 2026' in panel
+    assert "Last interaction" in panel
+    assert "Relationship strength:" in panel
+    assert "You and Ben Example: 1 message in the last 90 days · 1 of your tags" in panel
+    assert signed_in(cat).get(f"/mynetwork/connections/{ann.username}/panel/").status_code == 404
+
+
 def test_a2_accepting_opens_the_say_hello_composer(cast):
     ann, ben = cast["ann"], cast["ben"]
     invitation = network.invite(sender=ann, recipient=ben, reason="met")

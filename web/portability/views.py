@@ -231,5 +231,7 @@ def connections_vcard(request):
 def mastodon_csv(request, name: str):
     if name not in MASTODON_FILES:
         raise Http404
-    part = archive.network_part(request.user)
+    # lists.csv holds the member's tags (A1: a tag is a Mastodon list), relationships' part
+    part_of = archive.notes_and_tags_part if name == "lists" else archive.network_part
+    part = part_of(request.user)
     return _attachment(part.files[f"{name}.csv"], f"{name}.csv", "text/csv; charset=utf-8")
