@@ -305,15 +305,15 @@ def test_mute_hides_posts_and_notifications_without_unfollowing(api, cast):
     assert str(made.pk) in [s["id"] for s in api["ann"].get("/v1/timelines/home").json()]
 
 
-def test_p3_a_mute_reads_the_same_on_every_door_and_lapses_at_its_duration(
-    api, cast, frozen_now
-):
+def test_p3_a_mute_reads_the_same_on_every_door_and_lapses_at_its_duration(api, cast, frozen_now):
     ann, ben = cast["ann"], cast["ben"]
     connect(ann, ben)
     made = post(ben, "Chatty")
-    rel = api["ann"].post(
-        f"/v1/accounts/{ben.pk}/mute", {"notifications": False, "duration": 3600}
-    ).json()
+    rel = (
+        api["ann"]
+        .post(f"/v1/accounts/{ben.pk}/mute", {"notifications": False, "duration": 3600})
+        .json()
+    )
     assert rel["muting"] and not rel["muting_notifications"]
     many = api["ann"].get("/v1/accounts/relationships", **{"id[]": ben.pk}).json()[0]
     assert many["muting"] and not many["muting_notifications"]
