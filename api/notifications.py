@@ -2,8 +2,10 @@
 
 Types: Mastodon's names where Mastodon has the thing (`follow`, `mention`, `favourite` for a
 reaction, `reblog` for a repost), Linkwell's own for the rest (`connection_request`,
-`connection_accepted`); comments and replies are `mention`s, as Mastodon notifies replies.
-`linkwell_type` always carries Linkwell's own kind and `reaction` the reaction's type.
+`connection_accepted`, `export_ready`); comments and replies are `mention`s, as Mastodon
+notifies replies. `linkwell_type` always carries Linkwell's own kind and `reaction` the
+reaction's type; `export_ready` carries the Export entity (`export`), its account is the
+member themself.
 """
 
 from urllib.parse import urlencode
@@ -14,6 +16,7 @@ from ninja import Router
 
 from api.auth import member_auth, require_scope
 from api.payload import payload
+from api.portability import export_entity
 from api.schemas import iso
 from api.schemas.accounts import account_entities
 from api.schemas.statuses import status_entities
@@ -21,7 +24,8 @@ from core.errors import Invalid
 from feed import inbox, queries
 from notifications import queries as notification_queries
 from notifications import services as notices
-from notifications.models import Kind
+from notifications.models import OWN, Kind
+from portability import queries as portability_queries
 
 router = Router(tags=["notifications"])
 
@@ -36,6 +40,7 @@ MASTODON_TYPE = {
     Kind.CONNECTION_ACCEPTED: "connection_accepted",
     Kind.MESSAGE: "message",
     Kind.MESSAGE_REQUEST: "message_request",
+    Kind.EXPORT_READY: "export_ready",
 }
 BAD_LAST_READ = _("Validation failed: last_read_id must be an id")
 BAD_TIMELINE = _("Validation failed: a marker's timeline is home or notifications")
@@ -72,6 +77,9 @@ def _entities(viewer, found) -> list[dict]:
     }
     posts = [n.post for n in found if n.post is not None]
     statuses = {int(s["id"]): s for s in status_entities(viewer, posts)}
+    exports = portability_queries.exports_by_id(
+        viewer, [n.notification.subject_id for n in found if n.notification.kind in OWN]
+    )
     result = []
     for item in found:
         n = item.notification
@@ -90,6 +98,9 @@ def _entities(viewer, found) -> list[dict]:
             entity["reaction"] = n.detail
         if n.kind in (Kind.CONNECTION_REQUEST, Kind.CONNECTION_ACCEPTED):
             entity["invitation_id"] = str(n.subject_id)
+        if n.kind == Kind.EXPORT_READY:
+            export = exports.get(n.subject_id)
+            entity["export"] = export_entity(export) if export else None
         result.append(entity)
     return result
 

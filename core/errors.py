@@ -26,6 +26,12 @@ class Forbidden(Refused):
     status = 403
 
 
+class Gone(Refused):
+    """What was there for this member and lapsed (a download link past its days)."""
+
+    status = 410
+
+
 class Conflict(Refused):
     status = 409
 

@@ -4,7 +4,9 @@ notifications/ stores plain ids; this is the one door that turns them into somet
 show. A notification is left out when its actor is hidden from the recipient (blocks both
 ways, B1/D4), muted (unless the mute spares notifications), or when the post it is about is
 gone or no longer visible to the recipient (feed.queries.visible_posts). Reactions group per
-post ("Dana and 12 others reacted to your post").
+post ("Dana and 12 others reacted to your post"). A notice about the member's own thing
+(`notifications.models.OWN`: their data export is ready) has them as its actor; what it is
+about belongs to an area above this one, so web and API attach it (`Notice.subject`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ class Notice:
     notification: Notification
     actor: User
     post: Post | None = None
+    subject: object | None = None  # attached above: the export of an export_ready notice
 
 
 @dataclass

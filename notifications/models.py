@@ -1,8 +1,9 @@
 """P5: a member's inbox. It knows members and plain ids of what a notice is about.
 
-The areas that cause a notification (network, feed) call notifications.services after
-commit; what a notification shows (the post, the invitation) is assembled by web and API
-through the owning area's visibility reads, so this area imports nothing above accounts.
+The areas that cause a notification (network, feed, portability) call notifications.services
+after commit, or in the transaction that causes it; what a notification shows (the post, the
+invitation, the export) is assembled by web and API through the owning area's reads, so this
+area imports nothing above accounts.
 """
 
 from django.conf import settings
@@ -23,16 +24,21 @@ class Kind(models.TextChoices):
     REPOST = "repost", _("Repost")
     MESSAGE = "message", _("Message")  # with messaging
     MESSAGE_REQUEST = "message_request", _("Message request")  # with messaging
+    EXPORT_READY = "export_ready", _("Data export ready")  # portability: subject is the export
 
 
 GROUPED = {Kind.REACTION, Kind.REPOST, Kind.FOLLOW}  # "Dana and 12 others reacted..."
+# About the member's own things (their data export): the member is their own actor, and
+# `notification_once` keeps it to one per subject.
+OWN = {Kind.EXPORT_READY}
 
 
 class Notification(models.Model):
     recipient = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="notifications")
     actor = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    # The post (mention, comment, reply, reaction, repost) or invitation it is about; 0: none.
+    # The post (mention, comment, reply, reaction, repost), invitation or export it is about;
+    # 0: none.
     subject_id = models.BigIntegerField(default=0)
     detail = models.CharField(max_length=20, blank=True)  # the reaction's type
     group_key = models.CharField(max_length=60)

@@ -1,7 +1,8 @@
 """Writes to the inbox, called after commit by the areas that cause a notification.
 
 Idempotent (one row per recipient, kind, actor and subject), and silent when there is no one
-to tell: nobody is notified of their own actions.
+to tell: nobody is notified of their own actions, except of the kinds about the member's own
+things (`OWN`: their data export is ready), where they are their own actor.
 """
 
 from django.db import IntegrityError, transaction
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import clock, live
 from core.errors import NotFound
-from notifications.models import GROUPED, Kind, Marker, Notification
+from notifications.models import GROUPED, OWN, Kind, Marker, Notification
 
 MARKER_TIMELINES = ("home", "notifications")
 NOTIFICATION_NOT_FOUND = _("Record not found")
@@ -28,7 +29,7 @@ def notify(
 ) -> Notification | None:
     """Tell `recipient` that `actor` did `kind` about `subject_id`; a repeat changes nothing
     but the reaction's type (`detail`)."""
-    if recipient_id == actor_id or kind not in Kind.values:
+    if kind not in Kind.values or (recipient_id == actor_id) != (kind in OWN):
         return None
     found = Notification.objects.filter(
         recipient_id=recipient_id, kind=kind, actor_id=actor_id, subject_id=subject_id

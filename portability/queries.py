@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import queries as accounts_queries
 from core import clock
-from core.errors import NotFound
+from core.errors import Gone, NotFound
+from core.i18n import moment
 from network import queries as network
 from portability.models import (
     Export,
@@ -33,6 +34,7 @@ from search.fulltext import fold
 
 IMPORT_NOT_FOUND = _("No such import.")
 EXPORT_NOT_FOUND = _("No such export, or its link lapsed; ask for a new one.")
+EXPORT_LAPSED = _("The link to this export lapsed on {when}; prepare a new export to download.")
 
 
 def import_of(member, import_id) -> Import:
@@ -59,13 +61,27 @@ def exports_of(member, *, limit: int = 5) -> list[Export]:
 
 
 def downloadable_export(member, export_id) -> Export:
-    """X2: the owner's finished export inside its 7 days; NotFound to anyone else or after."""
+    """X2: the owner's finished export inside its 7 days. Anyone else's id is the 404 (it
+    says nothing of whose it is); to its owner after the 7 days, a sentence saying it lapsed."""
     export = export_of(member, export_id)
     if export.state != JobState.DONE or export.expires_at is None:
         raise NotFound(EXPORT_NOT_FOUND)
-    if export.expires_at <= clock.now() or not export_path(export).is_file():
+    if is_lapsed(export):
+        raise Gone(EXPORT_LAPSED.format(when=moment(export.expires_at)), rule="X2")
+    if not export_path(export).is_file():
         raise NotFound(EXPORT_NOT_FOUND)
     return export
+
+
+def is_lapsed(export: Export) -> bool:
+    """X2: a finished export's link works for LINKWELL_EXPORT_DAYS, then no more."""
+    return export.expires_at is not None and export.expires_at <= clock.now()
+
+
+def exports_by_id(member, export_ids) -> dict[int, Export]:
+    """The member's own exports among these ids (the inbox's export notices); others' none."""
+    ids = [i for i in (as_id(v) for v in export_ids) if i]
+    return {e.pk: e for e in Export.objects.filter(member=member, pk__in=ids)}
 
 
 def export_path(export: Export):

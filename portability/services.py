@@ -28,6 +28,8 @@ from core.tasks import enqueue_after_commit
 from network import queries as network_queries
 from network import services as network
 from network.models import InvitationReason
+from notifications import services as notices
+from notifications.models import Kind
 from pages import queries as pages_queries
 from pages import services as pages_services
 from pages.models import PageKind
@@ -517,14 +519,7 @@ def build_export(export_id: int) -> str:
         path.parent.mkdir(parents=True, exist_ok=True)
         archive.write_export(export.member, partial, progress=lambda p: _export_progress(export, p))
         os.replace(partial, path)
-        now = clock.now()
-        Export.objects.filter(pk=export.pk).update(
-            state=JobState.DONE,
-            progress=100,
-            finished_at=now,
-            expires_at=now + timedelta(days=settings.LINKWELL_EXPORT_DAYS),
-            size=path.stat().st_size,
-        )
+        _finish_export(export, size=path.stat().st_size)
     except Exception:  # noqa: BLE001 - any failure: no file, the reason said
         log.exception("export %s failed", export_id)
         partial.unlink(missing_ok=True)
@@ -532,6 +527,30 @@ def build_export(export_id: int) -> str:
             state=JobState.FAILED, error=str(EXPORT_FAILED), finished_at=clock.now()
         )
     return Export.objects.values_list("state", flat=True).get(pk=export.pk)
+
+
+@transaction.atomic
+def _finish_export(export: Export, *, size: int) -> None:
+    """Done and its owner notified in one transaction (P5, X2): a job killed in between
+    leaves neither, and a rerun of a finished export finds it done and notifies nobody. Only
+    the run that moves it to done notifies, so there is one notice per export."""
+    now = clock.now()
+    moved = Export.objects.filter(
+        pk=export.pk, state__in=(JobState.QUEUED, JobState.RUNNING)
+    ).update(
+        state=JobState.DONE,
+        progress=100,
+        finished_at=now,
+        expires_at=now + timedelta(days=settings.LINKWELL_EXPORT_DAYS),
+        size=size,
+    )
+    if moved:
+        notices.notify(
+            recipient_id=export.member_id,
+            actor_id=export.member_id,
+            kind=Kind.EXPORT_READY,
+            subject_id=export.pk,
+        )
 
 
 def _export_progress(export: Export, percent: int) -> None:

@@ -56,7 +56,7 @@ def test_no_message_constant_starts_with_a_rule_id():
     assert [(n, t) for n, t in sentences if RULE_ID_FIRST.match(t)] == []
 
 
-REFUSALS = {"Refused", "Invalid", "Forbidden", "NotFound", "Conflict", "RateLimited"}
+REFUSALS = {"Refused", "Invalid", "Forbidden", "NotFound", "Gone", "Conflict", "RateLimited"}
 # Refusals that no product rule decides: a missing or already-answered record; and a member
 # hidden by a block, whose 404 must read exactly like an unknown id's (B1 says nothing).
 WITHOUT_A_RULE = {

@@ -13,7 +13,7 @@ import vobject
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from core.errors import NotFound
+from core.errors import Gone, NotFound
 from feed import services as feed
 from messaging import services as messaging
 from network import services as network
@@ -187,7 +187,7 @@ def test_x2_the_download_is_the_owners_only_and_lapses_after_7_days(
     with pytest.raises(NotFound):
         queries.downloadable_export(world["conor"], export.pk)
     frozen_now.advance(days=7, seconds=1)
-    with pytest.raises(NotFound):
+    with pytest.raises(Gone, match="lapsed"):
         queries.downloadable_export(olga, export.pk)
 
 

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from core.errors import Refused
+from core import clock
+from core.errors import Gone, Refused
 from portability import archive, queries, services
 from portability.models import ImportKind, JobState
 
@@ -27,6 +28,7 @@ def data_page(request, *, error: str = "", status: int = 200):
         "kinds": ImportKind.choices,
         "imports": queries.imports_of(request.user),
         "exports": queries.exports_of(request.user),
+        "now": clock.now(),
         "linkedin_address": queries.linkedin_address_of(request.user),
         "error": error,
         "mastodon_files": MASTODON_FILES,
@@ -191,7 +193,8 @@ def request_export(request):
 @login_required
 def export_progress(request, export_id: int):
     export = queries.export_of(request.user, export_id)
-    response = render(request, "web/portability/_export.html", {"export": export})
+    context = {"export": export, "now": clock.now()}
+    response = render(request, "web/portability/_export.html", context)
     if export.state in (JobState.DONE, JobState.FAILED) and request.htmx:
         response["HX-Refresh"] = "true"
     return response
@@ -199,8 +202,12 @@ def export_progress(request, export_id: int):
 
 @login_required
 def download_export(request, export_id: int):
-    """X2: the owner's, inside its 7 days; anyone else (and a lapsed link) gets the 404."""
-    export = queries.downloadable_export(request.user, export_id)
+    """X2: the owner's, inside its 7 days; anyone else gets the 404, the owner of a lapsed
+    link the Your data page saying so (410), where a new export is one click away."""
+    try:
+        export = queries.downloadable_export(request.user, export_id)
+    except Gone as exc:
+        return data_page(request, error=exc.message, status=410)
     response = FileResponse(
         open(queries.export_path(export), "rb"),  # noqa: SIM115 - FileResponse closes it
         as_attachment=True,
