@@ -179,6 +179,28 @@ def test_x2_another_members_notes_and_tags_about_the_member_are_not_in_the_expor
     assert "Conor-secret-tag" not in text
 
 
+def test_x2_b1_own_notes_and_tags_on_a_member_who_blocked_since_stay_theirs_alone(
+    world, olga, django_capture_on_commit_callbacks
+):
+    """X2/B1: the note and tag Olga wrote on Conor are her own data and stay in her export
+    after Conor blocks her (by his handle, nothing of his); what Conor keeps on her never."""
+    conor = world["conor"]
+    relationship_services.set_note(owner=olga, member=conor, text="Olga-own-note-on-Conor")
+    mine = relationship_services.create_tag(owner=olga, title="Olga-own-tag")
+    relationship_services.tag_members(owner=olga, tag_id=mine.pk, member_ids=[conor.pk])
+    relationship_services.set_note(owner=conor, member=olga, text="Conor-secret-note-on-Olga")
+    theirs = relationship_services.create_tag(owner=conor, title="Conor-secret-tag")
+    relationship_services.tag_members(owner=conor, tag_id=theirs.pk, member_ids=[olga.pk])
+    network.block(blocker=conor, blocked=olga)
+    files = export_of(olga, django_capture_on_commit_callbacks)[1]
+    assert rows(files, "Notes.csv") == [{"Handle": "conor", "Note": "Olga-own-note-on-Conor"}]
+    assert rows(files, "Tags.csv") == [{"Tag": "Olga-own-tag", "Handle": "conor"}]
+    text = everything(files)
+    assert "Conor-secret-note-on-Olga" not in text and "Conor-secret-tag" not in text
+    assert "Conor Cole" not in text and "conor.secret@example.com" not in text
+    assert {r["First Name"] for r in rows(files, "Connections.csv")} == {"Hana"}
+
+
 def test_x2_the_download_is_the_owners_only_and_lapses_after_7_days(
     world, olga, django_capture_on_commit_callbacks, frozen_now
 ):
