@@ -77,7 +77,12 @@ def _clean(
 
 def _lock_pair(x: int, y: int) -> None:
     if connection.vendor == "postgresql":
-        list(User.objects.select_for_update().filter(pk__in=(x, y)).order_by("pk").values("pk"))
+        list(
+            User.objects.select_for_update(no_key=True)
+            .filter(pk__in=(x, y))
+            .order_by("pk")
+            .values("pk")
+        )
 
 
 def _already_sent(sender: User, key: str) -> Message | None:

@@ -559,9 +559,17 @@ def forget_member(*, member: User) -> None:
 
 
 def _lock_pair(x: int, y: int) -> None:
-    """PostgreSQL: lock both member rows, lower id first, so two writers on a pair queue."""
+    """PostgreSQL: lock both member rows, lower id first, so two writers on a pair queue.
+    NO KEY UPDATE, not UPDATE: it must not wait on the key-share locks that inserts naming
+    either member take (their foreign keys are checked in constraint-name order, not by id), or
+    an accept's second click and the first click's notification deadlocked."""
     if connection.vendor == "postgresql":
-        list(User.objects.select_for_update().filter(pk__in=(x, y)).order_by("pk").values("pk"))
+        list(
+            User.objects.select_for_update(no_key=True)
+            .filter(pk__in=(x, y))
+            .order_by("pk")
+            .values("pk")
+        )
 
 
 def _pending_between(x: int, y: int) -> Invitation | None:

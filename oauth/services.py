@@ -142,7 +142,7 @@ def issue_token(
 @transaction.atomic
 def personal_app(*, member: User) -> Application:
     """The member's own app that holds their personal access tokens, made on first use."""
-    User.objects.select_for_update().filter(pk=member.pk).first()  # one first use at a time
+    User.objects.select_for_update(no_key=True).filter(pk=member.pk).first()  # one at a time
     existing = Application.objects.filter(user=member, registration__personal=True).first()
     if existing is not None:
         return existing

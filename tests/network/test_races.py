@@ -97,3 +97,45 @@ def test_n2_double_click_accept_connects_once():
         )
         assert not [o for o in outcomes if isinstance(o, tuple | Refused)], outcomes
         assert Connection.objects.filter(invitation=invitation).count() == 1
+
+
+def test_n2_a_pair_lock_never_holds_up_an_insert_naming_either_member():
+    """The double-click deadlock: the first accept's notification (its foreign keys checked
+    actor first) waited on the second accept's pair lock while that one waited on it."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from network.services import _lock_pair
+    from notifications.models import Kind, Notification
+
+    a, b = make_member(handle="locka"), make_member(handle="lockb")
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_pair():
+        try:
+            with transaction.atomic():
+                _lock_pair(a.pk, b.pk)
+                locked.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_the_pair)
+    holder.start()
+    try:
+        assert locked.wait(10)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '2s'")
+            Notification.objects.create(
+                recipient=a,
+                actor=b,
+                kind=Kind.CONNECTION_ACCEPTED,
+                subject_id=1,
+                group_key="x",
+                created_at=timezone.now(),
+            )
+    finally:
+        release.set()
+        holder.join()
+    assert Notification.objects.filter(recipient=a, actor=b).count() == 1
