@@ -198,14 +198,14 @@ def test_relationships_cost_the_same_for_1_or_25_members(api, cast, django_asser
     caller.get("/accounts/relationships", **{"id[]": [others[0].pk]})  # warm the index
     # token+member, the member's language, the members (known ids and messaging's), the
     # facts in one statement (blocks, follows both ways, connection rows, invitations both
-    # ways, A1's notes, A4's ties), the index's events, mutes (issue 12), and messaging's
-    # conversations; current companies (M5) and spent credits (M3) when a stranger is among
-    # them: the same nine for one stranger and for 25 members
-    with django_assert_num_queries(9):
+    # ways, A1's notes, A4's ties, issue 12's mutes, messaging's conversations), the index's
+    # events; current companies (M5) and spent credits (M3) when a stranger is among them:
+    # the same seven for one stranger and for 25 members
+    with django_assert_num_queries(7):
         one = caller.get("/accounts/relationships", **{"id[]": [others[1].pk]})
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         many = caller.get("/accounts/relationships", **{"id[]": [o.pk for o in others]})
-    with django_assert_num_queries(7):  # a connection alone: no companies, no credits
+    with django_assert_num_queries(5):  # a connection alone: no companies, no credits
         connected = caller.get("/accounts/relationships", **{"id[]": [others[0].pk]})
     assert len(one.json()) == 1 and len(many.json()) == 25
     assert many.json()[0]["degree"] == 1 and many.json()[1]["degree"] is None
