@@ -14,6 +14,8 @@ from collections.abc import Callable
 from django.db import connections
 from django.db.models import QuerySet
 
+from core.lookups import Ids, among_param
+
 # The literals a statement may carry besides its sentinels (`constants=True`): a status, a
 # flag. Never an int or a moment, which is what a sentinel is and what a call passes.
 _CONSTANT_TYPES = (str, bool, type(None))
@@ -22,8 +24,10 @@ _CONSTANT_TYPES = (str, bool, type(None))
 class CompiledRead:
     """`build(*sentinels)` is the QuerySet; its SQL is kept per database alias with, for
     each placeholder, which argument fills it (a sentinel the compiler rewrote is refused
-    when compiled, so a call never runs with a stale value). `constants`: the statement's
-    own string or boolean literals (the same on every call) are kept as they are."""
+    when compiled, so a call never runs with a stale value). A `core.lookups.Ids` sentinel
+    stands for a list of ids under `__among`, one parameter whatever the list's length.
+    `constants`: the statement's own string or boolean literals (the same on every call)
+    are kept as they are."""
 
     def __init__(self, build: Callable[..., QuerySet], *sentinels, constants: bool = False):
         if len(set(sentinels)) != len(sentinels):
@@ -40,7 +44,7 @@ class CompiledRead:
             sql, params = compiler.as_sql()
             fill = []
             for p in params:
-                if p in self.sentinels and not isinstance(p, bool):
+                if isinstance(p, Ids) or (p in self.sentinels and not isinstance(p, bool)):
                     fill.append((self.sentinels.index(p), None))
                 elif (
                     self.constants
@@ -58,7 +62,17 @@ class CompiledRead:
     def sql(self, alias: str, *args) -> tuple[str, list]:
         """The SQL for `alias` and its parameters for `args` (given in the sentinels' order)."""
         sql, fill, _ = self._compile(alias)
-        return sql, [value if i is None else args[i] for i, value in fill]
+        return sql, self._params(connections[alias], fill, args)
+
+    def _params(self, connection, fill, args) -> list:
+        return [
+            value
+            if i is None
+            else among_param(connection, args[i])
+            if isinstance(self.sentinels[i], Ids)
+            else args[i]
+            for i, value in fill
+        ]
 
     def rows(self, alias: str, *args) -> list[list]:
         """The statement's rows for `args`, each column through the converters the ORM's
@@ -66,7 +80,7 @@ class CompiledRead:
         sql, fill, columns = self._compile(alias)
         connection = connections[alias]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [value if i is None else args[i] for i, value in fill])
+            cursor.execute(sql, self._params(connection, fill, args))
             found = cursor.fetchall()
         converters = []
         for pos, column in enumerate(columns):

@@ -603,7 +603,7 @@ def muted_among(member, member_ids) -> dict[int, bool]:
 
 def _mute_part(member_id, member_ids):
     return network.fact_rows(
-        Mute.objects.filter(member_id=member_id, muted_id__in=member_ids),
+        Mute.objects.filter(member_id=member_id, muted_id__among=member_ids),
         "mute",
         a="member_id",
         b="muted_id",

@@ -174,7 +174,7 @@ def _conversation_part(mine: str, theirs: str):
     def part(member_id, member_ids):
         return network.fact_rows(
             Conversation.objects.filter(
-                **{mine: member_id, f"{theirs}__in": member_ids}, is_group=False
+                **{mine: member_id, f"{theirs}__among": member_ids}, is_group=False
             ),
             "conversation",
             a=mine,

@@ -35,6 +35,7 @@ from accounts.models import User
 from accounts.queries import MEMBER_NOT_FOUND
 from core.compiled import CompiledRead
 from core.errors import NotFound
+from core.lookups import Ids
 from core.paging import keyset_page
 from network.models import Block, Connection, Follow, Invitation, InvitationStatus
 from network.viewpoint import Viewpoint
@@ -285,20 +286,20 @@ def _own_parts(me, ids, with_blocks: bool) -> list[QuerySet]:
     (D4 cuts paths through them too)."""
     parts = [
         fact_rows(
-            Follow.objects.filter(follower_id=me, followee_id__in=ids),
+            Follow.objects.filter(follower_id=me, followee_id__among=ids),
             "following",
             a="follower_id",
             b="followee_id",
         ),
         fact_rows(
-            Follow.objects.filter(followee_id=me, follower_id__in=ids),
+            Follow.objects.filter(followee_id=me, follower_id__among=ids),
             "followed_by",
             a="followee_id",
             b="follower_id",
         ),
         *(
             fact_rows(
-                Connection.objects.filter(**{mine: me, f"{theirs}__in": ids}),
+                Connection.objects.filter(**{mine: me, f"{theirs}__among": ids}),
                 "connection",
                 a=mine,
                 b=theirs,
@@ -315,7 +316,7 @@ def _own_parts(me, ids, with_blocks: bool) -> list[QuerySet]:
         *(
             fact_rows(
                 Invitation.objects.filter(
-                    **{mine: me, f"{theirs}__in": ids}, status=InvitationStatus.PENDING
+                    **{mine: me, f"{theirs}__among": ids}, status=InvitationStatus.PENDING
                 ),
                 kind,
                 a=mine,
@@ -341,28 +342,28 @@ def _own_parts(me, ids, with_blocks: bool) -> list[QuerySet]:
     return parts
 
 
-# The facts statement compiled once per shape (its parts, blocks or not, and the number of
-# ids rounded up to a power of two, the rest filled with the last id repeated): building and
-# compiling its nine parts was most of the relationships endpoint's CPU (docs/benchmarks.md).
-# Past FACT_READ_MAX ids the ORM builds it per call, so no caller can grow the cache.
+# The facts statement compiled once per shape (its parts, and blocks or not), the members'
+# ids one parameter (`__among`): building and compiling its parts was most of the
+# relationships endpoint's CPU, and psycopg parsing an IN list of each part's ids much of the
+# rest (docs/benchmarks.md, "Relationships for 25 ids: CPU cut").
 _FACT_READS: dict[tuple, CompiledRead] = {}
-FACT_READ_MAX = 256
+_ME, _IDS = -1, Ids("member_ids")
 
 
 def _fact_rows(me: int, ids: list[int], also: tuple, *, with_blocks: bool) -> list:
-    def build(viewer_id, *member_ids):
-        chosen = list(member_ids)
-        parts = [*_own_parts(viewer_id, chosen, with_blocks), *(p(viewer_id, chosen) for p in also)]
-        return parts[0].union(*parts[1:], all=True)
-
-    size = 1 << (len(ids) - 1).bit_length()
-    if size > FACT_READ_MAX:
-        return list(build(me, *ids))
-    key = (also, with_blocks, size)
+    key = (also, with_blocks)
     read = _FACT_READS.get(key)
     if read is None:
-        read = _FACT_READS[key] = CompiledRead(build, *range(-1, -size - 2, -1), constants=True)
-    return read.rows(router.db_for_read(Follow), me, *ids, *[ids[-1]] * (size - len(ids)))
+
+        def build(viewer_id, member_ids):
+            parts = [
+                *_own_parts(viewer_id, member_ids, with_blocks),
+                *(part(viewer_id, member_ids) for part in also),
+            ]
+            return parts[0].union(*parts[1:], all=True)
+
+        read = _FACT_READS[key] = CompiledRead(build, _ME, _IDS, constants=True)
+    return read.rows(router.db_for_read(Follow), me, ids)
 
 
 class FactRow(NamedTuple):

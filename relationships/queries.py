@@ -763,7 +763,7 @@ def relationship_extras(owner, member_ids) -> dict[int, dict]:
 
 def _note_part(owner_id, member_ids):
     return network.fact_rows(
-        PrivateNote.objects.filter(owner_id=owner_id, member_id__in=member_ids),
+        PrivateNote.objects.filter(owner_id=owner_id, member_id__among=member_ids),
         "note",
         a="owner_id",
         b="member_id",
@@ -773,7 +773,7 @@ def _note_part(owner_id, member_ids):
 
 def _tie_part(owner_id, member_ids):
     return network.fact_rows(
-        Tie.objects.filter(owner_id=owner_id, other_id__in=member_ids),
+        Tie.objects.filter(owner_id=owner_id, other_id__among=member_ids),
         "tie",
         a="owner_id",
         b="other_id",
