@@ -20,7 +20,7 @@ from api.schemas.errors import Error
 from core import clock
 from core.errors import Forbidden, Invalid
 from core.paging import keyset_page
-from feed.queries import muted_among
+from feed import queries as feed_queries
 from messaging import queries as messaging
 from network import queries, services
 from network.models import Invitation, ReportReason
@@ -158,16 +158,31 @@ def _relationship_with(request, member: User) -> dict:
     return relationship_entity(request.auth, member)
 
 
+# What a Relationship reads besides network's facts, all in network's one statement: A1, A4's
+# notes and ties, issue 12's mutes, messaging's conversations (M1–M6).
+RELATIONSHIP_PARTS = (
+    *relationship_reads.EXTRA_PARTS,
+    *feed_queries.MUTE_PARTS,
+    *messaging.ROUTE_PARTS,
+)
+
+
 def relationship_entity(viewer: User, member: User) -> dict:
-    """One Relationship; `can_message` is messaging's answer (M1–M6)."""
-    rel = queries.relationships(
-        viewer, [member], also=relationship_reads.extras_parts(viewer, [member.pk])
-    )[0]
+    """One Relationship; `can_message` is messaging's answer (M1–M6), from the facts read."""
+    rel = queries.relationships(viewer, [member], also=RELATIONSHIP_PARTS)[0]
     return _relationship(
         rel,
-        can_message=bool(messaging.messageable(viewer, [member.pk])),
+        can_message=bool(
+            messaging.messageable(
+                viewer,
+                [member.pk],
+                members={member.pk: member} if member.is_active else {},
+                known={rel.id: rel},
+                conversations_known=True,
+            )
+        ),
         extras=relationship_reads.extras_of(rel),
-        mute=muted_among(viewer, [member.pk]).get(member.pk),
+        mute=feed_queries.muting_of(rel),
     )
 
 
@@ -261,22 +276,21 @@ def relationships(request):
     # One read of the members: which ids are known, and messaging's members (M1–M6).
     members = accounts_queries.active_members(i for i in ids if i not in page_ids)
     ids = list(dict.fromkeys(i for i in ids if i in members))
-    found = queries.relationships(
-        me, ids, omit_blocked_by=True, also=relationship_reads.extras_parts(me, ids)
-    )  # A1, A4's notes and ties read with the rest
-    muted = muted_among(me, [rel.id for rel in found])  # issue 12: mutes live with the feed
+    found = queries.relationships(me, ids, omit_blocked_by=True, also=RELATIONSHIP_PARTS)
     reachable = messaging.messageable(
-        me, [rel.id for rel in found], members=members, known={rel.id: rel for rel in found}
-    )  # M1–M6, from the members, blocks, connections and follows just read
-    today = relationship_reads.day_number(clock.now())
+        me,
+        [rel.id for rel in found],
+        members=members,
+        known={rel.id: rel for rel in found},
+        conversations_known=True,
+    )  # M1–M6, from the members, blocks, connections, follows and conversations just read
+    now = clock.now()
+    today = relationship_reads.day_number(now)
     answer = []
     for rel in found:
         extras = relationship_reads.extras_of(rel, today=today)
-        answer.append(
-            _relationship(
-                rel, can_message=rel.id in reachable, extras=extras, mute=muted.get(rel.id)
-            )
-        )
+        mute = feed_queries.muting_of(rel, now)  # issue 12: mutes live with the feed
+        answer.append(_relationship(rel, can_message=rel.id in reachable, extras=extras, mute=mute))
     if page_ids:
         pages = pages_queries.pages_by_id([i - PAGE_ACCOUNT_BASE for i in dict.fromkeys(page_ids)])
         followed = set(pages_queries.followed_page_ids(me)) if pages else set()

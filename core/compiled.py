@@ -11,30 +11,90 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.db import connections
 from django.db.models import QuerySet
+
+from core.lookups import Ids, among_param
+
+# The literals a statement may carry besides its sentinels (`constants=True`): a status, a
+# flag. Never an int or a moment, which is what a sentinel is and what a call passes.
+_CONSTANT_TYPES = (str, bool, type(None))
 
 
 class CompiledRead:
     """`build(*sentinels)` is the QuerySet; its SQL is kept per database alias with, for
     each placeholder, which argument fills it (a sentinel the compiler rewrote is refused
-    when compiled, so a call never runs with a stale value)."""
+    when compiled, so a call never runs with a stale value). A `core.lookups.Ids` sentinel
+    stands for a list of ids under `__among`, one parameter whatever the list's length.
+    `constants`: the statement's own string or boolean literals (the same on every call)
+    are kept as they are."""
 
-    def __init__(self, build: Callable[..., QuerySet], *sentinels):
+    def __init__(self, build: Callable[..., QuerySet], *sentinels, constants: bool = False):
         if len(set(sentinels)) != len(sentinels):
             raise ValueError("sentinels must differ, so each placeholder names its argument")
         self.build = build
         self.sentinels = sentinels
-        self._compiled: dict[str, tuple[str, tuple[int, ...]]] = {}
+        self.constants = constants
+        self._compiled: dict[str, tuple[str, tuple, list]] = {}
+
+    def _compile(self, alias: str) -> tuple[str, tuple, list]:
+        found = self._compiled.get(alias)
+        if found is None:
+            compiler = self.build(*self.sentinels).query.get_compiler(alias)
+            sql, params = compiler.as_sql()
+            fill = []
+            for p in params:
+                if isinstance(p, Ids) or (p in self.sentinels and not isinstance(p, bool)):
+                    fill.append((self.sentinels.index(p), None))
+                elif (
+                    self.constants
+                    and isinstance(p, _CONSTANT_TYPES)
+                    and not any(isinstance(s, str) and s in str(p) for s in self.sentinels)
+                ):
+                    fill.append((None, p))
+                else:
+                    raise ValueError(f"compiled parameters {params!r} are not {self.sentinels!r}")
+            columns = [s[0] for s in compiler.select[: compiler.col_count]]
+            found = (sql, tuple(fill), columns)
+            self._compiled[alias] = found
+        return found
 
     def sql(self, alias: str, *args) -> tuple[str, list]:
         """The SQL for `alias` and its parameters for `args` (given in the sentinels' order)."""
-        found = self._compiled.get(alias)
-        if found is None:
-            queryset = self.build(*self.sentinels)
-            sql, params = queryset.query.get_compiler(alias).as_sql()
-            if any(p not in self.sentinels for p in params):
-                raise ValueError(f"compiled parameters {params!r} are not {self.sentinels!r}")
-            found = (sql, tuple(self.sentinels.index(p) for p in params))
-            self._compiled[alias] = found
-        sql, positions = found
-        return sql, [args[i] for i in positions]
+        sql, fill, _ = self._compile(alias)
+        return sql, self._params(connections[alias], fill, args)
+
+    def _params(self, connection, fill, args) -> list:
+        return [
+            value
+            if i is None
+            else among_param(connection, args[i])
+            if isinstance(self.sentinels[i], Ids)
+            else args[i]
+            for i, value in fill
+        ]
+
+    def rows(self, alias: str, *args) -> list[list]:
+        """The statement's rows for `args`, each column through the converters the ORM's
+        `values_list` applies (SQLite's moments come back as text without them)."""
+        sql, fill, columns = self._compile(alias)
+        connection = connections[alias]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, self._params(connection, fill, args))
+            found = cursor.fetchall()
+        converters = []
+        for pos, column in enumerate(columns):
+            convs = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+            if convs:
+                converters.append((pos, convs, column))
+        if not converters:
+            return [list(row) for row in found]
+        rows = []
+        for row in map(list, found):
+            for pos, convs, column in converters:
+                value = row[pos]
+                for converter in convs:
+                    value = converter(value, column, connection)
+                row[pos] = value
+            rows.append(row)
+        return rows

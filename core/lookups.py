@@ -12,13 +12,32 @@ import json
 from django.db.models import Lookup
 
 
+class Ids:
+    """Stands for a list of ids in a statement compiled once (`core.compiled`): `__among`
+    keeps it as its parameter, and each call's list is shaped by `among_param`."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"Ids({self.name!r})"
+
+
+def among_param(connection, ids):
+    """The one parameter `__among` passes for `ids` on this database."""
+    ids = [int(i) for i in ids]
+    return ids if connection.vendor == "postgresql" else json.dumps(ids)
+
+
 class Among(Lookup):
     lookup_name = "among"
     prepare_rhs = False
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        ids = [int(i) for i in self.rhs]
+        param = self.rhs if isinstance(self.rhs, Ids) else among_param(connection, self.rhs)
         if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s)", [*lhs_params, ids]
-        return f"{lhs} IN (SELECT value FROM json_each(%s))", [*lhs_params, json.dumps(ids)]
+            return f"{lhs} = ANY(%s)", [*lhs_params, param]
+        return f"{lhs} IN (SELECT value FROM json_each(%s))", [*lhs_params, param]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import F, Q, QuerySet
@@ -162,12 +163,47 @@ def pair(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
 
 
-def routes_for(sender: User, recipients: list[User], *, known=None) -> list[MessageRoute]:
+class _Conversation(NamedTuple):
+    """What `routes_for` reads of a 1:1 conversation."""
+
+    pk: int
+    opened_at: datetime | None
+
+
+def _conversation_part(mine: str, theirs: str):
+    def part(member_id, member_ids):
+        return network.fact_rows(
+            Conversation.objects.filter(
+                **{mine: member_id, f"{theirs}__among": member_ids}, is_group=False
+            ),
+            "conversation",
+            a=mine,
+            b=theirs,
+            n="pk",
+            at="opened_at",
+        )
+
+    return part
+
+
+# The sender's 1:1 conversations with the members asked of `network.queries.relationships`,
+# read in its one statement (a pair is stored in id order, so one part per side); `routes_for`
+# takes them with `known=` and `conversations_known=True`.
+ROUTE_PARTS = (
+    _conversation_part("member_a_id", "member_b_id"),
+    _conversation_part("member_b_id", "member_a_id"),
+)
+
+
+def routes_for(
+    sender: User, recipients: list[User], *, known=None, conversations_known: bool = False
+) -> list[MessageRoute]:
     """M1–M6 for a list of members, in order, in a constant number of queries: blocks,
     connections, follows, conversations, requests, current pages (M5), credits. A member
     blocked either way (B1) is refused with the same NotFound as an unknown one. `known`:
     the viewer's `network.queries.Relationship`s with them, already read (the profile page),
-    whose blocks, connection and follow are then not read again."""
+    whose blocks, connection and follow are then not read again; `conversations_known`: they
+    were read with `ROUTE_PARTS`, so the conversations aren't either."""
     me = sender.pk
     ids = [r.pk for r in recipients]
     result = [MessageRoute(member_id=i) for i in ids]
@@ -185,15 +221,25 @@ def routes_for(sender: User, recipients: list[User], *, known=None) -> list[Mess
         hidden = {b if a == me else a for a, b in network.blocks_involving(me, others)}
         connected = network.connected_among(sender, others)
         following = network.followed_among(sender, others)
-    pairs = Q()
-    for other in others:
-        a, b = pair(me, other)
-        pairs |= Q(member_a_id=a, member_b_id=b)
-    conversations = {c.other(me): c for c in Conversation.objects.filter(pairs, is_group=False)}
+    if known is not None and conversations_known:
+        conversations = {
+            i: _Conversation(row.n, row.at)
+            for i in others
+            if (row := known[i].facts.get("conversation")) is not None
+        }
+    else:
+        conversations = {
+            c.other(me): _Conversation(c.pk, c.opened_at)
+            for c in Conversation.objects.filter(
+                Q(member_a_id=me, member_b_id__in=others)
+                | Q(member_b_id=me, member_a_id__in=others),
+                is_group=False,
+            )
+        }
     requests = {}
     if conversations:
         for row in MessageRequest.objects.filter(
-            conversation__in=list(conversations.values())
+            conversation_id__in=[c.pk for c in conversations.values()]
         ).order_by("created_at", "pk"):
             requests.setdefault(row.conversation_id, []).append(row)
     workplaces = None  # M5's current pages, read only when a route gets that far
@@ -513,17 +559,21 @@ def pending_request(viewer: User, request_id: int) -> MessageRequest:
     return found
 
 
-def messageable(sender: User, member_ids, *, members=None, known=None) -> set[int]:
+def messageable(
+    sender: User, member_ids, *, members=None, known=None, conversations_known: bool = False
+) -> set[int]:
     """Which of `member_ids` the sender may write to now, by any route (the API's
     Relationship `can_message`), in a constant number of queries. `members`: those members
-    by id, already read; `known`: their Relationships, as `routes_for` takes them."""
+    by id, already read; `known`, `conversations_known`: their Relationships, as `routes_for`
+    takes them."""
     from accounts.queries import active_members
 
     found = (
         active_members([i for i in member_ids if i != sender.pk]) if members is None else members
     )
     chosen = [found[i] for i in member_ids if i in found]
-    return {route.member_id for route in routes_for(sender, chosen, known=known) if route.allowed}
+    routes = routes_for(sender, chosen, known=known, conversations_known=conversations_known)
+    return {route.member_id for route in routes if route.allowed}
 
 
 def message_for(viewer: User, message_id: int) -> tuple[Thread, Message]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
+from django.db import router
 from django.db.models import (
     Count,
     DateTimeField,
@@ -32,7 +33,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts import queries as accounts_queries
 from accounts.models import User
 from accounts.queries import MEMBER_NOT_FOUND
+from core.compiled import CompiledRead
 from core.errors import NotFound
+from core.lookups import Ids
 from core.paging import keyset_page
 from network.models import Block, Connection, Follow, Invitation, InvitationStatus
 from network.viewpoint import Viewpoint
@@ -213,73 +216,19 @@ def relationships(
     `view` holds them, follows both ways, connection rows, pending invitations both ways, and
     the `also` parts), and the index's event replay. Who may message whom is messaging's
     (`messaging.queries.can_message`). `also`: a higher area's rows about the same members,
-    shaped by `fact_rows` (kind, viewer, member, ...), read in the same statement and kept by
-    kind on each Relationship's `facts`. `omit_blocked_by`: leave out members who blocked the
-    viewer, as unknown ids are (B1)."""
+    each a module-level function (viewer id, member ids) -> QuerySet shaped by `fact_rows`
+    (kind, viewer, member, ...), read in the same statement and kept by kind on each
+    Relationship's `facts`. `omit_blocked_by`: leave out members who blocked the viewer, as
+    unknown ids are (B1)."""
     ids = [getattr(m, "pk", m) for m in members]
     result = {i: Relationship(id=i) for i in ids}
     if not ids or viewer is None or not viewer.is_authenticated:
         return [result[i] for i in ids]
     me = viewer.pk
     view = view or Viewpoint(viewer)
-    parts = [
-        fact_rows(
-            Follow.objects.filter(follower_id=me, followee_id__in=ids),
-            "following",
-            a="follower_id",
-            b="followee_id",
-        ),
-        fact_rows(
-            Follow.objects.filter(followee_id=me, follower_id__in=ids),
-            "followed_by",
-            a="followee_id",
-            b="follower_id",
-        ),
-        *(
-            fact_rows(
-                Connection.objects.filter(**{mine: me, f"{theirs}__in": ids}),
-                "connection",
-                a=mine,
-                b=theirs,
-                n="pk",
-                m="invited_by_id",
-                at="created_at",
-                t1="reason",
-                t2="recipient_reason",
-                t3="note",
-                t4="recipient_note",
-            )
-            for mine, theirs in (("member_a_id", "member_b_id"), ("member_b_id", "member_a_id"))
-        ),
-        *(
-            fact_rows(
-                Invitation.objects.filter(
-                    **{mine: me, f"{theirs}__in": ids}, status=InvitationStatus.PENDING
-                ),
-                kind,
-                a=mine,
-                b=theirs,
-                n="pk",
-                at="ignored_at",
-            )
-            for kind, mine, theirs in (
-                ("sent", "sender_id", "recipient_id"),
-                ("received", "recipient_id", "sender_id"),
-            )
-        ),
-        *also,
-    ]
-    if not view.blocks_read:  # every block of the viewer's: D4 cuts paths through them too
-        parts.append(
-            fact_rows(
-                Block.objects.filter(Q(blocker_id=me) | Q(blocked_id=me)),
-                "block",
-                a="blocker_id",
-                b="blocked_id",
-            )
-        )
+    rows = _fact_rows(me, ids, tuple(also), with_blocks=not view.blocks_read)
     blocks = None if view.blocks_read else []
-    for row in map(FactRow._make, parts[0].union(*parts[1:], all=True)):
+    for row in map(FactRow._make, rows):
         if row.kind == "block":
             blocks.append((row.a, row.b))
             continue
@@ -332,6 +281,91 @@ def relationships(
     return [result[i] for i in ids]
 
 
+def _own_parts(me, ids, with_blocks: bool) -> list[QuerySet]:
+    """network's parts of `relationships`' statement; every block of the viewer's when asked
+    (D4 cuts paths through them too)."""
+    parts = [
+        fact_rows(
+            Follow.objects.filter(follower_id=me, followee_id__among=ids),
+            "following",
+            a="follower_id",
+            b="followee_id",
+        ),
+        fact_rows(
+            Follow.objects.filter(followee_id=me, follower_id__among=ids),
+            "followed_by",
+            a="followee_id",
+            b="follower_id",
+        ),
+        *(
+            fact_rows(
+                Connection.objects.filter(**{mine: me, f"{theirs}__among": ids}),
+                "connection",
+                a=mine,
+                b=theirs,
+                n="pk",
+                m="invited_by_id",
+                at="created_at",
+                t1="reason",
+                t2="recipient_reason",
+                t3="note",
+                t4="recipient_note",
+            )
+            for mine, theirs in (("member_a_id", "member_b_id"), ("member_b_id", "member_a_id"))
+        ),
+        *(
+            fact_rows(
+                Invitation.objects.filter(
+                    **{mine: me, f"{theirs}__among": ids}, status=InvitationStatus.PENDING
+                ),
+                kind,
+                a=mine,
+                b=theirs,
+                n="pk",
+                at="ignored_at",
+            )
+            for kind, mine, theirs in (
+                ("sent", "sender_id", "recipient_id"),
+                ("received", "recipient_id", "sender_id"),
+            )
+        ),
+    ]
+    if with_blocks:
+        parts.append(
+            fact_rows(
+                Block.objects.filter(Q(blocker_id=me) | Q(blocked_id=me)),
+                "block",
+                a="blocker_id",
+                b="blocked_id",
+            )
+        )
+    return parts
+
+
+# The facts statement compiled once per shape (its parts, and blocks or not), the members'
+# ids one parameter (`__among`): building and compiling its parts was most of the
+# relationships endpoint's CPU, and psycopg parsing an IN list of each part's ids much of the
+# rest (docs/benchmarks.md, "Relationships for 25 ids: CPU cut").
+_FACT_READS: dict[tuple, CompiledRead] = {}
+_ME, _IDS = -1, Ids("member_ids")
+
+
+def _fact_rows(me: int, ids: list[int], also: tuple, *, with_blocks: bool) -> list:
+    key = (also, with_blocks)
+    read = _FACT_READS.get(key)
+    if read is None:
+
+        def build(viewer_id, member_ids):
+            parts = [
+                *_own_parts(viewer_id, member_ids, with_blocks),
+                *(part(viewer_id, member_ids) for part in also),
+            ]
+            return parts[0].union(*parts[1:], all=True)
+
+        read = _FACT_READS[key] = CompiledRead(build, _ME, _IDS, constants=True)
+    return read.rows(router.db_for_read(Follow), me, ids)
+
+
 class FactRow(NamedTuple):
     """One row of `relationships`' statement: its kind, the viewer (a) and the member (b),
     then what the kind's part put in each typed column (the rest NULL)."""
@@ -366,12 +400,14 @@ _KIND_FIELD = TextField()
 
 def fact_rows(queryset: QuerySet, kind: str, **columns) -> QuerySet:
     """`queryset` as one part of `relationships`' statement, read back as `FactRow`s: each
-    column (by FactRow's names) a field name given here or a NULL cast to its type
-    (PostgreSQL can't match an untyped NULL with a date across a UNION)."""
-    shaped = {
-        name: F(columns[name[5:]]) if name[5:] in columns else _FACT_NULLS[name]
-        for name in FACT_COLUMNS
-    }
+    column (by FactRow's names) a field name or an expression given here, or a NULL cast to its
+    type (PostgreSQL can't match an untyped NULL with a date across a UNION)."""
+    shaped = {}
+    for name in FACT_COLUMNS:
+        given = columns.get(name[5:])
+        shaped[name] = (
+            _FACT_NULLS[name] if given is None else F(given) if isinstance(given, str) else given
+        )
     return (
         queryset.order_by()
         .annotate(fact_kind=Value(kind, output_field=_KIND_FIELD), **shaped)

@@ -10,13 +10,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import numpy as np
-from django.db import connection
+from django.db import connection, router
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
+from core.compiled import CompiledRead
 from core.errors import NotFound
+from core.lookups import Ids
 from graph.facets import FACET_SIZE, FACETS, FacetCounts, in_sorted
 from network import queries as network
 from pages import index
@@ -257,12 +259,23 @@ def education_pages(education_ids) -> dict[int, Page]:
     return {row.education_id: row.page for row in rows}
 
 
+# Asked by messaging's routes for every stranger on a relationships answer: compiled once
+# (core/compiled.py), the ids one parameter.
+_CURRENT_PAGES = CompiledRead(
+    lambda ids: PositionPage.objects.filter(
+        member_id__among=ids, position__ended_on__isnull=True
+    ).values_list("member_id", "page_id"),
+    Ids("member_ids"),
+)
+
+
 def current_page_ids(member_ids) -> dict[int, set[int]]:
     """M5: the pages each member works at now (open positions linked to a page), one query."""
     found: dict[int, set[int]] = {}
-    rows = PositionPage.objects.filter(
-        member_id__in=list(member_ids), position__ended_on__isnull=True
-    ).values_list("member_id", "page_id")
+    ids = list(member_ids)
+    if not ids:
+        return found
+    rows = _CURRENT_PAGES.rows(router.db_for_read(PositionPage), ids)
     for member_id, page_id in rows:
         found.setdefault(member_id, set()).add(page_id)
     return found

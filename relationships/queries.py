@@ -758,35 +758,35 @@ def relationship_extras(owner, member_ids) -> dict[int, dict]:
     """A1, A4: what the Relationship entity adds for the owner, for any number of members in
     two queries: the owner's own note, why they connected, strength and last interaction."""
     ids = list(member_ids)
-    return {
-        rel.id: extras_of(rel)
-        for rel in network.relationships(owner, ids, also=extras_parts(owner, ids))
-    }
+    return {rel.id: extras_of(rel) for rel in network.relationships(owner, ids, also=EXTRA_PARTS)}
 
 
-def extras_parts(owner, member_ids) -> list:
-    """A1, A4's rows about these members (the owner's notes and ties), shaped to be read in
-    `network.queries.relationships`' one statement; `extras_of` reads them back."""
-    ids = list(member_ids)
-    return [
-        network.fact_rows(
-            PrivateNote.objects.filter(owner=owner, member_id__in=ids),
-            "note",
-            a="owner_id",
-            b="member_id",
-            t1="text",
-        ),
-        network.fact_rows(
-            Tie.objects.filter(owner=owner, other_id__in=ids),
-            "tie",
-            a="owner_id",
-            b="other_id",
-            n="tags",
-            at="last_interaction_at",
-            x="score",
-            y="scored_on",
-        ),
-    ]
+def _note_part(owner_id, member_ids):
+    return network.fact_rows(
+        PrivateNote.objects.filter(owner_id=owner_id, member_id__among=member_ids),
+        "note",
+        a="owner_id",
+        b="member_id",
+        t1="text",
+    )
+
+
+def _tie_part(owner_id, member_ids):
+    return network.fact_rows(
+        Tie.objects.filter(owner_id=owner_id, other_id__among=member_ids),
+        "tie",
+        a="owner_id",
+        b="other_id",
+        n="tags",
+        at="last_interaction_at",
+        x="score",
+        y="scored_on",
+    )
+
+
+# A1, A4's rows about the members asked of `network.queries.relationships` (the owner's notes
+# and ties), read in its one statement; `extras_of` reads them back.
+EXTRA_PARTS = (_note_part, _tie_part)
 
 
 @dataclass
@@ -800,7 +800,7 @@ class _TieRow:
 
 
 def extras_of(rel, *, today: float | None = None) -> dict:
-    """A1, A4 for one Relationship read with `extras_parts`: no query (its Connection row
+    """A1, A4 for one Relationship read with `EXTRA_PARTS`: no query (its Connection row
     came with it)."""
     connection = rel.connection
     note = rel.facts.get("note")

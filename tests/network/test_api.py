@@ -198,14 +198,14 @@ def test_relationships_cost_the_same_for_1_or_25_members(api, cast, django_asser
     caller.get("/accounts/relationships", **{"id[]": [others[0].pk]})  # warm the index
     # token+member, the member's language, the members (known ids and messaging's), the
     # facts in one statement (blocks, follows both ways, connection rows, invitations both
-    # ways, A1's notes, A4's ties), the index's events, mutes (issue 12), and messaging's
-    # conversations; current companies (M5) and spent credits (M3) when a stranger is among
-    # them: the same nine for one stranger and for 25 members
-    with django_assert_num_queries(9):
+    # ways, A1's notes, A4's ties, issue 12's mutes, messaging's conversations), the index's
+    # events; current companies (M5) and spent credits (M3) when a stranger is among them:
+    # the same seven for one stranger and for 25 members
+    with django_assert_num_queries(7):
         one = caller.get("/accounts/relationships", **{"id[]": [others[1].pk]})
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         many = caller.get("/accounts/relationships", **{"id[]": [o.pk for o in others]})
-    with django_assert_num_queries(7):  # a connection alone: no companies, no credits
+    with django_assert_num_queries(5):  # a connection alone: no companies, no credits
         connected = caller.get("/accounts/relationships", **{"id[]": [others[0].pk]})
     assert len(one.json()) == 1 and len(many.json()) == 25
     assert many.json()[0]["degree"] == 1 and many.json()[1]["degree"] is None
@@ -215,7 +215,7 @@ def test_relationships_cost_the_same_for_1_or_25_members(api, cast, django_asser
 def _expected_relationship(me, member, *, degree, mutuals) -> dict:
     """The Relationship as one fact at a time reads it (the readers each field comes from,
     member by member), for comparing with the batched endpoint."""
-    from feed.models import Mute
+    from feed.queries import mutes_in_force
     from messaging.queries import can_message
     from network.models import Block, Invitation, InvitationStatus
     from relationships.models import PrivateNote
@@ -225,7 +225,8 @@ def _expected_relationship(me, member, *, degree, mutuals) -> dict:
     connection = Connection.objects.filter(member_a_id=a, member_b_id=b).first()
     pending = Invitation.objects.filter(status=InvitationStatus.PENDING)
     following = Follow.objects.filter(follower=me, followee=member).exists()
-    muting = Mute.objects.filter(member=me, muted=member).exists()
+    mute = mutes_in_force(me).filter(muted=member).values_list("notifications", flat=True)
+    mute = mute.first()
     strength = strength_with(me, member) if member.pk != me.pk else None
     note = PrivateNote.objects.filter(owner=me, member=member).values_list("text", flat=True)
     return {
@@ -237,8 +238,8 @@ def _expected_relationship(me, member, *, degree, mutuals) -> dict:
         "followed_by": Follow.objects.filter(follower=member, followee=me).exists(),
         "blocking": Block.objects.filter(blocker=me, blocked=member).exists(),
         "blocked_by": False,  # B1: such a member is left out
-        "muting": muting,
-        "muting_notifications": muting,
+        "muting": mute is not None,
+        "muting_notifications": bool(mute),
         "requested": False,
         "requested_by": False,
         "domain_blocking": False,
@@ -266,8 +267,16 @@ def _expected_relationship(me, member, *, degree, mutuals) -> dict:
 
 def test_relationships_for_many_ids_answer_what_each_fact_says_b1_d1_n3_a1_a4(cast):
     """The batched read gives, for every kind of relationship, the JSON that each fact read
-    on its own gives (B1, D1, D2, N3, S5, A1, A4, M1–M6, issue 12's mutes)."""
+    on its own gives (B1, D1, D2, N3, S5, A1, A4, M1–M6, issue 12's mutes), and so does the
+    one-member Relationship the follow and block endpoints answer with."""
+    from datetime import timedelta
+
+    from api.network import relationship_entity
+    from core import clock
+    from feed.models import Mute
     from feed.services import mute
+    from messaging import services as messaging
+    from messaging.models import MessageRequest
     from relationships.services import record_interaction, set_note
 
     me = cast["ann"]
@@ -286,6 +295,11 @@ def test_relationships_for_many_ids_answer_what_each_fact_says_b1_d1_n3_a1_a4(ca
             "second",
             "stranger",
             "muted",
+            "quiet",  # muted, notifications not
+            "lapsed",  # a mute whose duration ran out
+            "written",  # an open profile me wrote to: a request pending (M4)
+            "writer",  # wrote to me: I may reply (M4)
+            "opened",  # wrote to me and I accepted: the conversation is open
         ]
     }
     p = people
@@ -308,6 +322,17 @@ def test_relationships_for_many_ids_answer_what_each_fact_says_b1_d1_n3_a1_a4(ca
     connect(p["friend"], p["second"])
     services.follow(follower=me, followee=p["muted"])
     mute(member=me, muted=p["muted"])
+    mute(member=me, muted=p["quiet"], notifications=False)
+    mute(member=me, muted=p["lapsed"], duration=60)
+    Mute.objects.filter(muted=p["lapsed"]).update(expires_at=clock.now() - timedelta(seconds=1))
+    set_profile(p["written"], open_profile=True)
+    messaging.send(sender=me, recipient=p["written"], text="Hello")
+    set_profile(me, open_profile=True)
+    messaging.send(sender=p["writer"], recipient=me, text="Hello")
+    messaging.send(sender=p["opened"], recipient=me, text="Hello")
+    messaging.accept_request(
+        member=me, request_id=MessageRequest.objects.get(sender=p["opened"]).pk
+    )
     ask = [*(m.pk for m in people.values()), me.pk, 2**31 - 7, p["friend"].pk]
     response = Caller(me).get("/accounts/relationships", **{"id[]": ask})
     assert response.status_code == 200
@@ -337,10 +362,16 @@ def test_relationships_for_many_ids_answer_what_each_fact_says_b1_d1_n3_a1_a4(ca
     assert not got["ignored"]["invitation_received"]  # N3
     assert got["blockee"]["blocking"] and not got["blockee"]["can_message"]
     assert got["muted"]["muting"] and not got["me"]["can_message"]
-    # each answer is the one the member gets asked about alone
-    for name in ("friend", "asker", "second", "blockee", "muted"):
+    assert got["muted"]["muting_notifications"] and not got["quiet"]["muting_notifications"]
+    assert got["quiet"]["muting"] and not got["lapsed"]["muting"]
+    assert not got["written"]["can_message"] and got["writer"]["can_message"]
+    assert got["opened"]["can_message"]
+    # each answer is the one the member gets asked about alone, and the one-member entity
+    for name in ("friend", "asker", "second", "blockee", "muted", "quiet", "lapsed", "written"):
         alone = Caller(me).get("/accounts/relationships", **{"id[]": [people[name].pk]})
         assert alone.json() == [got[name]]
+    for name in shown:
+        assert relationship_entity(me, me if name == "me" else people[name]) == got[name], name
 
 
 def test_openapi_lists_the_network_endpoints(client):

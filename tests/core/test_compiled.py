@@ -1,0 +1,42 @@
+"""`core.compiled.CompiledRead`: SQL compiled once, filled per call, rows as the ORM reads them."""
+
+import pytest
+from django.db import connection
+
+from accounts.models import User
+from core.compiled import CompiledRead
+from core.lookups import Ids
+from network.models import InvitationStatus
+from tests.factories import make_member
+
+
+def test_a_compiled_read_with_an_ids_sentinel_reads_what_the_orm_reads_for_any_length(db):
+    """One compiled statement for 1 or 3 ids (one parameter), a constant kept, and the
+    moments converted as `values_list` converts them (SQLite returns text without it)."""
+    members = [make_member(handle=f"c{i}") for i in range(3)]
+
+    def build(ids):
+        return User.objects.filter(pk__among=ids, is_active=True).values_list(
+            "pk", "date_joined", "username"
+        )
+
+    read = CompiledRead(build, Ids("ids"), constants=True)
+    for wanted in ([members[1].pk], [m.pk for m in members]):
+        got = sorted(tuple(row) for row in read.rows(connection.alias, wanted))
+        assert got == sorted(build(wanted))
+    assert len(read._compiled) == 1
+
+
+def test_a_compiled_read_keeps_no_constant_that_holds_a_rewritten_sentinel(db):
+    read = CompiledRead(
+        lambda handle: User.objects.filter(username__contains=handle), "x", constants=True
+    )
+    with pytest.raises(ValueError, match="compiled parameters"):
+        read.sql(connection.alias, "ann")  # contains makes %x%: not a constant, a stale value
+    kept = CompiledRead(
+        lambda pk: User.objects.filter(pk=pk, username=InvitationStatus.PENDING.value),
+        -1,
+        constants=True,
+    )
+    sql, params = kept.sql(connection.alias, 7)
+    assert params == [7, "pending"]
