@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.signing import BadSignature, TimestampSigner
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -244,3 +244,17 @@ def delete_account(*, member: User) -> None:
     throttle.forget(member=member)
     PasswordResetRequest.objects.filter(address_digest=_address_digest(member.email)).delete()
     User.objects.filter(pk=member.pk).delete()
+
+
+def lock_members(*member_ids: int) -> None:
+    """PostgreSQL: lock these member rows, lowest id first, so two writers on the same members
+    queue. NO KEY UPDATE, not UPDATE: it must not wait on the key-share locks that inserts
+    naming a member take (their foreign keys are checked in constraint-name order, not by id),
+    or an accept's second click and the first click's notification deadlocked (N2)."""
+    if connection.vendor == "postgresql":
+        list(
+            User.objects.select_for_update(no_key=True)
+            .filter(pk__in=member_ids)
+            .order_by("pk")
+            .values("pk")
+        )

@@ -24,7 +24,7 @@ from core.errors import Invalid
 from feed import inbox, queries
 from notifications import queries as notification_queries
 from notifications import services as notices
-from notifications.models import OWN, Kind
+from notifications.models import Kind
 from portability import queries as portability_queries
 
 router = Router(tags=["notifications"])
@@ -77,9 +77,7 @@ def _entities(viewer, found) -> list[dict]:
     }
     posts = [n.post for n in found if n.post is not None]
     statuses = {int(s["id"]): s for s in status_entities(viewer, posts)}
-    exports = portability_queries.exports_by_id(
-        viewer, [n.notification.subject_id for n in found if n.notification.kind in OWN]
-    )
+    portability_queries.attach_exports(viewer, found)
     result = []
     for item in found:
         n = item.notification
@@ -99,8 +97,7 @@ def _entities(viewer, found) -> list[dict]:
         if n.kind in (Kind.CONNECTION_REQUEST, Kind.CONNECTION_ACCEPTED):
             entity["invitation_id"] = str(n.subject_id)
         if n.kind == Kind.EXPORT_READY:
-            export = exports.get(n.subject_id)
-            entity["export"] = export_entity(export) if export else None
+            entity["export"] = export_entity(item.subject) if item.subject else None
         result.append(entity)
     return result
 

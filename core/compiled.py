@@ -35,7 +35,7 @@ class CompiledRead:
         self.build = build
         self.sentinels = sentinels
         self.constants = constants
-        self._compiled: dict[str, tuple[str, tuple, list]] = {}
+        self._compiled: dict[str, tuple[str, tuple, list]] = {}  # sql, fill, converters
 
     def _compile(self, alias: str) -> tuple[str, tuple, list]:
         found = self._compiled.get(alias)
@@ -54,8 +54,7 @@ class CompiledRead:
                     fill.append((None, p))
                 else:
                     raise ValueError(f"compiled parameters {params!r} are not {self.sentinels!r}")
-            columns = [s[0] for s in compiler.select[: compiler.col_count]]
-            found = (sql, tuple(fill), columns)
+            found = (sql, tuple(fill), _converters(compiler, connections[alias]))
             self._compiled[alias] = found
         return found
 
@@ -77,16 +76,11 @@ class CompiledRead:
     def rows(self, alias: str, *args) -> list[list]:
         """The statement's rows for `args`, each column through the converters the ORM's
         `values_list` applies (SQLite's moments come back as text without them)."""
-        sql, fill, columns = self._compile(alias)
+        sql, fill, converters = self._compile(alias)
         connection = connections[alias]
         with connection.cursor() as cursor:
             cursor.execute(sql, self._params(connection, fill, args))
             found = cursor.fetchall()
-        converters = []
-        for pos, column in enumerate(columns):
-            convs = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-            if convs:
-                converters.append((pos, convs, column))
         if not converters:
             return [list(row) for row in found]
         rows = []
@@ -98,3 +92,14 @@ class CompiledRead:
                 row[pos] = value
             rows.append(row)
         return rows
+
+
+def _converters(compiler, connection) -> list:
+    """Per selected column that needs them, the converters `values_list` would apply: found
+    once with the statement, not on every call."""
+    found = []
+    for pos, (column, *_) in enumerate(compiler.select[: compiler.col_count]):
+        convs = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        if convs:
+            found.append((pos, convs, column))
+    return found

@@ -13,12 +13,13 @@ import os
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.queries import MEMBER_NOT_FOUND
+from accounts.services import lock_members
 from core import clock, live
 from core.errors import Invalid, NotFound
 from feed import images
@@ -73,16 +74,6 @@ def _clean(
     if len(subject) > settings.LINKWELL_INMAIL_SUBJECT_MAX:
         raise Invalid(SUBJECT_TOO_LONG % {"max": settings.LINKWELL_INMAIL_SUBJECT_MAX}, rule="M3")
     return text, subject
-
-
-def _lock_pair(x: int, y: int) -> None:
-    if connection.vendor == "postgresql":
-        list(
-            User.objects.select_for_update(no_key=True)
-            .filter(pk__in=(x, y))
-            .order_by("pk")
-            .values("pk")
-        )
 
 
 def _already_sent(sender: User, key: str) -> Message | None:
@@ -254,7 +245,7 @@ def _attach(sender: User, message: Message, prepared: list[dict], attachment_ids
 
 
 def _send_locked(sender, recipient, text_in, subject_in, key, prepared, attachment_ids) -> Message:
-    _lock_pair(sender.pk, recipient.pk)
+    lock_members(sender.pk, recipient.pk)
     route = queries.can_message(sender, recipient).check()
     with_files = bool(prepared or attachment_ids)
     if with_files and route.request:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.queries import MEMBER_NOT_FOUND
+from accounts.services import lock_members
 from core import clock
 from core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, Refused
 from core.eventlog import prune_log
@@ -110,7 +111,7 @@ def invite(
 
 
 def _invite_locked(sender, recipient, note, reason, email) -> Invitation:
-    _lock_pair(sender.pk, recipient.pk)
+    lock_members(sender.pk, recipient.pk)
     now = clock.now()
     if queries.is_blocked_between(sender.pk, recipient.pk):
         raise Forbidden(INVITE_BLOCKED, rule="N6")
@@ -237,7 +238,7 @@ def withdraw_to(*, sender: User, recipient: User) -> None:
 @transaction.atomic
 def disconnect(*, by: User, member: User) -> None:
     """N9: either side removes the connection, silently; both follows end with it."""
-    _lock_pair(by.pk, member.pk)
+    lock_members(by.pk, member.pk)
     _disconnect(by.pk, member.pk, clock.now())
 
 
@@ -287,7 +288,7 @@ def _unless_blocked(invitation: Invitation | None) -> Invitation:
 def _already_answered(invitation: Invitation, answer: str) -> bool:
     """Lock the pair and re-read: True when this answer was already given (a retry);
     a different earlier answer is refused."""
-    _lock_pair(invitation.sender_id, invitation.recipient_id)
+    lock_members(invitation.sender_id, invitation.recipient_id)
     invitation.refresh_from_db()
     if invitation.status == answer:
         return True
@@ -446,7 +447,7 @@ def block(*, blocker: User, blocked: User) -> None:
     """B1: ends the connection, both follows and pending invitations both ways."""
     if blocker.pk == blocked.pk:
         raise Invalid(CANNOT_BLOCK_SELF, rule="B1")
-    _lock_pair(blocker.pk, blocked.pk)
+    lock_members(blocker.pk, blocked.pk)
     if queries.blocked_by(blocker, blocked):
         return
     now = clock.now()
@@ -533,7 +534,7 @@ def forget_member(*, member: User) -> None:
     ids). The member's connections, follows, invitations, blocks and reports go by cascade
     with the account right after, in the same transaction; the kept counts of everyone on
     the other end go down here."""
-    if connection.vendor == "postgresql":  # as _lock_pair: no connect can slip in meanwhile
+    if connection.vendor == "postgresql":  # FOR UPDATE, not lock_members: no connect slips in
         list(User.objects.select_for_update().filter(pk=member.pk).values("pk"))
     now = clock.now()
     pk = member.pk
@@ -556,20 +557,6 @@ def forget_member(*, member: User) -> None:
 
 
 # --- Helpers ----------------------------------------------------------------------------
-
-
-def _lock_pair(x: int, y: int) -> None:
-    """PostgreSQL: lock both member rows, lower id first, so two writers on a pair queue.
-    NO KEY UPDATE, not UPDATE: it must not wait on the key-share locks that inserts naming
-    either member take (their foreign keys are checked in constraint-name order, not by id), or
-    an accept's second click and the first click's notification deadlocked."""
-    if connection.vendor == "postgresql":
-        list(
-            User.objects.select_for_update(no_key=True)
-            .filter(pk__in=(x, y))
-            .order_by("pk")
-            .values("pk")
-        )
 
 
 def _pending_between(x: int, y: int) -> Invitation | None:

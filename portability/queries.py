@@ -17,6 +17,7 @@ from core import clock
 from core.errors import Gone, NotFound
 from core.i18n import moment
 from network import queries as network
+from notifications.models import OWN
 from portability.models import (
     Export,
     Import,
@@ -53,11 +54,11 @@ def export_of(member, export_id) -> Export:
     found = Export.objects.filter(pk=as_id(export_id), member=member).first()
     if found is None:
         raise NotFound(EXPORT_NOT_FOUND)
-    return found
+    return _with_lapse(found)
 
 
 def exports_of(member, *, limit: int = 5) -> list[Export]:
-    return list(Export.objects.filter(member=member).order_by("-id")[:limit])
+    return [_with_lapse(e) for e in Export.objects.filter(member=member).order_by("-id")[:limit]]
 
 
 def downloadable_export(member, export_id) -> Export:
@@ -78,10 +79,21 @@ def is_lapsed(export: Export) -> bool:
     return export.expires_at is not None and export.expires_at <= clock.now()
 
 
-def exports_by_id(member, export_ids) -> dict[int, Export]:
-    """The member's own exports among these ids (the inbox's export notices); others' none."""
-    ids = [i for i in (as_id(v) for v in export_ids) if i]
-    return {e.pk: e for e in Export.objects.filter(member=member, pk__in=ids)}
+def _with_lapse(export: Export) -> Export:
+    """The export with `lapsed` (X2) read here, so pages show what the download answers."""
+    export.lapsed = is_lapsed(export)
+    return export
+
+
+def attach_exports(member, notices) -> None:
+    """The inbox's notices about the member's own exports (`notifications.models.OWN`) get
+    their export as `subject`, one query; another member's export is never attached."""
+    own = [n for n in notices if n.notification.kind in OWN]
+    ids = [i for i in (as_id(n.notification.subject_id) for n in own) if i]
+    found = Export.objects.filter(member=member, pk__in=ids) if ids else []
+    exports = {e.pk: _with_lapse(e) for e in found}
+    for notice in own:
+        notice.subject = exports.get(notice.notification.subject_id)
 
 
 def export_path(export: Export):

@@ -105,7 +105,7 @@ def test_n2_a_pair_lock_never_holds_up_an_insert_naming_either_member():
     from django.db import transaction
     from django.utils import timezone
 
-    from network.services import _lock_pair
+    from accounts.services import lock_members
     from notifications.models import Kind, Notification
 
     a, b = make_member(handle="locka"), make_member(handle="lockb")
@@ -114,7 +114,7 @@ def test_n2_a_pair_lock_never_holds_up_an_insert_naming_either_member():
     def hold_the_pair():
         try:
             with transaction.atomic():
-                _lock_pair(a.pk, b.pk)
+                lock_members(a.pk, b.pk)
                 locked.set()
                 release.wait(10)
         finally:

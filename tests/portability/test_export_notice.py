@@ -124,6 +124,9 @@ def test_x2_after_7_days_the_link_is_refused_with_a_sentence_saying_it_lapsed(
     assert response.status_code == 410
     sentence = f"The link to this export lapsed on {until(export)}; prepare a new export"
     assert sentence in response.content.decode()
+    listed = f'<p class="muted">The link to this export lapsed on {until(export)}.</p>'
+    assert listed in response.content.decode()  # Your data lists it as lapsed, no button
+    assert f'href="{download(export)}"' not in response.content.decode()
     page = client.get("/notifications/").content.decode()
     assert f"The link to your data export lapsed on {until(export)}." in page
     assert download(export) not in page

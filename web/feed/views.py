@@ -13,12 +13,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core import clock
 from core.errors import Refused
 from feed import home, impressions, inbox, queries, services
 from network import queries as network
 from notifications import services as notices
-from notifications.models import Kind
 from pages import queries as pages_queries
 from portability import queries as portability
 from profiles.queries import current_position
@@ -354,14 +352,10 @@ def notifications(request):
     groups, _next = inbox.groups(request.user, limit=50, sight=_sight(request))
     groups.sort(key=lambda g: not g.unread)
     viewpoint(request).prime([a.pk for g in groups for a in g.actors[:3]])
-    own = [g.latest for g in groups if g.kind == Kind.EXPORT_READY]
-    exports = portability.exports_by_id(request.user, [n.notification.subject_id for n in own])
-    for notice in own:
-        notice.subject = exports.get(notice.notification.subject_id)
+    portability.attach_exports(request.user, [g.latest for g in groups])
     if groups:
         notices.mark_all_read(member=request.user)
-    context = {"groups": groups, "now": clock.now()}
-    return render(request, "web/feed/notifications.html", context)
+    return render(request, "web/feed/notifications.html", {"groups": groups})
 
 
 @login_required

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from core import clock
 from core.errors import Gone, Refused
 from portability import archive, queries, services
 from portability.models import ImportKind, JobState
@@ -28,7 +27,6 @@ def data_page(request, *, error: str = "", status: int = 200):
         "kinds": ImportKind.choices,
         "imports": queries.imports_of(request.user),
         "exports": queries.exports_of(request.user),
-        "now": clock.now(),
         "linkedin_address": queries.linkedin_address_of(request.user),
         "error": error,
         "mastodon_files": MASTODON_FILES,
@@ -193,8 +191,7 @@ def request_export(request):
 @login_required
 def export_progress(request, export_id: int):
     export = queries.export_of(request.user, export_id)
-    context = {"export": export, "now": clock.now()}
-    response = render(request, "web/portability/_export.html", context)
+    response = render(request, "web/portability/_export.html", {"export": export})
     if export.state in (JobState.DONE, JobState.FAILED) and request.htmx:
         response["HX-Refresh"] = "true"
     return response
