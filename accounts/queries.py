@@ -10,7 +10,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, email_is, handle_is
-from core.compiled import CompiledRead
+from core.compiled import CompiledObjects, CompiledRead
 from core.errors import NotFound
 
 # Mastodon's words, and no rule id: an unknown member and a hidden one get the very same
@@ -47,17 +47,32 @@ def active_member(
     *, handle: str | None = None, pk: int | None = None, related: tuple[str, ...] = ()
 ) -> User:
     """The active member with this handle (any case) or id, with their profile and any
-    `related` one-to-one rows in the same statement; NotFound."""
-    if handle is not None:
-        found = with_handle(handle)
-    elif pk is not None:
-        found = User.objects.filter(pk=pk)
+    `related` one-to-one rows in the same statement, compiled once per shape (the profile
+    page and every API call on an account run it); NotFound."""
+    if handle is not None and "\x00" not in handle:
+        by, value = "handle", handle
+    elif pk is not None and handle is None:
+        by, value = "pk", int(pk)
     else:
-        found = User.objects.none()
-    member = found.filter(is_active=True).select_related("profile", *related).first()
-    if member is None:
         raise NotFound(MEMBER_NOT_FOUND)
-    return member
+    read = _ACTIVE_MEMBER.get((by, related))
+    if read is None:
+        read = _ACTIVE_MEMBER[(by, related)] = CompiledObjects(
+            User,
+            ("profile", *related),
+            lambda v: (with_handle(v) if by == "handle" else User.objects.filter(pk=v)).filter(
+                is_active=True
+            )[:1],
+            "\x01handle" if by == "handle" else -1,
+            constants=True,
+        )
+    found = read.objects(router.db_for_read(User), value)
+    if not found:
+        raise NotFound(MEMBER_NOT_FOUND)
+    return found[0]
+
+
+_ACTIVE_MEMBER: dict[tuple, CompiledObjects] = {}
 
 
 def active_members(ids) -> dict[int, User]:

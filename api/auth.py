@@ -25,7 +25,6 @@ from core.errors import Forbidden, Invalid
 from core.i18n import use_language
 from oauth import scopes as scope_rules
 from oauth.queries import bearer_token
-from profiles.queries import language_of
 
 TOKEN_INVALID = _("The access token is invalid")
 OUTSIDE_SCOPES = _("This action is outside the authorized scopes")
@@ -63,8 +62,9 @@ class BearerToken(HttpBearer):
             if self.member_required:
                 raise Invalid(MEMBER_REQUIRED)
             return AnonymousUser()
-        # The token owner's language, else the Accept-Language LocaleMiddleware chose.
-        use_language(request, language_of(member))
+        # The token owner's language (read with the token), else the Accept-Language
+        # LocaleMiddleware chose.
+        use_language(request, member.interface_language)
         if settings.LINKWELL_REQUIRE_EMAIL_CONFIRMATION and not member.email_confirmed:
             raise Forbidden(EMAIL_NOT_CONFIRMED, rule="U2")
         return member

@@ -15,7 +15,7 @@ from accounts.models import User
 from api.auth import member_auth, require_scope
 from api.payload import as_list, payload
 from api.schemas import iso
-from api.schemas.accounts import Account, account_entities, account_entity, accounts_answer
+from api.schemas.accounts import Account, account_entities, account_entity, entities_answer
 from api.schemas.errors import Error
 from core import clock
 from core.errors import Forbidden, Invalid
@@ -104,13 +104,13 @@ def _relationship(
     extras = extras or {}
     return {
         "id": str(rel.id),
-        "following": rel.following,
-        "showing_reblogs": rel.following,
+        "following": bool(rel.following),
+        "showing_reblogs": bool(rel.following),
         "notifying": False,
         "languages": None,
-        "followed_by": rel.followed_by,
-        "blocking": rel.blocking,
-        "blocked_by": rel.blocked_by,
+        "followed_by": bool(rel.followed_by),
+        "blocking": bool(rel.blocking),
+        "blocked_by": bool(rel.blocked_by),
         "muting": mute is not None,
         "muting_notifications": bool(mute),
         "requested": False,
@@ -118,12 +118,12 @@ def _relationship(
         "domain_blocking": False,
         "endorsed": False,
         "note": extras.get("note", ""),
-        "connected": rel.connected,
-        "degree": rel.degree,
-        "invitation_sent": rel.invitation_sent,
-        "invitation_received": rel.invitation_received,
-        "can_message": can_message,
-        "mutual_connections_count": rel.mutual_connections_count,
+        "connected": bool(rel.connected),
+        "degree": None if rel.degree is None else int(rel.degree),
+        "invitation_sent": bool(rel.invitation_sent),
+        "invitation_received": bool(rel.invitation_received),
+        "can_message": bool(can_message),
+        "mutual_connections_count": int(rel.mutual_connections_count),
         "connected_at": iso(extras.get("connected_at")),
         "connection_reason": extras.get("connection_reason"),
         "connection_note": extras.get("connection_note"),
@@ -297,7 +297,7 @@ def relationships(request):
         answer += [
             _page_relationship(page, following=page.pk in followed) for page in pages.values()
         ]
-    return answer
+    return entities_answer(answer)
 
 
 # --- Mastodon: lists with Link paging ------------------------------------------------------
@@ -344,7 +344,7 @@ def _id_page(request, rows, key: str) -> tuple[list[int], str]:
 def _accounts_page(request, rows, key: str, **options) -> HttpResponse:
     """A page of accounts: the ids by keyset, then their entities (three queries)."""
     ids, link = _id_page(request, rows, key)
-    return accounts_answer(account_entities(ids, viewer=request.auth, **options), link)
+    return entities_answer(account_entities(ids, viewer=request.auth, **options), link)
 
 
 @router.get("/accounts/{int:account_id}/followers", auth=member_auth, response=list[Account])
@@ -479,7 +479,7 @@ def invitations(request, direction: str = "received"):
         for pk, member_id, note, reason, created_at in page
         if member_id in entities
     ]
-    return accounts_answer(answer, _link(request, [row[0] for row in page], cursor["limit"]))
+    return entities_answer(answer, _link(request, [row[0] for row in page], cursor["limit"]))
 
 
 def _answer(name):
@@ -523,7 +523,7 @@ def connections(request, account_id: int):
         raise Forbidden(queries.connections_hidden_reason(member), rule="S5")
     link = _link(request, [connection_id for connection_id, _, _ in page], cursor["limit"])
     ids = [member_id for _, member_id, _ in page]
-    return accounts_answer(account_entities(ids, viewer=request.auth), link)
+    return entities_answer(account_entities(ids, viewer=request.auth), link)
 
 
 @router.get(
@@ -544,7 +544,7 @@ def mutual_connections(request, account_id: int, offset: int = 0, limit: int = 4
         total, ids = queries.mutual_page(request.auth, member, **cursor)
         link = _link(request, ids, cursor["limit"])
     entities = account_entities(ids, viewer=request.auth)
-    return accounts_answer(entities, link, **{"X-Total-Count": str(total)})
+    return entities_answer(entities, link, **{"X-Total-Count": str(total)})
 
 
 @router.get("/accounts/{int:account_id}/paths", auth=member_auth, response=list[list[PathStep]])

@@ -103,3 +103,58 @@ def _converters(compiler, connection) -> list:
         if convs:
             found.append((pos, convs, column))
     return found
+
+
+class CompiledObjects:
+    """Model instances as `select_related(*related)` gives them, from a statement compiled
+    once: `build(*sentinels)` is the filtered QuerySet of `model`; `related` are forward or
+    reverse one-to-one and foreign-key paths ("user", "user__profile"), each attached to its
+    parent without a query of its own (or left to load lazily when the row has none);
+    `extra` names attributes set on each instance from a lookup's value ("user__x")."""
+
+    def __init__(
+        self,
+        model,
+        related: tuple[str, ...],
+        build: Callable[..., QuerySet],
+        *sentinels,
+        extra: dict[str, str] | None = None,
+        constants: bool = False,
+    ):
+        self.extra = dict(extra or {})
+        self.parts = [("", None, model)]  # (path, field on the parent, model)
+        for path in related:
+            parent_path, _, name = path.rpartition("__")
+            parent = next(m for p, _, m in self.parts if p == parent_path)
+            field = parent._meta.get_field(name)
+            self.parts.append((path, field, field.related_model))
+        columns = [
+            f"{path}__{f.name}" if path else f.name
+            for path, _, part in self.parts
+            for f in part._meta.concrete_fields
+        ] + list(self.extra.values())
+        self.read = CompiledRead(
+            lambda *args: build(*args).values_list(*columns), *sentinels, constants=constants
+        )
+
+    def objects(self, alias: str, *args) -> list:
+        found = []
+        for row in self.read.rows(alias, *args):
+            start, made = 0, {}
+            for path, field, part in self.parts:
+                fields = part._meta.concrete_fields
+                values = row[start : start + len(fields)]
+                start += len(fields)
+                parent = made.get(path.rpartition("__")[0]) if path else None
+                if path and (parent is None or values[fields.index(part._meta.pk)] is None):
+                    continue  # no such row (or no parent to hang it on): loaded lazily
+                obj = part.from_db(alias, [f.attname for f in fields], values)
+                made[path] = obj
+                if field is not None:
+                    field.set_cached_value(parent, obj)
+                    if field.remote_field is not None and not field.concrete:
+                        field.remote_field.set_cached_value(obj, parent)  # the reverse side
+            for name, value in zip(self.extra, row[start:], strict=True):
+                setattr(made[""], name, value)
+            found.append(made[""])
+        return found

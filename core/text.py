@@ -5,7 +5,12 @@ import unicodedata
 
 
 def fold(text: str) -> str:
-    """Accents off, case folded ("Müller" -> "muller", "Straße" -> "strasse")."""
+    """Accents off, case folded ("Müller" -> "muller", "Straße" -> "strasse"). ASCII is only
+    lowered: normalising it changes nothing, and most text is ASCII (a rebuild's hot path)."""
+    if text is None:
+        return ""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text or "")
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return unicodedata.normalize("NFKC", bare.casefold())

@@ -7,12 +7,15 @@ see which member is `network.queries.seen_in_full`'s answer (behind `visible_mem
 these functions load, that one decides.
 """
 
+from django.db import router
 from django.db.models import F
 
 from accounts import queries as accounts_queries
 from accounts.models import User
 from accounts.queries import MEMBER_NOT_FOUND
+from core.compiled import CompiledRead
 from core.errors import NotFound
+from core.lookups import Ids
 from membership import services
 from network import queries as network
 from profiles.models import MemberCounts, Position
@@ -68,6 +71,26 @@ class _Kept:
             setattr(self, name, value)
 
 
+# The two statements of every list of accounts, compiled once (core/compiled.py), the ids one
+# parameter: the ORM building them was half of `visible_accounts`' CPU (docs/benchmarks.md,
+# "Compiled reads").
+_ACCOUNT_ROWS = CompiledRead(
+    lambda ids: User.objects.filter(pk__among=ids, is_active=True).values_list(
+        *_MEMBER_COLUMNS.values(), *(f"counts__{c}" for c in _COUNT_COLUMNS)
+    ),
+    Ids("member_ids"),
+    constants=True,
+)
+_POSITION_ROWS = CompiledRead(
+    lambda ids: (
+        Position.objects.filter(member_id__among=ids)
+        .order_by(F("ended_on").desc(nulls_first=True), "-started_on", "-id")
+        .values_list("member_id", "id", "title", "company", "started_on", "ended_on")
+    ),
+    Ids("member_ids"),
+)
+
+
 def visible_accounts(
     viewer, members, *, blocked_as_card: bool = False, view=None
 ) -> list[AccountRecord]:
@@ -79,30 +102,21 @@ def visible_accounts(
     ids = list(dict.fromkeys(m if isinstance(m, int) else m.pk for m in members))
     if not ids:
         return []
-    names = list(_MEMBER_COLUMNS.values())
-    rows = {
-        row[0]: row
-        for row in User.objects.filter(pk__in=ids, is_active=True).values_list(
-            *names, *(f"counts__{c}" for c in _COUNT_COLUMNS)
-        )
-    }
+    width = len(_MEMBER_COLUMNS)
+    rows = {row[0]: row for row in _ACCOUNT_ROWS.rows(router.db_for_read(User), ids)}
     seen = network.seen_in_full(
         viewer, [pk for pk in ids if pk in rows], blocked_as_card=blocked_as_card, view=view
     )
     if not seen:
         return []
-    missing = [pk for pk in seen if rows[pk][len(names)] is None]
-    kept = {pk: _Kept(rows[pk][len(names) :]) for pk in seen if pk not in missing}
+    missing = [pk for pk in seen if rows[pk][width] is None]
+    kept = {pk: _Kept(rows[pk][width:]) for pk in seen if pk not in missing}
     if missing:  # loaded past the services: counted from the rows now, once (a repair)
         services.recount(member_ids=missing)
         for counter in MemberCounts.objects.filter(pk__in=missing):
             kept[counter.pk] = counter
     positions: dict[int, list[PositionLine]] = {pk: [] for pk in seen}
-    lines = (
-        Position.objects.filter(member_id__in=list(seen))
-        .order_by(F("ended_on").desc(nulls_first=True), "-started_on", "-id")
-        .values_list("member_id", "id", "title", "company", "started_on", "ended_on")
-    )
+    lines = _POSITION_ROWS.rows(router.db_for_read(Position), list(seen))
     for member_id, pk, title, company, started_on, ended_on in lines:
         positions[member_id].append(PositionLine(title, company, started_on, ended_on, pk=pk))
     me = viewer.pk if viewer is not None and viewer.is_authenticated else None

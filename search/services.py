@@ -9,6 +9,7 @@ as the demo seed).
 """
 
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import Count
@@ -20,6 +21,7 @@ from core.errors import NotFound
 from core.text import fold_label
 from feed.models import Hashtag, Post, PostKind, PostTag, Visibility
 from network import queries as network
+from profiles.models import Education, Position, Skill
 from search import fulltext
 from search.fulltext import fold
 from search.models import (
@@ -47,41 +49,120 @@ def _joined(*parts) -> str:
     return fold(" ".join(p for p in parts if p))
 
 
-def _document(member: User) -> tuple[MemberDocument, list[MemberFacet]]:
-    """S1 decides the split: `card` holds only what the public card shows."""
+class _Source(NamedTuple):
+    """What one member's document is made of, as plain values (a rebuild reads them as rows:
+    model objects and a prefetch per member were most of `reindex`'s time)."""
+
+    pk: int
+    display_name: str
+    username: str
+    headline: str
+    location: str
+    industry: str
+    positions: list  # objects with title, company, location, ended_on (the model's order)
+    education: list  # with school, degree, field_of_study
+    skills: list[str]
+
+
+class _Position(NamedTuple):
+    title: str
+    company: str
+    location: str
+    ended_on: object
+
+
+class _Education(NamedTuple):
+    school: str
+    degree: str
+    field_of_study: str
+
+
+def _source_of(member: User) -> _Source:
     profile = member.profile
-    positions = list(member.positions.all())
-    current = [p for p in positions if p.ended_on is None]
-    past = [p for p in positions if p.ended_on is not None]
-    education = list(member.education.all())
+    return _Source(
+        member.pk,
+        member.display_name,
+        member.username,
+        profile.headline,
+        profile.location,
+        profile.industry,
+        list(member.positions.all()),
+        list(member.education.all()),
+        [s.name for s in member.skills.all()],
+    )
+
+
+def _sources(ids: list[int]) -> list[_Source]:
+    """The active members among `ids` as `_Source`s, in four statements for any number."""
+    by_member: dict[int, tuple[list, list, list]] = {}
+    rows = (
+        User.objects.filter(pk__in=ids, is_active=True)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "display_name",
+            "username",
+            "profile__headline",
+            "profile__location",
+            "profile__industry",
+        )
+    )
+    members = []
+    for pk, name, handle, headline, location, industry in rows:
+        by_member[pk] = ([], [], [])
+        members.append((pk, name, handle, headline or "", location or "", industry or ""))
+    positions = Position.objects.filter(member_id__in=ids).values_list(
+        "member_id", "title", "company", "location", "ended_on"
+    )
+    for member_id, *line in positions:
+        if member_id in by_member:
+            by_member[member_id][0].append(_Position(*line))
+    education = Education.objects.filter(member_id__in=ids).values_list(
+        "member_id", "school", "degree", "field_of_study"
+    )
+    for member_id, *line in education:
+        if member_id in by_member:
+            by_member[member_id][1].append(_Education(*line))
+    for member_id, name in Skill.objects.filter(member_id__in=ids).values_list("member_id", "name"):
+        if member_id in by_member:
+            by_member[member_id][2].append(name)
+    return [_Source(*member, *by_member[member[0]]) for member in members]
+
+
+def _document(member: _Source) -> tuple[MemberDocument, list[MemberFacet]]:
+    """S1 decides the split: `card` holds only what the public card shows."""
+    current = [p for p in member.positions if p.ended_on is None]
+    past = [p for p in member.positions if p.ended_on is not None]
     document = MemberDocument(
-        member=member,
+        member_id=member.pk,
         name=_joined(member.display_name, member.username),
         card=_joined(
-            profile.headline,
-            profile.location,
+            member.headline,
+            member.location,
             *(f"{p.title} {p.company}" for p in current),
         ),
         rest=_joined(
-            profile.industry,
+            member.industry,
             *(f"{p.title} {p.company} {p.location}" for p in past),
-            *(f"{e.school} {e.degree} {e.field_of_study}" for e in education),
-            *(s.name for s in member.skills.all()),
+            *(f"{e.school} {e.degree} {e.field_of_study}" for e in member.education),
+            *member.skills,
         ),
         updated_at=clock.now(),
     )
     values = (
         [(FacetKind.COMPANY, p.company) for p in current]
         + [(FacetKind.PAST_COMPANY, p.company) for p in past]
-        + [(FacetKind.SCHOOL, e.school) for e in education]
-        + [(FacetKind.LOCATION, profile.location), (FacetKind.INDUSTRY, profile.industry)]
+        + [(FacetKind.SCHOOL, e.school) for e in member.education]
+        + [(FacetKind.LOCATION, member.location), (FacetKind.INDUSTRY, member.industry)]
     )
     facets, seen = [], set()
     for kind, label in values:
         value = fold_label(label)
         if value and (kind, value) not in seen:
             seen.add((kind, value))
-            facets.append(MemberFacet(member=member, kind=kind, value=value, label=label[:150]))
+            facets.append(
+                MemberFacet(member_id=member.pk, kind=kind, value=value, label=label[:150])
+            )
     return document, facets
 
 
@@ -94,7 +175,7 @@ def index_member(member_id: int) -> bool:
     if member is None:
         MemberDocument.objects.filter(member_id=member_id).delete()
         return False
-    document, facets = _document(member)
+    document, facets = _document(_source_of(member))
     MemberDocument.objects.update_or_create(
         member=member,
         defaults={
@@ -118,8 +199,8 @@ def reindex(*, batch: int = BATCH, progress=None) -> int:
     for start in range(0, len(ids), batch):
         with transaction.atomic():
             documents, facets = [], []
-            for member in _members(ids[start : start + batch]):
-                document, member_facets = _document(member)
+            for source in _sources(ids[start : start + batch]):
+                document, member_facets = _document(source)
                 documents.append(document)
                 facets += member_facets
             MemberDocument.objects.bulk_create(documents)

@@ -7,7 +7,7 @@ Both read `membership.queries.visible_accounts` (plain rows), which asks
 `network.queries.seen_in_full`: a member hidden from the viewer is left out (or, for one
 member, NotFound), and a signed-out reader gets the public card (S1, B1). No answer embeds
 an account any other way. `Account` is the ninja schema to declare; this module only shapes.
-`accounts_answer` sends a page of them as JSON without ninja's per-field validation.
+`entities_answer` sends a page of them as JSON without ninja's per-field validation.
 """
 
 import json
@@ -186,11 +186,12 @@ def credential_account_entity(member: User) -> dict:
     return entity
 
 
-def accounts_answer(entities: list, link: str = "", **headers) -> HttpResponse:
+def entities_answer(entities: list, link: str = "", **headers) -> HttpResponse:
     """A list of entities as JSON, straight: django-ninja's validation of the declared
-    `list[Account]` wraps every field of every entity (a third of a 40-account page's time);
-    these dicts are built by the one function above, whose shape tests/api check against
-    the schema. `link`: Mastodon's Link header."""
+    `list[Account]` (or `list[Relationship]`) wraps every field of every entity (a third of
+    a 40-account page's time, a quarter of `relationships`' CPU); these dicts are built by
+    one function each, whose shape tests check against the schema. `link`: Mastodon's Link
+    header."""
     response = HttpResponse(json.dumps(entities), content_type="application/json")
     if link:
         response["Link"] = link
@@ -204,6 +205,6 @@ __all__ = [
     "CredentialAccount",
     "account_entities",
     "account_entity",
-    "accounts_answer",
+    "entities_answer",
     "credential_account_entity",
 ]

@@ -345,8 +345,9 @@ def test_account_entities_cost_the_same_queries_for_1_or_40(django_assert_num_qu
 
 def test_verify_credentials_query_count_is_pinned(client, member, django_assert_num_queries):
     token = member_token(member)
-    # token lookup, the member's language, the member with counts and profile, positions
-    with django_assert_num_queries(4):
+    # the token with its member and their language, the member with counts and profile,
+    # positions
+    with django_assert_num_queries(3):
         response = client.get("/api/v1/accounts/verify_credentials", **bearer(token))
     assert response.status_code == 200
 

@@ -1,7 +1,11 @@
 """The full-text interface, the same on SQLite (FTS5) and PostgreSQL (tsvector, pg_trgm):
 what it matches, not how each engine does it."""
 
+import unicodedata
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from profiles import services as profiles
 from search import fulltext, services
@@ -16,6 +20,16 @@ def ids(found):
 def test_fold_takes_accents_and_case_off():
     assert fulltext.fold("Müller") == "muller"
     assert fulltext.fold("ÉCOLE Straße") == "ecole strasse"
+    assert fulltext.fold(None) == "" and fulltext.fold("") == ""
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
+def test_fold_of_ascii_is_what_the_normalising_path_gives(text):
+    """ASCII takes a shortcut (lowered only); it must agree with NFKD, combining marks off,
+    casefold and NFKC, which every other text goes through."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    assert fulltext.fold(text) == unicodedata.normalize("NFKC", bare.casefold())
 
 
 def test_a_query_without_accents_finds_a_name_with_them(make_person):
@@ -81,6 +95,36 @@ def test_reindex_rebuilds_the_same_documents(make_person):
     assert list(MemberDocument.objects.values_list("member_id", "name", "card", "rest")) == before
     assert sorted(MemberFacet.objects.values_list("member_id", "kind", "value")) == facets
     assert ids(fulltext.match("ana", scope=Scope.NAME, limit=10)) == [ana.pk]
+
+
+def test_reindex_from_rows_writes_what_indexing_each_member_writes(make_person):
+    """A rebuild reads members as plain rows, four statements a batch; its documents and
+    facets are those the services wrote one member at a time (every field, in batches that
+    split the members, a deactivated member left out)."""
+    make_person(
+        "jo",
+        "Jürgen Ölsen",
+        headline="Data Lead",
+        location="São Paulo",
+        industry="Retail",
+        company="Hazelmark",
+        past_company="Brightwell",
+        school="Porto Uni",
+        skill="Python",
+    )
+    make_person("bo", "Bo Berg", company="Acme", school="Lund")
+    make_person("al", "Al Ash", location="Lyon")
+    gone = make_person("cy", "Cy Gone", company="Acme")
+    services.index_member(gone.pk)  # indexed before, then deactivated below
+    type(gone).objects.filter(pk=gone.pk).update(is_active=False)
+    services.index_member(gone.pk)
+    columns = ("member_id", "name", "card", "rest")
+    before = sorted(MemberDocument.objects.values_list(*columns))
+    facets = sorted(MemberFacet.objects.values_list("member_id", "kind", "value", "label"))
+    assert len(before) == 3 and len(facets) >= 8
+    assert services.reindex(batch=2) == 3
+    assert sorted(MemberDocument.objects.values_list(*columns)) == before
+    assert sorted(MemberFacet.objects.values_list("member_id", "kind", "value", "label")) == facets
 
 
 def test_indexing_twice_changes_nothing(make_person):
