@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from django.db import connections
 from django.db.models import QuerySet
+from django.db.models.query import get_related_populators
 
 from core.lookups import Ids, among_param
 
@@ -27,15 +28,26 @@ class CompiledRead:
     when compiled, so a call never runs with a stale value). A `core.lookups.Ids` sentinel
     stands for a list of ids under `__among`, one parameter whatever the list's length.
     `constants`: the statement's own string or boolean literals (the same on every call)
-    are kept as they are."""
+    are kept as they are. `numbers`: the numeric literals it carries (a formula's factors),
+    named one by one, each unlike every sentinel."""
 
-    def __init__(self, build: Callable[..., QuerySet], *sentinels, constants: bool = False):
+    def __init__(
+        self,
+        build: Callable[..., QuerySet],
+        *sentinels,
+        constants: bool = False,
+        numbers: tuple = (),
+    ):
         if len(set(sentinels)) != len(sentinels):
             raise ValueError("sentinels must differ, so each placeholder names its argument")
         self.build = build
         self.sentinels = sentinels
         self.constants = constants
+        self.numbers = numbers
+        if any(n in sentinels for n in numbers):
+            raise ValueError("a sentinel must differ from every number the statement carries")
         self._compiled: dict[str, tuple[str, tuple, list]] = {}  # sql, fill, converters
+        self._makers: dict[str, tuple] = {}  # per alias: how `objects` builds instances
 
     def _compile(self, alias: str) -> tuple[str, tuple, list]:
         found = self._compiled.get(alias)
@@ -47,15 +59,20 @@ class CompiledRead:
                 if isinstance(p, Ids) or (p in self.sentinels and not isinstance(p, bool)):
                     fill.append((self.sentinels.index(p), None))
                 elif (
-                    self.constants
-                    and isinstance(p, _CONSTANT_TYPES)
-                    and not any(isinstance(s, str) and s in str(p) for s in self.sentinels)
+                    p in self.numbers
+                    and not isinstance(p, bool)
+                    or (
+                        self.constants
+                        and isinstance(p, _CONSTANT_TYPES)
+                        and not any(isinstance(s, str) and s in str(p) for s in self.sentinels)
+                    )
                 ):
                     fill.append((None, p))
                 else:
                     raise ValueError(f"compiled parameters {params!r} are not {self.sentinels!r}")
             found = (sql, tuple(fill), _converters(compiler, connections[alias]))
             self._compiled[alias] = found
+            self._makers[alias] = _maker(compiler, alias)
         return found
 
     def sql(self, alias: str, *args) -> tuple[str, list]:
@@ -92,6 +109,31 @@ class CompiledRead:
                 row[pos] = value
             rows.append(row)
         return rows
+
+    def objects(self, alias: str, *args) -> list:
+        """The statement's rows as model instances, each `select_related` row attached, as
+        the ORM's own iterable makes them (a QuerySet of models, not of values)."""
+        rows = self.rows(alias, *args)
+        model, init_list, start, end, populators = self._makers[alias]
+        found = []
+        for row in rows:
+            obj = model.from_db(alias, init_list, row[start:end])
+            for populator in populators:
+                populator.populate(row, obj)
+            found.append(obj)
+        return found
+
+
+def _maker(compiler, alias: str) -> tuple | None:
+    """What `objects` needs of a compiled model statement (Django's ModelIterable's steps)."""
+    klass_info = compiler.klass_info
+    if not klass_info:
+        return None
+    select, fields = compiler.select, klass_info["select_fields"]
+    start, end = fields[0], fields[-1] + 1
+    init_list = [f[0].target.attname for f in select[start:end]]
+    populators = get_related_populators(klass_info, select, alias)
+    return klass_info["model"], init_list, start, end, populators
 
 
 def _converters(compiler, connection) -> list:

@@ -40,3 +40,32 @@ def test_a_compiled_read_keeps_no_constant_that_holds_a_rewritten_sentinel(db):
     )
     sql, params = kept.sql(connection.alias, 7)
     assert params == [7, "pending"]
+
+
+def test_compiled_objects_are_the_orm_models_with_their_select_related_rows(db):
+    """`objects`: the instances the ORM's own iterable makes, the profile attached (no
+    second query for it) and the moments converted on both databases."""
+    members = [make_member(handle=f"o{i}") for i in range(2)]
+    read = CompiledRead(
+        lambda ids: User.objects.filter(pk__among=ids).select_related("profile").order_by("pk"),
+        Ids("ids"),
+    )
+    got = read.objects(connection.alias, [m.pk for m in members])
+    assert [(u.pk, u.username, u.date_joined) for u in got] == [
+        (m.pk, m.username, User.objects.get(pk=m.pk).date_joined) for m in members
+    ]
+    assert all(u._state.db == connection.alias and not u._state.adding for u in got)
+    assert all("profile" in u._state.fields_cache for u in got)
+    assert got[0].profile.pk == members[0].profile.pk
+
+
+def test_a_compiled_read_keeps_only_the_numbers_it_was_told_of(db):
+    """A formula's factor named in `numbers` is kept; any other number is refused (it could be
+    a call's value baked into the SQL), and a sentinel equal to a named number is refused."""
+    build = lambda pk: User.objects.filter(pk=pk, id__gt=0)  # noqa: E731
+    with pytest.raises(ValueError, match="compiled parameters"):
+        CompiledRead(build, -1).sql(connection.alias, 7)
+    sql, params = CompiledRead(build, -1, numbers=(0,)).sql(connection.alias, 7)
+    assert sorted(params) == [0, 7]
+    with pytest.raises(ValueError, match="sentinel"):
+        CompiledRead(build, 0, numbers=(0,))
