@@ -10,8 +10,9 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, email_is, handle_is
-from core.compiled import CompiledObjects, CompiledRead
+from core.compiled import CompiledRead
 from core.errors import NotFound
+from core.lookups import Ids
 
 # Mastodon's words, and no rule id: an unknown member and a hidden one get the very same
 # 404, so the answer tells nothing.
@@ -57,12 +58,12 @@ def active_member(
         raise NotFound(MEMBER_NOT_FOUND)
     read = _ACTIVE_MEMBER.get((by, related))
     if read is None:
-        read = _ACTIVE_MEMBER[(by, related)] = CompiledObjects(
-            User,
-            ("profile", *related),
-            lambda v: (with_handle(v) if by == "handle" else User.objects.filter(pk=v)).filter(
-                is_active=True
-            )[:1],
+        read = _ACTIVE_MEMBER[(by, related)] = CompiledRead(
+            lambda v: (
+                (with_handle(v) if by == "handle" else User.objects.filter(pk=v))
+                .filter(is_active=True)
+                .select_related("profile", *related)[:1]
+            ),
             "\x01handle" if by == "handle" else -1,
             constants=True,
         )
@@ -72,12 +73,25 @@ def active_member(
     return found[0]
 
 
-_ACTIVE_MEMBER: dict[tuple, CompiledObjects] = {}
+_ACTIVE_MEMBER: dict[tuple, CompiledRead] = {}
+
+
+# Behind every list of members a viewer sees (`network.queries.visible_members`): compiled
+# once per database, the ids one parameter; the ORM built and compiled this join on every
+# call, a third of the read's CPU (docs/benchmarks.md, "search-cpu").
+_ACTIVE_MEMBERS = CompiledRead(
+    lambda ids: User.objects.filter(pk__among=ids, is_active=True).select_related("profile"),
+    Ids("member_ids"),
+    constants=True,
+)
 
 
 def active_members(ids) -> dict[int, User]:
     """The active members among `ids`, with their profiles, in one query."""
-    found = User.objects.filter(pk__in=list(ids), is_active=True).select_related("profile")
+    ids = list(ids)
+    if not ids:
+        return {}
+    found = _ACTIVE_MEMBERS.objects(router.db_for_read(User), ids)
     return {member.pk: member for member in found}
 
 
@@ -87,12 +101,20 @@ def members_by_id(ids) -> dict[int, User]:
     return {member.pk: member for member in found}
 
 
+_ACTIVE_NAMES = CompiledRead(
+    lambda ids: User.objects.filter(pk__among=ids, is_active=True).values_list(
+        "pk", "display_name", "username"
+    ),
+    Ids("member_ids"),
+    constants=True,
+)
+
+
 def active_names(ids) -> dict[int, str]:
     """Id → name of the active members among `ids`, as plain rows in one query: for a list
     that names people (mutual connections) and needs no User objects."""
-    rows = User.objects.filter(pk__in=list(ids), is_active=True).values_list(
-        "pk", "display_name", "username"
-    )
+    ids = list(ids)
+    rows = _ACTIVE_NAMES.rows(router.db_for_read(User), ids) if ids else []
     return {pk: display_name or username for pk, display_name, username in rows}
 
 

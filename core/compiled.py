@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from django.db import connections
 from django.db.models import QuerySet
+from django.db.models.query import get_related_populators
 
 from core.lookups import Ids, among_param
 
@@ -27,15 +28,26 @@ class CompiledRead:
     when compiled, so a call never runs with a stale value). A `core.lookups.Ids` sentinel
     stands for a list of ids under `__among`, one parameter whatever the list's length.
     `constants`: the statement's own string or boolean literals (the same on every call)
-    are kept as they are."""
+    are kept as they are. `numbers`: the numeric literals it carries (a formula's factors),
+    named one by one, each unlike every sentinel."""
 
-    def __init__(self, build: Callable[..., QuerySet], *sentinels, constants: bool = False):
+    def __init__(
+        self,
+        build: Callable[..., QuerySet],
+        *sentinels,
+        constants: bool = False,
+        numbers: tuple = (),
+    ):
         if len(set(sentinels)) != len(sentinels):
             raise ValueError("sentinels must differ, so each placeholder names its argument")
         self.build = build
         self.sentinels = sentinels
         self.constants = constants
+        self.numbers = numbers
+        if any(n in sentinels for n in numbers):
+            raise ValueError("a sentinel must differ from every number the statement carries")
         self._compiled: dict[str, tuple[str, tuple, list]] = {}  # sql, fill, converters
+        self._makers: dict[str, tuple] = {}  # per alias: how `objects` builds instances
 
     def _compile(self, alias: str) -> tuple[str, tuple, list]:
         found = self._compiled.get(alias)
@@ -47,15 +59,20 @@ class CompiledRead:
                 if isinstance(p, Ids) or (p in self.sentinels and not isinstance(p, bool)):
                     fill.append((self.sentinels.index(p), None))
                 elif (
-                    self.constants
-                    and isinstance(p, _CONSTANT_TYPES)
-                    and not any(isinstance(s, str) and s in str(p) for s in self.sentinels)
+                    p in self.numbers
+                    and not isinstance(p, bool)
+                    or (
+                        self.constants
+                        and isinstance(p, _CONSTANT_TYPES)
+                        and not any(isinstance(s, str) and s in str(p) for s in self.sentinels)
+                    )
                 ):
                     fill.append((None, p))
                 else:
                     raise ValueError(f"compiled parameters {params!r} are not {self.sentinels!r}")
             found = (sql, tuple(fill), _converters(compiler, connections[alias]))
             self._compiled[alias] = found
+            self._makers[alias] = _maker(compiler, alias)
         return found
 
     def sql(self, alias: str, *args) -> tuple[str, list]:
@@ -93,6 +110,34 @@ class CompiledRead:
             rows.append(row)
         return rows
 
+    def objects(self, alias: str, *args) -> list:
+        """The statement's rows as model instances, each `select_related` row attached and
+        each annotation set, as the ORM's own iterable makes them (a QuerySet of models)."""
+        rows = self.rows(alias, *args)
+        model, init_list, start, end, populators, annotations = self._makers[alias]
+        found = []
+        for row in rows:
+            obj = model.from_db(alias, init_list, row[start:end])
+            for populator in populators:
+                populator.populate(row, obj)
+            for name, pos in annotations:
+                setattr(obj, name, row[pos])
+            found.append(obj)
+        return found
+
+
+def _maker(compiler, alias: str) -> tuple | None:
+    """What `objects` needs of a compiled model statement (Django's ModelIterable's steps)."""
+    klass_info = compiler.klass_info
+    if not klass_info:
+        return None
+    select, fields = compiler.select, klass_info["select_fields"]
+    start, end = fields[0], fields[-1] + 1
+    init_list = [f[0].target.attname for f in select[start:end]]
+    populators = get_related_populators(klass_info, select, alias)
+    annotations = tuple(compiler.annotation_col_map.items())
+    return klass_info["model"], init_list, start, end, populators, annotations
+
 
 def _converters(compiler, connection) -> list:
     """Per selected column that needs them, the converters `values_list` would apply: found
@@ -103,58 +148,3 @@ def _converters(compiler, connection) -> list:
         if convs:
             found.append((pos, convs, column))
     return found
-
-
-class CompiledObjects:
-    """Model instances as `select_related(*related)` gives them, from a statement compiled
-    once: `build(*sentinels)` is the filtered QuerySet of `model`; `related` are forward or
-    reverse one-to-one and foreign-key paths ("user", "user__profile"), each attached to its
-    parent without a query of its own (or left to load lazily when the row has none);
-    `extra` names attributes set on each instance from a lookup's value ("user__x")."""
-
-    def __init__(
-        self,
-        model,
-        related: tuple[str, ...],
-        build: Callable[..., QuerySet],
-        *sentinels,
-        extra: dict[str, str] | None = None,
-        constants: bool = False,
-    ):
-        self.extra = dict(extra or {})
-        self.parts = [("", None, model)]  # (path, field on the parent, model)
-        for path in related:
-            parent_path, _, name = path.rpartition("__")
-            parent = next(m for p, _, m in self.parts if p == parent_path)
-            field = parent._meta.get_field(name)
-            self.parts.append((path, field, field.related_model))
-        columns = [
-            f"{path}__{f.name}" if path else f.name
-            for path, _, part in self.parts
-            for f in part._meta.concrete_fields
-        ] + list(self.extra.values())
-        self.read = CompiledRead(
-            lambda *args: build(*args).values_list(*columns), *sentinels, constants=constants
-        )
-
-    def objects(self, alias: str, *args) -> list:
-        found = []
-        for row in self.read.rows(alias, *args):
-            start, made = 0, {}
-            for path, field, part in self.parts:
-                fields = part._meta.concrete_fields
-                values = row[start : start + len(fields)]
-                start += len(fields)
-                parent = made.get(path.rpartition("__")[0]) if path else None
-                if path and (parent is None or values[fields.index(part._meta.pk)] is None):
-                    continue  # no such row (or no parent to hang it on): loaded lazily
-                obj = part.from_db(alias, [f.attname for f in fields], values)
-                made[path] = obj
-                if field is not None:
-                    field.set_cached_value(parent, obj)
-                    if field.remote_field is not None and not field.concrete:
-                        field.remote_field.set_cached_value(obj, parent)  # the reverse side
-            for name, value in zip(self.extra, row[start:], strict=True):
-                setattr(made[""], name, value)
-            found.append(made[""])
-        return found

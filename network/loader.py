@@ -24,8 +24,9 @@ from pathlib import Path
 
 import numpy as np
 from django.conf import settings
-from django.db import connection
+from django.db import connection, router
 
+from core.compiled import CompiledRead
 from core.replica import PRIMARY
 from network.models import Connection, ConnectionEvent
 
@@ -257,15 +258,23 @@ def _load_snapshot(directory: Path):
     return index if index.generation == generation else None
 
 
+# Run by every request that asks the graph: compiled once per database (the ORM built it on
+# every call, most of the read's CPU; docs/benchmarks.md, "search-cpu").
+_EVENTS_SINCE = CompiledRead(
+    lambda since: (
+        ConnectionEvent.objects.filter(id__gte=since)
+        .order_by("id")
+        .values_list("id", "member_a", "member_b", "connected")
+    ),
+    -1,
+)
+
+
 def _replay(index) -> bool:
     """Apply the events past `index.generation`; False when the log no longer holds the
     last applied event (a rolled-back or reset database), so the caller reloads."""
     since = index.generation
-    events = (
-        ConnectionEvent.objects.filter(id__gte=since)
-        .order_by("id")
-        .values_list("id", "member_a", "member_b", "connected")
-    )
+    events = _EVENTS_SINCE.rows(router.db_for_read(ConnectionEvent), since)
     found_last_applied = not since
     for event_id, a, b, connected in events:
         if not found_last_applied:

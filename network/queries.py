@@ -886,11 +886,7 @@ def sent_invitations(member) -> QuerySet:
     )
 
 
-def invited_and_followed(member) -> tuple[set[int], set[int]]:
-    """(members with a pending invitation from or to `member`, ignored ones too: N3 keeps
-    them pending; the members `member` follows) in one statement: People You May Know
-    leaves out the first and, for a follow-first member (S2), the second."""
-    pk = getattr(member, "pk", member)
+def _pending_and_followed(pk):
     pending = Invitation.objects.filter(status=InvitationStatus.PENDING)
     parts = [
         pending.filter(sender_id=pk).annotate(tag=Value("i")).values_list("recipient_id", "tag"),
@@ -899,8 +895,20 @@ def invited_and_followed(member) -> tuple[set[int], set[int]]:
         .annotate(tag=Value("f"))
         .values_list("followee_id", "tag"),
     ]
+    return parts[0].union(*parts[1:], all=True)
+
+
+# Every People You May Know call: compiled once per database (docs/benchmarks.md, "search-cpu").
+_PENDING_AND_FOLLOWED = CompiledRead(_pending_and_followed, _ME, constants=True)
+
+
+def invited_and_followed(member) -> tuple[set[int], set[int]]:
+    """(members with a pending invitation from or to `member`, ignored ones too: N3 keeps
+    them pending; the members `member` follows) in one statement: People You May Know
+    leaves out the first and, for a follow-first member (S2), the second."""
+    pk = getattr(member, "pk", member)
     invited, followed = set(), set()
-    for other, tag in parts[0].union(*parts[1:], all=True):
+    for other, tag in _PENDING_AND_FOLLOWED.rows(router.db_for_read(Follow), pk):
         (invited if tag == "i" else followed).add(other)
     return invited, followed
 

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import router
+from django.db.models import F
 from oauth2_provider.models import AccessToken
 
-from core.compiled import CompiledObjects
+from core.compiled import CompiledRead
 
 
 def bearer_token(raw: str) -> AccessToken | None:
@@ -27,14 +28,15 @@ def bearer_token(raw: str) -> AccessToken | None:
     return token
 
 
-_BEARER = CompiledObjects(
-    AccessToken,
-    ("user", "application"),
-    lambda checksum: AccessToken.objects.filter(token_checksum=checksum)[:1],
-    "\x00checksum",
+_BEARER = CompiledRead(
     # the owner's interface language, by the profile's one-to-one name: oauth imports
     # nothing of profiles (as accounts' signed-in read)
-    extra={"owner_language": "user__profile__language"},
+    lambda checksum: (
+        AccessToken.objects.filter(token_checksum=checksum)
+        .select_related("user", "application")
+        .annotate(owner_language=F("user__profile__language"))[:1]
+    ),
+    "\x00checksum",
 )
 
 

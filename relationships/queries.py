@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.db import connection
+from django.db import connection, router
 from django.db.models import (
     Exists,
     ExpressionWrapper,
@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import queries as accounts_queries
 from accounts.models import User
 from core import clock
+from core.compiled import CompiledRead
 from core.errors import NotFound
 from core.paging import keyset_page
 from network import queries as network
@@ -251,11 +252,13 @@ def _explained(owner, member_id: int, tie: Tie | None) -> Strength:
     return found
 
 
-def points_expression(today: float):
+def points_expression(today: float, half: float | None = None):
     """A4 in SQL, for ordering a member's whole list by strength in one statement: the decayed
-    score plus the tag points (POWER exists on both databases; Django adds it to SQLite)."""
+    score plus the tag points (POWER exists on both databases; Django adds it to SQLite).
+    `half`: the half-life in days (the setting's when not given)."""
+    half = half_life() if half is None else half
     return ExpressionWrapper(
-        F("score") * Power(Value(0.5), (Value(today) - F("scored_on")) / Value(half_life()))
+        F("score") * Power(Value(0.5), (Value(today) - F("scored_on")) / Value(half))
         + Value(TAG_POINTS) * Least(F("tags"), Value(MAX_TAGS_COUNTED)),
         output_field=FloatField(),
     )
@@ -291,17 +294,37 @@ def strength_by_member(owner, member_ids) -> dict[int, int]:
     return {i: s.strength for i, s in strengths_among(owner, member_ids).items()}
 
 
-def closest_ids(owner, *, limit: int = 20) -> list[int]:
-    """A4: the owner's closest members by strength (suggestions start from them)."""
-    today = day_number(clock.now())
-    rows = (
-        Tie.objects.filter(owner=owner)
-        .annotate(points=points_expression(today))
+def _closest(owner, today, half, limit):
+    return (
+        Tie.objects.filter(owner_id=owner)
+        .annotate(points=points_expression(today, half))
         .filter(points__gt=0)
         .order_by("-points", "other_id")
-        .values_list("other_id", flat=True)[:limit]
+        .values_list("other_id")[:limit]
     )
-    return list(rows)
+
+
+# Every People You May Know call: compiled once per database and limit (building the decay
+# expression was a third of the suggestions' CPU; docs/benchmarks.md, "search-cpu").
+_CLOSEST: dict[int, CompiledRead] = {}
+_OWNER, _TODAY, _HALF = -1, -2.5, -3.5  # sentinels: no constant of the statement is one
+
+
+def closest_ids(owner, *, limit: int = 20) -> list[int]:
+    """A4: the owner's closest members by strength (suggestions start from them)."""
+    read = _CLOSEST.get(limit)
+    if read is None:
+        read = _CLOSEST[limit] = CompiledRead(
+            lambda o, t, h: _closest(o, t, h, limit),
+            _OWNER,
+            _TODAY,
+            _HALF,
+            numbers=(0.5, TAG_POINTS, MAX_TAGS_COUNTED, 0),
+        )
+    today = day_number(clock.now())
+    pk = getattr(owner, "pk", owner)
+    rows = read.rows(router.db_for_read(Tie), pk, today, half_life())
+    return [row[0] for row in rows]
 
 
 # --- A2: say hello -----------------------------------------------------------------------

@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import numpy as np
-from django.db import connection
+from django.db import connection, router
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts import queries as accounts_queries
 from core import clock
+from core.compiled import CompiledRead
+from core.lookups import Ids
 from feed import queries as feed_queries
 from network import queries as network
 from network.queries import Viewpoint
@@ -426,12 +428,19 @@ def _reason(kind: str, label: str, mine: set[tuple[str, str]], value: str) -> st
     return _("Also worked at %(company)s") % {"company": label}
 
 
+_SHARED_FACETS = CompiledRead(  # every suggestions call: compiled once per database
+    lambda ids: MemberFacet.objects.filter(member_id__among=ids, kind__in=SHARED_KINDS).values_list(
+        "member_id", "kind", "value", "label"
+    ),
+    Ids("member_ids"),
+    constants=True,
+)
+
+
 def _facets_of(viewer, candidate_ids) -> tuple[list[tuple[str, str]], dict[int, list[tuple]]]:
     """The viewer's shared-kind facets (kind, value) in SHARED_KINDS order, and the
     candidates' ones as {id: [(kind, value, label)]}: one index read of (member, kind)."""
-    rows = MemberFacet.objects.filter(
-        member_id__in=[viewer.pk, *candidate_ids], kind__in=SHARED_KINDS
-    ).values_list("member_id", "kind", "value", "label")
+    rows = _SHARED_FACETS.rows(router.db_for_read(MemberFacet), [viewer.pk, *candidate_ids])
     mine, theirs = [], {}
     for member_id, kind, value, label in rows:
         if member_id == viewer.pk:
