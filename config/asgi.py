@@ -4,3 +4,7 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_asgi_application()
+
+from core.heap import freeze_startup_heap  # noqa: E402 (needs the apps loaded)
+
+freeze_startup_heap()

@@ -10,7 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Count, IntegerField, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
@@ -70,8 +81,32 @@ class Sight:
             elif self._view is not None:
                 self._blocks = list(self._view.blocks)
             else:
-                self._blocks = network.blocks_of(self.viewer)
+                self._read_blocks_and_mutes()
         return self._blocks
+
+    def _read_blocks_and_mutes(self) -> None:
+        """Blocks either way and the mutes in force, in one statement: every page through
+        the door asks both (mutes as (muted, muted) rows beside the (blocker, blocked) pairs)."""
+        columns = ("kind", "one", "other")
+        blocks = network.block_rows(self.viewer).annotate(
+            kind=Value("b"), one=F("blocker_id"), other=F("blocked_id")
+        )
+        mutes = mutes_in_force(self.viewer).annotate(
+            kind=Value("m"), one=F("muted_id"), other=F("muted_id")
+        )
+        pairs, muted = [], []
+        for kind, one, other in (
+            blocks.order_by()
+            .values_list(*columns)
+            .union(mutes.order_by().values_list(*columns), all=True)
+        ):
+            if kind == "b":
+                pairs.append((one, other))
+            else:
+                muted.append(one)
+        self._blocks = pairs
+        if self._muted is None:
+            self._muted = frozenset(muted)
 
     @property
     def hidden(self) -> frozenset[int]:
@@ -85,6 +120,8 @@ class Sight:
         if self._muted is None:
             if self.viewer is None:
                 self._muted = frozenset()
+            elif self._view is None and self._blocks is None:
+                self._read_blocks_and_mutes()
             else:
                 self._muted = frozenset(
                     mutes_in_force(self.viewer).values_list("muted_id", flat=True)
@@ -95,6 +132,13 @@ class Sight:
     def unseen(self) -> frozenset[int]:
         """Members whose posts the viewer never sees: blocked either way, or muted."""
         return self.hidden | self.muted
+
+    def note_connected(self, member_ids: Iterable[int], found: set[int]) -> None:
+        """Answers to `connected` read in another statement (the home feed reads its authors'
+        follows and connections together), kept so the door asks no more."""
+        for i in member_ids:
+            if i != self.me:
+                self._connected[i] = i in found
 
     def connected(self, member_ids: Iterable[int]) -> set[int]:
         ids = {i for i in member_ids if i != self.me}
@@ -242,12 +286,12 @@ def posts_in_context(ids) -> dict[int, Post]:
     ids = list(ids)
     if not ids:
         return {}
-    own = Post.objects.select_related("author__profile", "page")
-    posts = own.in_bulk(ids)
+    own = Post.objects.select_related("author__profile", "page").order_by()
+    posts = {p.pk: p for p in own.filter(pk__among=ids)}  # one parameter, whatever the length
     related = {
         getattr(post, f"{name}_id") for post in posts.values() for name in _CONTEXT_FIELDS
     } - {None}
-    others = own.in_bulk(list(related)) if related else {}
+    others = {p.pk: p for p in own.filter(pk__among=list(related))} if related else {}
     for name in _CONTEXT_FIELDS:
         field = Post._meta.get_field(name)
         for post in posts.values():
@@ -294,26 +338,32 @@ def decorate(viewer, posts: list[Post], *, sight: Sight | None = None) -> list[P
         shown.setdefault(q.pk, q)
     ids = list(shown)
     media: dict[int, list] = {}
-    for item in Media.objects.filter(post_id__in=ids).order_by("position", "id"):
+    for item in Media.objects.filter(post_id__among=ids).order_by("position", "id"):
         media.setdefault(item.post_id, []).append(item)
     mentions: dict[int, list] = {}
-    for row in Mention.objects.filter(post_id__in=ids).select_related("member"):
+    for row in Mention.objects.filter(post_id__among=ids).select_related("member"):
         mentions.setdefault(row.post_id, []).append(row.member)
     tags: dict[int, list] = {}
-    for row in PostTag.objects.filter(post_id__in=ids).select_related("hashtag"):
+    for row in PostTag.objects.filter(post_id__among=ids).select_related("hashtag"):
         tags.setdefault(row.post_id, []).append(row.hashtag)
     mine, reposted = {}, set()
-    if sight.me:
-        mine = dict(
-            Reaction.objects.filter(member_id=sight.me, post_id__in=ids).values_list(
-                "post_id", "type"
-            )
+    if sight.me:  # the viewer's reactions and plain reposts of these, one statement
+        columns = ("target", "reaction")
+        reactions = Reaction.objects.filter(member_id=sight.me, post_id__among=ids).annotate(
+            target=F("post_id"), reaction=F("type")
         )
-        reposted = set(
-            Post.objects.filter(author_id=sight.me, reblog_id__in=ids).values_list(
-                "reblog_id", flat=True
-            )
+        reposts = Post.objects.filter(author_id=sight.me, reblog_id__among=ids).annotate(
+            target=F("reblog_id"), reaction=Value(None, output_field=CharField())
         )
+        for target, reaction in (
+            reactions.order_by()
+            .values_list(*columns)
+            .union(reposts.order_by().values_list(*columns), all=True)
+        ):
+            if reaction is None:
+                reposted.add(target)
+            else:
+                mine[target] = reaction
     for post in shown.values():
         if post.kind == PostKind.NEWS:
             post.html = news.render(post)  # for this reader, never saved

@@ -112,27 +112,38 @@ def _render(post: Post) -> tuple[list[User], list[str]]:
     return list({m.pk: m for m in mentioned}.values()), rendered.hashtags
 
 
-def _link_tags_and_mentions(post: Post, mentioned: list[User], hashtags: list[str]) -> list[int]:
-    """Replace the post's tags and mentions; the ids of members newly mentioned."""
+def _link_tags_and_mentions(
+    post: Post, mentioned: list[User], hashtags: list[str], *, new: bool = False
+) -> list[int]:
+    """Replace the post's tags and mentions; the ids of members newly mentioned. `new`: the
+    post was inserted in this transaction, so it has none to replace (four reads and deletes
+    fewer in the publish request)."""
     now = clock.now()
+    keys = {name.lower(): name for name in hashtags}
+    known = (
+        dict(Hashtag.objects.filter(key__in=list(keys)).values_list("key", "pk")) if keys else {}
+    )
     tag_ids = []
-    for name in hashtags:
-        tag = Hashtag.objects.filter(key=name.lower()).first()
-        if tag is None:
+    for key, name in keys.items():
+        if key not in known:
             try:
                 with transaction.atomic():
-                    tag = Hashtag.objects.create(name=name, key=name.lower(), created_at=now)
+                    known[key] = Hashtag.objects.create(name=name, key=key, created_at=now).pk
             except IntegrityError:
-                tag = Hashtag.objects.get(key=name.lower())
-        tag_ids.append(tag.pk)
-    PostTag.objects.filter(post=post).exclude(hashtag_id__in=tag_ids).delete()
-    existing = set(PostTag.objects.filter(post=post).values_list("hashtag_id", flat=True))
+                known[key] = Hashtag.objects.get(key=key).pk
+        tag_ids.append(known[key])
+    existing: set[int] = set()
+    if not new:
+        PostTag.objects.filter(post=post).exclude(hashtag_id__in=tag_ids).delete()
+        existing = set(PostTag.objects.filter(post=post).values_list("hashtag_id", flat=True))
     PostTag.objects.bulk_create(
         [PostTag(post=post, hashtag_id=t) for t in tag_ids if t not in existing]
     )
     wanted = {m.pk for m in mentioned}
-    Mention.objects.filter(post=post).exclude(member_id__in=wanted).delete()
-    before = set(Mention.objects.filter(post=post).values_list("member_id", flat=True))
+    before: set[int] = set()
+    if not new:
+        Mention.objects.filter(post=post).exclude(member_id__in=wanted).delete()
+        before = set(Mention.objects.filter(post=post).values_list("member_id", flat=True))
     Mention.objects.bulk_create([Mention(post=post, member_id=m) for m in wanted - before])
     return sorted(wanted - before - {post.author_id})
 
@@ -158,23 +169,30 @@ def _by_key(author: User, key: str) -> Post | None:
     return Post.objects.filter(author=author, idempotency_key=key).first() if key else None
 
 
-def _create(author: User, key: str, **fields) -> tuple[Post, bool]:
-    """(post, created): a retried request with the same Idempotency-Key gets the first post."""
+def _create(author: User, key: str, **fields) -> tuple[Post, bool, list[User], list[str]]:
+    """(post, created, mentioned, hashtags): a retried request with the same Idempotency-Key
+    gets the first post. The html is rendered before the insert (no second write of the
+    row), and only a keyed insert, which a concurrent retry can collide with, takes a
+    savepoint."""
     key = (key or "")[:100]
     found = _by_key(author, key)
     if found is not None:
-        return found, False
+        return found, False, [], []
     post = Post(author=author, idempotency_key=key, created_at=clock.now(), **fields)
-    try:
-        with transaction.atomic():
-            post.save()
-    except IntegrityError:
-        found = _by_key(author, key)
-        if found is None:
-            raise
-        return found, False
+    mentioned, hashtags = _render(post)
+    if not key:
+        post.save()
+    else:
+        try:
+            with transaction.atomic():
+                post.save()
+        except IntegrityError:
+            found = _by_key(author, key)
+            if found is None:
+                raise
+            return found, False, [], []
     _count_new_post(post)
-    return post, True
+    return post, True, mentioned, hashtags
 
 
 def _count_new_post(post: Post) -> None:
@@ -283,7 +301,7 @@ def publish(
         if not pages_queries.is_admin(author, page):
             raise Forbidden(PAGE_ADMINS_ONLY, rule="G1")
         visibility = Visibility.ANYONE
-    post, created = _create(
+    post, created, mentioned, hashtags = _create(
         author,
         idempotency_key,
         kind=PostKind.POST,
@@ -293,10 +311,8 @@ def publish(
     )
     if not created:
         return post
-    mentioned, hashtags = _render(post)
-    post.save(update_fields=["html"])
     _attach_media(post, author, media_ids)
-    newly = _link_tags_and_mentions(post, mentioned, hashtags)
+    newly = _link_tags_and_mentions(post, mentioned, hashtags, new=True)
     _after_publish(post, newly)
     return post
 
@@ -316,7 +332,7 @@ def comment(
     else:
         parent = target
     text = _clean(text, allow_empty=bool(media_ids))
-    post, created = _create(
+    post, created, mentioned, hashtags = _create(
         author,
         idempotency_key,
         kind=PostKind.COMMENT,
@@ -327,10 +343,8 @@ def comment(
     )
     if not created:
         return post
-    mentioned, hashtags = _render(post)
-    post.save(update_fields=["html"])
     _attach_media(post, author, media_ids)
-    newly = _link_tags_and_mentions(post, mentioned, hashtags)
+    newly = _link_tags_and_mentions(post, mentioned, hashtags, new=True)
     Post.objects.filter(pk=root.pk).update(comments_count=F("comments_count") + 1)
     if parent.pk != root.pk:
         Post.objects.filter(pk=parent.pk).update(comments_count=F("comments_count") + 1)
@@ -385,7 +399,7 @@ def repost(
     text = _clean(text, allow_empty=True)
     visibility = _visibility(visibility)
     if text:
-        post, created = _create(
+        post, created, mentioned, hashtags = _create(
             author,
             idempotency_key,
             kind=PostKind.REPOST,
@@ -395,9 +409,7 @@ def repost(
         )
         if not created:
             return post
-        mentioned, hashtags = _render(post)
-        post.save(update_fields=["html"])
-        newly = _link_tags_and_mentions(post, mentioned, hashtags)
+        newly = _link_tags_and_mentions(post, mentioned, hashtags, new=True)
     else:
         existing = Post.objects.filter(author=author, reblog=target).first()
         if existing is not None:

@@ -79,11 +79,13 @@ def blocks_of(viewer) -> list[tuple[int, int]]:
     """(blocker, blocked) pairs involving the viewer, either way, in one query."""
     if viewer is None or not viewer.is_authenticated:
         return []
-    return list(
-        Block.objects.filter(Q(blocker=viewer) | Q(blocked=viewer)).values_list(
-            "blocker_id", "blocked_id"
-        )
-    )
+    return list(block_rows(viewer).values_list("blocker_id", "blocked_id"))
+
+
+def block_rows(viewer) -> QuerySet:
+    """The Block rows involving the viewer, either way (for a caller reading them in one
+    statement with its own rows: the feed's Sight reads them with the viewer's mutes)."""
+    return Block.objects.filter(Q(blocker=viewer) | Q(blocked=viewer))
 
 
 def hidden_for(viewer) -> frozenset[int]:
@@ -987,6 +989,38 @@ def connected_among(viewer, member_ids) -> set[int]:
         Q(member_a_id=me, member_b_id__in=ids) | Q(member_b_id=me, member_a_id__in=ids)
     ).values_list("member_a_id", "member_b_id")
     return {b if a == me else a for a, b in pairs}
+
+
+def followed_and_connected_among(viewer, member_ids) -> tuple[set[int], set[int]]:
+    """(which of `member_ids` the viewer follows, which are the viewer's 1st-degree
+    connections): `followed_among` and `connected_among` asked of the same members in one
+    statement (the home feed asks both of every page's authors)."""
+    ids = list(set(member_ids))
+    if viewer is None or not ids:
+        return set(), set()
+    me = viewer.pk
+    columns = ("kind", "other")
+    follows = Follow.objects.filter(follower_id=me, followee_id__among=ids).annotate(
+        kind=Value("f"), other=F("followee_id")
+    )
+    as_a = Connection.objects.filter(member_a_id=me, member_b_id__among=ids).annotate(
+        kind=Value("c"), other=F("member_b_id")
+    )
+    as_b = Connection.objects.filter(member_b_id=me, member_a_id__among=ids).annotate(
+        kind=Value("c"), other=F("member_a_id")
+    )
+    followed, connected = set(), set()
+    for kind, other in (
+        follows.order_by()
+        .values_list(*columns)
+        .union(
+            as_a.order_by().values_list(*columns),
+            as_b.order_by().values_list(*columns),
+            all=True,
+        )
+    ):
+        (followed if kind == "f" else connected).add(other)
+    return followed, connected
 
 
 def connected_pairs(pairs) -> set[tuple[int, int]]:

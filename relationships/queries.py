@@ -218,7 +218,7 @@ def strengths_among(owner, member_ids) -> dict[int, Strength]:
     """A4 for a page of members: one query over the kept counters."""
     ids = list(member_ids)
     today = day_number(clock.now())
-    ties = {t.other_id: t for t in Tie.objects.filter(owner=owner, other_id__in=ids)}
+    ties = {t.other_id: t for t in Tie.objects.filter(owner=owner, other_id__among=ids)}
     return {member_id: _strength(member_id, ties.get(member_id), today) for member_id in ids}
 
 
