@@ -21,6 +21,7 @@ import numpy as np
 from django.db import connection
 from django.db.models import Q
 
+from core.compiled import CompiledRead
 from core.replica import PRIMARY
 from graph.facets import FacetCounts, SchoolColumns, in_sorted
 from pages.models import EducationPage, PageKind, PositionPage
@@ -36,6 +37,17 @@ BATCH = 500  # members per fact query
 
 _lock = threading.RLock()
 _index: PageIndex | None = None
+
+# Every call's replay when no late id is watched (nearly always): compiled once per database,
+# as network's loader replays its events (docs/benchmarks.md, "Compiled reads").
+_EVENTS_SINCE = CompiledRead(
+    lambda since: (
+        ProfileEvent.objects.filter(id__gte=since)
+        .order_by("id")
+        .values_list("id", "member")[: REPLAY_LIMIT + MAX_GAPS + 2]
+    ),
+    -1,
+)
 
 
 def current_index() -> PageIndex:
@@ -179,14 +191,15 @@ class PageIndex:
         with _lock:
             now = time.monotonic()
             self._gaps = {i: t for i, t in self._gaps.items() if now - t < GAP_SECONDS}
-            wanted = Q(id__gte=self.generation)
             if self._gaps:
-                wanted |= Q(id__in=sorted(self._gaps))
-            rows = list(
-                ProfileEvent.objects.filter(wanted)
-                .order_by("id")
-                .values_list("id", "member")[: REPLAY_LIMIT + MAX_GAPS + 2]
-            )
+                wanted = Q(id__gte=self.generation) | Q(id__in=sorted(self._gaps))
+                rows = list(
+                    ProfileEvent.objects.filter(wanted)
+                    .order_by("id")
+                    .values_list("id", "member")[: REPLAY_LIMIT + MAX_GAPS + 2]
+                )
+            else:
+                rows = [tuple(r) for r in _EVENTS_SINCE.rows(connection.alias, self.generation)]
             if self.generation and (self.generation, self._mark) not in rows:
                 return False
             if len(rows) > REPLAY_LIMIT + MAX_GAPS + 1:

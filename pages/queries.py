@@ -6,6 +6,7 @@ entities above still go through `network.queries.visible_members`. The alumni to
 leaves out members with `discoverable` off, so they count in no facet (G3).
 """
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -66,6 +67,31 @@ def page_at(kind: str, slug: str) -> Page:
     if found is None:
         raise NotFound(PAGE_NOT_FOUND, rule="G1")
     return found
+
+
+# A page picked from the autocomplete where several pages share its name: "Name (slug)".
+_PICKED = re.compile(r"^(?P<name>.+) \((?P<slug>[\w-]+)\)$")
+
+
+def suggestion_value(page: Page, found: list[Page]) -> str:
+    """What choosing `page` among the autocomplete's `found` puts in the field: its name,
+    with its slug when another page there has the same name, so the member can tell them
+    apart and the choice reaches `picked_page`."""
+    shared = sum(1 for p in found if p.name_key == page.name_key) > 1
+    return f"{page.name} ({page.slug})" if shared else page.name
+
+
+def picked_page(kind: str, text: str) -> tuple[str, int | None]:
+    """(the name, the page's id) when `text` is a page chosen as `suggestion_value` gave it;
+    any other text is a name as typed, its page found later by the name (None)."""
+    match = _PICKED.match(text.strip())
+    if match is None:
+        return text, None
+    name = " ".join(match["name"].split())
+    page = Page.objects.filter(kind=kind, slug__iexact=match["slug"]).first()
+    if page is None or " ".join(page.name.split()) != name:
+        return text, None  # "Foo (bar)" may be a company's own name
+    return page.name, page.pk
 
 
 def pages_by_id(ids) -> dict[int, Page]:

@@ -3,7 +3,8 @@
 from datetime import date
 
 from pages import queries, services
-from pages.models import Page
+from pages.models import EducationPage, Page, PositionPage
+from profiles.models import Education, Position
 from tests.pages.factories import company, connect, school, study_at, work_at
 
 
@@ -126,6 +127,52 @@ def test_page_suggestions_for_the_company_field(client, cast):
     client.force_login(cast["ben"])
     body = client.get("/pages/suggest/?kind=company&position-company=haz").content.decode()
     assert '<option value="Hazelmark">' in body
+
+
+def test_g3_pages_sharing_a_name_are_told_apart_and_the_chosen_one_is_linked(client, cast):
+    """Two claimed pages named "Hazelmark": the autocomplete offers each with its slug, and
+    the one chosen is the position's page (the company kept as the name alone); a name in
+    brackets that names no such page stays the company as typed."""
+    ann, ben = cast["ann"], cast["ben"]
+    company(ann, name="Hazelmark", slug="hazelmark")
+    other = company(ben, name="Hazelmark", slug="hazelmark-porto")
+    client.force_login(ben)
+    body = client.get("/pages/suggest/?kind=company&position-company=haz").content.decode()
+    assert '<option value="Hazelmark (hazelmark)">' in body
+    assert '<option value="Hazelmark (hazelmark-porto)">' in body
+    for typed in ("Hazelmark (hazelmark-porto)", "Hazelmark (nowhere)"):
+        client.post(
+            "/in/ben/edit/positions/",
+            {
+                "position-title": "Engineer",
+                "position-company": typed,
+                "position-started_on": "2020-01-01",
+            },
+        )
+    chosen, typed = Position.objects.filter(member=ben).order_by("pk")
+    assert chosen.company == "Hazelmark"
+    assert PositionPage.objects.get(position_id=chosen.pk).page_id == other.pk
+    assert typed.company == "Hazelmark (nowhere)"
+    assert PositionPage.objects.get(position_id=typed.pk).page.slug not in (
+        "hazelmark",
+        "hazelmark-porto",
+    )
+
+
+def test_g3_a_school_chosen_among_namesakes_links_that_school(client, cast):
+    ann, ben = cast["ann"], cast["ben"]
+    school(ann, name="Northfield", slug="northfield")
+    other = school(ben, name="Northfield", slug="northfield-ohio")
+    client.force_login(ben)
+    body = client.get("/pages/suggest/?kind=school&education-school=north").content.decode()
+    assert '<option value="Northfield (northfield-ohio)">' in body
+    client.post(
+        "/in/ben/edit/education/",
+        {"education-school": "Northfield (northfield-ohio)", "education-start_year": "2001"},
+    )
+    (entry,) = Education.objects.filter(member=ben)
+    assert entry.school == "Northfield"
+    assert EducationPage.objects.get(education_id=entry.pk).page_id == other.pk
 
 
 def test_claim_an_unclaimed_page(client, cast):

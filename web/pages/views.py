@@ -229,7 +229,8 @@ def suggest(request):
         or request.GET.get("education-school", "")
     )
     found = queries.pages_named(q[:150], kind=kind if kind in PageKind.values else None)
-    return render(request, "web/pages/_suggest.html", {"pages": found})
+    pages = [(p, queries.suggestion_value(p, found)) for p in found]
+    return render(request, "web/pages/_suggest.html", {"pages": pages})
 
 
 @login_required

@@ -2,8 +2,11 @@
 
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from pages import queries as pages_queries
+from pages.models import PageKind
 from profiles.models import (
     ConnectionsVisibleTo,
     FollowersAllowed,
@@ -41,11 +44,19 @@ class AvatarForm(forms.Form):
     )
 
 
+def _picked(form, field: str, kind: str, max_length: int) -> str:
+    """The name in `field`, and in `page_id` the page the member chose from the autocomplete
+    ("Name (slug)" where pages share a name), None when typed."""
+    name, form.cleaned_data["page_id"] = pages_queries.picked_page(kind, form.cleaned_data[field])
+    MaxLengthValidator(max_length)(name)
+    return name
+
+
 class PositionForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=100)
     company = forms.CharField(
         label=_("Company"),
-        max_length=100,
+        max_length=260,  # the name (100) with a chosen page's slug
         help_text=_("Pick a company page from the list, or type the name."),
         widget=forms.TextInput(
             attrs={
@@ -72,11 +83,14 @@ class PositionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    def clean_company(self):
+        return _picked(self, "company", PageKind.COMPANY, 100)
+
 
 class EducationForm(forms.Form):
     school = forms.CharField(
         label=_("School"),
-        max_length=150,
+        max_length=310,  # the name (150) with a chosen page's slug
         help_text=_("Pick a school page from the list, or type the name."),
         widget=forms.TextInput(
             attrs={
@@ -96,6 +110,9 @@ class EducationForm(forms.Form):
     end_year = forms.IntegerField(
         label=_("To (year)"), min_value=1900, max_value=2100, required=False
     )
+
+    def clean_school(self):
+        return _picked(self, "school", PageKind.SCHOOL, 150)
 
 
 class SkillForm(forms.Form):
