@@ -23,6 +23,7 @@ from django.db.models import F, Value
 from accounts.models import User
 from core import clock
 from core.edge import INT64_MAX
+from core.union import union_all
 from feed import queries, sources
 from feed.models import Post, PostKind, PostTag, Reaction
 from network import queries as network
@@ -122,13 +123,15 @@ def _candidates(ids: list[int]) -> list[Candidate]:
     )
     found = {}
     for pk, author, reblog, kind, at, page, original, r, c, p, rr, rc, rp in rows:
-        if reblog is not None:
-            r, c, p = rr or 0, rc or 0, rp or 0
-        engagement = r + 2 * c + 3 * p
-        found[pk] = Candidate(
-            pk, author, reblog or pk, kind, at, engagement, page, original, activity=r + c
-        )
+        counts = (rr or 0, rc or 0, rp or 0) if reblog is not None else (r, c, p)
+        found[pk] = _candidate(pk, author, reblog or pk, kind, at, page, original, counts)
     return [found[i] for i in ids if i in found]
+
+
+def _candidate(pk, author, target, kind, at, page, original, counts) -> Candidate:
+    """A window's row; `counts`: its target's reactions, comments and reposts."""
+    r, c, p = counts
+    return Candidate(pk, author, target, kind, at, r + 2 * c + 3 * p, page, original, r + c)
 
 
 def _candidates_of(posts: list[Post]) -> list[Candidate]:
@@ -137,22 +140,22 @@ def _candidates_of(posts: list[Post]) -> list[Candidate]:
     found = []
     for post in posts:
         target = post.reblog if post.reblog_id else post
-        r, c, p = (
+        counts = (
             (target.reactions_count, target.comments_count, target.reposts_count)
             if target is not None
             else (0, 0, 0)
         )
+        original = target.author_id if post.reblog_id and target is not None else None
         found.append(
-            Candidate(
+            _candidate(
                 post.pk,
                 post.author_id,
                 post.reblog_id or post.pk,
                 post.kind,
                 post.created_at,
-                r + 2 * c + 3 * p,
                 post.page_id,
-                post.reblog.author_id if post.reblog_id and post.reblog is not None else None,
-                activity=r + c,
+                original,
+                counts,
             )
         )
     return found
@@ -173,16 +176,17 @@ def _authors_known(viewer, sight: queries.Sight, candidates: list[Candidate]) ->
 def _signals(
     viewer, candidates: list[Candidate], sight: queries.Sight, follows=None, authors=None
 ) -> Signals:
-    """Three queries whatever the window's size: follows (none when `authors`, the followed
-    among the candidates' authors, was read with their connections), tags, and connections'
-    comments and reactions (and the followed pages, when a page's post is among them and the
-    sources didn't read them)."""
+    """Three queries whatever the window's size: the authors' follows and connections (none
+    when `authors`, `_authors_known`'s answer, is given), tags, and connections' comments
+    and reactions (and the followed pages, when a page's post is among them and the sources
+    didn't read them)."""
     if not candidates:
         return Signals(set(), {}, {}, {})
     ids = [c.id for c in candidates]
     target_ids = list({c.target_id for c in candidates})
-    members = {c.author_id for c in candidates if not c.page_id}
-    followed = network.followed_among(viewer, members) if authors is None else members & authors
+    if authors is None:
+        authors = _authors_known(viewer, sight, candidates)
+    followed = {c.author_id for c in candidates if not c.page_id} & authors
     follows = follows or sources.Followed(viewer)
     followed_pages = set(follows.pages) if any(c.page_id for c in candidates) else set()
     tags: dict[int, list[str]] = {}
@@ -197,24 +201,18 @@ def _signals(
     # probing the window's 320 rows took 8; probing 11,000 rows took 83, hashing 37).
     rows = sum({c.target_id: c.activity for c in candidates}.values())
     among = network.connected_to if rows <= PROBE_ROWS else network.among_connections_of
-    columns = ("source", "target", "actor", "at")
-    comments = (
-        Post.objects.filter(root_id__among=target_ids)
-        .filter(among(viewer, "author_id"))
-        .annotate(source=Value("c"), target=F("root_id"), actor=F("author_id"), at=F("created_at"))
-        .order_by()
-        .values_list(*columns)
-    )
-    reactions = (
-        Reaction.objects.filter(post_id__among=target_ids)
-        .filter(among(viewer, "member_id"))
-        .annotate(source=Value("r"), target=F("post_id"), actor=F("member_id"), at=F("created_at"))
-        .order_by()
-        .values_list(*columns)
-    )
+    parts = [
+        model.objects.filter(**{f"{target}__among": target_ids})
+        .filter(among(viewer, actor))
+        .annotate(source=Value(tag), target=F(target), actor=F(actor), at=F("created_at"))
+        for model, tag, target, actor in (
+            (Post, "c", "root_id", "author_id"),
+            (Reaction, "r", "post_id", "member_id"),
+        )
+    ]
     commented: dict[int, list[tuple[int, datetime]]] = {}
     reacted: dict[int, list[tuple[int, datetime]]] = {}
-    for source, target, actor, at in comments.union(reactions, all=True):  # one statement
+    for source, target, actor, at in union_all(("source", "target", "actor", "at"), *parts):
         if actor not in unseen and actor != viewer.pk:
             (commented if source == "c" else reacted).setdefault(target, []).append((actor, at))
     return Signals(followed, tags, commented, reacted, followed_pages)

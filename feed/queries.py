@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import clock
 from core.errors import NotFound
+from core.union import union_all
 from feed import news
 from feed import text as texts
 from feed.models import (
@@ -87,7 +88,6 @@ class Sight:
     def _read_blocks_and_mutes(self) -> None:
         """Blocks either way and the mutes in force, in one statement: every page through
         the door asks both (mutes as (muted, muted) rows beside the (blocker, blocked) pairs)."""
-        columns = ("kind", "one", "other")
         blocks = network.block_rows(self.viewer).annotate(
             kind=Value("b"), one=F("blocker_id"), other=F("blocked_id")
         )
@@ -95,11 +95,7 @@ class Sight:
             kind=Value("m"), one=F("muted_id"), other=F("muted_id")
         )
         pairs, muted = [], []
-        for kind, one, other in (
-            blocks.order_by()
-            .values_list(*columns)
-            .union(mutes.order_by().values_list(*columns), all=True)
-        ):
+        for kind, one, other in union_all(("kind", "one", "other"), blocks, mutes):
             if kind == "b":
                 pairs.append((one, other))
             else:
@@ -348,18 +344,13 @@ def decorate(viewer, posts: list[Post], *, sight: Sight | None = None) -> list[P
         tags.setdefault(row.post_id, []).append(row.hashtag)
     mine, reposted = {}, set()
     if sight.me:  # the viewer's reactions and plain reposts of these, one statement
-        columns = ("target", "reaction")
         reactions = Reaction.objects.filter(member_id=sight.me, post_id__among=ids).annotate(
             target=F("post_id"), reaction=F("type")
         )
         reposts = Post.objects.filter(author_id=sight.me, reblog_id__among=ids).annotate(
             target=F("reblog_id"), reaction=Value(None, output_field=CharField())
         )
-        for target, reaction in (
-            reactions.order_by()
-            .values_list(*columns)
-            .union(reposts.order_by().values_list(*columns), all=True)
-        ):
+        for target, reaction in union_all(("target", "reaction"), reactions, reposts):
             if reaction is None:
                 reposted.add(target)
             else:

@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import DateTimeField, F, Value
 
+from core.union import union_all
 from feed.models import FeedAuthor, HashtagFollow, Post, PostKind, PostTag, TimelineEntry
 from feed.queries import bounded
 from network import queries as network
@@ -71,16 +72,7 @@ class Followed:
             followed_pages = pages.page_follows_of(self.viewer).annotate(
                 source=Value("page"), key=F("page_id"), stamp=none
             )
-            columns = ("source", "key", "stamp")
-            self._rows = list(
-                authors.order_by()
-                .values_list(*columns)
-                .union(
-                    tags.order_by().values_list(*columns),
-                    followed_pages.order_by().values_list(*columns),
-                    all=True,
-                )
-            )
+            self._rows = list(union_all(("source", "key", "stamp"), authors, tags, followed_pages))
         return self._rows
 
     @property

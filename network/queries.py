@@ -37,6 +37,7 @@ from core.compiled import CompiledRead
 from core.errors import NotFound
 from core.lookups import Ids
 from core.paging import keyset_page, keyset_query
+from core.union import union_all
 from network.models import Block, Connection, Follow, Invitation, InvitationStatus
 from network.viewpoint import Viewpoint
 from profiles.models import ConnectionsVisibleTo
@@ -999,7 +1000,6 @@ def followed_and_connected_among(viewer, member_ids) -> tuple[set[int], set[int]
     if viewer is None or not ids:
         return set(), set()
     me = viewer.pk
-    columns = ("kind", "other")
     follows = Follow.objects.filter(follower_id=me, followee_id__among=ids).annotate(
         kind=Value("f"), other=F("followee_id")
     )
@@ -1010,15 +1010,7 @@ def followed_and_connected_among(viewer, member_ids) -> tuple[set[int], set[int]
         kind=Value("c"), other=F("member_a_id")
     )
     followed, connected = set(), set()
-    for kind, other in (
-        follows.order_by()
-        .values_list(*columns)
-        .union(
-            as_a.order_by().values_list(*columns),
-            as_b.order_by().values_list(*columns),
-            all=True,
-        )
-    ):
+    for kind, other in union_all(("kind", "other"), follows, as_a, as_b):
         (followed if kind == "f" else connected).add(other)
     return followed, connected
 

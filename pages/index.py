@@ -22,6 +22,7 @@ from django.db import connection
 from django.db.models import Q
 
 from core.compiled import CompiledRead
+from core.lookups import Ids
 from core.replica import PRIMARY
 from graph.facets import FacetCounts, SchoolColumns, in_sorted
 from pages.models import EducationPage, PageKind, PositionPage
@@ -38,15 +39,16 @@ BATCH = 500  # members per fact query
 _lock = threading.RLock()
 _index: PageIndex | None = None
 
-# Every call's replay when no late id is watched (nearly always): compiled once per database,
-# as network's loader replays its events (docs/benchmarks.md, "Compiled reads").
+# Every call's replay: compiled once per database, the late ids watched one parameter, as
+# network's loader replays its events (docs/benchmarks.md, "Compiled reads").
 _EVENTS_SINCE = CompiledRead(
-    lambda since: (
-        ProfileEvent.objects.filter(id__gte=since)
+    lambda since, gaps: (
+        ProfileEvent.objects.filter(Q(id__gte=since) | Q(id__among=gaps))
         .order_by("id")
         .values_list("id", "member")[: REPLAY_LIMIT + MAX_GAPS + 2]
     ),
     -1,
+    Ids("gaps"),
 )
 
 
@@ -191,15 +193,8 @@ class PageIndex:
         with _lock:
             now = time.monotonic()
             self._gaps = {i: t for i, t in self._gaps.items() if now - t < GAP_SECONDS}
-            if self._gaps:
-                wanted = Q(id__gte=self.generation) | Q(id__in=sorted(self._gaps))
-                rows = list(
-                    ProfileEvent.objects.filter(wanted)
-                    .order_by("id")
-                    .values_list("id", "member")[: REPLAY_LIMIT + MAX_GAPS + 2]
-                )
-            else:
-                rows = [tuple(r) for r in _EVENTS_SINCE.rows(connection.alias, self.generation)]
+            found = _EVENTS_SINCE.rows(connection.alias, self.generation, sorted(self._gaps))
+            rows = [tuple(row) for row in found]
             if self.generation and (self.generation, self._mark) not in rows:
                 return False
             if len(rows) > REPLAY_LIMIT + MAX_GAPS + 1:
