@@ -192,6 +192,26 @@ def test_my_network_search_and_sort(cast):
     assert "/in/cat/" in found and "/in/ben/" not in found
 
 
+def test_my_network_sorted_by_name_orders_by_display_name_then_handle(cast):
+    """Sort by "Name": display name first, the handle between equal names; neither the
+    order of joining, of connecting, nor of handles."""
+    ann = cast["ann"]
+    people = [
+        make_member(handle="mia", display_name="Mia Lund"),
+        make_member(handle="abe", display_name="Zoe Abe"),
+        make_member(handle="zed", display_name="Aaron Zed"),
+        make_member(handle="kai", display_name="Mia Lund"),
+    ]
+    for person in people:
+        connect(ann, person)
+    page = signed_in(ann).get("/mynetwork/connections/", {"sort": "name"}).content.decode()
+    handles = [
+        h for h in re.findall(r'href="/in/([^/"]+)/"', page) if h in {"mia", "abe", "zed", "kai"}
+    ]
+    assert list(dict.fromkeys(handles)) == ["zed", "kai", "mia", "abe"]
+    assert '<option value="name" selected>' in page
+
+
 def test_f1_follow_button_turns_to_following(cast):
     set_profile(cast["ben"], primary_action="follow")
     client = signed_in(cast["ann"])

@@ -260,6 +260,32 @@ def test_g1_a_logo_of_too_many_pixels_is_refused_before_it_is_decoded(cast):
     assert "megapixels" in refused.value.message
 
 
+def test_g1_a_cover_must_be_an_image_and_is_stored_re_encoded_at_most_1200_wide(cast):
+    """The cover is checked as the logo is: a file that is no image is refused and nothing
+    is stored; an image is kept re-encoded (WebP), scaled down to 1,200 pixels wide."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    ann = cast["ann"]
+    page = company(ann)
+    fake = SimpleUploadedFile("cover.png", b"<svg onload=alert(1)>", "image/png")
+    with pytest.raises(Invalid) as refused:
+        services.set_images(by=ann, page=page, cover=fake)
+    assert refused.value.rule == "G1"
+    page.refresh_from_db()
+    assert not page.cover
+    out = io.BytesIO()
+    Image.new("RGB", (2400, 600), (20, 120, 200)).save(out, "PNG")
+    wide = SimpleUploadedFile("cover.png", out.getvalue(), "image/png")
+    services.set_images(by=ann, page=page, cover=wide)
+    page.refresh_from_db()
+    with page.cover.open("rb") as stored, Image.open(stored) as kept:
+        assert (kept.format, kept.size) == ("WEBP", (1200, 300))
+    assert not page.logo  # the cover alone was sent
+
+
 def test_u4_a_deleted_member_leaves_the_followers_count(cast):
     from membership.services import delete_member
 

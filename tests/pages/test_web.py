@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from feed.models import Post
 from pages import queries, services
 from pages.models import EducationPage, Page, PositionPage
 from profiles.models import Education, Position
@@ -30,6 +31,25 @@ def test_g1_only_admins_see_the_admin_tools_and_post_as_the_page(client, cast):
     client.post("/company/hazelmark/post/", {"text": "Hello from the page", "key": "k1"})
     posts = client.get("/company/hazelmark/posts/").content.decode()
     assert "Hello from the page" in posts and 'href="/company/hazelmark/"' in posts
+
+
+def test_g1_the_home_composer_posts_as_a_page_the_member_administers(client, cast):
+    """G1: home's "Post as" lists the pages the member administers and, chosen, publishes
+    in the page's name; a member who is no admin sees no switch and can't borrow one."""
+    ann, ben = cast["ann"], cast["ben"]
+    page = company(ann, slug="hazelmark")
+    client.force_login(ann)
+    home = client.get("/").content.decode()
+    assert 'name="as_page"' in home and f'<option value="{page.pk}">Hazelmark</option>' in home
+    client.post("/posts/new/", {"text": "Hiring at Hazelmark", "as_page": page.pk, "key": "k1"})
+    client.post("/posts/new/", {"text": "In my own name", "as_page": "", "key": "k2"})
+    assert Post.objects.get(text="Hiring at Hazelmark").page_id == page.pk
+    assert Post.objects.get(text="In my own name").page_id is None
+    assert "Hiring at Hazelmark" in client.get("/company/hazelmark/posts/").content.decode()
+    client.force_login(ben)
+    assert 'name="as_page"' not in client.get("/").content.decode()
+    client.post("/posts/new/", {"text": "Not mine", "as_page": page.pk, "key": "k3"})
+    assert not Post.objects.filter(text="Not mine").exists()
 
 
 def test_g3_people_tab_hides_blocked_members_both_ways(client, cast):
@@ -182,3 +202,29 @@ def test_claim_an_unclaimed_page(client, cast):
     client.force_login(ann)
     client.post(f"/company/{stub.slug}/claim/")
     assert services.claim_page(by=ann, page=stub).status == "pending"
+
+
+def test_g1_site_admins_approve_company_and_school_claims_from_the_queue(cast, admin_client):
+    """G1: the claims queue's "Approve" action makes each claimant the page's admin (company
+    or school), and a rival claim on the same page is refused with it."""
+    ann, ben, cat = cast["ann"], cast["ben"], cast["cat"]
+    work_at(ann, company="Stub Co", ended=date(2021, 1, 1))
+    study_at(ben, school="Stub School")
+    stub_co = Page.objects.get(kind="company", name="Stub Co")
+    stub_school = Page.objects.get(kind="school", name="Stub School")
+    mine = services.claim_page(by=ann, page=stub_co)
+    rival = services.claim_page(by=cat, page=stub_co)
+    theirs = services.claim_page(by=ben, page=stub_school)
+    assert {mine.status, rival.status, theirs.status} == {"pending"}
+    queue = admin_client.get("/admin/pages/pageclaim/").content.decode()
+    assert "Approve the selected claims" in queue
+    admin_client.post(
+        "/admin/pages/pageclaim/",
+        {"action": "approve", "_selected_action": [mine.pk, theirs.pk]},
+    )
+    assert queries.admin_ids(stub_co) == [ann.pk]
+    assert queries.admin_ids(stub_school) == [ben.pk]
+    for claim in (mine, rival, theirs):
+        claim.refresh_from_db()
+    assert (mine.status, rival.status, theirs.status) == ("approved", "refused", "approved")
+    assert Page.objects.get(pk=stub_school.pk).claimed

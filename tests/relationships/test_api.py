@@ -11,6 +11,7 @@ from messaging.models import Message
 from network import services as network
 from relationships import services
 from tests.api.factories import bearer, member_token
+from tests.factories import PositionFactory
 from tests.relationships.factories import connect
 
 # transaction=True: interaction counters are written after commit, as in production
@@ -285,6 +286,44 @@ def test_a3_keep_in_touch_through_the_api(api, cast, frozen_now):
     assert bad.status_code == 422
     weekly = api["ann"].send("PUT", f"/accounts/{ben.pk}/keep_in_touch", {"every": "weekly"})
     assert weekly.status_code == 422 and weekly.json()["rule"] == "A3"
+
+
+def test_a2_a3_new_position_work_anniversary_and_say_hello_prompts_through_the_api(
+    api, cast, frozen_now
+):
+    """A3's new position and work anniversary and A2's unanswered hello, as the API answers
+    them: most pressing first, each with its account, moment, detail and prepared message."""
+    ann, ben, cat, dan = cast["ann"], cast["ben"], cast["cat"], cast["dan"]
+    for other in (ben, cat, dan):
+        connect(ann, other)
+    services.greeted(owner=ann, other=ben)
+    services.greeted(owner=ann, other=cat)  # only Dan and Ann never said hello
+    frozen_now.advance(days=7)
+    today = frozen_now.value.date()
+    started = today - datetime.timedelta(days=10)
+    PositionFactory(member=ben, title="CTO", company="Brightwave", started_on=started)
+    hired = datetime.date(today.year - 3, today.month, 1)
+    PositionFactory(member=cat, title="Designer", company="Inkwell", started_on=hired)
+    prompts = api["ann"].get("/keep_in_touch").json()
+    assert [(p["type"], p["account"]["id"]) for p in prompts] == [
+        ("new_position", str(ben.pk)),
+        ("work_anniversary", str(cat.pk)),
+        ("say_hello", str(dan.pk)),
+    ]
+    position, anniversary, hello = prompts
+    assert position["detail"] == "CTO at Brightwave"
+    assert position["since"].startswith(started.isoformat())
+    assert position["suggested_message"].startswith("Congratulations on your new role, Ben!")
+    assert anniversary["detail"] == "3 years at Inkwell"
+    assert anniversary["since"].startswith(hired.replace(year=today.year).isoformat())
+    assert anniversary["suggested_message"].startswith("Happy work anniversary, Cat!")
+    assert hello["id"] == f"say_hello-{dan.pk}"
+    assert hello["suggested_message"].startswith("Hi Dan, thanks for connecting!")
+    assert api["ann"].post(f"/keep_in_touch/{hello['id']}/done").status_code == 200
+    assert [p["type"] for p in api["ann"].get("/keep_in_touch").json()] == [
+        "new_position",
+        "work_anniversary",
+    ]
 
 
 def test_a3_a_move_to_the_members_city_through_the_api(api, cast, frozen_now):

@@ -14,7 +14,7 @@ from network.models import Connection
 from profiles.models import Position
 from relationships import queries, services
 from relationships.models import Tie
-from tests.factories import PositionFactory
+from tests.factories import EducationFactory, PositionFactory
 from tests.relationships.factories import connect
 
 # transaction=True: the interaction counters are written after commit, as in production
@@ -134,6 +134,18 @@ def test_a2_the_prepared_message_uses_what_they_share(cast):
     assert "Thank you for your note." in text
     assert "We both work at Acme Data." in text
     assert "I see we both know Cat Example." in text
+
+
+def test_a2_the_prepared_message_names_a_school_they_both_studied_at(cast):
+    ann, ben, cat = cast["ann"], cast["ben"], cast["cat"]
+    EducationFactory(member=ann, school="École Centrale")
+    EducationFactory(member=ben, school="École Centrale")
+    EducationFactory(member=cat, school="Sorbonne")
+    connect(ann, ben)
+    connect(ann, cat)
+    assert "We both studied at École Centrale." in queries.say_hello_text(ben, ann)
+    assert "We both studied at École Centrale." in queries.say_hello_text(ann, ben)
+    assert "studied at" not in queries.say_hello_text(ann, cat)  # no school in common
 
 
 def test_a2_nobody_greeted_within_7_days_shows_once_in_keep_in_touch(cast, frozen_now):
