@@ -96,9 +96,18 @@ def active_members(ids) -> dict[int, User]:
 
 
 def members_by_id(ids) -> dict[int, User]:
-    """Members by id with their profiles, in one query (names and faces on a page)."""
-    found = User.objects.filter(pk__in=list(ids)).select_related("profile")
+    """Members by id with their profiles, in one query (names and faces on a page),
+    compiled once: the profile page asks it for its mutual connections and paths."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    found = _MEMBERS_BY_ID.objects(router.db_for_read(User), ids)
     return {member.pk: member for member in found}
+
+
+_MEMBERS_BY_ID = CompiledRead(
+    lambda ids: User.objects.filter(pk__among=ids).select_related("profile"), Ids("member_ids")
+)
 
 
 _ACTIVE_NAMES = CompiledRead(

@@ -347,14 +347,22 @@ def _accounts_page(request, rows, key: str, **options) -> HttpResponse:
     return entities_answer(account_entities(ids, viewer=request.auth, **options), link)
 
 
+def _follows_page(request, member, direction: str) -> HttpResponse:
+    """A page of a follow list, its statement compiled once (`queries.follow_page`)."""
+    cursor = _cursor(request)
+    page = queries.follow_page(member, request.auth, direction=direction, **cursor)
+    link = _link(request, [k for k, _ in page], cursor["limit"])
+    ids = [member_id for _, member_id in page]
+    return entities_answer(account_entities(ids, viewer=request.auth), link)
+
+
 @router.get("/accounts/{int:account_id}/followers", auth=member_auth, response=list[Account])
 def followers(request, account_id: int):
     """S5: empty for others when the member hides their connections (`hide_collections`);
     otherwise without the member's connections unless you may see them."""
     require_scope(request, "read:accounts", "read:follows")
     member = _visible_member(request, account_id)
-    rows = queries.follow_rows(member, request.auth, direction="followers")
-    return _accounts_page(request, rows, "id")
+    return _follows_page(request, member, "followers")
 
 
 @router.get("/accounts/{int:account_id}/following", auth=member_auth, response=list[Account])
@@ -362,8 +370,7 @@ def following(request, account_id: int):
     """S5: as for followers."""
     require_scope(request, "read:accounts", "read:follows")
     member = _visible_member(request, account_id)
-    rows = queries.follow_rows(member, request.auth, direction="following")
-    return _accounts_page(request, rows, "id")
+    return _follows_page(request, member, "following")
 
 
 @router.get("/blocks", auth=member_auth, response=list[Account])

@@ -16,6 +16,8 @@ import time
 
 import numpy as np
 
+from core.heap import freeze_startup_heap
+
 
 def _percentiles(samples: list[float]) -> dict:
     ordered = sorted(samples)
@@ -64,6 +66,8 @@ def main(argv: list[str]) -> int:
     from network.models import Connection
     from search import fulltext, queries, services
     from search.models import MemberDocument, MemberFacet
+
+    freeze_startup_heap()  # as a served worker's (config/wsgi.py): no full collection's pause
 
     rng = np.random.default_rng(args.seed)
     members = User.objects.count()

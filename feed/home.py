@@ -18,11 +18,14 @@ from datetime import datetime
 import numpy as np
 from django.conf import settings
 from django.core.cache import cache
+from django.db import router
 from django.db.models import F, Value
 
 from accounts.models import User
 from core import clock
+from core.compiled import CompiledRead
 from core.edge import INT64_MAX
+from core.lookups import Ids
 from core.union import union_all
 from feed import queries, sources
 from feed.models import Post, PostKind, PostTag, Reaction
@@ -103,10 +106,13 @@ class Signals:
     followed_pages: set[int] = field(default_factory=set)
 
 
-def _candidates(ids: list[int]) -> list[Candidate]:
-    """The window's rows as tuples (one query), in `ids` order; comments never show."""
-    counters = ("reactions_count", "comments_count", "reposts_count")
-    rows = (
+_COUNTERS = ("reactions_count", "comments_count", "reposts_count")
+
+# The feed's statements on every page, compiled once per database (core.compiled): the ORM
+# building them cost more of a page's CPU than PostgreSQL's answers did (docs/benchmarks.md,
+# "One million members on PostgreSQL, a fifth time").
+_CANDIDATE_ROWS = CompiledRead(
+    lambda ids: (
         Post.objects.filter(pk__among=ids)
         .exclude(kind=PostKind.COMMENT)
         .values_list(
@@ -117,10 +123,51 @@ def _candidates(ids: list[int]) -> list[Candidate]:
             "created_at",
             "page_id",
             "reblog__author_id",
-            *counters,
-            *(f"reblog__{c}" for c in counters),
+            *_COUNTERS,
+            *(f"reblog__{c}" for c in _COUNTERS),
         )
+    ),
+    Ids("ids"),
+    constants=True,
+)
+_FOLLOWED_TAGS = CompiledRead(
+    lambda ids, me: PostTag.objects.filter(
+        post_id__among=ids, hashtag__followers__member_id=me
+    ).values_list("post_id", "hashtag__name"),
+    Ids("ids"),
+    -1,
+)
+
+
+def _activity_read(among) -> CompiledRead:
+    """Connections' comments and reactions on the targets, as one UNION ALL; `among` says
+    how "a connection of the viewer" is asked (`_signals`)."""
+    parts = lambda targets, me: [  # noqa: E731
+        model.objects.filter(**{f"{target}__among": targets})
+        .filter(among(me, actor))
+        .annotate(source=Value(tag), target=F(target), actor=F(actor), at=F("created_at"))
+        for model, tag, target, actor in (
+            (Post, "c", "root_id", "author_id"),
+            (Reaction, "r", "post_id", "member_id"),
+        )
+    ]
+    return CompiledRead(
+        lambda targets, me: union_all(("source", "target", "actor", "at"), *parts(targets, me)),
+        Ids("targets"),
+        -1,
+        constants=True,
+        numbers=(1,),  # EXISTS carries its own `SELECT 1 ... LIMIT 1`
     )
+
+
+_ACTIVITY = {
+    among: _activity_read(among) for among in (network.connected_to, network.among_connections_of)
+}
+
+
+def _candidates(ids: list[int]) -> list[Candidate]:
+    """The window's rows as tuples (one query), in `ids` order; comments never show."""
+    rows = _CANDIDATE_ROWS.rows(router.db_for_read(Post), ids)
     found = {}
     for pk, author, reblog, kind, at, page, original, r, c, p, rr, rc, rp in rows:
         counts = (rr or 0, rc or 0, rp or 0) if reblog is not None else (r, c, p)
@@ -190,9 +237,7 @@ def _signals(
     follows = follows or sources.Followed(viewer)
     followed_pages = set(follows.pages) if any(c.page_id for c in candidates) else set()
     tags: dict[int, list[str]] = {}
-    for post_id, name in PostTag.objects.filter(
-        post_id__among=ids, hashtag__followers__member=viewer
-    ).values_list("post_id", "hashtag__name"):
+    for post_id, name in _FOLLOWED_TAGS.rows(router.db_for_read(PostTag), ids, viewer.pk):
         tags.setdefault(post_id, []).append(name)
     unseen = sight.unseen
     # Whose comments and reactions are the viewer's connections': probed per row on the
@@ -201,18 +246,10 @@ def _signals(
     # probing the window's 320 rows took 8; probing 11,000 rows took 83, hashing 37).
     rows = sum({c.target_id: c.activity for c in candidates}.values())
     among = network.connected_to if rows <= PROBE_ROWS else network.among_connections_of
-    parts = [
-        model.objects.filter(**{f"{target}__among": target_ids})
-        .filter(among(viewer, actor))
-        .annotate(source=Value(tag), target=F(target), actor=F(actor), at=F("created_at"))
-        for model, tag, target, actor in (
-            (Post, "c", "root_id", "author_id"),
-            (Reaction, "r", "post_id", "member_id"),
-        )
-    ]
+    activity = _ACTIVITY[among].rows(router.db_for_read(Post), target_ids, viewer.pk)
     commented: dict[int, list[tuple[int, datetime]]] = {}
     reacted: dict[int, list[tuple[int, datetime]]] = {}
-    for source, target, actor, at in union_all(("source", "target", "actor", "at"), *parts):
+    for source, target, actor, at in activity:
         if actor not in unseen and actor != viewer.pk:
             (commented if source == "c" else reacted).setdefault(target, []).append((actor, at))
     return Signals(followed, tags, commented, reacted, followed_pages)

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import router
 from django.db.models import (
     CharField,
     Count,
+    DateTimeField,
     F,
     IntegerField,
     Max,
@@ -21,12 +23,15 @@ from django.db.models import (
     QuerySet,
     Sum,
     Value,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
+from core.compiled import CompiledRead
 from core.errors import NotFound
+from core.lookups import Ids
 from core.union import union_all
 from feed import news
 from feed import text as texts
@@ -52,6 +57,23 @@ POST_NOT_FOUND = _("This post doesn't exist or isn't visible to you.")
 FILTER_NOT_FOUND = _("Record not found")
 MEDIA_RECORD_NOT_FOUND = _("Record not found")
 TAG_NOT_FOUND = _("No such hashtag.")
+
+
+def _blocks_and_mutes(me) -> QuerySet:
+    """Blocks either way as (b, blocker, blocked, None), and every mute of the viewer's as
+    (m, muted, muted, expires_at): its lapse is asked of the clock when read, so the
+    statement holds no moment and is compiled once (`_BLOCKS_AND_MUTES`)."""
+    until = Value(None, output_field=DateTimeField())
+    blocks = network.block_rows(me).annotate(
+        kind=Value("b"), one=F("blocker_id"), other=F("blocked_id"), until=until
+    )
+    mutes = Mute.objects.filter(member_id=me).annotate(
+        kind=Value("m"), one=F("muted_id"), other=F("muted_id"), until=F("expires_at")
+    )
+    return union_all(("kind", "one", "other", "until"), blocks, mutes)
+
+
+_BLOCKS_AND_MUTES = CompiledRead(_blocks_and_mutes, -1, constants=True)
 
 
 class Sight:
@@ -88,17 +110,13 @@ class Sight:
     def _read_blocks_and_mutes(self) -> None:
         """Blocks either way and the mutes in force, in one statement: every page through
         the door asks both (mutes as (muted, muted) rows beside the (blocker, blocked) pairs)."""
-        blocks = network.block_rows(self.viewer).annotate(
-            kind=Value("b"), one=F("blocker_id"), other=F("blocked_id")
-        )
-        mutes = mutes_in_force(self.viewer).annotate(
-            kind=Value("m"), one=F("muted_id"), other=F("muted_id")
-        )
         pairs, muted = [], []
-        for kind, one, other in union_all(("kind", "one", "other"), blocks, mutes):
+        now = clock.now()
+        rows = _BLOCKS_AND_MUTES.rows(router.db_for_read(Mute), self.viewer.pk)
+        for kind, one, other, until in rows:
             if kind == "b":
                 pairs.append((one, other))
-            else:
+            elif until is None or until > now:  # a mute in force (`mutes_in_force`)
                 muted.append(one)
         self._blocks = pairs
         if self._muted is None:
@@ -273,6 +291,40 @@ def with_context(queryset: QuerySet | None = None) -> QuerySet:
 _CONTEXT_FIELDS = ("reblog", "quote", "root", "in_reply_to")
 
 
+# The reads behind every page of posts, compiled once per database (core.compiled): the ORM
+# building them cost more of a feed page's CPU than PostgreSQL's answers did
+# (docs/benchmarks.md, "One million members on PostgreSQL, a fifth time").
+_POSTS_WITH_AUTHORS = CompiledRead(  # one parameter, whatever the length
+    lambda ids: (
+        Post.objects.select_related("author__profile", "page").order_by().filter(pk__among=ids)
+    ),
+    Ids("ids"),
+)
+_MEDIA = CompiledRead(
+    lambda ids: Media.objects.filter(post_id__among=ids).order_by("position", "id"), Ids("ids")
+)
+_MENTIONS = CompiledRead(
+    lambda ids: Mention.objects.filter(post_id__among=ids).select_related("member"), Ids("ids")
+)
+_TAGS = CompiledRead(
+    lambda ids: PostTag.objects.filter(post_id__among=ids).select_related("hashtag"), Ids("ids")
+)
+
+
+def _mine(me, ids):
+    """The viewer's reactions and plain reposts of these posts, as one statement."""
+    reactions = Reaction.objects.filter(member_id=me, post_id__among=ids).annotate(
+        target=F("post_id"), reaction=F("type")
+    )
+    reposts = Post.objects.filter(author_id=me, reblog_id__among=ids).annotate(
+        target=F("reblog_id"), reaction=Value(None, output_field=CharField())
+    )
+    return union_all(("target", "reaction"), reactions, reposts)
+
+
+_MINE = CompiledRead(_mine, -1, Ids("ids"), constants=True)
+
+
 def posts_in_context(ids) -> dict[int, Post]:
     """{id: post} for these ids, each loaded as `with_context()` loads it (its author and
     profile, its page, and its original, quote, root and parent post, those with their own
@@ -282,12 +334,12 @@ def posts_in_context(ids) -> dict[int, Post]:
     ids = list(ids)
     if not ids:
         return {}
-    own = Post.objects.select_related("author__profile", "page").order_by()
-    posts = {p.pk: p for p in own.filter(pk__among=ids)}  # one parameter, whatever the length
+    alias = router.db_for_read(Post)
+    posts = {p.pk: p for p in _POSTS_WITH_AUTHORS.objects(alias, ids)}
     related = {
         getattr(post, f"{name}_id") for post in posts.values() for name in _CONTEXT_FIELDS
     } - {None}
-    others = {p.pk: p for p in own.filter(pk__among=list(related))} if related else {}
+    others = {p.pk: p for p in _POSTS_WITH_AUTHORS.objects(alias, related)} if related else {}
     for name in _CONTEXT_FIELDS:
         field = Post._meta.get_field(name)
         for post in posts.values():
@@ -333,24 +385,19 @@ def decorate(viewer, posts: list[Post], *, sight: Sight | None = None) -> list[P
     for q in visible_quotes.values():
         shown.setdefault(q.pk, q)
     ids = list(shown)
+    alias = router.db_for_read(Post)
     media: dict[int, list] = {}
-    for item in Media.objects.filter(post_id__among=ids).order_by("position", "id"):
+    for item in _MEDIA.objects(alias, ids):
         media.setdefault(item.post_id, []).append(item)
     mentions: dict[int, list] = {}
-    for row in Mention.objects.filter(post_id__among=ids).select_related("member"):
+    for row in _MENTIONS.objects(alias, ids):
         mentions.setdefault(row.post_id, []).append(row.member)
     tags: dict[int, list] = {}
-    for row in PostTag.objects.filter(post_id__among=ids).select_related("hashtag"):
+    for row in _TAGS.objects(alias, ids):
         tags.setdefault(row.post_id, []).append(row.hashtag)
     mine, reposted = {}, set()
     if sight.me:  # the viewer's reactions and plain reposts of these, one statement
-        reactions = Reaction.objects.filter(member_id=sight.me, post_id__among=ids).annotate(
-            target=F("post_id"), reaction=F("type")
-        )
-        reposts = Post.objects.filter(author_id=sight.me, reblog_id__among=ids).annotate(
-            target=F("reblog_id"), reaction=Value(None, output_field=CharField())
-        )
-        for target, reaction in union_all(("target", "reaction"), reactions, reposts):
+        for target, reaction in _MINE.rows(alias, sight.me, ids):
             if reaction is None:
                 reposted.add(target)
             else:
@@ -702,11 +749,19 @@ def active_filters(member, context: str) -> list[KeywordFilter]:
     if member is None or not member.is_authenticated:
         return []
     now = clock.now()
-    return [
+    found = [
         f
-        for f in filters_of(member).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-        if context in f.context
+        for f in _FILTERS.objects(router.db_for_read(KeywordFilter), member.pk)
+        if (f.expires_at is None or f.expires_at > now) and context in f.context
     ]
+    if found:  # most members have none: their keywords only when a filter is in force
+        keywords = Prefetch("keywords", queryset=FilterKeyword.objects.order_by("id"))
+        prefetch_related_objects(found, keywords)
+    return found
+
+
+# Every page of posts asks it: compiled once per database, the lapse asked of the clock here.
+_FILTERS = CompiledRead(lambda me: KeywordFilter.objects.filter(member_id=me).order_by("id"), -1)
 
 
 def filter_matches(filters: list[KeywordFilter], post: Post) -> list[tuple[KeywordFilter, list]]:

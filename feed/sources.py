@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, router
 from django.db.models import DateTimeField, F, Value
 
+from core.compiled import CompiledRead
 from core.union import union_all
 from feed.models import FeedAuthor, HashtagFollow, Post, PostKind, PostTag, TimelineEntry
 from feed.queries import bounded
@@ -52,6 +53,24 @@ def _newest_of_each(page_of, keys) -> list[tuple]:
     return rows
 
 
+def _followed(me):
+    none = Value(None, output_field=DateTimeField())
+    authors = FeedAuthor.objects.filter(
+        read_time=True, member_id__in=network.followed_ids(me)
+    ).annotate(source=Value("author"), key=F("member_id"), stamp=F("counted_at"))
+    tags = HashtagFollow.objects.filter(member_id=me).annotate(
+        source=Value("tag"), key=F("hashtag_id"), stamp=none
+    )
+    followed_pages = pages.page_follows_of(me).annotate(
+        source=Value("page"), key=F("page_id"), stamp=none
+    )
+    return union_all(("source", "key", "stamp"), authors, tags, followed_pages)
+
+
+# Every home feed page reads it: compiled once per database (core.compiled).
+_FOLLOWED = CompiledRead(_followed, -1, constants=True)
+
+
 class Followed:
     """What the viewer follows that is read at read time: read-time authors (with the
     version of their newest posts), hashtags and pages, in one statement, on first use."""
@@ -62,17 +81,8 @@ class Followed:
 
     def _read(self) -> list[tuple]:
         if self._rows is None:
-            none = Value(None, output_field=DateTimeField())
-            authors = FeedAuthor.objects.filter(
-                read_time=True, member_id__in=network.followed_ids(self.viewer)
-            ).annotate(source=Value("author"), key=F("member_id"), stamp=F("counted_at"))
-            tags = HashtagFollow.objects.filter(member_id=self.viewer.pk).annotate(
-                source=Value("tag"), key=F("hashtag_id"), stamp=none
-            )
-            followed_pages = pages.page_follows_of(self.viewer).annotate(
-                source=Value("page"), key=F("page_id"), stamp=none
-            )
-            self._rows = list(union_all(("source", "key", "stamp"), authors, tags, followed_pages))
+            alias = router.db_for_read(FeedAuthor)
+            self._rows = [tuple(row) for row in _FOLLOWED.rows(alias, self.viewer.pk)]
         return self._rows
 
     @property
@@ -100,8 +110,7 @@ def candidate_ids(
     def bound(rows, key):
         return bounded(rows, key, **bounds)
 
-    entries = bound(TimelineEntry.objects.filter(member_id=viewer.pk), "post_id")
-    found = set(entries.order_by(order).values_list("post_id", flat=True)[:limit])
+    found = set(_timeline_ids(viewer.pk, limit=limit, **bounds))
     found.update(_authors_newest(followed.authors, limit=limit, **bounds))
     tagged = _newest_of_each(
         lambda tag: (
@@ -121,6 +130,30 @@ def candidate_ids(
     )
     found.update(row[0] for row in tagged + paged)
     return sorted(found, reverse=not ascending)[:limit]
+
+
+# The viewer's timeline rows, one compiled statement per shape (the limit, which bounds
+# are given): every feed page reads them.
+_TIMELINES: dict[tuple, CompiledRead] = {}
+_BOUND_SENTINELS = (-1, -2, -3, -4)  # member, max_id, since_id, min_id
+
+
+def _timeline_ids(member_id: int, *, limit: int, max_id, since_id, min_id) -> list[int]:
+    given = (max_id is not None, since_id is not None, min_id is not None)
+    shape = (limit, given)
+    read = _TIMELINES.get(shape)
+    if read is None:
+
+        def build(member, below, above, newer):
+            bounds = [v if on else None for v, on in zip((below, above, newer), given, strict=True)]
+            rows = bounded(TimelineEntry.objects.filter(member_id=member), "post_id", *bounds)
+            order = "post_id" if given[2] else "-post_id"
+            return rows.order_by(order).values_list("post_id")[:limit]
+
+        read = _TIMELINES[shape] = CompiledRead(build, *_BOUND_SENTINELS)
+    alias = router.db_for_read(TimelineEntry)
+    rows = read.rows(alias, member_id, max_id or 0, since_id or 0, min_id or 0)
+    return [post_id for (post_id,) in rows]
 
 
 def _authors_posts(author_id: int):

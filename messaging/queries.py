@@ -14,14 +14,17 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from django.conf import settings
+from django.db import router
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.queries import MEMBER_NOT_FOUND
 from core import clock
+from core.compiled import CompiledRead
 from core.errors import Forbidden, Invalid, NotFound, Refused
 from core.i18n import moment
+from core.lookups import Ids
 from feed import images
 from messaging.models import (
     Attachment,
@@ -195,6 +198,18 @@ ROUTE_PARTS = (
 )
 
 
+# The profile page and the relationships answer ask it: compiled once per database.
+_CONVERSATIONS_WITH = CompiledRead(
+    lambda me, ids: Conversation.objects.filter(
+        Q(member_a_id=me, member_b_id__among=ids) | Q(member_b_id=me, member_a_id__among=ids),
+        is_group=False,
+    ),
+    -1,
+    Ids("member_ids"),
+    constants=True,
+)
+
+
 def routes_for(
     sender: User, recipients: list[User], *, known=None, conversations_known: bool = False
 ) -> list[MessageRoute]:
@@ -228,14 +243,8 @@ def routes_for(
             if (row := known[i].facts.get("conversation")) is not None
         }
     else:
-        conversations = {
-            c.other(me): _Conversation(c.pk, c.opened_at)
-            for c in Conversation.objects.filter(
-                Q(member_a_id=me, member_b_id__in=others)
-                | Q(member_b_id=me, member_a_id__in=others),
-                is_group=False,
-            )
-        }
+        found = _CONVERSATIONS_WITH.objects(router.db_for_read(Conversation), me, others)
+        conversations = {c.other(me): _Conversation(c.pk, c.opened_at) for c in found}
     requests = {}
     if conversations:
         for row in MessageRequest.objects.filter(

@@ -84,9 +84,11 @@ def blocks_of(viewer) -> list[tuple[int, int]]:
 
 
 def block_rows(viewer) -> QuerySet:
-    """The Block rows involving the viewer, either way (for a caller reading them in one
-    statement with its own rows: the feed's Sight reads them with the viewer's mutes)."""
-    return Block.objects.filter(Q(blocker=viewer) | Q(blocked=viewer))
+    """The Block rows involving the viewer (a member or an id), either way (for a caller
+    reading them in one statement with its own rows: the feed's Sight reads them with the
+    viewer's mutes)."""
+    pk = getattr(viewer, "pk", viewer)
+    return Block.objects.filter(Q(blocker_id=pk) | Q(blocked_id=pk))
 
 
 def hidden_for(viewer) -> frozenset[int]:
@@ -664,27 +666,39 @@ def counted_in_range(lo: int, hi: int) -> dict[int, dict[str, int]]:
     return found
 
 
-def _follows_seen(member, viewer, field: str) -> Q | None:
-    """S5 and D4 for a follow list of `member`, as a filter on `field`, the column naming the
-    other member; None when the viewer may see none of it. A connection is also a follow
-    both ways, so these lists would show the member's connections: the owner sees
-    everything; others see nothing when the member chose `only_me` (Mastodon's
-    hide_collections); under `connections`, a viewer who may see the connection list sees it
-    all, anyone else only pure follows plus the connections they share with the member.
-    Blocked members are left out both ways (D4)."""
+def _follows_cut(member, viewer) -> bool | None:
+    """S5 for a follow list of `member`: None when the viewer may see none of it, True when
+    the member's connections must be cut from it (`_follows_seen`), False when it is whole.
+    A connection is also a follow both ways, so these lists would show the member's
+    connections: the owner sees everything; others see nothing when the member chose
+    `only_me` (Mastodon's hide_collections); under `connections`, a viewer who may see the
+    connection list sees it all, anyone else only pure follows plus the connections they
+    share with the member."""
     signed_in = viewer is not None and viewer.is_authenticated
+    if signed_in and viewer.pk == member.pk:
+        return False
+    if member.profile.connections_visible_to == ConnectionsVisibleTo.ONLY_ME:
+        return None
+    return not can_see_connections_of(viewer, member)
+
+
+def _follows_seen(member_pk, viewer_pk, field: str, cut: bool) -> Q:
+    """S5 and D4 as a filter on `field`, the column naming the other member: with `cut`, the
+    member's connections are left out but those shared with the viewer; blocked members are
+    left out both ways (D4). `viewer_pk` None: signed out."""
     seen = Q()
-    if not (signed_in and viewer.pk == member.pk):
-        if member.profile.connections_visible_to == ConnectionsVisibleTo.ONLY_ME:
-            return None
-        if not can_see_connections_of(viewer, member):
-            hidden = connected_to(member, field)
-            if signed_in:
-                hidden &= ~connected_to(viewer, field)
-            seen &= ~hidden
-    if signed_in:
-        seen &= ~Q(**{f"{field}__in": Block.objects.filter(blocker=viewer).values("blocked_id")})
-        seen &= ~Q(**{f"{field}__in": Block.objects.filter(blocked=viewer).values("blocker_id")})
+    if cut:
+        hidden = connected_to(member_pk, field)
+        if viewer_pk is not None:
+            hidden &= ~connected_to(viewer_pk, field)
+        seen &= ~hidden
+    if viewer_pk is not None:
+        seen &= ~Q(
+            **{f"{field}__in": Block.objects.filter(blocker_id=viewer_pk).values("blocked_id")}
+        )
+        seen &= ~Q(
+            **{f"{field}__in": Block.objects.filter(blocked_id=viewer_pk).values("blocker_id")}
+        )
     return seen
 
 
@@ -704,21 +718,68 @@ def follow_list(member, viewer, *, direction: str) -> QuerySet:
     related = "following_set" if direction == "followers" else "follower_set"
     members = User.objects.filter(**{f"{related}__{own}": member.pk})
     members = members.annotate(follow_id=F(f"{related}__id"))
-    seen = _follows_seen(member, viewer, "pk")
-    members = members.none() if seen is None else members.filter(seen)
+    cut = _follows_cut(member, viewer)
+    if cut is None:
+        return members.none()
+    signed_in = viewer.pk if viewer is not None and viewer.is_authenticated else None
+    members = members.filter(_follows_seen(member.pk, signed_in, "pk", cut))
     return members.order_by("-follow_id").select_related("profile")
 
 
-def follow_rows(member, viewer, *, direction: str) -> QuerySet:
+def _follow_side(direction: str, member_pk, viewer_pk, cut: bool) -> QuerySet:
     """The same list as `follow_list`, as `(follow id, member id)` rows of the follow table
     alone, newest first: a keyset page (`core.paging`, key "id") is one range scan of the
     `(followee, -id)` or `(follower, -id)` index at any depth. Joined to the members, the
     planner read all 1,000,000 of them for a leader's followers: 1.5–3 s (benchmarks.md)."""
     own, other = _follow_sides(direction)
-    rows = Follow.objects.filter(**{own: member.pk})
-    seen = _follows_seen(member, viewer, other)
-    rows = rows.none() if seen is None else rows.filter(seen)
+    rows = Follow.objects.filter(**{own: member_pk})
+    rows = rows.filter(_follows_seen(member_pk, viewer_pk, other, cut))
     return rows.order_by("-id").values_list("id", other)
+
+
+# A follow list's page compiled once per shape (the direction, S5's cut, a viewer or none,
+# the limit, which cursors are given), as the connection pages are: the ORM building it with
+# its block and connection subqueries cost more CPU than the page's reads.
+_FOLLOW_PAGES: dict[tuple, CompiledRead] = {}
+
+
+def follow_page(
+    member, viewer, *, direction: str, limit: int, max_id=None, since_id=None, min_id=None
+) -> list[tuple[int, int]]:
+    """One keyset page of `member`'s followers or following as the viewer may see them (S5,
+    D4: `_follows_cut`, `_follows_seen`), newest first (a `min_id` page too): (follow id,
+    member id) pairs."""
+    cut = _follows_cut(member, viewer)
+    if cut is None:
+        return []
+    signed_in = viewer is not None and viewer.is_authenticated
+    cursors = (max_id is not None, since_id is not None, min_id is not None)
+    shape = (direction, cut, signed_in, limit, cursors)
+    read = _FOLLOW_PAGES.get(shape)
+    if read is None:
+
+        def build(member_pk, viewer_pk, below, above, newer):
+            rows = _follow_side(direction, member_pk, viewer_pk if signed_in else None, cut)
+            given = [
+                v if on else None for v, on in zip((below, above, newer), cursors, strict=True)
+            ]
+            page, _ = keyset_query(
+                rows, "id", limit=limit, max_id=given[0], since_id=given[1], min_id=given[2]
+            )
+            return page
+
+        # EXISTS carries its own `SELECT 1 ... LIMIT 1`: the one number kept as it is.
+        read = _FOLLOW_PAGES[shape] = CompiledRead(build, *_PAGE_SENTINELS, numbers=(1,))
+    found = read.rows(
+        router.db_for_read(Follow),
+        member.pk,
+        viewer.pk if signed_in else 0,
+        max_id or 0,
+        since_id or 0,
+        min_id or 0,
+    )
+    page = [(follow_id, member_id) for follow_id, member_id in found]
+    return page[::-1] if min_id is not None else page
 
 
 def may_see_connection(viewer, x, y, *, view=None) -> bool:
@@ -999,7 +1060,13 @@ def followed_and_connected_among(viewer, member_ids) -> tuple[set[int], set[int]
     ids = list(set(member_ids))
     if viewer is None or not ids:
         return set(), set()
-    me = viewer.pk
+    followed, connected = set(), set()
+    for kind, other in _FOLLOWED_AND_CONNECTED.rows(router.db_for_read(Follow), viewer.pk, ids):
+        (followed if kind == "f" else connected).add(other)
+    return followed, connected
+
+
+def _followed_and_connected(me, ids) -> QuerySet:
     follows = Follow.objects.filter(follower_id=me, followee_id__among=ids).annotate(
         kind=Value("f"), other=F("followee_id")
     )
@@ -1009,10 +1076,11 @@ def followed_and_connected_among(viewer, member_ids) -> tuple[set[int], set[int]
     as_b = Connection.objects.filter(member_b_id=me, member_a_id__among=ids).annotate(
         kind=Value("c"), other=F("member_a_id")
     )
-    followed, connected = set(), set()
-    for kind, other in union_all(("kind", "other"), follows, as_a, as_b):
-        (followed if kind == "f" else connected).add(other)
-    return followed, connected
+    return union_all(("kind", "other"), follows, as_a, as_b)
+
+
+# Every home feed page asks it of its authors: compiled once per database.
+_FOLLOWED_AND_CONNECTED = CompiledRead(_followed_and_connected, _ME, _IDS, constants=True)
 
 
 def connected_pairs(pairs) -> set[tuple[int, int]]:

@@ -158,7 +158,7 @@ def followed_page_ids(member) -> list[int]:
 def page_follows_of(member) -> QuerySet:
     """The member's page follows, for a caller that reads them with its own (feed's
     sources: one statement for everything followed)."""
-    return PageFollow.objects.filter(member_id=member.pk)
+    return PageFollow.objects.filter(member_id=getattr(member, "pk", member))
 
 
 def followed_pages(member) -> QuerySet:
@@ -276,13 +276,26 @@ def connections_here_from_tables(viewer, page, *, faces: int = 3, view=None) -> 
 
 def position_pages(position_ids) -> dict[int, Page]:
     """Each position's page (logos beside positions on a profile), in one query."""
-    rows = PositionPage.objects.filter(position_id__in=list(position_ids)).select_related("page")
+    ids = list(position_ids)
+    rows = _POSITION_PAGES.objects(router.db_for_read(PositionPage), ids) if ids else []
     return {row.position_id: row.page for row in rows}
 
 
 def education_pages(education_ids) -> dict[int, Page]:
-    rows = EducationPage.objects.filter(education_id__in=list(education_ids)).select_related("page")
+    ids = list(education_ids)
+    rows = _EDUCATION_PAGES.objects(router.db_for_read(EducationPage), ids) if ids else []
     return {row.education_id: row.page for row in rows}
+
+
+# Every profile page asks both: compiled once per database (core/compiled.py).
+_POSITION_PAGES = CompiledRead(
+    lambda ids: PositionPage.objects.filter(position_id__among=ids).select_related("page"),
+    Ids("position_ids"),
+)
+_EDUCATION_PAGES = CompiledRead(
+    lambda ids: EducationPage.objects.filter(education_id__among=ids).select_related("page"),
+    Ids("education_ids"),
+)
 
 
 # Asked by messaging's routes for every stranger on a relationships answer: compiled once

@@ -32,6 +32,7 @@ from accounts.models import User
 from core import clock
 from core.compiled import CompiledRead
 from core.errors import NotFound
+from core.lookups import Ids
 from core.paging import keyset_page
 from network import queries as network
 from profiles.models import Education, Profile
@@ -218,8 +219,18 @@ def strengths_among(owner, member_ids) -> dict[int, Strength]:
     """A4 for a page of members: one query over the kept counters."""
     ids = list(member_ids)
     today = day_number(clock.now())
-    ties = {t.other_id: t for t in Tie.objects.filter(owner=owner, other_id__among=ids)}
+    owner_id = getattr(owner, "pk", owner)
+    found = _TIES_AMONG.objects(router.db_for_read(Tie), owner_id, ids)
+    ties = {t.other_id: t for t in found}
     return {member_id: _strength(member_id, ties.get(member_id), today) for member_id in ids}
+
+
+# Every `top` feed page and suggestions list asks it: compiled once per database.
+_TIES_AMONG = CompiledRead(
+    lambda owner, ids: Tie.objects.filter(owner_id=owner, other_id__among=ids),
+    -1,
+    Ids("member_ids"),
+)
 
 
 def _strength(member_id: int, tie: Tie | None, today: float) -> Strength:

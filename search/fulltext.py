@@ -265,11 +265,21 @@ def _prefix_sql(words: list[str], limit: int) -> tuple[str, list]:
     "a..." (PostgreSQL walks the table for a common prefix and stops early, the GIN index
     for a rare one; FTS5 its prefix index)."""
     if _postgres():
+        # The GIN index is asked for the rare terms only (`_index_term`): "ji-h" asked as one
+        # condition merged the posting lists of every lexeme starting with "h", 19 ms at 1M
+        # documents, where "ji" alone, the "h" checked on its rows, takes 0.8.
+        picked = _index_term(words, "name_vector")
+        check, params = "", []
+        if picked != words:
+            check, params = (
+                " AND ts_match_vq(name_vector, to_tsquery('simple', %s))",
+                [_tsquery(words)],
+            )
         sql = (
             "SELECT member_id, name FROM search_memberdocument"
-            " WHERE name_vector @@ to_tsquery('simple', %s) LIMIT %s"
+            f" WHERE name_vector @@ to_tsquery('simple', %s){check} LIMIT %s"
         )
-        return sql, [_tsquery(words), limit]
+        return sql, [_tsquery(picked), *params, limit]
     sql = (
         "SELECT rowid AS member_id, name FROM search_memberdocument_fts"
         " WHERE search_memberdocument_fts MATCH %s LIMIT %s"

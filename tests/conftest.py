@@ -33,6 +33,16 @@ def _catalogues_compiled():
     compile_catalogues()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_warm_freezes():
+    """A test process never freezes its warm heap (core/heap.py): its live server shares the
+    heap with the tests, and a cycle frozen while alive is never collected (after one, a
+    table was found locked at the next test's flush)."""
+    from django.conf import settings
+
+    settings.LINKWELL_WARM_FREEZES = ()
+
+
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Uploaded avatars and images go to a throwaway folder, never var/media."""

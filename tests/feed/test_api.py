@@ -331,9 +331,10 @@ def test_p3_a_mute_reads_the_same_on_every_door_and_lapses_at_its_duration(api, 
     assert not api["ann"].post(f"/v1/accounts/{ben.pk}/follow").json()["muting"]
 
 
-def test_p3_v2_keyword_filter_really_filters_the_home_timeline(api, cast):
+def _ben_posts_loud_and_calm_and_ann_hides_crypto(api, cast, **options):
+    """(the crypto post, the calm post, ann's answer for her v2 filter hiding "crypto")."""
     connect(cast["ann"], cast["ben"])
-    post(cast["ben"], "Buy crypto now")
+    loud = post(cast["ben"], "Buy crypto now")
     kept = post(cast["ben"], "A calm post")
     made = api["ann"].post(
         "/v2/filters",
@@ -342,14 +343,29 @@ def test_p3_v2_keyword_filter_really_filters_the_home_timeline(api, cast):
             "context": ["home"],
             "filter_action": "hide",
             "keywords_attributes": [{"keyword": "crypto", "whole_word": True}],
+            **options,
         },
     )
+    return loud, kept, made
+
+
+def test_p3_v2_keyword_filter_really_filters_the_home_timeline(api, cast):
+    _loud, kept, made = _ben_posts_loud_and_calm_and_ann_hides_crypto(api, cast)
     assert made.status_code == 200 and made.json()["keywords"][0]["keyword"] == "crypto"
     assert [s["id"] for s in api["ann"].get("/v1/timelines/home").json()] == [str(kept.pk)]
     v1 = api["ann"].get("/v1/filters").json()
     assert v1[0]["phrase"] == "crypto" and v1[0]["irreversible"] is True
     api["ann"].delete(f"/v2/filters/{made.json()['id']}")
     assert len(api["ann"].get("/v1/timelines/home").json()) == 2
+
+
+def test_p3_a_keyword_filter_with_expires_in_stops_filtering_once_it_lapses(api, cast, frozen_now):
+    loud, kept, made = _ben_posts_loud_and_calm_and_ann_hides_crypto(api, cast, expires_in=3600)
+    assert made.status_code == 200 and made.json()["expires_at"]
+    assert [s["id"] for s in api["ann"].get("/v1/timelines/home").json()] == [str(kept.pk)]
+    frozen_now.advance(seconds=3601)
+    shown = [s["id"] for s in api["ann"].get("/v1/timelines/home").json()]
+    assert shown == [str(kept.pk), str(loud.pk)]
 
 
 def test_p3_keyword_filters_apply_in_every_context_they_name(api, cast):

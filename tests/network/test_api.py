@@ -186,6 +186,20 @@ def test_followers_paging_with_link_header(api, cast):
     ]
 
 
+def test_f2_a_min_id_page_of_followers_is_the_nearest_newer_ones_newest_first(api, cast):
+    ann = cast["ann"]
+    fans = [make_member(handle=f"fan{i}") for i in range(5)]
+    for fan in fans:
+        services.follow(follower=fan, followee=ann)
+    # the follows' own ids are the keys Mastodon clients page by
+    keys = list(Follow.objects.filter(followee=ann).order_by("pk").values_list("pk", flat=True))
+    newer = api["ben"].get(f"/accounts/{ann.pk}/followers", min_id=keys[1], limit=2)
+    assert [a["id"] for a in newer.json()] == [str(fans[3].pk), str(fans[2].pk)]
+    assert f"min_id={keys[3]}" in newer["Link"] and f"max_id={keys[2]}" in newer["Link"]
+    above = api["ben"].get(f"/accounts/{ann.pk}/followers", since_id=keys[3])
+    assert [a["id"] for a in above.json()] == [str(fans[4].pk)]
+
+
 def test_relationships_route_is_not_captured_by_account_lookup(api, cast):
     response = api["ann"].get("/accounts/relationships", **{"id[]": [cast["ben"].pk, 999999]})
     assert response.status_code == 200

@@ -156,6 +156,25 @@ def test_typeahead_names_finds_connections_by_every_prefix_and_others_apart(make
     assert fulltext.typeahead_names("zz", [ana.pk], limit=50) == ([], [])
 
 
+def test_typeahead_with_a_common_short_term_still_matches_every_term(make_person):
+    """PostgreSQL asks its GIN index for the rare terms only (ANALYZE's sample says which)
+    and checks the common ones on the rows it returns: "ji-h" is Ji-hoon, not Jia."""
+    from django.db import connection
+
+    for n in range(24):
+        make_person(f"hana{n}", f"Hana Hill{n}")
+    jihoon = make_person("jihoon", "Ji-hoon Park")
+    make_person("jia", "Jia Chen")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE search_memberdocument")
+        fulltext._stats.clear()  # the process's kept sample, read again
+        assert fulltext._index_term(["ji", "h"], "name_vector") == ["ji"]
+    assert [i for i, _name in fulltext.prefix_names("ji-h", limit=10)] == [jihoon.pk]
+    mine, others = fulltext.typeahead_names("ji-h", [jihoon.pk], limit=10)
+    assert [i for i, _ in mine] == [jihoon.pk] and [i for i, _ in others] == [jihoon.pk]
+
+
 def test_postgresql_gin_indexes_keep_a_small_pending_list_and_a_reindex_leaves_none(
     make_person,
 ):
