@@ -116,7 +116,7 @@ class Sight:
         for kind, one, other, until in rows:
             if kind == "b":
                 pairs.append((one, other))
-            elif until is None or until > now:  # a mute in force (`mutes_in_force`)
+            elif _in_force(until, now):
                 muted.append(one)
         self._blocks = pairs
         if self._muted is None:
@@ -665,6 +665,12 @@ def reposters(viewer, post: Post, *, sight: Sight | None = None) -> QuerySet:
     return rows.order_by("-id")
 
 
+def _in_force(expires_at, now) -> bool:
+    """`mutes_in_force`'s condition, for mutes and keyword filters read by a statement that
+    holds no moment (compiled once)."""
+    return expires_at is None or expires_at > now
+
+
 def mutes_in_force(member) -> QuerySet:
     """The member's mutes that have not lapsed: a mute with a `duration` ends at `expires_at`
     by itself (Mastodon's meaning), whether or not its row has been deleted yet."""
@@ -710,17 +716,19 @@ def muting_of(rel, now=None) -> bool | None:
     """For a Relationship read with `MUTE_PARTS`: None when the viewer doesn't mute the
     member now, else whether their notifications are muted too (`muted_among`'s answer)."""
     row = rel.facts.get("mute")
-    if row is None or (row.at is not None and row.at <= (now or clock.now())):
+    if row is None or not _in_force(row.at, now or clock.now()):
         return None
     return bool(row.n)
 
 
+def _keywords() -> Prefetch:
+    """A filter's keywords in the order they were made (a new Prefetch each time: Django
+    keeps state on one while it prefetches)."""
+    return Prefetch("keywords", queryset=FilterKeyword.objects.order_by("id"))
+
+
 def filters_of(member) -> QuerySet:
-    return (
-        KeywordFilter.objects.filter(member=member)
-        .prefetch_related(Prefetch("keywords", queryset=FilterKeyword.objects.order_by("id")))
-        .order_by("id")
-    )
+    return KeywordFilter.objects.filter(member=member).prefetch_related(_keywords()).order_by("id")
 
 
 def filter_of(member, filter_id: int) -> KeywordFilter:
@@ -752,11 +760,10 @@ def active_filters(member, context: str) -> list[KeywordFilter]:
     found = [
         f
         for f in _FILTERS.objects(router.db_for_read(KeywordFilter), member.pk)
-        if (f.expires_at is None or f.expires_at > now) and context in f.context
+        if _in_force(f.expires_at, now) and context in f.context
     ]
     if found:  # most members have none: their keywords only when a filter is in force
-        keywords = Prefetch("keywords", queryset=FilterKeyword.objects.order_by("id"))
-        prefetch_related_objects(found, keywords)
+        prefetch_related_objects(found, _keywords())
     return found
 
 

@@ -20,6 +20,7 @@ from django.db import connection, router
 from django.db.models import DateTimeField, F, Value
 
 from core.compiled import CompiledRead
+from core.paging import CompiledPages
 from core.union import union_all
 from feed.models import FeedAuthor, HashtagFollow, Post, PostKind, PostTag, TimelineEntry
 from feed.queries import bounded
@@ -132,27 +133,25 @@ def candidate_ids(
     return sorted(found, reverse=not ascending)[:limit]
 
 
-# The viewer's timeline rows, one compiled statement per shape (the limit, which bounds
-# are given): every feed page reads them.
-_TIMELINES: dict[tuple, CompiledRead] = {}
-_BOUND_SENTINELS = (-1, -2, -3, -4)  # member, max_id, since_id, min_id
+# The viewer's timeline rows, one compiled statement per limit and cursors given: every feed
+# page reads them.
+_TIMELINE_PAGES = CompiledPages(
+    lambda _shape, member: TimelineEntry.objects.filter(member_id=member).values_list("post_id"),
+    "post_id",
+    arguments=1,
+)
 
 
 def _timeline_ids(member_id: int, *, limit: int, max_id, since_id, min_id) -> list[int]:
-    given = (max_id is not None, since_id is not None, min_id is not None)
-    shape = (limit, given)
-    read = _TIMELINES.get(shape)
-    if read is None:
-
-        def build(member, below, above, newer):
-            bounds = [v if on else None for v, on in zip((below, above, newer), given, strict=True)]
-            rows = bounded(TimelineEntry.objects.filter(member_id=member), "post_id", *bounds)
-            order = "post_id" if given[2] else "-post_id"
-            return rows.order_by(order).values_list("post_id")[:limit]
-
-        read = _TIMELINES[shape] = CompiledRead(build, *_BOUND_SENTINELS)
-    alias = router.db_for_read(TimelineEntry)
-    rows = read.rows(alias, member_id, max_id or 0, since_id or 0, min_id or 0)
+    rows = _TIMELINE_PAGES.page(
+        router.db_for_read(TimelineEntry),
+        None,
+        member_id,
+        limit=limit,
+        max_id=max_id,
+        since_id=since_id,
+        min_id=min_id,
+    )
     return [post_id for (post_id,) in rows]
 
 

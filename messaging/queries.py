@@ -198,7 +198,8 @@ ROUTE_PARTS = (
 )
 
 
-# The profile page and the relationships answer ask it: compiled once per database.
+# Every route read without the Relationship's facts (the profile page's Message button, the
+# composer, groups) asks it: compiled once per database.
 _CONVERSATIONS_WITH = CompiledRead(
     lambda me, ids: Conversation.objects.filter(
         Q(member_a_id=me, member_b_id__among=ids) | Q(member_b_id=me, member_a_id__among=ids),

@@ -36,7 +36,7 @@ from accounts.queries import MEMBER_NOT_FOUND
 from core.compiled import CompiledRead
 from core.errors import NotFound
 from core.lookups import Ids
-from core.paging import keyset_page, keyset_query
+from core.paging import CompiledPages, keyset_page
 from core.union import union_all
 from network.models import Block, Connection, Follow, Invitation, InvitationStatus
 from network.viewpoint import Viewpoint
@@ -571,34 +571,29 @@ def _connection_side(side: str, pk, viewer_pk, only_shared: bool) -> QuerySet:
     return rows
 
 
+def _connection_rows(shape, member, viewer) -> QuerySet:
+    side, only_shared, signed_in = shape
+    return _connection_side(side, member, viewer if signed_in else None, only_shared)
+
+
 # One side's page compiled once per shape (the side, S5's cut, a viewer or none, the limit,
 # which cursors are given): the ORM building the two statements with their block
 # subqueries was a third of a connections page's CPU (docs/benchmarks.md, "Compiled reads").
-_CONNECTION_PAGES: dict[tuple, CompiledRead] = {}
-_PAGE_SENTINELS = (-1, -2, -3, -4, -5)  # member, viewer, max_id, since_id, min_id
+_CONNECTION_PAGES = CompiledPages(_connection_rows, "pk", arguments=2)
 
 
 def _connection_side_page(
     side: str, pk, viewer_pk, only_shared: bool, limit: int, max_id, since_id, min_id
 ) -> list[tuple]:
-    cursors = (max_id is not None, since_id is not None, min_id is not None)
-    shape = (side, only_shared, viewer_pk is not None, limit, cursors)
-    read = _CONNECTION_PAGES.get(shape)
-    if read is None:
-
-        def build(member, viewer, below, above, newer):
-            rows = _connection_side(side, member, viewer if shape[2] else None, only_shared)
-            given = [
-                v if on else None for v, on in zip((below, above, newer), cursors, strict=True)
-            ]
-            page, _ = keyset_query(
-                rows, "pk", limit=limit, max_id=given[0], since_id=given[1], min_id=given[2]
-            )
-            return page
-
-        read = _CONNECTION_PAGES[shape] = CompiledRead(build, *_PAGE_SENTINELS)
-    found = read.rows(
-        router.db_for_read(Connection), pk, viewer_pk or 0, max_id or 0, since_id or 0, min_id or 0
+    found = _CONNECTION_PAGES.page(
+        router.db_for_read(Connection),
+        (side, only_shared, viewer_pk is not None),
+        pk,
+        viewer_pk or 0,
+        limit=limit,
+        max_id=max_id,
+        since_id=since_id,
+        min_id=min_id,
     )
     return [tuple(row) for row in found]
 
@@ -666,6 +661,11 @@ def counted_in_range(lo: int, hi: int) -> dict[int, dict[str, int]]:
     return found
 
 
+def _viewer_pk(viewer) -> int | None:
+    """The signed-in viewer's id; None for a signed-out reader."""
+    return viewer.pk if viewer is not None and viewer.is_authenticated else None
+
+
 def _follows_cut(member, viewer) -> bool | None:
     """S5 for a follow list of `member`: None when the viewer may see none of it, True when
     the member's connections must be cut from it (`_follows_seen`), False when it is whole.
@@ -674,8 +674,7 @@ def _follows_cut(member, viewer) -> bool | None:
     `only_me` (Mastodon's hide_collections); under `connections`, a viewer who may see the
     connection list sees it all, anyone else only pure follows plus the connections they
     share with the member."""
-    signed_in = viewer is not None and viewer.is_authenticated
-    if signed_in and viewer.pk == member.pk:
+    if _viewer_pk(viewer) == member.pk:
         return False
     if member.profile.connections_visible_to == ConnectionsVisibleTo.ONLY_ME:
         return None
@@ -721,8 +720,7 @@ def follow_list(member, viewer, *, direction: str) -> QuerySet:
     cut = _follows_cut(member, viewer)
     if cut is None:
         return members.none()
-    signed_in = viewer.pk if viewer is not None and viewer.is_authenticated else None
-    members = members.filter(_follows_seen(member.pk, signed_in, "pk", cut))
+    members = members.filter(_follows_seen(member.pk, _viewer_pk(viewer), "pk", cut))
     return members.order_by("-follow_id").select_related("profile")
 
 
@@ -737,10 +735,16 @@ def _follow_side(direction: str, member_pk, viewer_pk, cut: bool) -> QuerySet:
     return rows.order_by("-id").values_list("id", other)
 
 
+def _follow_rows(shape, member_pk, viewer_pk) -> QuerySet:
+    direction, cut, signed_in = shape
+    return _follow_side(direction, member_pk, viewer_pk if signed_in else None, cut)
+
+
 # A follow list's page compiled once per shape (the direction, S5's cut, a viewer or none,
 # the limit, which cursors are given), as the connection pages are: the ORM building it with
-# its block and connection subqueries cost more CPU than the page's reads.
-_FOLLOW_PAGES: dict[tuple, CompiledRead] = {}
+# its block and connection subqueries cost more CPU than the page's reads. EXISTS carries
+# its own `SELECT 1 ... LIMIT 1`: the one number kept as it is.
+_FOLLOW_PAGES = CompiledPages(_follow_rows, "id", arguments=2, numbers=(1,))
 
 
 def follow_page(
@@ -752,34 +756,18 @@ def follow_page(
     cut = _follows_cut(member, viewer)
     if cut is None:
         return []
-    signed_in = viewer is not None and viewer.is_authenticated
-    cursors = (max_id is not None, since_id is not None, min_id is not None)
-    shape = (direction, cut, signed_in, limit, cursors)
-    read = _FOLLOW_PAGES.get(shape)
-    if read is None:
-
-        def build(member_pk, viewer_pk, below, above, newer):
-            rows = _follow_side(direction, member_pk, viewer_pk if signed_in else None, cut)
-            given = [
-                v if on else None for v, on in zip((below, above, newer), cursors, strict=True)
-            ]
-            page, _ = keyset_query(
-                rows, "id", limit=limit, max_id=given[0], since_id=given[1], min_id=given[2]
-            )
-            return page
-
-        # EXISTS carries its own `SELECT 1 ... LIMIT 1`: the one number kept as it is.
-        read = _FOLLOW_PAGES[shape] = CompiledRead(build, *_PAGE_SENTINELS, numbers=(1,))
-    found = read.rows(
+    viewer_pk = _viewer_pk(viewer)
+    found = _FOLLOW_PAGES.page(
         router.db_for_read(Follow),
+        (direction, cut, viewer_pk is not None),
         member.pk,
-        viewer.pk if signed_in else 0,
-        max_id or 0,
-        since_id or 0,
-        min_id or 0,
+        viewer_pk or 0,
+        limit=limit,
+        max_id=max_id,
+        since_id=since_id,
+        min_id=min_id,
     )
-    page = [(follow_id, member_id) for follow_id, member_id in found]
-    return page[::-1] if min_id is not None else page
+    return [(follow_id, member_id) for follow_id, member_id in found]
 
 
 def may_see_connection(viewer, x, y, *, view=None) -> bool:

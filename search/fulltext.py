@@ -157,12 +157,16 @@ def _index_term(words: list[str], vector: str) -> list[str]:
     return [w for w in words if w == rarest or shares[w] <= INDEX_SHARE]
 
 
-def _pg_text(words: list[str], vector: str) -> tuple[str, list]:
-    """The condition that `vector` holds every term, the index asked for one of them."""
+def _pg_text(words: list[str], vector: str, q: str = "q") -> tuple[str, list]:
+    """The condition that `vector` holds every term, the index asked for one of them; `q`
+    is the whole query's tsquery (a FROM item, or an expression whose parameters follow
+    the condition's)."""
     picked = _index_term(words, vector)
     if picked == words:
-        return f"{vector} @@ q", []
-    return f"{vector} @@ to_tsquery('simple', %s) AND ts_match_vq({vector}, q)", [_tsquery(picked)]
+        return f"{vector} @@ {q}", []
+    return f"{vector} @@ to_tsquery('simple', %s) AND ts_match_vq({vector}, {q})", [
+        _tsquery(picked)
+    ]
 
 
 def _tier(words, scope: Scope, minus: Scope | None, limit: int, filters: Filters) -> list[int]:
@@ -265,21 +269,12 @@ def _prefix_sql(words: list[str], limit: int) -> tuple[str, list]:
     "a..." (PostgreSQL walks the table for a common prefix and stops early, the GIN index
     for a rare one; FTS5 its prefix index)."""
     if _postgres():
-        # The GIN index is asked for the rare terms only (`_index_term`): "ji-h" asked as one
+        # The GIN index is asked for the rare terms only (`_pg_text`): "ji-h" asked as one
         # condition merged the posting lists of every lexeme starting with "h", 19 ms at 1M
         # documents, where "ji" alone, the "h" checked on its rows, takes 0.8.
-        picked = _index_term(words, "name_vector")
-        check, params = "", []
-        if picked != words:
-            check, params = (
-                " AND ts_match_vq(name_vector, to_tsquery('simple', %s))",
-                [_tsquery(words)],
-            )
-        sql = (
-            "SELECT member_id, name FROM search_memberdocument"
-            f" WHERE name_vector @@ to_tsquery('simple', %s){check} LIMIT %s"
-        )
-        return sql, [_tsquery(picked), *params, limit]
+        text, params = _pg_text(words, "name_vector", q="to_tsquery('simple', %s)")
+        sql = f"SELECT member_id, name FROM search_memberdocument WHERE {text} LIMIT %s"  # noqa: S608
+        return sql, [*params, _tsquery(words), limit]
     sql = (
         "SELECT rowid AS member_id, name FROM search_memberdocument_fts"
         " WHERE search_memberdocument_fts MATCH %s LIMIT %s"
